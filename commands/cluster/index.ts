@@ -1,0 +1,9 @@
+import { defineFamily } from '../../src/router/command.js';
+import ping from './ping.js';
+
+/** `/cluster`: the state of the whole cluster. */
+export default defineFamily({
+  name: 'cluster',
+  summary: 'see the cluster: reachability, health, disks, audit',
+  commands: [ping],
+});

@@ -1,0 +1,55 @@
+import type { EnvOptions } from '../config/env.js';
+import type { Inventory } from '../inventory/types.js';
+import { AuditLog } from '../audit/audit-log.js';
+import type { CommandFamily } from '../router/command.js';
+import { Router, type ErrorLogger } from '../router/router.js';
+import { SshPool } from '../ssh/pool.js';
+import { openDatabase, type Db } from '../store/database.js';
+import { NodeLocks } from './locks.js';
+import type { Services } from './services.js';
+import { builtinFamilies } from '../../commands/index.js';
+
+/** A wired stackmedic: the router and what it stands on. */
+export interface StackmedicApp {
+  readonly inventory: Inventory;
+  readonly router: Router;
+  readonly pool: SshPool;
+  readonly services: Services;
+  readonly db: Db;
+  /** Invocations a previous process left unfinished, now marked interrupted. */
+  readonly interruptedOnStart: number;
+  close(): Promise<void>;
+}
+
+/** Options for `createApp`. */
+export interface CreateAppOptions {
+  readonly inventory: Inventory;
+  readonly env: EnvOptions;
+  readonly families?: readonly CommandFamily[];
+  readonly logError?: ErrorLogger;
+  readonly clock?: () => Date;
+}
+
+/** Wires inventory, SSH pool, store, audit and router. */
+export function createApp(options: CreateAppOptions): StackmedicApp {
+  const { inventory, env } = options;
+  const clock = options.clock ?? (() => new Date());
+  const db = openDatabase(env.databasePath);
+  const audit = new AuditLog(db, clock);
+  const interruptedOnStart = audit.markInterrupted();
+  const pool = new SshPool(inventory, { commandTimeoutMs: env.sshTimeoutMs, connectTimeoutMs: Math.min(env.sshTimeoutMs, 10_000) });
+  const services: Services = { audit, locks: new NodeLocks(), clock };
+  const router = new Router(options.families ?? builtinFamilies, inventory, pool, services, options.logError);
+  return {
+    inventory,
+    router,
+    pool,
+    services,
+    db,
+    interruptedOnStart,
+    async close() {
+      await pool.close();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,9 @@
+import type { AuditLog } from '../audit/audit-log.js';
+import type { NodeLocks } from './locks.js';
+
+/** Long-lived parts the commands use, created once by the app. */
+export interface Services {
+  readonly audit: AuditLog;
+  readonly locks: NodeLocks;
+  readonly clock: () => Date;
+}

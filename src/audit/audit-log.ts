@@ -1,0 +1,161 @@
+import type { Db } from '../store/database.js';
+import type { Actor } from '../router/types.js';
+
+/** How an invocation ended. */
+export type AuditOutcome = 'ok' | 'failed' | 'refused' | 'denied' | 'error' | 'cancelled' | 'expired' | 'interrupted' | 'pending';
+
+/** What kind of thing was recorded. */
+export type AuditKind = 'command' | 'button' | 'runbook' | 'scheduler';
+
+/** One recorded remote command. */
+export interface AuditRemote {
+  readonly at: string;
+  readonly node: string;
+  readonly command: string;
+  readonly ok: boolean;
+  readonly exitCode: number | null;
+  readonly failure: string | null;
+  readonly durationMs: number;
+}
+
+/** One recorded invocation with its remote commands. */
+export interface AuditEntry {
+  readonly id: number;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  readonly actorId: string;
+  readonly actorName: string;
+  readonly via: string;
+  readonly channel: string | null;
+  readonly command: string;
+  readonly node: string | null;
+  readonly kind: AuditKind;
+  readonly outcome: AuditOutcome | null;
+  readonly detail: string | null;
+  readonly remote: readonly AuditRemote[];
+}
+
+interface InvocationRow {
+  id: number;
+  started_at: string;
+  ended_at: string | null;
+  actor_id: string;
+  actor_name: string;
+  via: string;
+  channel: string | null;
+  command: string;
+  node: string | null;
+  kind: AuditKind;
+  outcome: AuditOutcome | null;
+  detail: string | null;
+}
+
+interface RemoteRow {
+  invocation_id: number;
+  at: string;
+  node: string;
+  command: string;
+  ok: number;
+  exit_code: number | null;
+  failure: string | null;
+  duration_ms: number;
+}
+
+/** The audit trail: every command, button press and remote command, in the embedded store. */
+export class AuditLog {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /** Records the start of an invocation and returns its id. */
+  begin(entry: { actor: Actor; command: string; family?: string; name?: string; node?: string; kind: AuditKind }): number {
+    const info = this.db
+      .prepare(
+        `INSERT INTO audit_invocation (started_at, actor_id, actor_name, via, channel, command, family, name, node, kind, outcome)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')`,
+      )
+      .run(
+        this.clock().toISOString(),
+        entry.actor.id,
+        entry.actor.name,
+        entry.actor.via,
+        entry.actor.channel ?? null,
+        entry.command,
+        entry.family ?? null,
+        entry.name ?? null,
+        entry.node ?? null,
+        entry.kind,
+      );
+    return Number(info.lastInsertRowid);
+  }
+
+  /** Records one remote command run for an invocation. */
+  remote(invocationId: number, r: Omit<AuditRemote, 'at'>): void {
+    this.db
+      .prepare(`INSERT INTO audit_remote (invocation_id, at, node, command, ok, exit_code, failure, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(invocationId, this.clock().toISOString(), r.node, r.command, r.ok ? 1 : 0, r.exitCode, r.failure, r.durationMs);
+  }
+
+  /** Records how an invocation ended. */
+  end(invocationId: number, outcome: AuditOutcome, detail?: string): void {
+    this.db
+      .prepare(`UPDATE audit_invocation SET ended_at = ?, outcome = ?, detail = ? WHERE id = ?`)
+      .run(this.clock().toISOString(), outcome, detail ?? null, invocationId);
+  }
+
+  /** A one-shot record (a button press, a scheduler event). */
+  record(entry: { actor: Actor; command: string; node?: string; kind: AuditKind; outcome: AuditOutcome; detail?: string }): number {
+    const id = this.begin(entry);
+    this.end(id, entry.outcome, entry.detail);
+    return id;
+  }
+
+  /**
+   * Marks invocations left pending by a previous process as interrupted: a bot restart in the
+   * middle of a runbook must leave a trace, not a silent gap. Returns how many were marked.
+   */
+  markInterrupted(): number {
+    return this.db
+      .prepare(`UPDATE audit_invocation SET outcome = 'interrupted', ended_at = ?, detail = 'stackmedic stopped before this finished' WHERE outcome = 'pending' AND kind != 'button'`)
+      .run(this.clock().toISOString()).changes;
+  }
+
+  /** The latest `limit` invocations, newest first, each with its remote commands. */
+  list(limit = 20): AuditEntry[] {
+    const rows = this.db.prepare(`SELECT * FROM audit_invocation ORDER BY id DESC LIMIT ?`).all(limit) as InvocationRow[];
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const remotes = this.db
+      .prepare(`SELECT * FROM audit_remote WHERE invocation_id IN (${ids.map(() => '?').join(',')}) ORDER BY id`)
+      .all(...ids) as RemoteRow[];
+    return rows.map((r) => ({
+      id: r.id,
+      startedAt: r.started_at,
+      endedAt: r.ended_at,
+      actorId: r.actor_id,
+      actorName: r.actor_name,
+      via: r.via,
+      channel: r.channel,
+      command: r.command,
+      node: r.node,
+      kind: r.kind,
+      outcome: r.outcome,
+      detail: r.detail,
+      remote: remotes
+        .filter((x) => x.invocation_id === r.id)
+        .map((x) => ({ at: x.at, node: x.node, command: x.command, ok: x.ok === 1, exitCode: x.exit_code, failure: x.failure, durationMs: x.duration_ms })),
+    }));
+  }
+
+  /** Invocations between two instants, oldest first (for post-mortem timelines). */
+  between(from: Date, to: Date): AuditEntry[] {
+    const rows = this.db
+      .prepare(`SELECT id FROM audit_invocation WHERE started_at >= ? AND started_at <= ? ORDER BY id`)
+      .all(from.toISOString(), to.toISOString()) as { id: number }[];
+    if (rows.length === 0) return [];
+    const all = this.list(100000);
+    const wanted = new Set(rows.map((r) => r.id));
+    return all.filter((e) => wanted.has(e.id)).reverse();
+  }
+}

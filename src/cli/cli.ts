@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { createApp } from '../app/create-app.js';
+import { readEnvOptions, type EnvOptions } from '../config/env.js';
+import { runConsole } from '../console/console.js';
+import { runLine } from '../console/session.js';
+import { ConfigError, UserError } from '../errors.js';
+import { consoleActor } from './actor.js';
+import { inventoryTarget, type Target } from './target.js';
+
+/** Where the CLI reads and writes; injectable so tests drive the same entry point. */
+export interface CliIO {
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdin: Readable;
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+}
+
+const HELP = `stackmedic: see and heal an OpenStack cluster from Slack or a terminal
+
+Usage:
+  stackmedic run "<command>" [--inventory FILE | --sim SCENARIO] [--json] [--yes]
+  stackmedic console [--inventory FILE | --sim SCENARIO] [--yes]
+  stackmedic --help | --version
+
+Examples:
+  stackmedic run "/cluster ping" --inventory inventory.yml
+  stackmedic run "/cluster help"
+
+Exit codes: 0 ok, 1 the command failed or found problems, 2 bad configuration or usage.`;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+const TARGET_OPTIONS = {
+  inventory: { type: 'string' },
+  sim: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  yes: { type: 'boolean', short: 'y', default: false },
+} as const;
+
+/** Resolves `--inventory` / `--sim` into a cluster to talk to. */
+export type TargetResolver = (options: { inventory?: string | undefined; sim?: string | undefined }, env: EnvOptions) => Promise<Target>;
+
+const defaultResolver: TargetResolver = async (options, env) => {
+  if (options.sim !== undefined) throw new UserError('the simulator is not built into this stackmedic yet');
+  return inventoryTarget(options.inventory, env);
+};
+
+/** Runs the CLI; returns the process exit code. */
+export async function runCli(argv: readonly string[], io: CliIO, resolveTarget: TargetResolver = defaultResolver): Promise<number> {
+  const out = (text: string): void => {
+    io.stdout.write(`${text}\n`);
+  };
+  const err = (text: string): void => {
+    io.stderr.write(`${text}\n`);
+  };
+  const [sub, ...rest] = argv;
+  try {
+    if (sub === '--help' || sub === '-h' || sub === 'help') {
+      out(HELP);
+      return 0;
+    }
+    if (sub === '--version' || sub === '-V') {
+      out(version());
+      return 0;
+    }
+    const env = readEnvOptions(io.env);
+    if (sub === 'run') {
+      const { values, positionals } = parseArgs({ args: rest, options: TARGET_OPTIONS, allowPositionals: true, strict: true });
+      if (positionals.length !== 1) throw new UserError(`stackmedic run takes one command in quotes, e.g. stackmedic run "/cluster ping"`);
+      const target = await resolveTarget(values, env);
+      const app = createApp({ inventory: target.inventory, env: target.env });
+      try {
+        const ok = await runLine(positionals[0] ?? '', {
+          router: app.router,
+          actor: consoleActor(),
+          role: 'admin',
+          json: values.json,
+          yes: values.yes,
+          io: { print: out },
+        });
+        return ok ? 0 : 1;
+      } finally {
+        await app.close();
+        await target.close();
+      }
+    }
+    if (sub === 'console') {
+      const { values } = parseArgs({ args: rest, options: TARGET_OPTIONS, allowPositionals: false, strict: true });
+      const target = await resolveTarget(values, env);
+      const app = createApp({ inventory: target.inventory, env: target.env });
+      try {
+        return await runConsole({
+          router: app.router,
+          actor: consoleActor(),
+          role: 'admin',
+          json: values.json,
+          yes: values.yes,
+          input: io.stdin,
+          output: io.stdout,
+          banner: `stackmedic console: ${target.description}. Type /help, or exit.`,
+        });
+      } finally {
+        await app.close();
+        await target.close();
+      }
+    }
+    err(sub === undefined ? HELP : `unknown command "${sub}"\n\n${HELP}`);
+    return 2;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      err(`stackmedic: configuration error: ${error.message}`);
+      return 2;
+    }
+    if (error instanceof UserError) {
+      err(`stackmedic: ${error.message}`);
+      return 2;
+    }
+    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+      err(`stackmedic: ${error.message}\n\n${HELP}`);
+      return 2;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,84 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ConfigError } from '../errors.js';
+
+/** Everything stackmedic reads from the environment, validated once. */
+export interface EnvOptions {
+  readonly inventoryPath: string | undefined;
+  readonly knownHostsPath: string | undefined;
+  readonly openrcPath: string | undefined;
+  readonly databasePath: string;
+  readonly permissionsPath: string | undefined;
+  /** Slack channel ids where commands are accepted; empty means any channel the app is in. */
+  readonly channels: readonly string[];
+  /** Channel where the scheduler opens incident threads. */
+  readonly incidentChannel: string | undefined;
+  readonly slack: {
+    readonly botToken: string | undefined;
+    readonly signingSecret: string | undefined;
+    readonly appToken: string | undefined;
+    readonly apiUrl: string | undefined;
+  };
+  readonly port: number;
+  /** Cron expression of the health check. */
+  readonly schedule: string;
+  /** Minutes of green checks before an incident resolves itself. */
+  readonly resolveAfterMinutes: number;
+  readonly signaturesDir: string | undefined;
+  readonly sshTimeoutMs: number;
+  readonly concurrency: number;
+  /** Time zone assumed for log timestamps that carry none. */
+  readonly logTimezone: string;
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError('environment', name, `a whole number from ${min} to ${max} (got "${raw}")`);
+  }
+  return Number(raw);
+}
+
+function path(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  return raw.startsWith('~/') ? join(homedir(), raw.slice(2)) : resolve(raw);
+}
+
+/** Reads the configuration from `env` (pure: pass any object in tests). */
+export function readEnvOptions(env: NodeJS.ProcessEnv = process.env): EnvOptions {
+  const schedule = env.STACKMEDIC_SCHEDULE?.trim() || '*/2 * * * *';
+  if (schedule.split(/\s+/).length < 5 || schedule.split(/\s+/).length > 6) {
+    throw new ConfigError('environment', 'STACKMEDIC_SCHEDULE', `a cron expression with 5 or 6 fields (got "${schedule}")`);
+  }
+  const signingSecret = env.SLACK_SIGNING_SECRET?.trim() || undefined;
+  const botToken = env.SLACK_BOT_TOKEN?.trim() || undefined;
+  if (botToken && !botToken.startsWith('xoxb-')) throw new ConfigError('environment', 'SLACK_BOT_TOKEN', 'a bot token starting with xoxb-');
+  const appToken = env.SLACK_APP_TOKEN?.trim() || undefined;
+  if (appToken && !appToken.startsWith('xapp-')) throw new ConfigError('environment', 'SLACK_APP_TOKEN', 'an app-level token starting with xapp-');
+  const apiUrl = env.SLACK_API_URL?.trim() || undefined;
+  if (apiUrl && !/^https?:\/\/[^\s]+\/$/.test(apiUrl)) throw new ConfigError('environment', 'SLACK_API_URL', 'an http(s) URL ending with "/" (e.g. https://slack.com/api/)');
+  return {
+    inventoryPath: path(env, 'STACKMEDIC_INVENTORY'),
+    knownHostsPath: path(env, 'STACKMEDIC_KNOWN_HOSTS'),
+    openrcPath: env.STACKMEDIC_OPENRC?.trim() || undefined,
+    databasePath: path(env, 'STACKMEDIC_DB') ?? resolve('stackmedic.sqlite'),
+    permissionsPath: path(env, 'STACKMEDIC_PERMISSIONS'),
+    channels: (env.STACKMEDIC_CHANNELS ?? '').split(',').map((c) => c.trim()).filter(Boolean),
+    incidentChannel: env.STACKMEDIC_INCIDENT_CHANNEL?.trim() || undefined,
+    slack: { botToken, signingSecret, appToken, apiUrl },
+    port: int(env, 'PORT', 3000, 1, 65535),
+    schedule,
+    resolveAfterMinutes: int(env, 'STACKMEDIC_RESOLVE_AFTER_MINUTES', 10, 0, 10080),
+    signaturesDir: path(env, 'SIGNATURES_DIR'),
+    sshTimeoutMs: int(env, 'STACKMEDIC_SSH_TIMEOUT_MS', 30000, 100, 3600000),
+    concurrency: int(env, 'STACKMEDIC_CONCURRENCY', 64, 1, 1024),
+    logTimezone: env.STACKMEDIC_LOG_TIMEZONE?.trim() || 'UTC',
+  };
+}
+
+/** Whether Slack credentials are complete enough to serve Slack. */
+export function hasSlackCredentials(options: EnvOptions): boolean {
+  return Boolean(options.slack.botToken && (options.slack.appToken || options.slack.signingSecret));
+}

@@ -1,0 +1,45 @@
+import type { Router } from '../router/router.js';
+import type { Actor, PermissionRole } from '../router/types.js';
+import { formatPlan, formatReply, replyJson } from './format.js';
+
+/** How a console session asks for and prints things. */
+export interface ConsoleIO {
+  print(text: string): void;
+  /** Asks a yes/no question; undefined when nobody can answer (standard input is not a terminal). */
+  ask?: (question: string) => Promise<string>;
+}
+
+/** Options shared by `run` and `console`. */
+export interface SessionOptions {
+  readonly router: Router;
+  readonly actor: Actor;
+  readonly role: PermissionRole;
+  readonly json: boolean;
+  /** Answer yes to confirmations (for scripts). */
+  readonly yes: boolean;
+  readonly io: ConsoleIO;
+}
+
+/** Runs one command line end to end, confirmation included; returns whether it succeeded. */
+export async function runLine(text: string, options: SessionOptions): Promise<boolean> {
+  const { router, actor, role, io } = options;
+  const progress = options.json ? () => undefined : (m: string) => io.print(`  … ${m}`);
+  let result = await router.dispatch({ text, actor, role, progress });
+  if (result.kind === 'confirm') {
+    if (!options.json) io.print(`This will change the cluster:\n${formatPlan(result.plan)}`);
+    let confirmed = options.yes;
+    if (!confirmed && io.ask) {
+      const answer = await io.ask('Proceed? [y/N] ');
+      confirmed = /^y(es)?$/i.test(answer.trim());
+    }
+    if (!confirmed) {
+      const why = io.ask ? 'Cancelled: nothing was changed.' : 'Not confirmed: this command changes the cluster; rerun with --yes to confirm from a script.';
+      options.router.recordCancellation(result.auditId, actor, why);
+      io.print(options.json ? JSON.stringify({ ok: false, title: why, plan: result.plan }, null, 2) : why);
+      return false;
+    }
+    result = await router.dispatch({ text: result.text, actor, role, progress, confirmed: true });
+  }
+  io.print(options.json ? replyJson(result) : result.kind === 'reply' ? formatReply(result.reply) : formatPlan(result.plan));
+  return result.kind === 'reply' && result.reply.ok;
+}

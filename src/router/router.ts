@@ -1,0 +1,164 @@
+import { AuditedExecutor } from '../audit/audited-executor.js';
+import type { Services } from '../app/services.js';
+import { errorReference, UsageError, UserError } from '../errors.js';
+import type { Inventory } from '../inventory/types.js';
+import type { CommandContext, CommandFamily, CommandSpec } from './command.js';
+import { usageOf } from './command.js';
+import { closest, commandHelp, familyHelp, globalHelp } from './help.js';
+import { parseArgs } from './parse-args.js';
+import { tokenize } from './tokenize.js';
+import type { ActionPlan, Actor, Executor, ParsedArgs, PermissionRole, ProgressSink, Reply } from './types.js';
+
+const RANK: Record<PermissionRole, number> = { viewer: 0, operator: 1, admin: 2 };
+
+/** Whether `have` is at least `need`. */
+export function roleAllows(have: PermissionRole, need: PermissionRole): boolean {
+  return RANK[have] >= RANK[need];
+}
+
+/** One request to the router. */
+export interface Invocation {
+  readonly text: string;
+  readonly actor: Actor;
+  readonly role: PermissionRole;
+  /** The user already confirmed this exact text (console y/N or Slack button). */
+  readonly confirmed?: boolean;
+  readonly progress?: ProgressSink;
+}
+
+/** What the router answers. */
+export type DispatchResult =
+  | {
+      readonly kind: 'reply';
+      readonly reply: Reply;
+      /** Usage errors, help and refusals go only to the person who asked. */
+      readonly ephemeral: boolean;
+      readonly auditId?: number;
+    }
+  | {
+      readonly kind: 'confirm';
+      readonly plan: ActionPlan;
+      readonly command: CommandSpec;
+      /** Canonical text to re-dispatch with `confirmed: true`. */
+      readonly text: string;
+      readonly auditId: number;
+    };
+
+/** Logs internal errors; the user sees only a reference. */
+export type ErrorLogger = (reference: string, error: unknown, invocation: Invocation) => void;
+
+const defaultLogger: ErrorLogger = (ref, error) => {
+  console.error(`[stackmedic] internal error ref ${ref}:`, error);
+};
+
+/** Parses, validates, authorizes, audits and runs commands: shared by the console and Slack. */
+export class Router {
+  constructor(
+    private readonly families: readonly CommandFamily[],
+    private readonly inventory: Inventory,
+    private readonly executor: Executor,
+    private readonly services: Services,
+    private readonly logError: ErrorLogger = defaultLogger,
+  ) {}
+
+  /** The families this router serves. */
+  get commandFamilies(): readonly CommandFamily[] {
+    return this.families;
+  }
+
+  /** Handles one command line. Never throws: every problem becomes a reply. */
+  async dispatch(inv: Invocation): Promise<DispatchResult> {
+    let resolved: { spec: CommandSpec; args: ParsedArgs; text: string } | Reply;
+    try {
+      resolved = this.resolve(inv.text);
+    } catch (error) {
+      return { kind: 'reply', reply: this.errorReply(error, inv), ephemeral: true };
+    }
+    if (!('spec' in resolved)) return { kind: 'reply', reply: resolved, ephemeral: true };
+    const { spec, args, text } = resolved;
+    const node = Object.entries(args.positional).find(([k]) => spec.args.find((a) => a.name === k)?.kind === 'node')?.[1];
+    const { audit } = this.services;
+    if (!roleAllows(inv.role, spec.permission)) {
+      const auditId = audit.record({ actor: inv.actor, command: text, ...(node ? { node } : {}), kind: 'command', outcome: 'denied', detail: `role ${inv.role} < ${spec.permission}` });
+      return {
+        kind: 'reply',
+        ephemeral: true,
+        auditId,
+        reply: {
+          ok: false,
+          title: `Not allowed: /${spec.family} ${spec.name} needs the ${spec.permission} role; you are a ${inv.role}.`,
+          text: 'Ask an admin to add you to the permissions file (STACKMEDIC_PERMISSIONS).',
+        },
+      };
+    }
+    const auditId = audit.begin({ actor: inv.actor, command: text, family: spec.family, name: spec.name, ...(node ? { node } : {}), kind: 'command' });
+    const ctx: CommandContext = {
+      inventory: this.inventory,
+      executor: new AuditedExecutor(this.executor, audit, auditId),
+      actor: inv.actor,
+      args,
+      progress: inv.progress ?? (() => undefined),
+      services: this.services,
+      text,
+    };
+    try {
+      if (spec.dangerous && !inv.confirmed && !args.flags.has('dry-run') && spec.plan) {
+        const plan = await spec.plan(ctx);
+        audit.end(auditId, 'pending', 'awaiting confirmation');
+        return { kind: 'confirm', plan, command: spec, text, auditId };
+      }
+      const reply = await spec.run(ctx);
+      audit.end(auditId, reply.ok ? 'ok' : 'failed', reply.title);
+      return { kind: 'reply', reply, ephemeral: false, auditId };
+    } catch (error) {
+      const reply = this.errorReply(error, inv);
+      audit.end(auditId, error instanceof UserError ? 'refused' : 'error', reply.title);
+      return { kind: 'reply', reply, ephemeral: error instanceof UserError, auditId };
+    }
+  }
+
+  /** Records that a requested confirmation was declined or never given. */
+  recordCancellation(auditId: number, actor: Actor, detail: string): void {
+    this.services.audit.end(auditId, 'cancelled', `${detail} (${actor.name})`);
+  }
+
+  /** Finds the command and validates arguments; returns a help reply for help requests. */
+  private resolve(raw: string): { spec: CommandSpec; args: ParsedArgs; text: string } | Reply {
+    const all = globalHelp(this.families);
+    const words = tokenize(raw.replace(/^\s*\//, ''), all);
+    const [familyName, sub, ...rest] = words;
+    if (!familyName || familyName === 'help') return { ok: true, title: 'stackmedic help', text: all };
+    const family = this.families.find((f) => f.name === familyName);
+    if (!family) {
+      const guess = closest(
+        familyName,
+        this.families.map((f) => f.name),
+      );
+      throw new UsageError(`unknown command /${familyName}${guess ? ` (did you mean /${guess}?)` : ''}`, all);
+    }
+    if (!sub || sub === 'help') {
+      const target = sub === 'help' && rest[0] ? family.commands.find((c) => c.name === rest[0]) : undefined;
+      if (target) return { ok: true, title: `/${family.name} ${target.name}`, text: commandHelp(target) };
+      return { ok: true, title: `/${family.name} help`, text: familyHelp(family) };
+    }
+    const spec = family.commands.find((c) => c.name === sub);
+    if (!spec) {
+      const guess = closest(
+        sub,
+        family.commands.map((c) => c.name),
+      );
+      throw new UsageError(`unknown subcommand "${sub}" for /${family.name}${guess ? ` (did you mean ${guess}?)` : ''}`, familyHelp(family));
+    }
+    if (rest.includes('--help') || rest.includes('-h')) return { ok: true, title: usageOf(spec), text: commandHelp(spec) };
+    const args = parseArgs(spec, rest, this.inventory);
+    return { spec, args, text: ['/' + family.name, sub, ...rest].join(' ') };
+  }
+
+  private errorReply(error: unknown, inv: Invocation): Reply {
+    if (error instanceof UsageError) return { ok: false, title: error.message, text: error.usage };
+    if (error instanceof UserError) return { ok: false, title: error.message, text: '' };
+    const ref = errorReference();
+    this.logError(ref, error, inv);
+    return { ok: false, title: `Internal error (ref ${ref}): the details are in stackmedic's log.`, text: '' };
+  }
+}
