@@ -87,4 +87,18 @@ describe('stackmedic run "/cluster ping" against real sshd nodes', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`stackmedic: configuration error: ${bad}: nodes.0.port: Number must be less than or equal to 65535\n`);
   });
+
+  it('console reads one command per line from a pipe and exits non-zero when one failed', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [MAIN, 'console', '--inventory', cluster.inventoryPath], { env });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdin.end('# a comment\n/cluster ping\n\n/cluster nope\n');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(stdout).toMatch(/^stackmedic console: cluster sshd-test \(3 nodes, inventory .*\)\. Type \/help, or exit\.\n/);
+    expect(stdout).toMatch(/All 3 nodes answer\./);
+    expect(stdout).toMatch(/unknown subcommand "nope" for \/cluster/);
+    expect(stdout).not.toMatch(/stackmedic> /);
+    expect(code).toBe(1);
+  });
 });

@@ -226,4 +226,37 @@ describe('SshPool against real OpenSSH sshd', () => {
       await pool.close();
     }
   });
+
+  it('tunnels through a jump host with forwardOut', async () => {
+    const viaJump: Inventory = {
+      ...inventory,
+      nodes: inventory.nodes.map((n) => (n.name === 'node-3' ? { ...n, jump: 'node-1' } : n)),
+    };
+    const before = cluster.acceptedLogins('node-1');
+    const pool = new SshPool(viaJump);
+    try {
+      const r = await pool.exec('node-3', remote(sh`echo through-the-bastion`));
+      expect(r.ok && r.stdout).toBe('through-the-bastion\n');
+      // Two SSH sessions: one to the jump host, one tunnelled inside it to node-3.
+      expect(pool.connectionsOpened).toBe(2);
+      expect(cluster.acceptedLogins('node-1') - before).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('closes idle connections', async () => {
+    const pool = new SshPool(inventory, { idleTimeoutMs: 200 });
+    try {
+      expect((await pool.exec('node-1', remote(sh`true`))).ok).toBe(true);
+      expect(pool.openConnections()).toEqual(['node-1']);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(pool.openConnections()).toEqual([]);
+      const again = await pool.exec('node-1', remote(sh`echo back`));
+      expect(again.ok && again.stdout).toBe('back\n');
+      expect(pool.connectionsOpened).toBe(2);
+    } finally {
+      await pool.close();
+    }
+  });
 });
