@@ -1,0 +1,129 @@
+import type { Inventory, NodeSpec } from '../inventory/types.js';
+import type { Probe, ProbeResult } from '../probes/types.js';
+import type { Executor } from '../router/types.js';
+import { mapLimit } from '../ssh/pool.js';
+import type { ExecFailure } from '../ssh/types.js';
+
+/** What one probe gave on one node. */
+export type NodeProbeOutcome<T> =
+  | (ProbeResult<T> & { readonly node: string; readonly exitCode: number | null; readonly durationMs: number })
+  | { readonly kind: 'failed'; readonly node: string; readonly failure: ExecFailure; readonly durationMs: number };
+
+/** A node as the snapshot saw it. */
+export interface NodeState {
+  readonly name: string;
+  readonly roles: readonly string[];
+  readonly reachable: boolean;
+  /** Why it is not reachable (timeout, refused, host key...). */
+  readonly problem?: string | undefined;
+}
+
+/** Everything the probes said about the cluster at one moment. */
+export class ClusterSnapshot {
+  constructor(
+    readonly cluster: string,
+    readonly takenAt: Date,
+    readonly durationMs: number,
+    readonly nodes: readonly NodeState[],
+    private readonly outcomes: ReadonlyMap<string, readonly NodeProbeOutcome<unknown>[]>,
+  ) {}
+
+  /** Every node's outcome of `probe` (for cluster-scope probes: each controller that was asked). */
+  of<T>(probe: Probe<T>): readonly NodeProbeOutcome<T>[] {
+    return (this.outcomes.get(probe.id) ?? []) as readonly NodeProbeOutcome<T>[];
+  }
+
+  /** The parsed values of `probe`, per node, leaving out failures and unknowns. */
+  values<T>(probe: Probe<T>): { node: string; value: T }[] {
+    return this.of(probe).flatMap((o) => (o.kind === 'ok' ? [{ node: o.node, value: o.value }] : []));
+  }
+
+  /** The cluster-wide answer of a cluster-scope probe: the first usable one. */
+  clusterValue<T>(probe: Probe<T>): { node: string; value: T } | undefined {
+    return this.values(probe).find((v) => isUsable(v.value)) ?? this.values(probe)[0];
+  }
+
+  /** Probe ids with outcomes. */
+  probeIds(): string[] {
+    return [...this.outcomes.keys()];
+  }
+
+  /** Unreachable nodes. */
+  unreachable(): NodeState[] {
+    return this.nodes.filter((n) => !n.reachable);
+  }
+}
+
+/** `{ running: false }` answers (service down on that node) are not the cluster's view. */
+function isUsable(value: unknown): boolean {
+  return !(typeof value === 'object' && value !== null && 'running' in value && (value as { running: unknown }).running === false);
+}
+
+const UNREACHABLE_KINDS = new Set(['unreachable', 'auth', 'host-key', 'timeout', 'connection-lost']);
+
+/** Options for taking a snapshot. */
+export interface SnapshotOptions {
+  readonly probes: readonly Probe<unknown>[];
+  /** Only these nodes (default: all). */
+  readonly nodes?: readonly string[];
+  readonly concurrency?: number;
+  readonly clock?: () => Date;
+}
+
+/**
+ * Runs the probes across the inventory: node-scope probes on every node with a matching role,
+ * cluster-scope probes once, on the first controller whose answer is usable. A node that cannot
+ * be reached is recorded as such; the rest of the snapshot is complete regardless.
+ */
+export async function takeSnapshot(inventory: Inventory, executor: Executor, options: SnapshotOptions): Promise<ClusterSnapshot> {
+  const clock = options.clock ?? (() => new Date());
+  const started = performance.now();
+  const takenAt = clock();
+  const wanted = options.nodes ? inventory.nodes.filter((n) => options.nodes?.includes(n.name)) : inventory.nodes;
+  const concurrency = options.concurrency ?? 64;
+  const outcomes = new Map<string, NodeProbeOutcome<unknown>[]>();
+  const unreachable = new Map<string, string>();
+  const hasRole = (n: NodeSpec, p: Probe<unknown>): boolean => n.roles.some((r) => p.roles.includes(r));
+
+  const runOne = async (node: NodeSpec, probe: Probe<unknown>): Promise<NodeProbeOutcome<unknown>> => {
+    const known = unreachable.get(node.name);
+    if (known !== undefined) {
+      return { kind: 'failed', node: node.name, failure: { ok: false, node: node.name, command: '', kind: 'unreachable', message: known, durationMs: 0 }, durationMs: 0 };
+    }
+    const r = await executor.exec(node.name, probe.command, probe.timeoutMs === undefined ? {} : { timeoutMs: probe.timeoutMs });
+    if (!r.ok) {
+      if (UNREACHABLE_KINDS.has(r.kind) && !unreachable.has(node.name)) unreachable.set(node.name, r.message);
+      return { kind: 'failed', node: node.name, failure: r, durationMs: r.durationMs };
+    }
+    return { ...probe.parse(r), node: node.name, exitCode: r.exitCode, durationMs: r.durationMs };
+  };
+
+  const nodeJobs: { node: NodeSpec; probe: Probe<unknown> }[] = [];
+  for (const probe of options.probes.filter((p) => p.scope === 'node')) {
+    for (const node of wanted) if (hasRole(node, probe)) nodeJobs.push({ node, probe });
+  }
+  const nodeResults = await mapLimit(nodeJobs, concurrency, (job) => runOne(job.node, job.probe));
+  nodeJobs.forEach((job, i) => {
+    const list = outcomes.get(job.probe.id) ?? [];
+    list.push(nodeResults[i] as NodeProbeOutcome<unknown>);
+    outcomes.set(job.probe.id, list);
+  });
+
+  await Promise.all(
+    options.probes
+      .filter((p) => p.scope === 'cluster')
+      .map(async (probe) => {
+        const list: NodeProbeOutcome<unknown>[] = [];
+        outcomes.set(probe.id, list);
+        const candidates = inventory.nodes.filter((n) => hasRole(n, probe) && !unreachable.has(n.name));
+        for (const node of candidates) {
+          const o = await runOne(node, probe);
+          list.push(o);
+          if (o.kind === 'ok' && isUsable(o.value)) break;
+        }
+      }),
+  );
+
+  const nodes: NodeState[] = wanted.map((n) => ({ name: n.name, roles: n.roles, reachable: !unreachable.has(n.name), problem: unreachable.get(n.name) }));
+  return new ClusterSnapshot(inventory.cluster, takenAt, Math.round(performance.now() - started), nodes, outcomes);
+}

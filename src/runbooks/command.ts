@@ -1,0 +1,78 @@
+import { UserError } from '../errors.js';
+import { defineCommand, type ArgSpec, type CommandContext, type CommandSpec } from '../router/command.js';
+import type { PermissionRole, Reply } from '../router/types.js';
+import { executeRunbook, planOf } from './engine.js';
+import { renderRunbookReport } from './report.js';
+import type { Runbook, RunbookContext } from './types.js';
+
+/** Declaration of a runbook-backed command. */
+export interface RunbookCommandSpec {
+  readonly family: string;
+  readonly name: string;
+  readonly summary: string;
+  readonly args: readonly ArgSpec[];
+  readonly permission?: PermissionRole;
+  /** Reads the cluster (read-only) and returns the steps to run. */
+  build(ctx: CommandContext, rctx: RunbookContext): Promise<Runbook>;
+}
+
+const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Options the tests use to make verifications fast. */
+export const runbookTiming = { sleep: realSleep, now: (): number => performance.now() };
+
+function runbookContext(ctx: CommandContext): RunbookContext {
+  return { inventory: ctx.inventory, executor: ctx.executor, progress: ctx.progress, sleep: runbookTiming.sleep, now: runbookTiming.now };
+}
+
+/**
+ * Turns a runbook into a dangerous command: `plan` shows every action for confirmation,
+ * `--dry-run` runs only the checks, and a run holds per-node locks and audits every step.
+ */
+export function defineRunbookCommand(spec: RunbookCommandSpec): CommandSpec {
+  return defineCommand({
+    family: spec.family,
+    name: spec.name,
+    summary: spec.summary,
+    args: spec.args,
+    flags: [{ name: 'dry-run', description: 'show the plan (every node and exact command) and run only the checks' }],
+    permission: spec.permission ?? 'operator',
+    dangerous: true,
+    async plan(ctx) {
+      const rctx = runbookContext(ctx);
+      const runbook = await spec.build(ctx, rctx);
+      const report = await executeRunbook(runbook, { ...rctx, progress: () => undefined }, { dryRun: true });
+      if (report.status === 'refused') throw new UserError(`Refused: ${report.reason ?? 'a check failed'}${report.next ? `. Next: ${report.next}` : ''}`, 'stackmedic_runbook_refused');
+      return planOf(runbook, rctx);
+    },
+    async run(ctx): Promise<Reply> {
+      const rctx = runbookContext(ctx);
+      const dryRun = ctx.args.flags.has('dry-run');
+      const runbook = await spec.build(ctx, rctx);
+      if (dryRun) return renderRunbookReport(await executeRunbook(runbook, rctx, { dryRun: true }));
+      const lock = ctx.services.locks.tryAcquire(runbook.nodes, { actor: ctx.actor.name, command: ctx.text, since: ctx.services.clock() });
+      if (!lock.ok) {
+        throw new UserError(
+          `${lock.node} is busy: ${lock.holder.command} by ${lock.holder.actor} since ${lock.holder.since.toISOString().slice(11, 19)} UTC. Wait for it to finish.`,
+          'stackmedic_node_locked',
+        );
+      }
+      try {
+        const report = await executeRunbook(runbook, rctx);
+        for (const s of report.steps) {
+          ctx.services.audit.record({
+            actor: ctx.actor,
+            command: `${ctx.text} · step ${s.index}: ${s.description}`,
+            ...(s.node ? { node: s.node } : {}),
+            kind: 'runbook',
+            outcome: s.status === 'ok' ? 'ok' : s.status === 'refused' ? 'refused' : 'failed',
+            detail: [s.command ? `$ ${s.command}` : '', s.detail].filter(Boolean).join('\n').slice(0, 2000),
+          });
+        }
+        return renderRunbookReport(report);
+      } finally {
+        lock.release();
+      }
+    },
+  });
+}
