@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { createApp } from '../app/create-app.js';
@@ -6,6 +7,7 @@ import { readEnvOptions, type EnvOptions } from '../config/env.js';
 import { runConsole } from '../console/console.js';
 import { runLine } from '../console/session.js';
 import { ConfigError, UserError } from '../errors.js';
+import { packageRoot } from '../package-root.js';
 import { consoleActor } from './actor.js';
 import { inventoryTarget, type Target } from './target.js';
 
@@ -31,7 +33,7 @@ Examples:
 Exit codes: 0 ok, 1 the command failed or found problems, 2 bad configuration or usage.`;
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 

@@ -1,0 +1,85 @@
+import Handlebars from 'handlebars';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../package-root.js';
+import type { SlackBlock } from '../router/types.js';
+import { humanDuration } from './duration.js';
+
+const hb = Handlebars.create();
+hb.registerHelper('plural', (n: unknown, word: unknown) => `${String(n)} ${String(word)}${n === 1 ? '' : 's'}`);
+hb.registerHelper('join', (list: unknown, sep: unknown) => (Array.isArray(list) ? list.map(String).join(typeof sep === 'string' ? sep : ', ') : ''));
+hb.registerHelper('upper', (s: unknown) => String(s ?? '').toUpperCase());
+hb.registerHelper('duration', (seconds: unknown) => humanDuration(Number(seconds)));
+hb.registerHelper('bytes', (n: unknown) => humanBytes(Number(n)));
+hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+hb.registerHelper('time', (iso: unknown) => (typeof iso === 'string' && iso.length >= 19 ? `${iso.slice(0, 10)} ${iso.slice(11, 19)}` : String(iso ?? '')));
+hb.registerHelper('pad', (s: unknown, width: unknown) => String(s ?? '').padEnd(Number(width)));
+
+/** 1.5 GB, 78.0 GB, 512 B: sizes the way df -h shows them (powers of 1024). */
+export function humanBytes(n: number): string {
+  if (!Number.isFinite(n)) return '?';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+  let v = n;
+  let u = 0;
+  while (Math.abs(v) >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u += 1;
+  }
+  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
+}
+
+const cache = new Map<string, Handlebars.TemplateDelegate>();
+
+/** Renders `templates/<name>.hbs` with `data`. Templates are compiled once and cached. */
+export function renderTemplate(name: string, data: object): string {
+  let template = cache.get(name);
+  if (!template) {
+    const source = readFileSync(join(packageRoot(), 'templates', `${name}.hbs`), 'utf8');
+    template = hb.compile(source, { noEscape: true, strict: false });
+    cache.set(name, template);
+  }
+  return template(data).replace(/\n{3,}/g, '\n\n').trim();
+}
+
+const SECTION_LIMIT = 2900;
+
+/**
+ * Turns a mrkdwn template output into Block Kit: `## Title` lines become header blocks, `---`
+ * lines dividers, `> ctx` lines at the end of a part context blocks, everything else sections
+ * (split under Slack's 3000-character limit on line boundaries).
+ */
+export function mrkdwnToBlocks(text: string): SlackBlock[] {
+  const blocks: SlackBlock[] = [];
+  let buffer: string[] = [];
+  const flush = (): void => {
+    const body = buffer.join('\n').trim();
+    buffer = [];
+    if (!body) return;
+    let chunk = '';
+    for (const line of body.split('\n')) {
+      const piece = line.length > SECTION_LIMIT ? `${line.slice(0, SECTION_LIMIT - 1)}…` : line;
+      if (chunk.length + piece.length + 1 > SECTION_LIMIT) {
+        blocks.push({ type: 'section', text: { type: 'mrkdwn', text: chunk } });
+        chunk = '';
+      }
+      chunk = chunk ? `${chunk}\n${piece}` : piece;
+    }
+    if (chunk) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: chunk } });
+  };
+  for (const line of text.split('\n')) {
+    if (line.startsWith('## ')) {
+      flush();
+      blocks.push({ type: 'header', text: { type: 'plain_text', text: line.slice(3, 150), emoji: true } });
+    } else if (line.trim() === '---') {
+      flush();
+      blocks.push({ type: 'divider' });
+    } else if (line.startsWith('>> ')) {
+      flush();
+      blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: line.slice(3, 3000) }] });
+    } else {
+      buffer.push(line);
+    }
+  }
+  flush();
+  return blocks;
+}
