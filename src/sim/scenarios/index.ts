@@ -1,0 +1,23 @@
+/** The scenario catalogue. */
+import { healthy } from './healthy.js';
+import { libvirtSocketMissing } from './libvirt-socket-missing.js';
+import { partition } from './partition.js';
+import { rabbitInconsistentCluster } from './rabbit-inconsistent-cluster.js';
+import { seedIncident } from './seed-incident.js';
+import type { Scenario, ScenarioName } from './types.js';
+
+export type { Scenario, ScenarioName, ScenarioOptions } from './types.js';
+
+/** Every built-in scenario by name. */
+export const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
+  healthy,
+  'seed-incident': seedIncident,
+  'rabbit-inconsistent-cluster': rabbitInconsistentCluster,
+  'libvirt-socket-missing': libvirtSocketMissing,
+  partition,
+};
+
+/** Narrows a user-typed name to a scenario name. */
+export function isScenarioName(name: string): name is ScenarioName {
+  return Object.prototype.hasOwnProperty.call(SCENARIOS, name);
+}

@@ -1,0 +1,77 @@
+import type { SimClock } from '../clock.js';
+import type { VirtualFs } from './vfs.js';
+
+/** Roles a simulated node can hold. */
+export type SimRole = 'controller' | 'compute';
+
+/** How services are managed on a node: the seed's Ubuntu 14.04 nodes were SysV/upstart. */
+export type InitSystem = 'systemd' | 'sysv';
+
+/** A daemon on a node. */
+export interface ServiceState {
+  running: boolean;
+  pid: number;
+  /** Sim time of the last start or stop. */
+  since: number;
+}
+
+/** A failed pacemaker operation, as `crm_mon` lists it under failures. */
+export interface PacemakerFailure {
+  readonly resource: string;
+  readonly task: 'start' | 'monitor' | 'stop';
+  readonly exitstatus: string;
+  readonly exitreason: string;
+  readonly exitcode: number;
+  readonly call: number;
+  readonly at: number;
+}
+
+/** RabbitMQ as one node sees it. */
+export interface RabbitNodeState {
+  /** The `rabbit` application (stop_app/start_app); the Erlang VM is the `rabbitmq-server` service. */
+  appRunning: boolean;
+  /** Cluster members this node believes in, itself included (node names, not `rabbit@...`). */
+  members: string[];
+  alarms: Set<'disk' | 'memory'>;
+  /** disk_free_limit in bytes (the seed's was 5 MB). */
+  diskFreeLimit: number;
+}
+
+/** One simulated node. */
+export interface SimNode {
+  readonly name: string;
+  readonly roles: readonly SimRole[];
+  /** Management address other services use (192.168.0.x in the seed). */
+  readonly ip: string;
+  readonly init: InitSystem;
+  readonly fs: VirtualFs;
+  readonly disk: { readonly device: string; readonly size: number; baseUsed: number };
+  readonly services: Map<string, ServiceState>;
+  readonly rabbit: RabbitNodeState;
+  /** nova-compute reached libvirt when it last started (it does not retry in our model). */
+  novaLibvirtConnected: boolean;
+  /** Paths cinder-volume holds open (an image download in progress). */
+  readonly cinderOpenFiles: Set<string>;
+  readonly pacemakerFailures: PacemakerFailure[];
+  /** Sim time the node booted, for `uptime` and `/proc/uptime`. */
+  bootedAt: number;
+}
+
+/** The whole simulated cluster: the single source of truth the emulated tools read and change. */
+export interface ClusterState {
+  readonly name: string;
+  readonly clock: SimClock;
+  readonly nodes: Map<string, SimNode>;
+  readonly controllers: readonly SimNode[];
+  readonly computes: readonly SimNode[];
+  /** Controllers whose RabbitMQ cannot see each other (the `partition` scenario). */
+  readonly rabbitPartition: Set<string>;
+  /** Sim time AMQP last became unreachable, for `Updated At` of down services; undefined if healthy. */
+  amqpDownSince: number | undefined;
+  /** Last CIB change, for crm_mon's summary. */
+  pacemakerLastChange: { at: number; client: string; origin: string };
+  /** Resources an operator stopped (`crm resource stop`): pacemaker leaves them stopped. */
+  readonly disabledResources: Set<string>;
+  /** Monotonic counters for pids and pacemaker call ids. */
+  counters: { pid: number; call: number };
+}
