@@ -35,4 +35,27 @@ export const migrations: readonly { readonly version: number; readonly descripti
       CREATE INDEX audit_remote_invocation ON audit_remote(invocation_id);
     `,
   },
+  {
+    version: 2,
+    description: 'Slack confirmations (pending dangerous commands survive a restart)',
+    sql: `
+      CREATE TABLE slack_confirmation (
+        id TEXT PRIMARY KEY,
+        audit_id INTEGER NOT NULL,
+        command TEXT NOT NULL,
+        permission TEXT NOT NULL,
+        plan_json TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        message_ts TEXT,
+        requested_by TEXT NOT NULL,
+        requested_name TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        state TEXT NOT NULL,
+        decided_by TEXT,
+        decided_at TEXT
+      );
+      CREATE INDEX slack_confirmation_pending ON slack_confirmation(state, expires_at);
+    `,
+  },
 ];
