@@ -1,0 +1,242 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { ZodIssue } from 'zod';
+import { CatalogError } from './catalog-error.js';
+import { globProblem } from './globs.js';
+import { requiredLiterals, MIN_LITERAL_LENGTH } from './literals.js';
+import {
+  isLogSignature,
+  logSourceSchema,
+  probeSourceSchema,
+  signatureSchema,
+  type Catalog,
+  type Signature,
+} from './schema.js';
+
+/** Catalog files larger than this are refused: a signature file is a few KiB of YAML. */
+const MAX_FILE_BYTES = 1024 * 1024;
+
+/** Options of `loadCatalog`. */
+export interface LoadCatalogOptions {
+  /** The built-in catalog shipped with stackmedic (default: `signatures/builtin` of the package). */
+  readonly builtinDir?: string;
+  /** Operators' own signatures (`SIGNATURES_DIR`), loaded after the built-ins. */
+  readonly extraDir?: string | undefined;
+}
+
+/** The `signatures/builtin` directory of the installed package, from source or from `dist`. */
+export function defaultBuiltinDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const candidate = join(dir, 'signatures', 'builtin');
+    if (existsSync(candidate)) return candidate;
+    dir = dirname(dir);
+  }
+  throw new Error('while locating the built-in signatures: no signatures/builtin directory above the code');
+}
+
+/**
+ * Loads and validates the built-in catalog and the operators' directory. The first problem found
+ * is thrown as a `CatalogError`; a catalog that loads is internally consistent (unique ids, known
+ * `leadsTo`/`clears` targets, compilable patterns with prefilter literals, safe globs).
+ */
+export async function loadCatalog(options: LoadCatalogOptions = {}): Promise<Catalog> {
+  const dirs = [options.builtinDir ?? defaultBuiltinDir()];
+  if (options.extraDir) dirs.push(options.extraDir);
+  const files: { file: string; text: string }[] = [];
+  for (const dir of dirs) {
+    for (const file of await catalogFiles(dir)) files.push({ file, text: await readCatalogFile(file) });
+  }
+  return buildCatalog(files);
+}
+
+/** Validates catalog texts already in memory (tests, or a catalog received another way). */
+export function buildCatalog(files: readonly { file: string; text: string }[]): Catalog {
+  const signatures: Signature[] = [];
+  const origin = new Map<string, string>();
+  for (const { file, text } of files) {
+    parseCatalogText(text, file).forEach((signature, index) => {
+      const previous = origin.get(signature.id);
+      if (previous !== undefined) {
+        throw new CatalogError(
+          file,
+          where(signature.id, index, 'id'),
+          `a unique id; '${signature.id}' is already defined in ${previous}`,
+          'duplicate',
+        );
+      }
+      origin.set(signature.id, file);
+      signatures.push(signature);
+    });
+  }
+  checkReferences(signatures, origin);
+  return { signatures, origin };
+}
+
+/** Parses and validates one catalog file's text (one signature, or `signatures: [...]`). */
+export function parseCatalogText(text: string, file: string): Signature[] {
+  let document: unknown;
+  try {
+    document = parseYaml(text, { maxAliasCount: 50, uniqueKeys: true });
+  } catch (error) {
+    const at = error instanceof YAMLParseError && error.linePos ? ` (line ${error.linePos[0].line})` : '';
+    const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new CatalogError(file, `YAML${at}`, `valid YAML: ${detail}`, 'yaml');
+  }
+  if (document === null || document === undefined) {
+    throw new CatalogError(file, '(file)', 'one signature, or `signatures:` with a list of signatures; the file is empty', 'empty');
+  }
+  let raws: unknown[];
+  if (isRecord(document) && 'signatures' in document) {
+    if (!Array.isArray(document.signatures) || document.signatures.length === 0) {
+      throw new CatalogError(file, 'signatures', 'a non-empty list of signatures', 'empty');
+    }
+    const extra = Object.keys(document).filter((k) => k !== 'signatures');
+    if (extra.length > 0) throw new CatalogError(file, extra[0] as string, 'only `signatures` at the top level', 'schema');
+    raws = document.signatures;
+  } else if (isRecord(document)) {
+    raws = [document];
+  } else {
+    throw new CatalogError(file, '(file)', 'a mapping: one signature, or `signatures:` with a list', 'schema');
+  }
+  return raws.map((raw, index) => validateSignature(raw, file, index));
+}
+
+function validateSignature(raw: unknown, file: string, index: number): Signature {
+  const id = isRecord(raw) && typeof raw.id === 'string' ? raw.id : undefined;
+  if (!isRecord(raw)) throw new CatalogError(file, where(id, index, '(signature)'), 'a mapping with id, title, severity, source, ...', 'schema');
+  checkSource(raw.source, file, id, index);
+  const parsed = signatureSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0] as ZodIssue;
+    throw new CatalogError(file, where(id, index, issue.path.join('.') || '(signature)'), describeIssue(issue), 'schema');
+  }
+  const signature = parsed.data;
+  if (isLogSignature(signature)) {
+    signature.source.logs.paths.forEach((glob, i) => {
+      const problem = globProblem(glob);
+      if (problem) throw new CatalogError(file, where(signature.id, index, `source.logs.paths.${i}`), problem, 'glob');
+    });
+    if (signature.patterns.length === 0) {
+      throw new CatalogError(file, where(signature.id, index, 'patterns'), 'at least one regular expression for a log signature', 'schema');
+    }
+  } else if (signature.patterns.length > 0) {
+    throw new CatalogError(file, where(signature.id, index, 'patterns'), 'no patterns: a probe signature matches a fact, not text', 'schema');
+  }
+  const captures = new Set<string>(['node']);
+  signature.patterns.forEach((pattern, i) => {
+    const field = where(signature.id, index, `patterns.${i}`);
+    let regex: RegExp;
+    try {
+      regex = new RegExp(pattern, signature.ignoreCase ? 'i' : '');
+    } catch (error) {
+      throw new CatalogError(file, field, `a valid JavaScript regular expression (${(error as Error).message})`, 'regex');
+    }
+    if (NESTED_QUANTIFIER.test(pattern)) {
+      throw new CatalogError(file, field, 'no quantified group that itself ends in a quantifier (catastrophic backtracking)', 'regex');
+    }
+    for (const name of namedGroups(regex)) captures.add(name);
+    if (!signature.literals && requiredLiterals(pattern) === null) {
+      throw new CatalogError(
+        file,
+        field,
+        `a pattern containing a literal of at least ${MIN_LITERAL_LENGTH} characters that every match contains, or explicit \`literals\``,
+        'literal',
+      );
+    }
+  });
+  if (signature.runbook && isLogSignature(signature)) {
+    for (const [, name] of signature.runbook.matchAll(/\{([^}]*)\}/g)) {
+      if (!captures.has(name ?? '')) {
+        throw new CatalogError(
+          file,
+          where(signature.id, index, 'runbook'),
+          `placeholders naming a captured field (${[...captures].join(', ')}); {${name}} is not one`,
+          'placeholder',
+        );
+      }
+    }
+  }
+  return signature;
+}
+
+/** `(x+)+`, `(x*)*`, `(a|b+){2,}`: the classic shapes of catastrophic backtracking. */
+const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)[+*{]/;
+
+function checkSource(source: unknown, file: string, id: string | undefined, index: number): void {
+  const expected = 'either { logs: { roles: [...], paths: [...] } } or { probe: { id: ..., fact: ... } }';
+  if (!isRecord(source)) throw new CatalogError(file, where(id, index, 'source'), expected, 'schema');
+  const keys = Object.keys(source);
+  if (keys.length !== 1 || (keys[0] !== 'logs' && keys[0] !== 'probe')) {
+    throw new CatalogError(file, where(id, index, 'source'), expected, 'schema');
+  }
+  const key = keys[0];
+  const parsed = key === 'logs' ? logSourceSchema.safeParse(source.logs) : probeSourceSchema.safeParse(source.probe);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0] as ZodIssue;
+    const reason = key === 'logs' && issue.path[0] === 'paths' ? 'glob' : 'schema';
+    throw new CatalogError(file, where(id, index, ['source', key, ...issue.path].join('.')), describeIssue(issue), reason);
+  }
+}
+
+function checkReferences(signatures: readonly Signature[], origin: ReadonlyMap<string, string>): void {
+  const ids = new Set(signatures.map((s) => s.id));
+  for (const signature of signatures) {
+    const file = origin.get(signature.id) ?? '(catalog)';
+    signature.leadsTo.forEach((target, i) => {
+      if (target === signature.id) {
+        throw new CatalogError(file, where(signature.id, undefined, `leadsTo.${i}`), 'ids of other signatures; a signature cannot lead to itself', 'reference');
+      }
+      if (!ids.has(target)) {
+        throw new CatalogError(file, where(signature.id, undefined, `leadsTo.${i}`), `the id of a known signature; '${target}' is not defined`, 'reference');
+      }
+    });
+    if (signature.clears !== undefined && !ids.has(signature.clears)) {
+      throw new CatalogError(file, where(signature.id, undefined, 'clears'), `the id of a known signature; '${signature.clears}' is not defined`, 'reference');
+    }
+  }
+}
+
+function where(id: string | undefined, index: number | undefined, field: string): string {
+  const who = id ? `signature '${id}'` : 'signature';
+  const position = index === undefined ? '' : ` (#${index + 1})`;
+  return `${who}${position} ${field}`;
+}
+
+function describeIssue(issue: ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `only known fields; unknown: ${issue.keys.join(', ')}`;
+  if (issue.code === 'invalid_type' && issue.received === 'undefined') return `a value (required, ${issue.expected})`;
+  return issue.message;
+}
+
+function namedGroups(regex: RegExp): string[] {
+  return [...regex.source.matchAll(/\(\?<([A-Za-z_$][\w$]*)>/g)].map((m) => m[1] as string);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+async function catalogFiles(dir: string): Promise<string[]> {
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch (error) {
+    throw new CatalogError(resolve(dir), '(directory)', `a readable directory of *.yaml signature files (${(error as Error).message})`, 'io');
+  }
+  return entries
+    .filter((name) => /\.ya?ml$/.test(name) && !name.startsWith('.'))
+    .sort()
+    .map((name) => join(dir, name));
+}
+
+async function readCatalogFile(file: string): Promise<string> {
+  const info = await stat(file);
+  if (info.size > MAX_FILE_BYTES) {
+    throw new CatalogError(file, '(file)', `a signature file under ${MAX_FILE_BYTES} bytes (${basename(file)} has ${info.size})`, 'io');
+  }
+  return readFile(file, 'utf8');
+}

@@ -1,0 +1,91 @@
+/**
+ * Multi-literal search over raw bytes (Wu-Manber): a shift table over 3-byte blocks lets the scan
+ * jump up to `m - 2` bytes at a time (m = the shortest literal), and only positions whose block
+ * ends some literal's prefix are verified byte by byte. Measured on generated OpenStack logs it is
+ * several times faster than one regular expression alternating the same literals, because
+ * irregexp tries every alternative at every position whose first character is plausible.
+ */
+
+const HASH_BITS = 15;
+const HASH_MASK = (1 << HASH_BITS) - 1;
+
+/** ASCII case folding table (other bytes unchanged). */
+const FOLD = new Uint8Array(256).map((_, i) => (i >= 65 && i <= 90 ? i + 32 : i));
+const IDENTITY = new Uint8Array(256).map((_, i) => i);
+
+/** Searches a set of byte strings in buffers; reports where lines holding one begin. */
+export class LiteralSearcher {
+  private readonly m: number;
+  private readonly shift: Uint8Array;
+  private readonly buckets: (Uint8Array[] | undefined)[];
+  private readonly table: Uint8Array;
+
+  /**
+   * @param literals non-empty byte strings, each at least 3 bytes long
+   * @param ignoreCase fold ASCII letters (the literals must already be lowercase)
+   */
+  constructor(literals: readonly Uint8Array[], ignoreCase = false) {
+    if (literals.length === 0) throw new Error('LiteralSearcher needs at least one literal');
+    this.table = ignoreCase ? FOLD : IDENTITY;
+    this.m = Math.min(...literals.map((l) => l.length));
+    if (this.m < 3) throw new Error('LiteralSearcher literals must be at least 3 bytes long');
+    const maxShift = Math.min(this.m - 2, 255);
+    this.shift = new Uint8Array(1 << HASH_BITS).fill(maxShift);
+    this.buckets = new Array<Uint8Array[] | undefined>(1 << HASH_BITS);
+    for (const literal of literals) {
+      for (let j = 2; j < this.m; j++) {
+        const h = hash(literal[j - 2] as number, literal[j - 1] as number, literal[j] as number);
+        const s = this.m - 1 - j;
+        if (s < (this.shift[h] as number)) this.shift[h] = s;
+      }
+      const h = hash(literal[this.m - 3] as number, literal[this.m - 2] as number, literal[this.m - 1] as number);
+      (this.buckets[h] ??= []).push(literal);
+    }
+  }
+
+  /**
+   * Appends to `out` the offset of each hit in `buf[start, end)`, at most one per line: after a
+   * hit the search resumes at the next line, since one hit is enough to make a record a candidate.
+   */
+  search(buf: Uint8Array, start: number, end: number, out: number[]): void {
+    const { m, shift, buckets, table } = this;
+    let pos = start + m - 1;
+    while (pos < end) {
+      const h = hash(table[buf[pos - 2] as number] as number, table[buf[pos - 1] as number] as number, table[buf[pos] as number] as number);
+      const s = shift[h] as number;
+      if (s !== 0) {
+        pos += s;
+        continue;
+      }
+      const from = pos - m + 1;
+      if (matchesAny(buckets[h] as Uint8Array[], buf, from, end, table)) {
+        out.push(from);
+        const nl = indexOfNewline(buf, pos, end);
+        if (nl < 0) return;
+        pos = nl + m;
+      } else {
+        pos++;
+      }
+    }
+  }
+}
+
+function hash(a: number, b: number, c: number): number {
+  return ((a << 10) ^ (b << 5) ^ c) & HASH_MASK;
+}
+
+function matchesAny(candidates: readonly Uint8Array[], buf: Uint8Array, from: number, end: number, table: Uint8Array): boolean {
+  for (const literal of candidates) {
+    const n = literal.length;
+    if (from + n > end) continue;
+    let k = 0;
+    while (k < n && table[buf[from + k] as number] === literal[k]) k++;
+    if (k === n) return true;
+  }
+  return false;
+}
+
+function indexOfNewline(buf: Uint8Array, from: number, end: number): number {
+  const nl = buf.indexOf(10, from);
+  return nl < 0 || nl >= end ? -1 : nl;
+}

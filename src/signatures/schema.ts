@@ -1,0 +1,129 @@
+import { z } from 'zod';
+
+/**
+ * Glob charset for log paths. Globs are inserted unquoted in remote shell commands (the remote shell
+ * must expand them), so only characters that are inert in a POSIX shell word, plus the glob
+ * metacharacters `*` and `?`, are accepted.
+ */
+export const LOG_GLOB_CHARSET = /^\/[A-Za-z0-9_@.*?/+-]+$/;
+
+/** Signature ids are stable kebab-case: templates, audit records and operators refer to them. */
+export const SIGNATURE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+const signatureId = z
+  .string()
+  .regex(SIGNATURE_ID, 'a kebab-case id (lowercase letters, digits and single dashes)');
+
+const logGlob = z
+  .string()
+  .regex(LOG_GLOB_CHARSET, 'an absolute path glob made of A-Z a-z 0-9 _ @ . * ? / + -')
+  .refine((glob) => !glob.split('/').includes('..'), 'a path without ".." segments');
+
+/** Severity, most to least urgent. */
+export const SEVERITIES = ['critical', 'major', 'minor', 'info'] as const;
+/** How urgent a signature's findings are. */
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Where a log signature looks: files on the nodes with one of the roles. */
+export const logSourceSchema = z
+  .object({
+    roles: z.array(z.string().min(1)).min(1, 'at least one role (e.g. controller)'),
+    paths: z.array(logGlob).min(1, 'at least one absolute log path glob'),
+    /**
+     * Records of these logs may span lines whose matching text is not on the record's first line
+     * (old RabbitMQ `=INFO REPORT====` reports): remote fetching then asks grep for context lines.
+     */
+    multiline: z.boolean().default(false),
+  })
+  .strict();
+
+/** Where a probe signature looks: a named fact computed from a probe's parsed output. */
+export const probeSourceSchema = z
+  .object({
+    id: z.string().regex(SIGNATURE_ID, 'a probe id in kebab-case (e.g. pacemaker-status)'),
+    fact: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a fact name in kebab-case (e.g. resources-stopped)'),
+  })
+  .strict();
+
+const sourceSchema = z.union([
+  z.object({ logs: logSourceSchema }).strict(),
+  z.object({ probe: probeSourceSchema }).strict(),
+]);
+
+/** One signature as written in a catalog file (before cross-file checks). */
+export const signatureSchema = z
+  .object({
+    id: signatureId,
+    title: z.string().min(1).max(120),
+    severity: z.enum(SEVERITIES),
+    source: sourceSchema,
+    patterns: z.array(z.string().min(1).max(2000)).default([]),
+    literals: z.array(z.string().min(3, 'a literal of at least 3 characters')).optional(),
+    ignoreCase: z.boolean().default(false),
+    leadsTo: z.array(signatureId).default([]),
+    clears: signatureId.optional(),
+    remediation: z.string().min(1),
+    runbook: z.string().min(1).optional(),
+    actionItems: z.array(z.string().min(1)).default([]),
+    links: z.array(z.string().url()).default([]),
+  })
+  .strict();
+
+/** A catalog file holds one signature or a list of them. */
+export const catalogFileSchema = z.union([
+  z.object({ signatures: z.array(z.unknown()).min(1, 'at least one signature') }).strict(),
+  z.object({ id: z.unknown() }).passthrough(),
+]);
+
+/** A validated signature. */
+export type Signature = z.infer<typeof signatureSchema>;
+/** Where a log signature looks. */
+export type LogSource = z.infer<typeof logSourceSchema>;
+/** Which probe fact a probe signature reads. */
+export type ProbeSource = z.infer<typeof probeSourceSchema>;
+
+/** A signature read from log files. */
+export type LogSignature = Signature & { readonly source: { readonly logs: LogSource } };
+/** A signature evaluated on a probe fact. */
+export type ProbeSignature = Signature & { readonly source: { readonly probe: ProbeSource } };
+
+/** True when the signature is evaluated on log files. */
+export function isLogSignature(signature: Signature): signature is LogSignature {
+  return 'logs' in signature.source;
+}
+
+/** True when the signature is evaluated on a probe fact. */
+export function isProbeSignature(signature: Signature): signature is ProbeSignature {
+  return 'probe' in signature.source;
+}
+
+/** One hit of a probe fact: which node it concerns, when it was seen, and what was captured. */
+export interface FactHit {
+  readonly node: string;
+  /** ISO time of the observation (the snapshot time when the probe has no better one). */
+  readonly time: string | null;
+  readonly fields: Readonly<Record<string, string>>;
+  /** Short evidence text (e.g. the crm_mon line), trimmed by the producer. */
+  readonly text?: string;
+}
+
+/**
+ * A probe fact: computed from a cluster snapshot by whoever owns the probe. The snapshot type is a
+ * parameter because the health module defines it; the signature only names the fact.
+ */
+export type ProbeFact<Snapshot> = (snapshot: Snapshot) => readonly FactHit[];
+
+/** Probe facts by `<probe id>/<fact name>`, as signatures reference them. */
+export type ProbeFactRegistry<Snapshot> = ReadonlyMap<string, ProbeFact<Snapshot>>;
+
+/** Registry key of a probe source. */
+export function probeFactKey(source: ProbeSource): string {
+  return `${source.id}/${source.fact}`;
+}
+
+/** A loaded, cross-checked catalog. */
+export interface Catalog {
+  readonly signatures: readonly Signature[];
+  /** The file each signature came from, for messages. */
+  readonly origin: ReadonlyMap<string, string>;
+}
