@@ -1,25 +1,29 @@
-import { ShellScript, remote } from '../ssh/shell.js';
-import { ok, unknown, type Probe } from './types.js';
+import { remote, ShellScript } from '../ssh/shell.js';
+import { lines, rawText } from './text.js';
+import { ok, unknown, type Probe, type ProbeOutput, type ProbeResult } from './types.js';
 
-/** How long a node has been up, and what it calls itself. */
-export interface Uptime {
+/** How long the node has been up, and what it calls itself. */
+export interface NodeUptime {
   readonly uptimeSeconds: number;
   readonly hostname: string;
 }
 
-/** Reads `/proc/uptime` and the host name: the cheapest proof that a node answers. */
+/** Reads `cat /proc/uptime; hostname`. */
+export function parseUptime(output: ProbeOutput): ProbeResult<NodeUptime> {
+  const [first, second] = lines(output.stdout)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  const m = /^(\d+(?:\.\d+)?)\s+\d+(?:\.\d+)?$/.exec(first ?? '');
+  if (!m || !second || /\s/.test(second)) return unknown('expected /proc/uptime then a hostname', rawText(output));
+  return ok({ uptimeSeconds: Number(m[1]), hostname: second });
+}
+
+/** Node uptime and hostname: a cheap liveness check, and it shows a recent reboot. */
 export const uptime = {
   id: 'uptime',
   title: 'Uptime',
   roles: ['controller', 'compute'],
   scope: 'node',
   command: remote(ShellScript.raw('cat /proc/uptime; hostname')),
-  timeoutMs: 10_000,
-  parse({ stdout }) {
-    const [first = '', second = ''] = stdout.split('\n');
-    const m = /^(\d+(?:\.\d+)?)\s+\d+(?:\.\d+)?$/.exec(first.trim());
-    const hostname = second.trim();
-    if (!m || !m[1] || hostname === '') return unknown('expected "<seconds> <idle>" then a host name', stdout);
-    return ok({ uptimeSeconds: Number(m[1]), hostname });
-  },
-} satisfies Probe<Uptime>;
+  parse: parseUptime,
+} satisfies Probe<NodeUptime>;
