@@ -29,6 +29,8 @@ export interface EnvOptions {
   readonly concurrency: number;
   /** Time zone assumed for log timestamps that carry none. */
   readonly logTimezone: string;
+  /** Minutes a Slack confirmation of a dangerous command stays valid (default 10). */
+  readonly confirmTtlMinutes?: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -75,6 +77,7 @@ export function readEnvOptions(env: NodeJS.ProcessEnv = process.env): EnvOptions
     sshTimeoutMs: int(env, 'STACKMEDIC_SSH_TIMEOUT_MS', 30000, 100, 3600000),
     concurrency: int(env, 'STACKMEDIC_CONCURRENCY', 64, 1, 1024),
     logTimezone: env.STACKMEDIC_LOG_TIMEZONE?.trim() || 'UTC',
+    confirmTtlMinutes: int(env, 'STACKMEDIC_CONFIRM_TTL_MINUTES', 10, 1, 1440),
   };
 }
 

@@ -1,0 +1,181 @@
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, LogLevel, type Logger, type webApi } from '@slack/bolt';
+import type { StackmedicApp } from '../app/create-app.js';
+import type { EnvOptions } from '../config/env.js';
+import { ConfigError } from '../errors.js';
+import { handleSlashCommand } from './commands.js';
+import { ConfirmationStore } from './confirm-store.js';
+import { CANCEL_ACTION, CONFIRM_ACTION, ConfirmationFlow } from './confirm.js';
+import type { SlackDeps } from './context.js';
+import { loadPermissions, PermissionResolver, type PermissionsConfig } from './permissions.js';
+import { SlackPoster, type ChannelPublisher } from './poster.js';
+
+/** The slash commands stackmedic answers even before their command family exists (the manifest declares them). */
+export const SLASH_COMMANDS: readonly string[] = ['cluster', 'rabbit', 'compute', 'incident', 'pacemaker', 'trace'];
+
+/** The HTTP path Slack posts slash commands and interactions to. */
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+/** Options of `createSlackApp`. */
+export interface CreateSlackAppOptions {
+  readonly stackmedic: StackmedicApp;
+  readonly env: EnvOptions;
+  /** Defaults to the file at STACKMEDIC_PERMISSIONS (or everyone a viewer), plus STACKMEDIC_CHANNELS. */
+  readonly permissions?: PermissionsConfig;
+  readonly logger?: Logger;
+  /** How long a confirmation stays valid (default STACKMEDIC_CONFIRM_TTL_MINUTES, 10 min). */
+  readonly confirmationTtlMs?: number;
+  /** How often expired confirmations are swept and their messages updated (default 30 s). */
+  readonly sweepIntervalMs?: number;
+  /** How long to wait for a quick answer before acking with "running…" (default 1500 ms). */
+  readonly quickAnswerMs?: number;
+  /** Minimum time between progress updates of one message (default 1000 ms). */
+  readonly progressIntervalMs?: number;
+  /** How long user group member lists are cached (default 5 min). */
+  readonly groupCacheTtlMs?: number;
+  /** Web API retry policy (rate limits and network errors); defaults to five retries with backoff. */
+  readonly retryConfig?: webApi.RetryOptions;
+}
+
+/** Where the app listens, once started. */
+export interface SlackListening {
+  readonly mode: 'socket' | 'http';
+  /** The HTTP port (HTTP mode). */
+  readonly port?: number;
+}
+
+/** A running (or startable) Slack adapter. */
+export interface SlackApp {
+  readonly mode: 'socket' | 'http';
+  /** The underlying Bolt app (for adding listeners in tests or extensions). */
+  readonly bolt: App;
+  /** Posts and updates messages, redacted, with overflow to threads and files. */
+  readonly poster: SlackPoster;
+  /** The same, as the narrow interface incidents and schedulers should depend on. */
+  readonly publisher: ChannelPublisher;
+  readonly confirmations: ConfirmationFlow;
+  readonly permissions: PermissionResolver;
+  /** Verifies the token (auth.test) and starts listening: HTTP on `listen` (default PORT) or Socket Mode. */
+  start(listen?: { port?: number; host?: string }): Promise<SlackListening>;
+  stop(): Promise<void>;
+}
+
+/** Retry policy for Slack calls: a command's answer should not wait half an hour (the client's default). */
+const DEFAULT_RETRY: webApi.RetryOptions = { retries: 5, factor: 2, minTimeout: 1000, maxTimeout: 15_000, randomize: true };
+
+function defaultLogger(): Logger {
+  const logger: Logger = {
+    debug: () => undefined,
+    info: (...msg) => console.log(...msg),
+    warn: (...msg) => console.warn(...msg),
+    error: (...msg) => console.error(...msg),
+    setLevel: () => undefined,
+    getLevel: () => LogLevel.INFO,
+    setName: () => undefined,
+  };
+  return logger;
+}
+
+/**
+ * The Slack adapter: slash commands and Confirm/Cancel buttons on Bolt, served through the same
+ * router as the console. Socket Mode when SLACK_APP_TOKEN is set (no public URL needed), else an
+ * HTTP receiver on `/slack/events` that verifies Slack's request signatures and timestamps.
+ * Throws ConfigError when credentials or the permissions file are missing or invalid.
+ */
+export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
+  const { stackmedic, env } = options;
+  const { botToken, appToken, signingSecret, apiUrl } = env.slack;
+  if (!botToken) throw new ConfigError('environment', 'SLACK_BOT_TOKEN', 'the bot token (xoxb-...) of the Slack app, to serve Slack');
+  if (!appToken && !signingSecret) {
+    throw new ConfigError('environment', 'SLACK_APP_TOKEN or SLACK_SIGNING_SECRET', 'an app-level token (xapp-..., Socket Mode) or the signing secret (HTTP mode)');
+  }
+  const logger = options.logger ?? defaultLogger();
+  const permissionsConfig = options.permissions ?? loadPermissions(env.permissionsPath, env.channels);
+  const clientOptions: webApi.WebClientOptions = {
+    ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
+    retryConfig: options.retryConfig ?? DEFAULT_RETRY,
+    rejectRateLimitedCalls: false,
+    timeout: 30_000,
+  };
+  const mode = appToken ? 'socket' : 'http';
+  const receiver = mode === 'http' && signingSecret ? new HTTPReceiver({ signingSecret, endpoints: SLACK_EVENTS_PATH, logger }) : undefined;
+  const bolt = receiver
+    ? new App({ token: botToken, receiver, logger, clientOptions, deferInitialization: true })
+    : new App({ token: botToken, appToken, socketMode: true, logger, clientOptions, deferInitialization: true });
+
+  const poster = new SlackPoster(bolt.client, logger);
+  const permissions = new PermissionResolver(
+    permissionsConfig,
+    async (group) => {
+      const res = await bolt.client.usergroups.users.list({ usergroup: group });
+      return res.users ?? [];
+    },
+    { groupTtlMs: options.groupCacheTtlMs ?? 5 * 60_000, warn: (m) => logger.warn(`[stackmedic] ${m}`) },
+  );
+  const deps: SlackDeps = {
+    router: stackmedic.router,
+    audit: stackmedic.services.audit,
+    poster,
+    permissions,
+    logger,
+    progressIntervalMs: options.progressIntervalMs ?? 1000,
+    clock: stackmedic.services.clock,
+  };
+  const ttlMs = options.confirmationTtlMs ?? (env.confirmTtlMinutes ?? 10) * 60_000;
+  const confirmations = new ConfirmationFlow(deps, new ConfirmationStore(stackmedic.db, stackmedic.services.clock), ttlMs);
+  const slash = { quickAnswerMs: options.quickAnswerMs ?? 1500 };
+
+  const names = [...new Set([...stackmedic.router.commandFamilies.map((f) => f.name), ...SLASH_COMMANDS])];
+  for (const name of names) {
+    bolt.command(`/${name}`, async ({ command, ack, respond }) => {
+      await handleSlashCommand(deps, confirmations, slash, command, ack, respond);
+    });
+  }
+  for (const [actionId, action] of [
+    [CONFIRM_ACTION, 'confirm'],
+    [CANCEL_ACTION, 'cancel'],
+  ] as const) {
+    bolt.action({ action_id: actionId, type: 'block_actions' }, async ({ ack, body, action: pressed, respond }) => {
+      await ack();
+      const value = 'value' in pressed && typeof pressed.value === 'string' ? pressed.value : '';
+      await confirmations.press({
+        action,
+        confirmationId: value,
+        user: { id: body.user.id, name: body.user.username ?? body.user.name ?? body.user.id },
+        channel: body.channel?.id ?? body.container.channel_id ?? '',
+        respond,
+      });
+    });
+  }
+  bolt.error(async (error) => {
+    // Last line of defence: listeners handle their own failures; anything reaching here is a bug.
+    logger.error('[stackmedic] unhandled error in a Slack listener:', error);
+  });
+
+  let sweeper: NodeJS.Timeout | undefined;
+  return {
+    mode,
+    bolt,
+    poster,
+    publisher: poster,
+    confirmations,
+    permissions,
+    async start(listen = {}) {
+      await bolt.init();
+      await confirmations.sweep();
+      sweeper = setInterval(() => void confirmations.sweep(), options.sweepIntervalMs ?? 30_000);
+      sweeper.unref();
+      if (mode === 'socket') {
+        await bolt.start();
+        return { mode };
+      }
+      const server = await bolt.start({ port: listen.port ?? env.port, ...(listen.host ? { host: listen.host } : {}) });
+      return { mode, port: (server.address() as AddressInfo).port };
+    },
+    async stop() {
+      if (sweeper) clearInterval(sweeper);
+      sweeper = undefined;
+      await bolt.stop();
+    },
+  };
+}

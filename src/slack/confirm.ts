@@ -1,0 +1,220 @@
+import type { RespondFn } from '@slack/bolt';
+import type { DispatchResult } from '../router/router.js';
+import { roleAllows } from '../router/router.js';
+import type { Actor, PermissionRole, SlackBlock } from '../router/types.js';
+import type { Confirmation, ConfirmationStore } from './confirm-store.js';
+import { footerFor, type SlackDeps } from './context.js';
+import { deliverReply } from './deliver.js';
+import { SlackPostError } from './poster.js';
+import { ProgressMessage } from './progress.js';
+import { chunk } from './split.js';
+import { contextBlocks, planSections, titleBlocks, type SlackMessage } from './render.js';
+
+/** Action id of the Confirm button. */
+export const CONFIRM_ACTION = 'stackmedic_confirm';
+/** Action id of the Cancel button. */
+export const CANCEL_ACTION = 'stackmedic_cancel';
+
+/** A press of Confirm or Cancel, as the listener hands it over. */
+export interface ButtonPress {
+  readonly action: 'confirm' | 'cancel';
+  readonly confirmationId: string;
+  readonly user: { readonly id: string; readonly name: string };
+  readonly channel: string;
+  readonly respond?: RespondFn | undefined;
+}
+
+const ROLES_ABOVE: Record<PermissionRole, string> = { viewer: 'anyone', operator: 'an operator or admin', admin: 'an admin' };
+
+function when(date: Date): string {
+  const epoch = Math.floor(date.getTime() / 1000);
+  return `<!date^${epoch}^{time}|${date.toISOString().slice(11, 16)} UTC>`;
+}
+
+/** The plan's sections and the status line under them; buttons only while pending. */
+function confirmationBlocks(c: Confirmation, status: string, withButtons: boolean): { blocks: SlackBlock[]; extra: SlackBlock[][] } {
+  const head = titleBlocks(`Confirm: ${c.command}`);
+  const plan = planSections(c.plan).map((text): SlackBlock => ({ type: 'section', text: { type: 'mrkdwn', text } }));
+  const status_ = contextBlocks(status);
+  const buttons: SlackBlock[] = withButtons
+    ? [
+        {
+          type: 'actions',
+          block_id: 'stackmedic_confirmation',
+          elements: [
+            { type: 'button', action_id: CONFIRM_ACTION, style: 'danger', value: c.id, text: { type: 'plain_text', text: 'Confirm', emoji: true } },
+            { type: 'button', action_id: CANCEL_ACTION, value: c.id, text: { type: 'plain_text', text: 'Cancel', emoji: true } },
+          ],
+        },
+      ]
+    : [];
+  const room = 50 - head.length - status_.length - buttons.length - 1;
+  if (plan.length <= room + 1) return { blocks: [...head, ...plan, ...status_, ...buttons], extra: [] };
+  // A plan longer than one message: the rest goes to the thread, and the message says so.
+  return {
+    blocks: [...head, ...plan.slice(0, room), ...contextBlocks('_the plan continues in the thread: read it before confirming_'), ...status_, ...buttons].slice(0, 50),
+    extra: chunk(plan.slice(room), 50),
+  };
+}
+
+/**
+ * Confirmation of dangerous commands in Slack: the plan (exact command per node) with Confirm and
+ * Cancel buttons; only a user whose role allows the command may confirm; every press is audited;
+ * confirmations expire and live in the store, so a restart does not lose them.
+ */
+export class ConfirmationFlow {
+  constructor(
+    private readonly deps: SlackDeps,
+    private readonly store: ConfirmationStore,
+    private readonly ttlMs: number,
+  ) {}
+
+  /** Posts the confirmation message for a `confirm` dispatch result. */
+  async request(result: Extract<DispatchResult, { kind: 'confirm' }>, actor: Actor, channel: string, respond?: RespondFn): Promise<void> {
+    const c = this.store.create({
+      auditId: result.auditId,
+      command: result.text,
+      permission: result.command.permission,
+      plan: result.plan,
+      channel,
+      requestedBy: actor.id,
+      requestedName: actor.name,
+      ttlMs: this.ttlMs,
+    });
+    const status = `Requested by <@${actor.id}> · needs the ${c.permission} role · expires at ${when(c.expiresAt)} · audit #${c.auditId}`;
+    const { blocks, extra } = confirmationBlocks(c, status, true);
+    const message: SlackMessage = { text: `Confirm: ${c.command}`, blocks };
+    try {
+      const posted = await this.deps.poster.post(channel, message);
+      this.store.attachMessage(c.id, posted.ts);
+      for (const part of extra) await this.deps.poster.post(channel, { text: `Plan of ${c.command} (continued)`, blocks: part }, { threadTs: posted.ts });
+    } catch (error) {
+      const ref = error instanceof SlackPostError ? error.reference : 'n/a';
+      if (respond) {
+        try {
+          await this.deps.poster.viaResponseUrl(respond, { text: message.text, blocks: [...blocks, ...contextBlocks(`_posted through the response_url: the channel post failed (ref ${ref})_`)].slice(0, 50) }, 'in_channel');
+          return;
+        } catch {
+          // Logged below with the reference.
+        }
+      }
+      this.deps.logger.error(`[stackmedic] could not show the confirmation for ${c.command} (ref ${ref})`);
+    }
+  }
+
+  /** Handles a Confirm or Cancel press. Never throws. */
+  async press(p: ButtonPress): Promise<void> {
+    const { audit } = this.deps;
+    const actor: Actor = { id: p.user.id, name: p.user.name, via: 'slack', channel: p.channel };
+    const existing = this.store.get(p.confirmationId);
+    const label = p.action === 'confirm' ? 'Confirm' : 'Cancel';
+    if (!existing) {
+      audit.record({ actor, command: `${label} pressed on unknown confirmation ${p.confirmationId}`, kind: 'button', outcome: 'refused', detail: 'unknown confirmation' });
+      await this.tell(p, 'This confirmation is unknown to stackmedic (it may come from another installation). Run the command again.');
+      return;
+    }
+    const node = existing.plan.actions[0]?.node;
+    const record = (outcome: 'ok' | 'denied' | 'cancelled' | 'expired' | 'refused', detail: string): number =>
+      audit.record({ actor, command: `${label}: ${existing.command}`, ...(node ? { node } : {}), kind: 'button', outcome, detail: `${detail} (confirmation ${existing.id}, request audit #${existing.auditId})` });
+
+    const role = await this.deps.permissions.roleOf(p.user.id);
+    const mayAct = roleAllows(role, existing.permission) || (p.action === 'cancel' && p.user.id === existing.requestedBy);
+    if (!mayAct) {
+      record('denied', `role ${role} < ${existing.permission}`);
+      await this.tell(p, `Only ${ROLES_ABOVE[existing.permission]} can ${p.action} \`${existing.command}\`; you are a ${role}. Nothing was changed.`);
+      return;
+    }
+    const decided = this.store.decide(existing.id, p.action === 'confirm' ? 'confirmed' : 'cancelled', p.user.id);
+    if (!decided.ok) {
+      if (decided.reason === 'expired') {
+        record('expired', 'pressed after expiry');
+        if (existing.state === 'pending') await this.markExpired(existing);
+        await this.tell(p, `This confirmation expired at ${when(existing.expiresAt)}; nothing was run. Run \`${existing.command}\` again.`);
+      } else {
+        record('refused', `already ${decided.confirmation?.state ?? 'decided'}`);
+        const by = decided.confirmation?.decidedBy;
+        await this.tell(p, `This confirmation was already ${decided.confirmation?.state ?? 'decided'}${by ? ` by <@${by}>` : ''}.`);
+      }
+      return;
+    }
+    const c = decided.confirmation;
+    if (p.action === 'cancel') {
+      record('cancelled', 'cancelled in Slack');
+      this.deps.router.recordCancellation(c.auditId, actor, 'cancelled in Slack');
+      await this.updateMessage(c, `:x: Cancelled by <@${actor.id}>; nothing was run.`);
+      return;
+    }
+    const buttonAudit = record('ok', 'confirmed in Slack');
+    await this.run(c, actor, role, p.respond, buttonAudit);
+  }
+
+  /** Expires due confirmations and says so on their messages; returns how many. Never throws. */
+  async sweep(): Promise<number> {
+    let due: Confirmation[];
+    try {
+      due = this.store.expireDue();
+    } catch (error) {
+      this.deps.logger.error('[stackmedic] expiring confirmations failed:', error);
+      return 0;
+    }
+    for (const c of due) await this.markExpired(c);
+    return due.length;
+  }
+
+  private async markExpired(c: Confirmation): Promise<void> {
+    this.deps.audit.end(c.auditId, 'expired', `not confirmed before ${c.expiresAt.toISOString()}`);
+    await this.updateMessage(c, `:hourglass: Expired at ${when(c.expiresAt)} without confirmation; nothing was run. Run \`${c.command}\` again if it is still needed.`);
+  }
+
+  private async run(c: Confirmation, actor: Actor, role: PermissionRole, respond: RespondFn | undefined, buttonAudit: number): Promise<void> {
+    const confirmedBy = `:white_check_mark: Confirmed by <@${actor.id}>`;
+    await this.updateMessage(c, `${confirmedBy}; running…`);
+    const message = c.messageTs ? { channel: c.channel, ts: c.messageTs } : undefined;
+    const progress = new ProgressMessage(
+      this.deps.poster,
+      c.channel,
+      (step) => ({ text: `${c.command}: ${step}`, blocks: confirmationBlocks(c, `${confirmedBy} · ${step}`, false).blocks }),
+      this.deps.logger,
+      { minIntervalMs: this.deps.progressIntervalMs, message },
+    );
+    const result = await this.deps.router.dispatch({ text: c.command, actor, role, confirmed: true, progress: progress.sink });
+    await progress.finish();
+    const auditId = result.auditId;
+    this.deps.audit.end(c.auditId, 'ok', `confirmed by ${actor.name} (button audit #${buttonAudit})${auditId !== undefined ? `; ran as audit #${auditId}` : ''}`);
+    if (result.kind === 'confirm') {
+      // The router asked again although the text was confirmed: a command bug, not the user's.
+      this.deps.router.recordCancellation(result.auditId, actor, 'asked for confirmation twice');
+      await this.updateMessage(c, `${confirmedBy}; stackmedic could not run it (the command asked for confirmation twice). See audit #${result.auditId}.`);
+      return;
+    }
+    const verdict = result.reply.ok ? 'finished' : 'failed';
+    await this.updateMessage(c, `${confirmedBy} · ${verdict}: ${result.reply.title.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}${auditId !== undefined ? ` · audit #${auditId}` : ''}`);
+    // The result is posted in the channel even when the router marks it ephemeral (a refusal
+    // such as a busy node): everyone who saw the plan needs to know it did not run.
+    await deliverReply(this.deps, result.reply, false, { channel: c.channel, user: actor.id, footer: footerFor(c.command, actor.id, auditId), respond });
+  }
+
+  private async updateMessage(c: Confirmation, status: string): Promise<void> {
+    if (!c.messageTs) return;
+    try {
+      await this.deps.poster.update({ channel: c.channel, ts: c.messageTs }, { text: `${c.command}: ${status}`, blocks: confirmationBlocks(c, status, false).blocks });
+    } catch {
+      // Already logged with a reference by the poster; the result message still follows.
+    }
+  }
+
+  private async tell(p: ButtonPress, text: string): Promise<void> {
+    const message: SlackMessage = { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+    try {
+      await this.deps.poster.ephemeral(p.channel, p.user.id, message);
+    } catch {
+      if (p.respond) {
+        try {
+          await this.deps.poster.viaResponseUrl(p.respond, message, 'ephemeral');
+        } catch {
+          this.deps.logger.error(`[stackmedic] could not tell ${p.user.id}: ${text}`);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,144 @@
+import type { ActionPlan, Reply, ReplyFile, SlackBlock } from '../router/types.js';
+import { chunk, codeSections, escapeMrkdwn, headerText, mrkdwnSections, SLACK_LIMITS } from './split.js';
+
+/** One Slack message: the notification text and its Block Kit blocks. */
+export interface SlackMessage {
+  /** Fallback text (notifications, screen readers); Slack shows the blocks. */
+  readonly text: string;
+  readonly blocks: readonly SlackBlock[];
+}
+
+/** A reply laid out for Slack: the message itself, thread replies for the rest, files to attach. */
+export interface RenderedReply {
+  readonly main: SlackMessage;
+  readonly thread: readonly SlackMessage[];
+  readonly files: readonly ReplyFile[];
+}
+
+/** How much goes where; the defaults keep channel messages short, as operators asked. */
+export interface RenderOptions {
+  /** A context line under the reply (who ran what, audit id), as mrkdwn. */
+  readonly footer?: string | undefined;
+  /** Text sections shown in the message itself before the rest moves to the thread. */
+  readonly inlineSections?: number;
+  /** Beyond this many text sections the whole output becomes a file instead of thread replies. */
+  readonly threadSections?: number;
+  /** Text sections per thread reply. */
+  readonly sectionsPerThreadMessage?: number;
+}
+
+const DEFAULTS = { inlineSections: 4, threadSections: 20, sectionsPerThreadMessage: 5 } as const;
+
+function section(text: string): SlackBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text } };
+}
+
+function context(text: string): SlackBlock {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
+}
+
+/** The verdict: a header when it fits in one, else bold sections (never cut). */
+export function titleBlocks(title: string): SlackBlock[] {
+  const header = headerText(title);
+  if (header !== undefined) return [{ type: 'header', text: { type: 'plain_text', text: header, emoji: true } }];
+  return mrkdwnSections(`*${escapeMrkdwn(title.trim())}*`).map(section);
+}
+
+/** A context line, split into several context blocks if someone made it enormous. */
+export function contextBlocks(mrkdwn: string): SlackBlock[] {
+  return mrkdwnSections(mrkdwn, SLACK_LIMITS.contextText).map(context);
+}
+
+/**
+ * Makes author-provided blocks legal: section texts over 3000 characters become several sections,
+ * headers over 150 characters become bold sections. Nothing is dropped.
+ */
+export function enforceBlockLimits(blocks: readonly SlackBlock[]): SlackBlock[] {
+  const out: SlackBlock[] = [];
+  for (const block of blocks) {
+    const text = (block as { text?: { type?: string; text?: unknown } }).text;
+    if (block.type === 'header' && text && typeof text.text === 'string' && headerText(text.text) === undefined) {
+      out.push(...titleBlocks(text.text));
+    } else if (block.type === 'section' && text && typeof text.text === 'string' && text.text.length > SLACK_LIMITS.sectionText) {
+      const { fields, accessory, ...rest } = block as SlackBlock & { fields?: unknown; accessory?: unknown };
+      const parts = text.type === 'plain_text' ? mrkdwnSections(text.text) : splitMrkdwnKeepingFences(text.text);
+      parts.forEach((part, i) => {
+        out.push({ ...rest, ...(i === 0 && accessory ? { accessory } : {}), ...(i === 0 && fields ? { fields } : {}), type: 'section', text: { ...text, text: part } });
+      });
+    } else {
+      out.push(block);
+    }
+  }
+  return out;
+}
+
+/** Splits mrkdwn at line breaks, closing and reopening a code fence that spans a cut. */
+function splitMrkdwnKeepingFences(text: string): string[] {
+  const parts = mrkdwnSections(text, SLACK_LIMITS.sectionText - 8);
+  let open = false;
+  return parts.map((part) => {
+    const fences = (part.match(/```/g) ?? []).length;
+    const startsOpen = open;
+    if (fences % 2 === 1) open = !open;
+    return `${startsOpen ? '```\n' : ''}${part}${open ? '\n```' : ''}`;
+  });
+}
+
+/**
+ * A reply as Slack messages. Uses `reply.blocks` when the command made them, else a header from the
+ * title and code blocks from the text. Long output goes to thread replies, very long output to a
+ * file; the channel message says where the rest is.
+ */
+export function renderReply(reply: Reply, options: RenderOptions = {}): RenderedReply {
+  const inline = options.inlineSections ?? DEFAULTS.inlineSections;
+  const threadMax = options.threadSections ?? DEFAULTS.threadSections;
+  const perThread = options.sectionsPerThreadMessage ?? DEFAULTS.sectionsPerThreadMessage;
+  const head = titleBlocks(reply.title);
+  const foot = options.footer ? contextBlocks(options.footer) : [];
+  const files = [...(reply.files ?? [])];
+  const fallback = reply.title.trim() || 'stackmedic';
+  const room = SLACK_LIMITS.blocksPerMessage - head.length - foot.length - 1;
+
+  if (reply.blocks && reply.blocks.length > 0) {
+    const body = enforceBlockLimits(reply.blocks);
+    if (body.length <= room + 1) return { main: { text: fallback, blocks: [...head, ...body, ...foot] }, thread: [], files };
+    const rest = chunk(body.slice(room), SLACK_LIMITS.blocksPerMessage);
+    return {
+      main: { text: fallback, blocks: [...head, ...body.slice(0, room), ...contextBlocks(`_continued in the thread (${rest.length} more ${rest.length === 1 ? 'message' : 'messages'})_`), ...foot] },
+      thread: rest.map((blocks, i) => ({ text: `${fallback} (part ${i + 2}/${rest.length + 1})`, blocks })),
+      files,
+    };
+  }
+
+  const sections = codeSections(reply.text);
+  if (sections.length <= inline) {
+    return { main: { text: fallback, blocks: [...head, ...sections.map(section), ...foot] }, thread: [], files };
+  }
+  const lineCount = reply.text.split('\n').length;
+  if (sections.length > threadMax) {
+    const filename = 'output.txt';
+    return {
+      main: { text: fallback, blocks: [...head, section(sections[0] ?? ''), ...contextBlocks(`_${lineCount} lines in all: the full output is attached in the thread as ${filename}_`), ...foot] },
+      thread: [],
+      files: [{ filename, title: reply.title.trim().slice(0, 200) || 'stackmedic output', content: reply.text }, ...files],
+    };
+  }
+  const rest = chunk(sections.slice(1), perThread);
+  return {
+    main: { text: fallback, blocks: [...head, section(sections[0] ?? ''), ...contextBlocks(`_${lineCount} lines in all: continued in the thread_`), ...foot] },
+    thread: rest.map((group, i) => ({ text: `${fallback} (part ${i + 2}/${rest.length + 1})`, blocks: group.map(section) })),
+    files,
+  };
+}
+
+/** A short message for a step in progress ("step 2/5: restarting libvirtd..."). */
+export function renderProgress(intro: string, step: string | undefined, footer?: string): SlackMessage {
+  const text = step ? `${intro}\n${step}` : intro;
+  return { text: step ? `${intro}: ${step}` : intro, blocks: [...mrkdwnSections(`:hourglass_flowing_sand: ${escapeMrkdwn(text)}`).map(section), ...(footer ? contextBlocks(footer) : [])] };
+}
+
+/** The exact actions of a plan, as code-block sections: node, description, command. */
+export function planSections(plan: ActionPlan): string[] {
+  const lines = plan.actions.map((a, i) => `${i + 1}. [${a.node}] ${a.description}\n   $ ${a.command}`);
+  return [...mrkdwnSections(escapeMrkdwn(plan.summary)), ...codeSections(lines.join('\n'))];
+}
