@@ -136,8 +136,11 @@ interface OpenRecord {
   line: number;
   lines: number;
   candidate: boolean;
-  /** First line is a RabbitMQ 3.7+ header with an empty message: the message is on next lines. */
-  openEnded: boolean;
+  /**
+   * First line starts with a digit (a timestamp): later lines that do not are its continuation
+   * (RabbitMQ 3.7+ headers whose message is on the next lines, tracebacks and pastes without prefix).
+   */
+  timestamped: boolean;
 }
 
 const REPORT_TAIL = Buffer.from(' REPORT====', 'latin1');
@@ -232,13 +235,13 @@ class RecordScan {
         record !== null &&
         record.lines < maxRecordLines &&
         eol - record.start <= maxRecordBytes &&
-        (this.reportMode || c === 32 || c === 9 || (record.openEnded && !(c >= 48 && c <= 57)))
+        (this.reportMode || c === 32 || c === 9 || (record.timestamped && !(c >= 48 && c <= 57)))
       ) {
         head = false;
       }
       if (head) {
         if (record !== null) this.close(block, record);
-        record = { start: pos, end: eol, line, lines: 0, candidate: false, openEnded: c >= 48 && c <= 57 && endsWithPid(block, pos, eol) };
+        record = { start: pos, end: eol, line, lines: 0, candidate: false, timestamped: c >= 48 && c <= 57 };
       }
       const current = record as OpenRecord;
       current.end = eol;
@@ -341,13 +344,6 @@ function isReportHead(block: Buffer, pos: number, eol: number): boolean {
   while (i < eol && (block[i] as number) >= 65 && (block[i] as number) <= 90) i++;
   if (i === pos + 1 || i + REPORT_TAIL.length > eol) return false;
   return block.compare(REPORT_TAIL, 0, REPORT_TAIL.length, i, i + REPORT_TAIL.length) === 0;
-}
-
-/** `2019-11-22 09:47:27.184 [error] <0.21818.0> ` ends with an Erlang pid: its message follows. */
-function endsWithPid(block: Buffer, start: number, eol: number): boolean {
-  let i = eol - 1;
-  while (i > start && (block[i] === 32 || block[i] === 13)) i--;
-  return block[i] === 62 && block.lastIndexOf(60, i) > start;
 }
 
 function collapse(text: string): string {

@@ -1,0 +1,158 @@
+import { UserError } from '../errors.js';
+import { remote, sh, ShellScript, type RemoteCommand } from '../ssh/shell.js';
+import { globProblem } from './globs.js';
+import type { LogFinding, LogMatcher } from './matcher.js';
+import { signatureLiterals } from './prefilter.js';
+import { isLogSignature, type LogSignature, type Signature } from './schema.js';
+
+/**
+ * Remote log fetching: logs are filtered on the node with `grep -F` on the same literals the
+ * matcher's prefilter uses, capped in bytes, and the output is parsed back into runs of lines
+ * that go through the same `LogMatcher` as offline analysis.
+ */
+
+/** Default cap on what one node sends back (bytes). */
+export const DEFAULT_FETCH_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Context lines for multi-line formats. In old RabbitMQ reports the text the literals find is on
+ * a line after the `=INFO REPORT==== <time> ===` header (up to five lines after it for the
+ * `recovery.dets ... enospc` crash report) and a match can continue on the next lines, so grep
+ * prints 6 lines before and 2 after each hit. The alternative, `-A 3` on every report header,
+ * would send most of a RabbitMQ log back; this sends at most 9 lines per hit, and the parser
+ * rebuilds the records (header included) from those runs.
+ */
+const MULTILINE_CONTEXT = ['-B', '6', '-A', '2'] as const;
+
+/** Logs of every OpenStack service, for `/trace req-...`. */
+export const TRACE_GLOBS = [
+  '/var/log/nova/*.log',
+  '/var/log/neutron/*.log',
+  '/var/log/cinder/*.log',
+  '/var/log/glance/*.log',
+  '/var/log/keystone/*.log',
+  '/var/log/heat/*.log',
+  '/var/log/kolla/*/*.log',
+] as const;
+
+/** Log signatures that apply to a node with these roles. */
+export function logSignaturesForRoles(signatures: readonly Signature[], roles: readonly string[]): LogSignature[] {
+  return signatures.filter(isLogSignature).filter((s) => s.source.logs.roles.some((r) => roles.includes(r)));
+}
+
+/**
+ * The command that greps a node's logs (live, `.1` and `.N.gz` rotations) for the literals of the
+ * signatures relevant to its roles; `null` when no log signature applies.
+ */
+export function logFetchCommand(
+  signatures: readonly Signature[],
+  roles: readonly string[],
+  options: { maxBytes?: number } = {},
+): RemoteCommand | null {
+  const relevant = logSignaturesForRoles(signatures, roles);
+  if (relevant.length === 0) return null;
+  const groups = new Map<string, LogSignature[]>();
+  for (const s of relevant) {
+    const key = `${s.source.logs.multiline ? 'm' : 'l'}${s.ignoreCase ? 'i' : 'c'}`;
+    groups.set(key, [...(groups.get(key) ?? []), s]);
+  }
+  const parts = [...groups.entries()].sort().map(([key, group]) => {
+    const literals = [...new Set(group.flatMap((s) => signatureLiterals(s)))];
+    const globs = [...new Set(group.flatMap((s) => s.source.logs.paths))];
+    const flags = [...(key.startsWith('m') ? MULTILINE_CONTEXT : []), ...(key.endsWith('i') ? ['-i'] : [])];
+    return grepScript(literals, globs, flags);
+  });
+  return withCap(ShellScript.join(parts, '; '), options.maxBytes ?? DEFAULT_FETCH_BYTES);
+}
+
+/**
+ * `/trace req-<uuid>`: every line of every OpenStack service log (rotations included) carrying the
+ * request id. Anything but a well-formed request id is refused before a command is built.
+ */
+export function traceCommand(requestId: string, options: { maxBytes?: number } = {}): RemoteCommand {
+  if (!/^req-[0-9a-f-]{36}$/.test(requestId)) {
+    throw new UserError(
+      `${JSON.stringify(requestId.slice(0, 80))} is not a request id: expected req- followed by a 36-character uuid (req-36aaf95c-53ed-4b77-8bc9-9cc0f6d90feb)`,
+      'stackmedic_bad_request_id',
+    );
+  }
+  return withCap(grepScript([requestId], TRACE_GLOBS, []), options.maxBytes ?? DEFAULT_FETCH_BYTES);
+}
+
+function withCap(script: ShellScript, maxBytes: number): RemoteCommand {
+  if (!Number.isInteger(maxBytes) || maxBytes <= 0) throw new RangeError('maxBytes must be a positive integer');
+  return remote(sh`{ ${script}; } | head -c ${maxBytes}`, { privileged: true });
+}
+
+/**
+ * grep on live and `.1` files, then `gzip -dc | grep --label` on `.gz` rotations. Not `zgrep`: it
+ * refuses `-Z`, and without NUL-separated file names a rotated name like
+ * `nova-api.log.1.2017-05-16_13:53:08` cannot be told apart from the line number that follows.
+ */
+function grepScript(literals: readonly string[], globs: readonly string[], flags: readonly string[]): ShellScript {
+  for (const glob of globs) {
+    const problem = globProblem(glob);
+    if (problem) throw new Error(`refusing log glob ${JSON.stringify(glob)}: expected ${problem}`);
+  }
+  const patterns = ShellScript.join(literals.map((l) => sh`-e ${l}`), ' ');
+  // Validated above against a charset that is inert in a shell word: inserted raw so the remote shell expands them.
+  const live = ShellScript.raw(globs.flatMap((g) => [g, `${g}.1`]).join(' '));
+  const rotated = ShellScript.raw(globs.map((g) => `${g}.*.gz`).join(' '));
+  const options = flags.length > 0 ? sh` ${[...flags]}` : ShellScript.raw('');
+  return sh`grep -H -Z -n -F${options} ${patterns} -- ${live} 2>/dev/null; for f in ${rotated}; do [ -f "$f" ] && gzip -dc -- "$f" 2>/dev/null | grep -H -Z -n -F${options} --label="$f" ${patterns}; done`;
+}
+
+/** A contiguous run of lines of one file, as grep printed them. */
+export interface FetchedLines {
+  readonly file: string;
+  /** Line number of the first line of `text`. */
+  readonly firstLine: number;
+  readonly text: string;
+}
+
+/** Parsed output of a log fetch: runs of lines, and whether the byte cap cut it short. */
+export interface FetchedLogs {
+  readonly runs: readonly FetchedLines[];
+  readonly truncated: boolean;
+}
+
+/**
+ * Parses `grep -H -Z -n` output (`file\0line:text`, `file\0line-text` for context, `--` between
+ * groups) into runs of consecutive lines per file. Lines printed twice (by two greps over the same
+ * file) are kept once; a last line cut by the byte cap is dropped.
+ */
+export function parseLogFetchOutput(stdout: string): FetchedLogs {
+  const truncated = stdout.length > 0 && !stdout.endsWith('\n');
+  const lines = stdout.split('\n');
+  lines.pop();
+  const byFile = new Map<string, Map<number, string>>();
+  for (const line of lines) {
+    const nul = line.indexOf('\0');
+    if (nul < 0) continue;
+    const m = /^(\d+)[:-]/.exec(line.slice(nul + 1));
+    if (!m) continue;
+    const file = line.slice(0, nul);
+    const number = Number(m[1]);
+    let fileLines = byFile.get(file);
+    if (!fileLines) byFile.set(file, (fileLines = new Map()));
+    if (!fileLines.has(number)) fileLines.set(number, line.slice(nul + 1 + m[0].length));
+  }
+  const runs: FetchedLines[] = [];
+  for (const [file, fileLines] of byFile) {
+    const numbers = [...fileLines.keys()].sort((a, b) => a - b);
+    let start = 0;
+    for (let i = 1; i <= numbers.length; i++) {
+      if (i === numbers.length || numbers[i] !== (numbers[i - 1] as number) + 1) {
+        const run = numbers.slice(start, i);
+        runs.push({ file, firstLine: run[0] as number, text: `${run.map((n) => fileLines.get(n)).join('\n')}\n` });
+        start = i;
+      }
+    }
+  }
+  return { runs, truncated };
+}
+
+/** Runs fetched log lines of one node through the matcher (the same one offline diagnosis uses). */
+export function matchFetchedLogs(fetched: FetchedLogs, node: string, matcher: LogMatcher): LogFinding[] {
+  return fetched.runs.flatMap((run) => matcher.scanText(run.text, { node, file: run.file }, run.firstLine));
+}
