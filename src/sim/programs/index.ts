@@ -1,0 +1,48 @@
+/** The program table: what is installed on which node. */
+import type { ProgramLookup } from '../shell/interpreter.js';
+import type { ProgramContext, ProgramDef } from '../shell/types.js';
+import type { SimNode } from '../state/types.js';
+import { builtinPrograms } from './builtins.js';
+import { cephPrograms } from './ceph.js';
+import { diskPrograms } from './disk.js';
+import { grepPrograms } from './grep.js';
+import { mysqlPrograms } from './mysql.js';
+import { openstackPrograms } from './openstack.js';
+import { pacemakerPrograms } from './pacemaker.js';
+import { rabbitPrograms } from './rabbit.js';
+import { servicePrograms } from './services.js';
+import { systemPrograms } from './system.js';
+import { textPrograms } from './text.js';
+
+function installedOn(def: ProgramDef, node: SimNode): boolean {
+  if (def.roles && !def.roles.some((r) => node.roles.includes(r))) return false;
+  return def.init === undefined || def.init === node.init;
+}
+
+const table = new Map<string, ProgramDef>();
+
+/** Finds `name` if it is installed on `node`. */
+export const lookupProgram: ProgramLookup = (name, node) => {
+  const def = table.get(name);
+  return def && installedOn(def, node) ? def : undefined;
+};
+
+const families: Record<string, ProgramDef>[] = [
+  builtinPrograms((name: string, ctx: ProgramContext) => lookupProgram(name, ctx.node) !== undefined),
+  textPrograms,
+  grepPrograms,
+  diskPrograms,
+  systemPrograms,
+  servicePrograms,
+  pacemakerPrograms,
+  rabbitPrograms,
+  mysqlPrograms,
+  cephPrograms,
+  openstackPrograms,
+];
+for (const family of families) for (const [name, def] of Object.entries(family)) table.set(name, def);
+
+/** Names of every emulated program, for documentation and tests. */
+export function programNames(): string[] {
+  return [...table.keys()].sort();
+}
