@@ -179,14 +179,15 @@ export function generateLog(
   node: string,
   bytes: number,
   write: (block: string) => void,
-  options: CorpusOptions & { blockBytes?: number } = {},
+  options: CorpusOptions & { blockBytes?: number; only?: readonly string[] } = {},
 ): CorpusSummary {
   const r = prng(options.seed ?? 1);
   const every = options.signatureEvery ?? 2000;
   const blockBytes = options.blockBytes ?? 1 << 20;
   const clock = new Clock(r);
   const noise = NOISE[kind];
-  const signal = SIGNATURE_RECORDS[kind];
+  // A signature record only goes where its signatures look, or nobody would find it.
+  const signal = SIGNATURE_RECORDS[kind].filter((t) => !options.only || t.fires.every((id) => options.only?.includes(id)));
   const expected: Record<string, number> = {};
   let written = 0;
   let records = 0;
@@ -194,7 +195,7 @@ export function generateLog(
   while (written + block.length < bytes) {
     const d = clock.tick(r);
     let template: Template;
-    if (r() * every < 1) {
+    if (signal.length > 0 && r() * every < 1) {
       template = signal[Math.floor(r() * signal.length)] as Template;
       for (const id of template.fires) expected[id] = (expected[id] ?? 0) + 1;
     } else {
@@ -222,18 +223,28 @@ export function generateLogText(kind: CorpusLogKind, node: string, bytes: number
   return { ...summary, text: parts.join('') };
 }
 
-/** Files of one node of the corpus, with the share of the node's bytes each gets. */
-const CONTROLLER_FILES: readonly { path: (node: string) => string; kind: CorpusLogKind; share: number }[] = [
+interface FileSpec {
+  readonly path: (node: string) => string;
+  readonly kind: CorpusLogKind;
+  /** Share of the node's bytes. */
+  readonly share: number;
+  /** Signatures whose records may be sprinkled in it (all of the kind's when absent). */
+  readonly only?: readonly string[];
+}
+
+const CLIENT = ['amqp-unreachable', 'amqp-reconnected', 'messaging-timeout'];
+/** Files of one node of the corpus. */
+const CONTROLLER_FILES: readonly FileSpec[] = [
   { path: (n) => `/var/log/rabbitmq/rabbit@${n}.log`, kind: 'rabbit-old', share: 0.15 },
   { path: (n) => `/var/log/rabbitmq/rabbit@${n}-new.log`, kind: 'rabbit-new', share: 0.1 },
-  { path: () => '/var/log/neutron/server.log', kind: 'oslo', share: 0.2 },
-  { path: () => '/var/log/cinder/cinder-volume.log', kind: 'oslo', share: 0.15 },
-  { path: () => '/var/log/nova/nova-api.log', kind: 'oslo', share: 0.25 },
+  { path: () => '/var/log/neutron/server.log', kind: 'oslo', share: 0.2, only: [...CLIENT, 'neutron-agent-heartbeat-lost'] },
+  { path: () => '/var/log/cinder/cinder-volume.log', kind: 'oslo', share: 0.15, only: [...CLIENT, 'root-disk-full', 'cinder-image-too-large'] },
+  { path: () => '/var/log/nova/nova-api.log', kind: 'oslo', share: 0.25, only: [...CLIENT, 'root-disk-full'] },
   { path: () => '/var/log/mysql/error.log', kind: 'galera', share: 0.05 },
   { path: () => '/var/log/ceph/ceph.log', kind: 'ceph', share: 0.1 },
 ];
-const COMPUTE_FILES: readonly { path: (node: string) => string; kind: CorpusLogKind; share: number }[] = [
-  { path: () => '/var/log/nova/nova-compute.log', kind: 'oslo', share: 1 },
+const COMPUTE_FILES: readonly FileSpec[] = [
+  { path: () => '/var/log/nova/nova-compute.log', kind: 'oslo', share: 1, only: [...CLIENT, 'root-disk-full', 'nova-compute-libvirt-socket'] },
 ];
 
 /**
@@ -263,6 +274,7 @@ export function writeCorpus(dir: string, totalBytes: number, options: CorpusOpti
         const summary = generateLog(spec.kind, node.name, Math.ceil(nodeBytes * spec.share), (block) => writeSync(fd, block, null, 'latin1'), {
           ...options,
           seed: seed++,
+          ...(spec.only ? { only: spec.only } : {}),
         });
         files.push({ node: node.name, path, ...summary });
         bytes += summary.bytes;
