@@ -143,6 +143,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
         confirmationId: value,
         user: { id: body.user.id, name: body.user.username ?? body.user.name ?? body.user.id },
         channel: body.channel?.id ?? body.container.channel_id ?? '',
+        messageTs: body.message?.ts ?? body.container.message_ts,
         respond,
       });
     });

@@ -52,6 +52,13 @@ export async function handleSlashCommand(
     return;
   }
 
+  const family = command.command.replace(/^\//, '');
+  if (!deps.router.commandFamilies.some((f) => f.name === family)) {
+    const known = deps.router.commandFamilies.map((f) => `\`/${f.name}\``).join(', ');
+    await safeAck(deps, ack, { response_type: 'ephemeral', text: `\`/${family}\` is not available in this stackmedic yet. Available: ${known}.` });
+    return;
+  }
+
   const progress = new ProgressMessage(deps.poster, command.channel_id, (step) => renderProgress(`\`${text}\` by <@${actor.id}>`, step), deps.logger, {
     minIntervalMs: deps.progressIntervalMs,
   });

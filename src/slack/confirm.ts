@@ -21,6 +21,8 @@ export interface ButtonPress {
   readonly confirmationId: string;
   readonly user: { readonly id: string; readonly name: string };
   readonly channel: string;
+  /** The message the button is on (Slack sends it with the press). */
+  readonly messageTs?: string | undefined;
   readonly respond?: RespondFn | undefined;
 }
 
@@ -106,7 +108,10 @@ export class ConfirmationFlow {
   async press(p: ButtonPress): Promise<void> {
     const { audit } = this.deps;
     const actor: Actor = { id: p.user.id, name: p.user.name, via: 'slack', channel: p.channel };
-    const existing = this.store.get(p.confirmationId);
+    const stored = this.store.get(p.confirmationId);
+    // The press names its message: adopt it if storing the ts was missed (a post that raced a restart).
+    if (stored && !stored.messageTs && p.messageTs && p.channel === stored.channel) this.store.attachMessage(stored.id, p.messageTs);
+    const existing = stored && !stored.messageTs && p.messageTs && p.channel === stored.channel ? { ...stored, messageTs: p.messageTs } : stored;
     const label = p.action === 'confirm' ? 'Confirm' : 'Cancel';
     if (!existing) {
       audit.record({ actor, command: `${label} pressed on unknown confirmation ${p.confirmationId}`, kind: 'button', outcome: 'refused', detail: 'unknown confirmation' });
