@@ -1,0 +1,40 @@
+/** The files a simulated cluster hands to stackmedic: inventory YAML, known_hosts, client key. */
+import { stringify } from 'yaml';
+import type { Inventory } from '../inventory/types.js';
+
+/** One served node, as the inventory lists it. */
+export interface ServedNode {
+  readonly name: string;
+  readonly port: number;
+  readonly roles: readonly string[];
+  /** `ssh-ed25519 AAAA...` */
+  readonly hostKeyLine: string;
+}
+
+/** known_hosts text: one `[127.0.0.1]:PORT ssh-ed25519 AAAA...` line per node. */
+export function knownHostsText(nodes: readonly ServedNode[]): string {
+  return nodes.map((n) => `[127.0.0.1]:${n.port} ${n.hostKeyLine}\n`).join('');
+}
+
+/** The native inventory YAML (the contract with src/inventory's loader). */
+export function inventoryYaml(o: { cluster: string; knownHostsPath: string; clientKeyPath: string; nodes: readonly ServedNode[] }): string {
+  return stringify({
+    cluster: o.cluster,
+    known_hosts: o.knownHostsPath,
+    openrc: '/root/openrc',
+    defaults: { user: 'root', private_key: o.clientKeyPath },
+    nodes: o.nodes.map((n) => ({ name: n.name, address: '127.0.0.1', port: n.port, roles: [...n.roles] })),
+  });
+}
+
+/** The same inventory as the typed value the loader would produce. */
+export function inventoryValue(o: { cluster: string; knownHostsPath: string; clientKeyPath: string; inventoryPath: string; nodes: readonly ServedNode[] }): Inventory {
+  return {
+    cluster: o.cluster,
+    knownHostsPath: o.knownHostsPath,
+    openrcPath: '/root/openrc',
+    nodes: o.nodes.map((n) => ({ name: n.name, address: '127.0.0.1', port: n.port, user: 'root', privateKeyPath: o.clientKeyPath, roles: [...n.roles], become: false })),
+    jumpHosts: [],
+    source: o.inventoryPath,
+  };
+}

@@ -1,0 +1,36 @@
+/** Key material for the simulator: ed25519 host keys and the operator's client key. */
+import { createHash } from 'node:crypto';
+import { utils, type ParsedKey } from 'ssh2';
+
+/** An OpenSSH key pair. */
+export interface OpenSshKeyPair {
+  /** `-----BEGIN OPENSSH PRIVATE KEY-----` text. */
+  readonly privateKey: string;
+  /** `ssh-ed25519 AAAA... comment` line. */
+  readonly publicKey: string;
+}
+
+/** Generates an ed25519 key pair in OpenSSH formats (what ssh-keygen writes). */
+export function generateEd25519(comment: string): OpenSshKeyPair {
+  const pair = utils.generateKeyPairSync('ed25519', { comment });
+  return { privateKey: pair.private, publicKey: pair.public };
+}
+
+/** Parses one OpenSSH public or private key, throwing on malformed input. */
+export function parseOne(key: string): ParsedKey {
+  const parsed = utils.parseKey(key);
+  if (parsed instanceof Error) throw parsed;
+  const one = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!one) throw new Error('no key found');
+  return one;
+}
+
+/** `ssh-ed25519 AAAA...` without the comment, as known_hosts stores it. */
+export function publicKeyLine(key: ParsedKey): string {
+  return `${key.type} ${key.getPublicSSH().toString('base64')}`;
+}
+
+/** OpenSSH's `SHA256:...` fingerprint of a public key blob. */
+export function fingerprint(blob: Buffer): string {
+  return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+}
