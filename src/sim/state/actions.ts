@@ -277,19 +277,22 @@ function recordFailure(c: ClusterState, node: SimNode, r: ResourceDef, reason: s
 
 /**
  * Lets pacemaker on `node` start what it can, in order: a resource with a recorded failure stays
- * stopped until cleaned up, and nothing starts after a foundation resource (Galera, RabbitMQ) that
- * is not running.
+ * stopped until cleaned up, and nothing but the foundation resources (Galera, RabbitMQ, each tried)
+ * starts while one of them is not running.
  */
 export function pacemakerConverge(c: ClusterState, node: SimNode): void {
   if (!isRunning(node, 'pacemaker')) return;
+  let blocked = false;
   for (const r of PACEMAKER_CLONES) {
+    const foundation = FOUNDATION_RESOURCES.includes(r.id);
+    if (blocked && !foundation) return;
     if (c.disabledResources.has(r.id)) continue;
     const failed = node.pacemakerFailures.some((f) => f.resource === r.id);
     if (resourceRole(node, r) !== 'Started' && !failed) {
       const res = startPlain(c, node, r.service);
       if (!res.ok) recordFailure(c, node, r, res.reason === 'inconsistent_cluster' ? 'inconsistent_cluster' : res.reason === 'enospc' ? 'No space left on device' : res.reason);
     }
-    if (FOUNDATION_RESOURCES.includes(r.id) && resourceRole(node, r) !== 'Started') return;
+    if (foundation && resourceRole(node, r) !== 'Started') blocked = true;
   }
 }
 
