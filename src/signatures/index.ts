@@ -1,0 +1,42 @@
+/** Public API of the signature catalog, matcher, causal chain, remote fetching and offline diagnosis. */
+export { CatalogError, type CatalogErrorReason } from './catalog-error.js';
+export { buildCatalog, defaultBuiltinDir, loadCatalog, parseCatalogText, type LoadCatalogOptions } from './catalog.js';
+export { buildCausalChain, renderCausalChain, serviceOfLog, type CausalChain, type ChainInput, type ChainLink } from './chain.js';
+export { writeCorpus, generateLog, generateLogText, type CorpusLayout, type CorpusLogKind, type CorpusSummary } from './corpus.js';
+export {
+  diagnoseDirectory,
+  renderDiagnosis,
+  renderRunbook,
+  runDiagnose,
+  type Diagnosis,
+  type DiagnosisJson,
+  type DiagnoseOptions,
+  type RunDiagnoseOptions,
+} from './diagnose.js';
+export {
+  DEFAULT_FETCH_BYTES,
+  logFetchCommand,
+  logSignaturesForRoles,
+  matchFetchedLogs,
+  parseLogFetchOutput,
+  traceCommand,
+  type FetchedLines,
+  type FetchedLogs,
+} from './fetch-command.js';
+export { globToRegExp, unrotatedPath } from './globs.js';
+export { LogMatcher, type LogContext, type LogFinding, type MatcherOptions, type ScanStats } from './matcher.js';
+export { evaluateProbeSignatures, type ProbeFinding } from './probe-facts.js';
+export {
+  isLogSignature,
+  isProbeSignature,
+  probeFactKey,
+  type Catalog,
+  type FactHit,
+  type LogSignature,
+  type ProbeFact,
+  type ProbeFactRegistry,
+  type ProbeSignature,
+  type Severity,
+  type Signature,
+} from './schema.js';
+export { logTimestampIso, parseLogTimestamp, type TimestampOptions } from './timestamp.js';
