@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { createApp } from '../app/create-app.js';
-import { readEnvOptions, type EnvOptions } from '../config/env.js';
+import { hasSlackCredentials, readEnvOptions, type EnvOptions } from '../config/env.js';
 import { runConsole } from '../console/console.js';
 import { runLine } from '../console/session.js';
 import { ConfigError, UserError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
 import { consoleActor } from './actor.js';
-import { inventoryTarget, type Target } from './target.js';
+import { resolveTarget, type Target } from './target.js';
 
 /** Where the CLI reads and writes; injectable so tests drive the same entry point. */
 export interface CliIO {
@@ -24,6 +24,7 @@ const HELP = `stackmedic: see and heal an OpenStack cluster from Slack or a term
 Usage:
   stackmedic run "<command>" [--inventory FILE | --sim SCENARIO] [--json] [--yes]
   stackmedic console [--inventory FILE | --sim SCENARIO] [--yes]
+  stackmedic serve [--inventory FILE | --sim SCENARIO]   (Slack: docs/slack.md)
   stackmedic --help | --version
 
 Examples:
@@ -47,10 +48,7 @@ const TARGET_OPTIONS = {
 /** Resolves `--inventory` / `--sim` into a cluster to talk to. */
 export type TargetResolver = (options: { inventory?: string | undefined; sim?: string | undefined }, env: EnvOptions) => Promise<Target>;
 
-const defaultResolver: TargetResolver = async (options, env) => {
-  if (options.sim !== undefined) throw new UserError('the simulator is not built into this stackmedic yet');
-  return inventoryTarget(options.inventory, env);
-};
+const defaultResolver: TargetResolver = resolveTarget;
 
 /** Runs the CLI; returns the process exit code. */
 export async function runCli(argv: readonly string[], io: CliIO, resolveTarget: TargetResolver = defaultResolver): Promise<number> {
@@ -110,6 +108,12 @@ export async function runCli(argv: readonly string[], io: CliIO, resolveTarget: 
         await app.close();
         await target.close();
       }
+    }
+    if (sub === 'serve' || (sub === undefined && hasSlackCredentials(env))) {
+      const { values } = parseArgs({ args: rest, options: TARGET_OPTIONS, allowPositionals: false, strict: true });
+      // Loaded on demand: Bolt is only needed when serving Slack.
+      const { serveSlack } = await import('../slack/serve.js');
+      return await serveSlack({ target: await resolveTarget(values, env), out, err });
     }
     err(sub === undefined ? HELP : `unknown command "${sub}"\n\n${HELP}`);
     return 2;

@@ -31,6 +31,8 @@ export interface EnvOptions {
   readonly logTimezone: string;
   /** Minutes a Slack confirmation of a dangerous command stays valid (default 10). */
   readonly confirmTtlMinutes?: number;
+  /** Address the Slack HTTP receiver binds (default: every interface, since Slack must reach it). */
+  readonly httpHost?: string | undefined;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -78,6 +80,7 @@ export function readEnvOptions(env: NodeJS.ProcessEnv = process.env): EnvOptions
     concurrency: int(env, 'STACKMEDIC_CONCURRENCY', 64, 1, 1024),
     logTimezone: env.STACKMEDIC_LOG_TIMEZONE?.trim() || 'UTC',
     confirmTtlMinutes: int(env, 'STACKMEDIC_CONFIRM_TTL_MINUTES', 10, 1, 1440),
+    httpHost: env.STACKMEDIC_HTTP_HOST?.trim() || undefined,
   };
 }
 

@@ -170,7 +170,8 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
         await bolt.start();
         return { mode };
       }
-      const server = await bolt.start({ port: listen.port ?? env.port, ...(listen.host ? { host: listen.host } : {}) });
+      const host = listen.host ?? env.httpHost;
+      const server = await bolt.start({ port: listen.port ?? env.port, ...(host ? { host } : {}) });
       return { mode, port: (server.address() as AddressInfo).port };
     },
     async stop() {

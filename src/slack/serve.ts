@@ -1,0 +1,47 @@
+import { createApp } from '../app/create-app.js';
+import type { Target } from '../cli/target.js';
+import { createSlackApp, SLACK_EVENTS_PATH } from './app.js';
+
+/** What `stackmedic serve` needs. */
+export interface ServeSlackOptions {
+  readonly target: Target;
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  /** Stops serving when aborted (tests); SIGINT and SIGTERM always do. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * `stackmedic serve`: the Slack adapter in front of the target cluster until SIGINT or SIGTERM.
+ * Returns the exit code. Configuration problems surface as ConfigError before anything listens.
+ */
+export async function serveSlack(options: ServeSlackOptions): Promise<number> {
+  const { target } = options;
+  const stackmedic = createApp({ inventory: target.inventory, env: target.env });
+  try {
+    const slack = createSlackApp({ stackmedic, env: target.env });
+    const listening = await slack.start();
+    options.out(
+      `stackmedic: serving Slack (${listening.mode === 'socket' ? 'Socket Mode' : `HTTP on port ${listening.port ?? target.env.port}, ${SLACK_EVENTS_PATH}`}) for ${target.description}. Ctrl-C stops.`,
+    );
+    if (stackmedic.interruptedOnStart > 0) {
+      options.err(`stackmedic: ${stackmedic.interruptedOnStart} command(s) left unfinished by the previous run are marked interrupted in the audit log (/cluster audit).`);
+    }
+    await new Promise<void>((resolve) => {
+      const stop = (): void => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        resolve();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      options.signal?.addEventListener('abort', stop, { once: true });
+    });
+    options.out('stackmedic: stopping.');
+    await slack.stop();
+    return 0;
+  } finally {
+    await stackmedic.close();
+    await target.close();
+  }
+}
