@@ -10,10 +10,19 @@ export interface OpenSshKeyPair {
   readonly publicKey: string;
 }
 
-/** Generates an ed25519 key pair in OpenSSH formats (what ssh-keygen writes). */
+/**
+ * Generates an ed25519 key pair in OpenSSH formats (what ssh-keygen writes).
+ * ssh2 1.17's generator drops a leading zero byte of the public key (about 1 key in 256), which
+ * makes the key unreadable by its own parser and by OpenSSH; such keys are simply drawn again.
+ */
 export function generateEd25519(comment: string): OpenSshKeyPair {
-  const pair = utils.generateKeyPairSync('ed25519', { comment });
-  return { privateKey: pair.private, publicKey: pair.public };
+  for (;;) {
+    const pair = utils.generateKeyPairSync('ed25519', { comment });
+    const parsed = utils.parseKey(pair.private);
+    if (!(parsed instanceof Error) && !Array.isArray(parsed) && parsed.getPublicSSH().length === 51) {
+      return { privateKey: pair.private, publicKey: pair.public };
+    }
+  }
 }
 
 /** Parses one OpenSSH public or private key, throwing on malformed input. */
