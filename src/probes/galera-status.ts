@@ -64,5 +64,6 @@ export const galeraStatus = {
     ),
     { privileged: true },
   ),
+  timeoutMs: 15_000,
   parse: parseGaleraStatus,
 } satisfies Probe<GaleraStatus>;

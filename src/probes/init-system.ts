@@ -23,5 +23,6 @@ export const initSystem = {
       'if command -v systemctl >/dev/null 2>&1 && test -d /run/systemd/system; then echo systemd; else echo sysv; fi',
     ),
   ),
+  timeoutMs: 10_000,
   parse: parseInitSystem,
 } satisfies Probe<InitSystem>;

@@ -28,5 +28,6 @@ export const libvirtStatus = {
       'if test -S /var/run/libvirt/libvirt-sock; then echo socket=present; else echo socket=missing; fi; if pgrep -x libvirtd >/dev/null; then echo libvirtd=running; else echo libvirtd=stopped; fi',
     ),
   ),
+  timeoutMs: 10_000,
   parse: parseLibvirtStatus,
 } satisfies Probe<LibvirtStatus>;

@@ -71,5 +71,6 @@ export const neutronAgents = {
   roles: ['controller'],
   scope: 'cluster',
   command: remote(ShellScript.raw('openstack network agent list -f json'), { openrc: true }),
+  timeoutMs: 60_000,
   parse: parseNeutronAgents,
 } satisfies Probe<NeutronAgents>;

@@ -55,5 +55,6 @@ export const novaServices = {
   roles: ['controller'],
   scope: 'cluster',
   command: remote(ShellScript.raw('openstack compute service list -f json'), { openrc: true }),
+  timeoutMs: 60_000,
   parse: parseNovaServices,
 } satisfies Probe<NovaServices>;

@@ -443,5 +443,6 @@ export const pacemakerStatus = {
     ShellScript.raw('crm_mon --output-as=xml 2>/dev/null || crm_mon -1 -X 2>/dev/null || crm_mon -1 -r'),
     { privileged: true },
   ),
+  timeoutMs: 20_000,
   parse: parsePacemakerStatus,
 } satisfies Probe<PacemakerStatus>;

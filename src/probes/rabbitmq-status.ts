@@ -272,5 +272,6 @@ export const rabbitmqStatus = {
     ShellScript.raw('rabbitmqctl cluster_status --formatter json 2>/dev/null || rabbitmqctl cluster_status'),
     { privileged: true },
   ),
+  timeoutMs: 30_000,
   parse: parseRabbitClusterStatus,
 } satisfies Probe<RabbitClusterStatus>;

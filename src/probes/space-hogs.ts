@@ -63,5 +63,6 @@ export const spaceHogs = {
     ),
     { privileged: true },
   ),
+  timeoutMs: 60_000,
   parse: parseSpaceHogs,
 } satisfies Probe<SpaceHogs>;

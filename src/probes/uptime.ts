@@ -25,5 +25,6 @@ export const uptime = {
   roles: ['controller', 'compute'],
   scope: 'node',
   command: remote(ShellScript.raw('cat /proc/uptime; hostname')),
+  timeoutMs: 10_000,
   parse: parseUptime,
 } satisfies Probe<NodeUptime>;

@@ -74,6 +74,12 @@ describe('allProbes', () => {
     expect(probeById('disk-usage')?.title).toBe('Disk usage');
   });
 
+  it('gives every probe its own timeout, longer than the timeout inside its script', () => {
+    for (const probe of allProbes) expect(probe.timeoutMs).toBeGreaterThan(0);
+    expect(probeById('ceph-status')?.timeoutMs).toBeGreaterThan(20_000);
+    expect(probeById('disk-usage')?.timeoutMs).toBeGreaterThan(10_000);
+  });
+
   it('never throws on any input, and keeps the raw text when it cannot read it', () => {
     const inputs = ['', '\0\0\0', '<', '{', '[', '<<<>>>', 'x'.repeat(70_000), '\u001b[1m\u001b[0m'];
     for (const probe of allProbes) {
