@@ -1,5 +1,4 @@
 /** Key material for the simulator: ed25519 host keys and the operator's client key. */
-import { createHash } from 'node:crypto';
 import { utils, type ParsedKey } from 'ssh2';
 
 /** An OpenSSH key pair. */
@@ -37,9 +36,4 @@ export function parseOne(key: string): ParsedKey {
 /** `ssh-ed25519 AAAA...` without the comment, as known_hosts stores it. */
 export function publicKeyLine(key: ParsedKey): string {
   return `${key.type} ${key.getPublicSSH().toString('base64')}`;
-}
-
-/** OpenSSH's `SHA256:...` fingerprint of a public key blob. */
-export function fingerprint(blob: Buffer): string {
-  return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
 }

@@ -64,11 +64,6 @@ export const COMPUTE_SERVICES = ['libvirtd', 'nova-compute', 'neutron-openvswitc
 /** Pacemaker itself and its messaging layer, on controllers. */
 export const CLUSTER_STACK = ['corosync', 'pacemaker'] as const;
 
-/** The resource managing `service`, if any. */
-export function resourceForService(service: string): ResourceDef | undefined {
-  return PACEMAKER_CLONES.find((r) => r.service === service);
-}
-
 /** Finds a resource by clone id or primitive id (what `crm resource restart X` accepts). */
 export function findResource(id: string): ResourceDef | undefined {
   return PACEMAKER_CLONES.find((r) => r.cloneId === id || r.id === id || `master_${r.id}` === id);

@@ -155,3 +155,16 @@ describe('scale', () => {
     expect(Date.now() - t0).toBeLessThan(5_000);
   });
 });
+
+describe('log growth', () => {
+  it('keeps adding timestamped AMQP retry lines while RabbitMQ is down', async () => {
+    const { sh, clock } = simulate('seed-incident');
+    const count = async (): Promise<number> => Number((await sh('node-11', 'grep -c "is unreachable" /var/log/nova/nova-conductor.log')).stdout);
+    const before = await count();
+    clock.advance(5 * 60_000);
+    const after = await count();
+    expect(after).toBeGreaterThan(before);
+    const last = (await sh('node-11', 'tail -n 1 /var/log/nova/nova-conductor.log')).stdout;
+    expect(last).toMatch(/^2017-02-15 06:3\d:\d\d\.\d{3} \d+ ERROR oslo\.messaging\._drivers\.impl_rabbit \[req-[0-9a-f-]{36} - - - - -\] AMQP server on 192\.168\.0\.6:5673 is unreachable/);
+  });
+});
