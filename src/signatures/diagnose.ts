@@ -6,7 +6,7 @@ import { loadCatalog } from './catalog.js';
 import { buildCausalChain, renderCausalChain, type CausalChain } from './chain.js';
 import { globToRegExp, pathMatchesGlobs } from './globs.js';
 import { LogMatcher, type LogFinding, type MatcherOptions, type ScanStats } from './matcher.js';
-import { isLogSignature, SEVERITIES, type Catalog, type LogSignature, type Signature } from './schema.js';
+import { isLogSignature, SEVERITIES, type Catalog, type Signature } from './schema.js';
 import { isValidZone } from './timestamp.js';
 
 /** Options of an offline diagnosis. */
@@ -248,9 +248,4 @@ export async function runDiagnose(options: RunDiagnoseOptions): Promise<{ output
   });
   const output = options.json ? `${JSON.stringify(diagnosis.toJson(), null, 2)}\n` : renderDiagnosis(diagnosis, catalog.signatures);
   return { output, exitCode: serious ? 1 : 0 };
-}
-
-/** Log signatures of a catalog (helper for callers that only scan logs). */
-export function logSignaturesOf(catalog: Catalog): LogSignature[] {
-  return catalog.signatures.filter(isLogSignature);
 }

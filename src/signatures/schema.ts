@@ -69,12 +69,6 @@ export const signatureSchema = z
   })
   .strict();
 
-/** A catalog file holds one signature or a list of them. */
-export const catalogFileSchema = z.union([
-  z.object({ signatures: z.array(z.unknown()).min(1, 'at least one signature') }).strict(),
-  z.object({ id: z.unknown() }).passthrough(),
-]);
-
 /** A validated signature. */
 export type Signature = z.infer<typeof signatureSchema>;
 /** Where a log signature looks. */
