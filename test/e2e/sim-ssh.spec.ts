@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { Client } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadInventory } from '../../src/inventory/load.js';
 import { startSimCluster, type SimCluster } from '../../src/sim/index.js';
 
 const run = promisify(execFile);
@@ -60,6 +61,12 @@ describe('simulated cluster over SSH', () => {
     expect(yaml).toContain(`known_hosts: ${sim.knownHostsPath}`);
     expect(sim.inventory.nodes.map((n) => n.name)).toEqual(['node-10', 'node-11', 'node-12', 'node-18', 'node-19', 'node-20']);
     expect(sim.inventory.nodes[0]?.roles).toEqual(['controller']);
+  });
+
+  it("writes an inventory the project's loader reads back to the same nodes", () => {
+    const loaded = loadInventory(sim.inventoryPath, { knownHostsPath: undefined, openrcPath: undefined });
+    expect(loaded.nodes.map((n) => [n.name, n.port, n.privateKeyPath, [...n.roles]])).toEqual(sim.inventory.nodes.map((n) => [n.name, n.port, n.privateKeyPath, [...n.roles]]));
+    expect(loaded.knownHostsPath).toBe(sim.knownHostsPath);
   });
 
   it('answers crm_mon --output-as=xml with node-10 resources stopped and failed', async () => {
