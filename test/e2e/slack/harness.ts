@@ -220,6 +220,8 @@ export interface HarnessOptions {
   readonly permissionsYaml?: string | null;
   readonly confirmationTtlMs?: number;
   readonly clock?: () => Date;
+  /** Reuse a store (restart tests); a fresh one in a temp dir by default. */
+  readonly databasePath?: string;
 }
 
 async function post(url: string, body: string, headers: Record<string, string>): Promise<HttpAnswer> {
@@ -244,7 +246,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const env = readEnvOptions({
     SLACK_BOT_TOKEN: 'xoxb-e2e-token',
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    STACKMEDIC_DB: join(dir, 'stackmedic.sqlite'),
+    STACKMEDIC_DB: options.databasePath ?? join(dir, 'stackmedic.sqlite'),
     ...(options.permissionsYaml !== null ? { STACKMEDIC_PERMISSIONS: permissionsPath } : {}),
   });
   const slack = new FakeSlack();
