@@ -25,7 +25,7 @@ function timeout(ms: number): Promise<undefined> {
 function ackPayload(reply: Reply, footer: string): RespondArguments | undefined {
   const rendered = renderReply(reply, { footer });
   if (rendered.thread.length > 0 || rendered.files.length > 0) return undefined;
-  return redactDeep({ response_type: 'ephemeral', text: rendered.main.text, blocks: [...rendered.main.blocks] } as RespondArguments);
+  return { response_type: 'ephemeral', text: rendered.main.text, blocks: [...rendered.main.blocks] } as RespondArguments;
 }
 
 /**
@@ -97,7 +97,8 @@ export async function handleSlashCommand(
 
 async function safeAck(deps: SlackDeps, ack: AckFn<string | RespondArguments>, payload?: RespondArguments): Promise<void> {
   try {
-    await ack(payload);
+    // Acks carry text too (help, refusals, the echoed command): same redaction as every post.
+    await ack(payload === undefined ? undefined : redactDeep(payload));
   } catch (error) {
     deps.logger.error('[stackmedic] ack failed:', error);
   }
