@@ -24,11 +24,14 @@ const HELP = `stackmedic: see and heal an OpenStack cluster from Slack or a term
 Usage:
   stackmedic run "<command>" [--inventory FILE | --sim SCENARIO] [--json] [--yes]
   stackmedic console [--inventory FILE | --sim SCENARIO] [--yes]
+  stackmedic diagnose --logs DIR [--json] [--timezone ZONE]
+  stackmedic sim serve --nodes N --scenario SCENARIO [--dir DIR]
   stackmedic serve [--inventory FILE | --sim SCENARIO]   (Slack: docs/slack.md)
   stackmedic --help | --version
 
 Examples:
   stackmedic run "/cluster ping" --inventory inventory.yml
+  stackmedic run "/cluster status" --sim seed-incident
   stackmedic run "/cluster help"
 
 Exit codes: 0 ok, 1 the command failed or found problems, 2 bad configuration or usage.`;
@@ -89,9 +92,11 @@ export async function runCli(argv: readonly string[], io: CliIO, resolveTarget: 
         await target.close();
       }
     }
-    if (sub === 'console') {
+    if (sub === 'console' || (sub === undefined && !hasSlackCredentials(env))) {
       const { values } = parseArgs({ args: rest, options: TARGET_OPTIONS, allowPositionals: false, strict: true });
-      const target = await resolveTarget(values, env);
+      // `npm start` with nothing configured is the demo: the simulated cluster in the seed outage.
+      const demo = sub === undefined && values.inventory === undefined && values.sim === undefined && !env.inventoryPath;
+      const target = await resolveTarget(demo ? { sim: 'seed-incident' } : values, env);
       const app = createApp({ inventory: target.inventory, env: target.env });
       try {
         return await runConsole({
@@ -102,12 +107,43 @@ export async function runCli(argv: readonly string[], io: CliIO, resolveTarget: 
           yes: values.yes,
           input: io.stdin,
           output: io.stdout,
-          banner: `stackmedic console: ${target.description}. Type /help, or exit.`,
+          banner: `stackmedic console: ${target.description}.${demo ? ' This is the demo: no Slack credentials and no inventory are set. Try /cluster status.' : ''} Type /help, or exit.`,
         });
       } finally {
         await app.close();
         await target.close();
       }
+    }
+    if (sub === 'diagnose') {
+      const { values } = parseArgs({ args: rest, options: { logs: { type: 'string' }, json: { type: 'boolean', default: false }, timezone: { type: 'string' } }, strict: true });
+      if (!values.logs) throw new UserError('stackmedic diagnose needs --logs DIR (a directory laid out as <node>/<absolute log path>)');
+      const { runDiagnose } = await import('../signatures/diagnose.js');
+      const r = await runDiagnose({ logsDir: values.logs, json: values.json, signaturesDir: env.signaturesDir, zone: values.timezone ?? env.logTimezone });
+      io.stdout.write(r.output);
+      return r.exitCode;
+    }
+    if (sub === 'sim') {
+      const [verb, ...simArgs] = rest;
+      if (verb !== 'serve') throw new UserError('usage: stackmedic sim serve --nodes N --scenario SCENARIO [--dir DIR] [--base-port PORT]');
+      const { values } = parseArgs({
+        args: simArgs,
+        options: { nodes: { type: 'string', default: '6' }, scenario: { type: 'string', default: 'healthy' }, dir: { type: 'string' }, 'base-port': { type: 'string' } },
+        strict: true,
+      });
+      const { isScenarioName, SCENARIOS, serveSim } = await import('../sim/index.js');
+      const nodes = Number(values.nodes);
+      if (!Number.isInteger(nodes) || nodes < 1 || nodes > 5000) throw new UserError('--nodes must be a whole number from 1 to 5000');
+      if (!isScenarioName(values.scenario)) throw new UserError(`unknown scenario "${values.scenario}"; choose one of: ${Object.keys(SCENARIOS).join(', ')}`);
+      const basePort = values['base-port'] === undefined ? undefined : Number(values['base-port']);
+      const handle = await serveSim({
+        scenario: values.scenario,
+        nodes,
+        ...(values.dir ? { dir: values.dir } : {}),
+        ...(basePort !== undefined ? { basePort } : {}),
+        print: out,
+      });
+      await handle.done;
+      return 0;
     }
     if (sub === 'serve' || (sub === undefined && hasSlackCredentials(env))) {
       const { values } = parseArgs({ args: rest, options: TARGET_OPTIONS, allowPositionals: false, strict: true });

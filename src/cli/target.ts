@@ -2,6 +2,7 @@ import type { EnvOptions } from '../config/env.js';
 import { UserError } from '../errors.js';
 import { loadInventory } from '../inventory/load.js';
 import type { Inventory } from '../inventory/types.js';
+import { join } from 'node:path';
 
 /** The cluster a CLI invocation talks to, and how to let it go. */
 export interface Target {
@@ -24,4 +25,26 @@ export function inventoryTarget(path: string | undefined, env: EnvOptions): Targ
     env,
     close: async () => undefined,
   };
+}
+
+/** Starts the simulated cluster of `scenario` and targets it, with a throwaway store. */
+export async function simTarget(scenario: string, env: EnvOptions): Promise<Target> {
+  const { isScenarioName, SCENARIOS, startSimCluster } = await import('../sim/index.js');
+  if (!isScenarioName(scenario)) {
+    throw new UserError(`unknown simulator scenario "${scenario}"; choose one of: ${Object.keys(SCENARIOS).join(', ')}`);
+  }
+  const sim = await startSimCluster({ scenario });
+  return {
+    inventory: sim.inventory,
+    description: `SIMULATED cluster "${sim.inventory.cluster}" (scenario ${scenario}, ${sim.inventory.nodes.length} in-process nodes on 127.0.0.1; nothing real is touched). Point stackmedic at your cluster with --inventory FILE or STACKMEDIC_INVENTORY`,
+    env: { ...env, databasePath: join(sim.dir, 'stackmedic.sqlite') },
+    close: () => sim.stop(),
+  };
+}
+
+/** `--sim SCENARIO` or `--inventory FILE` (or STACKMEDIC_INVENTORY). */
+export async function resolveTarget(options: { inventory?: string | undefined; sim?: string | undefined }, env: EnvOptions): Promise<Target> {
+  if (options.sim !== undefined && options.inventory !== undefined) throw new UserError('pass either --sim SCENARIO or --inventory FILE, not both');
+  if (options.sim !== undefined) return simTarget(options.sim, env);
+  return inventoryTarget(options.inventory, env);
 }

@@ -1,5 +1,8 @@
 /** Key material for the simulator: ed25519 host keys and the operator's client key. */
-import { utils, type ParsedKey } from 'ssh2';
+import ssh2, { type ParsedKey } from 'ssh2';
+
+// ssh2 is CommonJS: Node's ESM loader exposes only some names, so take `utils` off the default export.
+const { utils } = ssh2;
 
 /** An OpenSSH key pair. */
 export interface OpenSshKeyPair {

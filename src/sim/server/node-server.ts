@@ -4,7 +4,10 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { Server, type Connection, type ParsedKey } from 'ssh2';
+import ssh2, { type Connection, type ParsedKey, type Server as SshServer } from 'ssh2';
+
+// ssh2 is CommonJS: Node's ESM loader does not expose `Server` as a named export.
+const { Server } = ssh2;
 import { execOnNode } from '../exec.js';
 import { sleep } from '../shell/types.js';
 import type { ClusterState, SimNode } from '../state/types.js';
@@ -35,7 +38,7 @@ function sameKey(a: Buffer, b: Buffer): boolean {
 
 /** The SSH server of one node. */
 export class NodeServer {
-  private server: Server | undefined;
+  private server: SshServer | undefined;
   private readonly clients = new Set<Connection>();
   private boundPort = 0;
 
