@@ -7,7 +7,7 @@ import { footerFor, type SlackDeps } from './context.js';
 import { deliverReply } from './deliver.js';
 import { SlackPostError } from './poster.js';
 import { ProgressMessage } from './progress.js';
-import { chunk } from './split.js';
+import { chunk, escapeMrkdwn } from './split.js';
 import { contextBlocks, planSections, titleBlocks, type SlackMessage } from './render.js';
 
 /** Action id of the Confirm button. */
@@ -193,7 +193,7 @@ export class ConfirmationFlow {
       return;
     }
     const verdict = result.reply.ok ? 'finished' : 'failed';
-    await this.updateMessage(c, `${confirmedBy} · ${verdict}: ${result.reply.title.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}${auditId !== undefined ? ` · audit #${auditId}` : ''}`);
+    await this.updateMessage(c, `${confirmedBy} · ${verdict}: ${escapeMrkdwn(result.reply.title)}${auditId !== undefined ? ` · audit #${auditId}` : ''}`);
     // The result is posted in the channel even when the router marks it ephemeral (a refusal
     // such as a busy node): everyone who saw the plan needs to know it did not run.
     await deliverReply(this.deps, result.reply, false, { channel: c.channel, user: actor.id, footer: footerFor(c.command, actor.id, auditId), respond });

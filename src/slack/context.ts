@@ -3,6 +3,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Router } from '../router/router.js';
 import type { PermissionResolver } from './permissions.js';
 import type { SlackPoster } from './poster.js';
+import { escapeMrkdwn } from './split.js';
 
 /** What the Slack listeners share: built once by createSlackApp. */
 export interface SlackDeps {
@@ -20,5 +21,5 @@ export interface SlackDeps {
 export function footerFor(command: string, userId: string, auditId?: number): string {
   const shown = command.length > 300 ? `${command.slice(0, 299)}…` : command;
   // The command is echoed for context only; the audit record keeps it whole.
-  return [`\`${shown.replace(/`/g, "'").replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}\``, `<@${userId}>`, ...(auditId !== undefined ? [`audit #${auditId}`] : [])].join(' · ');
+  return [`\`${escapeMrkdwn(shown.replace(/`/g, "'"))}\``, `<@${userId}>`, ...(auditId !== undefined ? [`audit #${auditId}`] : [])].join(' · ');
 }

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { builtinFamilies } from '../../../commands/index.js';
+import { startSimCluster, type SimCluster } from '../../../src/sim/index.js';
+import { bodyText, OPS_CHANNEL, startHarness, USERS, type Harness, type SlackCall } from './harness.js';
+
+function hasCommand(family: string, name: string): boolean {
+  return builtinFamilies.some((f) => f.name === family && f.commands.some((c) => c.name === name));
+}
+
+/** Every text Slack would show for a message: header, sections, context. */
+function shownText(call: SlackCall): string {
+  const blocks = (call.body.blocks ?? []) as { type: string; text?: { text?: string }; fields?: { text?: string }[]; elements?: { text?: string }[] }[];
+  return blocks
+    .flatMap((b) => [b.text?.text, ...(b.fields ?? []).map((f) => f.text), ...(b.elements ?? []).map((e) => e.text)])
+    .filter((t): t is string => typeof t === 'string')
+    .join('\n');
+}
+
+let sim: SimCluster;
+let h: Harness;
+
+beforeAll(async () => {
+  sim = await startSimCluster({ scenario: 'seed-incident' });
+  h = await startHarness({ inventory: sim.inventory });
+});
+
+afterAll(async () => {
+  await h?.close();
+  await sim?.stop();
+});
+
+beforeEach(() => {
+  h.slack.reset();
+});
+
+describe('Slack against the simulated seed-incident cluster', () => {
+  it('answers a signed /cluster ping with every simulated node', async () => {
+    const r = await h.slash('/cluster', 'ping', { user: USERS.viewer });
+    expect(r.status).toBe(200);
+    const post = await h.slack.waitFor('chat.postMessage', (c) => c.body.channel === OPS_CHANNEL);
+    for (const node of sim.inventory.nodes) expect(shownText(post)).toContain(node.name);
+  });
+
+  it.skipIf(!hasCommand('cluster', 'status'))("posts /cluster status naming node-10's full disk and the down services", async () => {
+    const r = await h.slash('/cluster', 'status', { user: USERS.viewer });
+    expect(r.status).toBe(200);
+    expect(r.ms).toBeLessThan(3000);
+    const post = await h.slack.waitFor('chat.postMessage', (c) => c.body.channel === OPS_CHANNEL && c.body.thread_ts === undefined, 60_000);
+    const text = shownText(post);
+    expect(text).toMatch(/node-10/);
+    expect(text).toMatch(/disk|\/ (is )?(100%|full)/i);
+    expect(text).toMatch(/100%|full/i);
+    expect(text).toMatch(/rabbit/i);
+    expect(text).toMatch(/nova-compute|neutron/i);
+    expect(text).toMatch(/down|stopped/i);
+  }, 90_000);
+
+  it.skipIf(!hasCommand('compute', 'fix-libvirt'))('refuses /compute fix-libvirt node-18 from a viewer and asks an operator to confirm', async () => {
+    const viewer = await h.slash('/compute', 'fix-libvirt node-18', { user: USERS.viewer });
+    expect(viewer.json?.response_type).toBe('ephemeral');
+    expect(JSON.stringify(viewer.json)).toContain('Not allowed: /compute fix-libvirt needs the operator role; you are a viewer.');
+
+    const operator = await h.slash('/compute', 'fix-libvirt node-18', { user: USERS.operator });
+    expect(operator.status).toBe(200);
+    const ask = await h.slack.waitFor('chat.postMessage', (c) => bodyText(c).includes('Confirm: /compute fix-libvirt node-18'), 60_000);
+    const text = shownText(ask);
+    expect(text).toMatch(/\[node-18\]/);
+    expect(text).toMatch(/libvirtd/);
+    expect(text).toMatch(/nova-compute/);
+    const buttons = (ask.body.blocks as { type: string; elements?: { action_id?: string }[] }[]).find((b) => b.type === 'actions');
+    expect(buttons?.elements?.map((e) => e.action_id)).toEqual(['stackmedic_confirm', 'stackmedic_cancel']);
+  }, 90_000);
+});
