@@ -6,6 +6,7 @@ import { footerFor, type SlackDeps } from './context.js';
 import { deliverReply } from './deliver.js';
 import { ProgressMessage } from './progress.js';
 import { renderProgress, renderReply } from './render.js';
+import { escapeMrkdwn } from './split.js';
 import { redactDeep } from '../redact.js';
 
 /** Options of the slash command handler. */
@@ -59,7 +60,7 @@ export async function handleSlashCommand(
     return;
   }
 
-  const progress = new ProgressMessage(deps.poster, command.channel_id, (step) => renderProgress(`\`${text}\` by <@${actor.id}>`, step), deps.logger, {
+  const progress = new ProgressMessage(deps.poster, command.channel_id, (step) => renderProgress(`\`${escapeMrkdwn(text)}\` by <@${actor.id}>`, step), deps.logger, {
     minIntervalMs: deps.progressIntervalMs,
   });
   const work = (async (): Promise<DispatchResult> => {

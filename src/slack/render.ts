@@ -131,10 +131,10 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): Rendered
   };
 }
 
-/** A short message for a step in progress ("step 2/5: restarting libvirtd..."). */
+/** A short message for a step in progress ("step 2/5: restarting libvirtd..."); `intro` is mrkdwn. */
 export function renderProgress(intro: string, step: string | undefined, footer?: string): SlackMessage {
-  const text = step ? `${intro}\n${step}` : intro;
-  return { text: step ? `${intro}: ${step}` : intro, blocks: [...mrkdwnSections(`:hourglass_flowing_sand: ${escapeMrkdwn(text)}`).map(section), ...(footer ? contextBlocks(footer) : [])] };
+  const text = step ? `${intro}\n${escapeMrkdwn(step)}` : intro;
+  return { text: step ? `${intro}: ${step}` : intro, blocks: [...mrkdwnSections(`:hourglass_flowing_sand: ${text}`).map(section), ...(footer ? contextBlocks(footer) : [])] };
 }
 
 /** The exact actions of a plan, as code-block sections: node, description, command. */

@@ -46,6 +46,20 @@ const testops = defineFamily({
     }),
     defineCommand({
       family: 'testops',
+      name: 'steps',
+      summary: 'a slow read-only command that reports its steps',
+      args: [],
+      permission: 'viewer',
+      async run(ctx) {
+        for (const step of ['step 1/3: reading disks...', 'step 2/3: reading services...', 'step 3/3: reading logs...']) {
+          ctx.progress(step);
+          await new Promise((resolve) => setTimeout(resolve, 700));
+        }
+        return { ok: true, title: 'all steps read', text: 'done' };
+      },
+    }),
+    defineCommand({
+      family: 'testops',
       name: 'medium',
       summary: 'a few thousand lines',
       args: [],
@@ -186,6 +200,19 @@ describe('slash commands over signed HTTP requests', () => {
   it('refuses a stale timestamp with 401, even when correctly signed', async () => {
     const r = await h.slash('/cluster', 'ping', { timestamp: Math.floor(Date.now() / 1000) - 10 * 60 });
     expect(r.status).toBe(401);
+  });
+
+  it('shows the steps of a long command in one message, updated in place, then the result there', async () => {
+    const r = await h.slash('/testops', 'steps', { user: USERS.viewer });
+    expect(r.json?.text).toBe('running `/testops steps`…');
+    const first = await h.slack.waitFor('chat.postMessage');
+    expect(bodyText(first)).toContain('step 1/3: reading disks...');
+    expect(bodyText(first)).toContain('<@UVIEW>');
+    const final = await h.slack.waitFor('chat.update', (c) => bodyText(c).includes('all steps read'));
+    expect(final.body.ts).toBe(tsOf(first));
+    const updates = h.slack.of('chat.update').map(bodyText);
+    expect(updates.some((u) => u.includes('step 2/3: reading services...'))).toBe(true);
+    expect(h.slack.of('chat.postMessage')).toHaveLength(1);
   });
 
   it('redacts passwords from posted output', async () => {

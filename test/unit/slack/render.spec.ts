@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { enforceBlockLimits, renderReply } from '../../../src/slack/render.js';
+import { enforceBlockLimits, renderProgress, renderReply } from '../../../src/slack/render.js';
 import type { SlackBlock } from '../../../src/router/types.js';
 
 function sectionTexts(blocks: readonly SlackBlock[]): string[] {
@@ -78,5 +78,12 @@ describe('enforceBlockLimits', () => {
   it('turns an over-long header into a bold section', () => {
     const out = enforceBlockLimits([{ type: 'header', text: { type: 'plain_text', text: 'h'.repeat(200) } }]);
     expect(out).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: `*${'h'.repeat(200)}*` } }]);
+  });
+});
+
+describe('renderProgress', () => {
+  it('keeps the mention in the intro and escapes the step', () => {
+    const m = renderProgress('`/compute fix-libvirt node-18` by <@U1>', 'step 2/5: restarting <libvirtd>...');
+    expect(m.blocks[0]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: ':hourglass_flowing_sand: `/compute fix-libvirt node-18` by <@U1>\nstep 2/5: restarting &lt;libvirtd&gt;...' } });
   });
 });
