@@ -1,10 +1,11 @@
 import { defineFamily } from '../../src/router/command.js';
 import ping from './ping.js';
+import status from './status.js';
 import audit from './audit.js';
 
 /** `/cluster`: the state of the whole cluster. */
 export default defineFamily({
   name: 'cluster',
   summary: 'see the cluster: reachability, health, disks, audit',
-  commands: [ping, audit],
+  commands: [status, ping, audit],
 });

@@ -8,6 +8,7 @@ import { openDatabase, type Db } from '../store/database.js';
 import { NodeLocks } from './locks.js';
 import type { Services } from './services.js';
 import { builtinFamilies } from '../../commands/index.js';
+import { loadCatalog, type Catalog } from '../signatures/index.js';
 
 /** A wired stackmedic: the router and what it stands on. */
 export interface StackmedicApp {
@@ -38,7 +39,13 @@ export function createApp(options: CreateAppOptions): StackmedicApp {
   const audit = new AuditLog(db, clock);
   const interruptedOnStart = audit.markInterrupted();
   const pool = new SshPool(inventory, { commandTimeoutMs: env.sshTimeoutMs, connectTimeoutMs: Math.min(env.sshTimeoutMs, 10_000) });
-  const services: Services = { audit, locks: new NodeLocks(), clock };
+  let catalog: Promise<Catalog> | undefined;
+  const services: Services = {
+    audit,
+    locks: new NodeLocks(),
+    clock,
+    catalog: () => (catalog ??= loadCatalog({ extraDir: env.signaturesDir })),
+  };
   const router = new Router(options.families ?? builtinFamilies, inventory, pool, services, options.logError);
   return {
     inventory,

@@ -1,4 +1,5 @@
 import type { AuditLog } from '../audit/audit-log.js';
+import type { Catalog } from '../signatures/index.js';
 import type { NodeLocks } from './locks.js';
 
 /** Long-lived parts the commands use, created once by the app. */
@@ -6,4 +7,6 @@ export interface Services {
   readonly audit: AuditLog;
   readonly locks: NodeLocks;
   readonly clock: () => Date;
+  /** The failure signature catalog (built-ins plus SIGNATURES_DIR), loaded once on first use. */
+  readonly catalog: () => Promise<Catalog>;
 }

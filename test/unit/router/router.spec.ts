@@ -9,6 +9,7 @@ import type { Actor, Executor } from '../../../src/router/types.js';
 import { remote, sh } from '../../../src/ssh/shell.js';
 import type { ExecOutcome } from '../../../src/ssh/types.js';
 import { openDatabase } from '../../../src/store/database.js';
+import { loadCatalog } from '../../../src/signatures/index.js';
 
 const inventory = parseInventory(
   'cluster: t\nknown_hosts: /dev/null\nnodes:\n  - { name: node-10, address: 127.0.0.1, roles: [controller] }\n  - { name: node-18, address: 127.0.0.1, roles: [compute] }\n',
@@ -56,7 +57,7 @@ function setup() {
   const db = openDatabase(':memory:');
   const audit = new AuditLog(db);
   const logError = vi.fn();
-  const router = new Router([family], inventory, executor, { audit, locks: new NodeLocks(), clock: () => new Date() }, logError);
+  const router = new Router([family], inventory, executor, { audit, locks: new NodeLocks(), clock: () => new Date(), catalog: () => loadCatalog() }, logError);
   const actor: Actor = { id: 'U1', name: 'alice', via: 'slack', channel: 'C1' };
   return { router, audit, actor, logError };
 }

@@ -1,0 +1,24 @@
+import { clusterStatus } from '../../src/health/status.js';
+import { defineCommand } from '../../src/router/command.js';
+import { mrkdwnToBlocks, renderTemplate } from '../../src/render/templates.js';
+
+/** `/cluster status`: what is down, where, and the most likely why, in one screen. */
+export default defineCommand({
+  family: 'cluster',
+  name: 'status',
+  summary: 'what is down, where, and the most likely why',
+  args: [],
+  permission: 'viewer',
+  async run(ctx) {
+    ctx.progress(`probing ${ctx.inventory.nodes.length} nodes...`);
+    const status = await clusterStatus(ctx.inventory, ctx.executor, await ctx.services.catalog(), { clock: ctx.services.clock });
+    const view = { ...status.report, likelyCause: status.likelyCause, nextSteps: status.nextSteps };
+    return {
+      ok: status.report.verdict === 'HEALTHY',
+      title: status.report.headline,
+      text: renderTemplate('status.txt', view).split('\n').slice(1).join('\n'),
+      blocks: mrkdwnToBlocks(renderTemplate('status.slack', view)),
+      data: { report: status.report, chain: status.chain, nextSteps: status.nextSteps },
+    };
+  },
+});

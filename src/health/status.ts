@@ -1,0 +1,53 @@
+import type { Inventory } from '../inventory/types.js';
+import { cephStatus, diskUsage, galeraStatus, libvirtStatus, neutronAgents, novaServices, pacemakerStatus, rabbitmqStatus, type Probe } from '../probes/index.js';
+import type { Executor } from '../router/types.js';
+import { buildCausalChain, evaluateProbeSignatures, renderCausalChain, renderRunbook, type Catalog, type CausalChain, type ProbeFinding } from '../signatures/index.js';
+import { assessSnapshot, type HealthReport } from './assess.js';
+import { probeFacts } from './facts.js';
+import { takeSnapshot, type ClusterSnapshot } from './snapshot.js';
+
+/** The probes `/cluster status` runs (the slow `find` of space hogs is left to `/cluster disk`). */
+export const statusProbes: readonly Probe<unknown>[] = [pacemakerStatus, rabbitmqStatus, galeraStatus, cephStatus, novaServices, neutronAgents, diskUsage, libvirtStatus];
+
+/** A snapshot, its assessment, and what the probe signatures make of it. */
+export interface ClusterStatus {
+  readonly snapshot: ClusterSnapshot;
+  readonly report: HealthReport;
+  readonly findings: readonly ProbeFinding[];
+  readonly chain: CausalChain | null;
+  /** "Disk full (df) on node-10 -> RabbitMQ not running on node-10 -> ..." */
+  readonly likelyCause: string | undefined;
+  /** Runbook commands, root cause first, without repeats. */
+  readonly nextSteps: readonly string[];
+}
+
+/** Reads the cluster and explains it: the data behind `/cluster status` and the scheduler. */
+export async function clusterStatus(inventory: Inventory, executor: Executor, catalog: Catalog, options: { concurrency?: number; clock?: () => Date } = {}): Promise<ClusterStatus> {
+  const snapshot = await takeSnapshot(inventory, executor, { probes: statusProbes, ...options });
+  return explainSnapshot(snapshot, catalog);
+}
+
+/** The pure half of `clusterStatus`. */
+export function explainSnapshot(snapshot: ClusterSnapshot, catalog: Catalog): ClusterStatus {
+  const report = assessSnapshot(snapshot);
+  const { findings } = evaluateProbeSignatures(catalog.signatures, probeFacts, snapshot);
+  const chain = buildCausalChain(findings, catalog.signatures);
+  const likelyCause = chain ? renderCausalChain(chain, catalog.signatures) : undefined;
+  const order = chain ? [chain.root.signature, ...chain.links.map((l) => l.signature)] : [];
+  const rank = (id: string): number => (order.includes(id) ? order.indexOf(id) : order.length);
+  const byId = new Map(catalog.signatures.map((s) => [s.id, s]));
+  const present = new Set(findings.map((f) => f.signature));
+  // A leaf consequence (nothing further follows from it) that a present cause explains heals
+  // with its cause: listing its runbook would send the operator after symptoms.
+  const explainedLeaf = (id: string): boolean =>
+    (byId.get(id)?.leadsTo.length ?? 0) === 0 && catalog.signatures.some((s) => present.has(s.id) && s.leadsTo.includes(id));
+  const nextSteps: string[] = [];
+  for (const f of [...findings].sort((a, b) => rank(a.signature) - rank(b.signature) || a.node.localeCompare(b.node))) {
+    const sig = byId.get(f.signature);
+    if (!sig?.runbook || explainedLeaf(f.signature)) continue;
+    const step = renderRunbook(sig, f.node, f.fields);
+    const knownNode = snapshot.nodes.some((n) => n.name === f.node) || !step.includes(f.node);
+    if (knownNode && !nextSteps.includes(step)) nextSteps.push(step);
+  }
+  return { snapshot, report, findings, chain, likelyCause, nextSteps };
+}
