@@ -17,6 +17,19 @@ export interface ServeSlackOptions {
  */
 export async function serveSlack(options: ServeSlackOptions): Promise<number> {
   const { target } = options;
+  // Listen for the stop signals first: a SIGTERM that lands between "serving" and the listener
+  // would otherwise kill the process without closing the store.
+  let stopHandler: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => {
+    stopHandler = (): void => {
+      process.off('SIGINT', stopHandler);
+      process.off('SIGTERM', stopHandler);
+      resolve();
+    };
+    process.once('SIGINT', stopHandler);
+    process.once('SIGTERM', stopHandler);
+    options.signal?.addEventListener('abort', stopHandler, { once: true });
+  });
   const stackmedic = createApp({ inventory: target.inventory, env: target.env });
   try {
     const slack = createSlackApp({ stackmedic, env: target.env });
@@ -27,20 +40,12 @@ export async function serveSlack(options: ServeSlackOptions): Promise<number> {
     if (stackmedic.interruptedOnStart > 0) {
       options.err(`stackmedic: ${stackmedic.interruptedOnStart} command(s) left unfinished by the previous run are marked interrupted in the audit log (/cluster audit).`);
     }
-    await new Promise<void>((resolve) => {
-      const stop = (): void => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        resolve();
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      options.signal?.addEventListener('abort', stop, { once: true });
-    });
+    await stopped;
     options.out('stackmedic: stopping.');
     await slack.stop();
     return 0;
   } finally {
+    stopHandler();
     await stackmedic.close();
     await target.close();
   }

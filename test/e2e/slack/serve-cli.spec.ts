@@ -97,6 +97,37 @@ describe('stackmedic serve', () => {
     expect(code).toBe(0);
   }, 60_000);
 
+  it('serves the simulated cluster with --sim, and npm start (no arguments) serves Slack when credentials are set', async () => {
+    for (const args of [['serve', '--sim', 'seed-incident'], []]) {
+      const port = await freePort();
+      const proc = spawn(process.execPath, [MAIN, ...args], {
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          SLACK_BOT_TOKEN: 'xoxb-cli-test',
+          SLACK_SIGNING_SECRET: SIGNING_SECRET,
+          SLACK_API_URL: slack.url,
+          PORT: String(port),
+          STACKMEDIC_HTTP_HOST: '127.0.0.1',
+          STACKMEDIC_DB: join(mkdtempSync(join(tmpdir(), 'stackmedic-serve-')), 'db.sqlite'),
+          ...(args.length === 0 ? { STACKMEDIC_INVENTORY: cluster.inventoryPath } : {}),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let all = '';
+      proc.stdout?.on('data', (d: Buffer) => (all += d.toString()));
+      proc.stderr?.on('data', (d: Buffer) => (all += d.toString()));
+      try {
+        const banner = await waitForOutput(proc, /serving Slack/);
+        expect(banner).toContain(args.length ? 'SIMULATED cluster' : 'cluster sshd-test');
+      } finally {
+        proc.kill('SIGTERM');
+      }
+      const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => proc.once('exit', (c, s) => resolve([c, s])));
+      expect({ args, code, signal, all }).toEqual({ args, code: 0, signal: null, all: expect.stringContaining('stackmedic: stopping.') });
+    }
+  }, 60_000);
+
   it('refuses to serve without Slack credentials, naming the variable, exit 2', async () => {
     const proc = spawn(process.execPath, [MAIN, 'serve', '--inventory', cluster.inventoryPath], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, STACKMEDIC_DB: join(mkdtempSync(join(tmpdir(), 'stackmedic-serve-')), 'db.sqlite') },
