@@ -100,11 +100,13 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): Rendered
   const room = SLACK_LIMITS.blocksPerMessage - head.length - foot.length - 1;
 
   if (reply.blocks && reply.blocks.length > 0) {
+    // The command's own blocks carry its verdict (usually as their header): no second header.
     const body = enforceBlockLimits(reply.blocks);
-    if (body.length <= room + 1) return { main: { text: fallback, blocks: [...head, ...body, ...foot] }, thread: [], files };
-    const rest = chunk(body.slice(room), SLACK_LIMITS.blocksPerMessage);
+    const roomForBody = SLACK_LIMITS.blocksPerMessage - foot.length - 1;
+    if (body.length <= roomForBody + 1) return { main: { text: fallback, blocks: [...body, ...foot] }, thread: [], files };
+    const rest = chunk(body.slice(roomForBody), SLACK_LIMITS.blocksPerMessage);
     return {
-      main: { text: fallback, blocks: [...head, ...body.slice(0, room), ...contextBlocks(`_continued in the thread (${rest.length} more ${rest.length === 1 ? 'message' : 'messages'})_`), ...foot] },
+      main: { text: fallback, blocks: [...body.slice(0, roomForBody), ...contextBlocks(`_continued in the thread (${rest.length} more ${rest.length === 1 ? 'message' : 'messages'})_`), ...foot] },
       thread: rest.map((blocks, i) => ({ text: `${fallback} (part ${i + 2}/${rest.length + 1})`, blocks })),
       files,
     };

@@ -61,6 +61,13 @@ describe('renderReply', () => {
     for (const m of r.thread) assertLegal(m.blocks);
     const items = [...sectionTexts(r.main.blocks), ...r.thread.flatMap((m) => sectionTexts(m.blocks))];
     expect(items).toEqual(blocks.map((b) => (b as unknown as { text: { text: string } }).text.text));
+    expect(r.main.blocks.some((b) => b.type === 'header')).toBe(false);
+  });
+
+  it('does not add a second header to blocks that carry their own verdict', () => {
+    const r = renderReply({ ok: false, title: 'CRITICAL: 2 problems', text: '', blocks: [{ type: 'header', text: { type: 'plain_text', text: 'CRITICAL: 2 problems' } }] }, { footer: 'f' });
+    expect(r.main.blocks.map((b) => b.type)).toEqual(['header', 'context']);
+    expect(r.main.text).toBe('CRITICAL: 2 problems');
   });
 });
 
