@@ -97,7 +97,6 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): Rendered
   const foot = options.footer ? contextBlocks(options.footer) : [];
   const files = [...(reply.files ?? [])];
   const fallback = reply.title.trim() || 'stackmedic';
-  const room = SLACK_LIMITS.blocksPerMessage - head.length - foot.length - 1;
 
   if (reply.blocks && reply.blocks.length > 0) {
     // The command's own blocks carry its verdict (usually as their header): no second header.
