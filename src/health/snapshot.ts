@@ -85,14 +85,29 @@ export async function takeSnapshot(inventory: Inventory, executor: Executor, opt
   const unreachable = new Map<string, string>();
   const hasRole = (n: NodeSpec, p: Probe<unknown>): boolean => n.roles.some((r) => p.roles.includes(r));
 
+  // Once one probe finds a node dead, its other probes are abandoned instead of each waiting
+  // out its own timeout: a dead node costs one timeout, not the slowest probe's.
+  const aborts = new Map<string, AbortController>();
+  const abortFor = (name: string): AbortController => {
+    let c = aborts.get(name);
+    if (!c) {
+      c = new AbortController();
+      aborts.set(name, c);
+    }
+    return c;
+  };
   const runOne = async (node: NodeSpec, probe: Probe<unknown>): Promise<NodeProbeOutcome<unknown>> => {
     const known = unreachable.get(node.name);
     if (known !== undefined) {
       return { kind: 'failed', node: node.name, failure: { ok: false, node: node.name, command: '', kind: 'unreachable', message: known, durationMs: 0 }, durationMs: 0 };
     }
-    const r = await executor.exec(node.name, probe.command, probe.timeoutMs === undefined ? {} : { timeoutMs: probe.timeoutMs });
+    const signal = abortFor(node.name).signal;
+    const r = await executor.exec(node.name, probe.command, { signal, ...(probe.timeoutMs === undefined ? {} : { timeoutMs: probe.timeoutMs }) });
     if (!r.ok) {
-      if (UNREACHABLE_KINDS.has(r.kind) && !unreachable.has(node.name)) unreachable.set(node.name, r.message);
+      if (UNREACHABLE_KINDS.has(r.kind) && !unreachable.has(node.name)) {
+        unreachable.set(node.name, r.message);
+        abortFor(node.name).abort(new Error(r.message));
+      }
       return { kind: 'failed', node: node.name, failure: r, durationMs: r.durationMs };
     }
     return { ...probe.parse(r), node: node.name, exitCode: r.exitCode, durationMs: r.durationMs };

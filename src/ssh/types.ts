@@ -4,6 +4,8 @@ export interface ExecOptions {
   readonly timeoutMs?: number;
   /** Keep at most this many bytes of stdout and of stderr; the rest is dropped and flagged. */
   readonly maxOutputBytes?: number;
+  /** Gives up on the command (as a `timeout` failure) when aborted, e.g. once its node is known dead. */
+  readonly signal?: AbortSignal;
 }
 
 /** A command that ran to completion (whatever its exit code). */

@@ -1,0 +1,129 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type StackmedicApp } from '../../src/app/create-app.js';
+import { readEnvOptions } from '../../src/config/env.js';
+import type { DispatchResult } from '../../src/router/router.js';
+import type { Actor } from '../../src/router/types.js';
+import { startSimCluster, type SimCluster } from '../../src/sim/index.js';
+import { takeSnapshot } from '../../src/health/snapshot.js';
+import { diskUsage, libvirtStatus } from '../../src/probes/index.js';
+
+const actor: Actor = { id: 'console:test', name: 'test', via: 'console' };
+const MAIN = join(import.meta.dirname, '../../dist/src/main.js');
+
+function replyOf(r: DispatchResult): { ok: boolean; title: string; text: string; data?: unknown; blocks?: readonly unknown[] } {
+  if (r.kind !== 'reply') throw new Error('expected a reply');
+  return r.reply;
+}
+
+describe('/cluster status on the simulated seed incident', () => {
+  let sim: SimCluster;
+  let app: StackmedicApp;
+  beforeAll(async () => {
+    sim = await startSimCluster({ scenario: 'seed-incident' });
+    app = createApp({ inventory: sim.inventory, env: readEnvOptions({ STACKMEDIC_DB: ':memory:' }) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await sim?.stop();
+  });
+
+  it('names the full root disk, the stopped RabbitMQ and pacemaker resources, the down agents and computes', async () => {
+    const reply = replyOf(await app.router.dispatch({ text: '/cluster status', actor, role: 'viewer' }));
+    expect(reply.ok).toBe(false);
+    expect(reply.title).toMatch(/^CRITICAL: \d+ problems on 6 nodes$/);
+    const text = reply.text;
+    expect(text).toMatch(/Likely cause: Disk full \(df\) on node-10 -> .*RabbitMQ not running on node-10.* -> .*nova-compute reported down on 3 nodes/);
+    expect(text).toMatch(/✘ Disk +node-10 \/ 100% full, 0 B free \(77\.9 GB in \/var\/lib\/cinder\/conversion\)/);
+    expect(text).toMatch(/✘ RabbitMQ +RabbitMQ not running on node-10/);
+    expect(text).toMatch(/✘ Pacemaker +\d+ resources stopped on node-10: .*clone_p_rabbitmq-server/);
+    expect(text).toMatch(/agents DOWN on node-10: .*L3 agent/);
+    expect(text).toMatch(/agents DOWN on node-11/);
+    expect(text).toMatch(/agents DOWN on node-12/);
+    expect(text).toMatch(/nova-compute DOWN on node-18, node-19, node-20/);
+    expect(text).toMatch(/✘ libvirt +node-18: socket \/var\/run\/libvirt\/libvirt-sock missing/);
+    expect(text).toMatch(/Next:\n {2}\/cluster free-disk node-10\n[\s\S]*\/rabbit heal node-10[\s\S]*\/compute fix-libvirt node-18/);
+    const blocks = JSON.stringify(reply.blocks);
+    expect(blocks).toContain('node-10 / 100% full');
+    expect(blocks).toContain('nova-compute DOWN on node-18, node-19, node-20');
+  });
+
+  it('reads only: every command the nodes received is a probe', () => {
+    const writes = sim.commandLog.filter((c) => /\b(rm|restart|stop|start|reset|cleanup)\b/.test(c.command) && !/status|list|crm_mon|cluster_status/.test(c.command));
+    expect(writes).toEqual([]);
+  });
+});
+
+describe('/cluster status on a healthy cluster and with a node that never answers', () => {
+  let sim: SimCluster;
+  beforeAll(async () => {
+    sim = await startSimCluster({ scenario: 'healthy', slowNodes: { 'node-19': 60_000 } });
+  });
+  afterAll(async () => {
+    await sim?.stop();
+  });
+
+  it('says HEALTHY when the slow node answers in time', async () => {
+    sim.setNodeDelay('node-19', 0);
+    const app = createApp({ inventory: sim.inventory, env: readEnvOptions({ STACKMEDIC_DB: ':memory:' }) });
+    try {
+      const reply = replyOf(await app.router.dispatch({ text: '/cluster status', actor, role: 'viewer' }));
+      expect(reply.title).toBe('HEALTHY: 6 nodes answer, no problems found');
+      expect(reply.ok).toBe(true);
+      expect(reply.text).toMatch(/✔ Pacemaker +3 nodes online/);
+      expect(reply.text).toMatch(/✔ libvirt +libvirtd running on 3 computes/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('shows a node that times out as unreachable while the rest of the report is complete', async () => {
+    sim.setNodeDelay('node-19', 60_000);
+    const app = createApp({ inventory: sim.inventory, env: readEnvOptions({ STACKMEDIC_DB: ':memory:' }) });
+    try {
+      const reply = replyOf(await app.router.dispatch({ text: '/cluster status', actor, role: 'viewer' }));
+      expect(reply.title).toBe('CRITICAL: 1 problem on 1 node, 1 unreachable');
+      expect(reply.text).toMatch(/Unreachable:\n {2}node-19: no answer from node-19 within 10 s/);
+      // The dead node costs one timeout: disk usage (20 s budget) was abandoned when libvirt's
+      // probe (10 s) gave up, and says so.
+      const data = reply.data as { report: { unreachable: { node: string }[] } };
+      expect(data.report.unreachable.map((u) => u.node)).toEqual(['node-19']);
+      const snapshot = await takeSnapshot(sim.inventory, app.pool, { probes: [diskUsage, libvirtStatus], nodes: ['node-19'] });
+      const disk = snapshot.of(diskUsage)[0];
+      expect(disk?.kind === 'failed' && disk.failure.message).toBe('no answer from node-19 within 10 s');
+      expect(reply.text).toMatch(/✔ RabbitMQ +3 nodes running/);
+      expect(reply.text).toMatch(/✔ Nova +12 services up/);
+      expect(reply.text).toMatch(/✔ libvirt +libvirtd running on 2 computes/);
+    } finally {
+      await app.close();
+      sim.setNodeDelay('node-19', 0);
+    }
+  });
+});
+
+describe('stackmedic run "/cluster status" --sim', () => {
+  const run = promisify(execFile);
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, STACKMEDIC_DB: join(mkdtempSync(join(tmpdir(), 'stackmedic-status-')), 'db.sqlite') };
+
+  it('--sim seed-incident names the outage and exits 1', async () => {
+    const r = await run(process.execPath, [MAIN, 'run', '/cluster status', '--sim', 'seed-incident'], { env, timeout: 60_000 }).catch((e: { code: number; stdout: string }) => e);
+    expect('code' in r ? r.code : 0).toBe(1);
+    expect(r.stdout).toMatch(/CRITICAL: \d+ problems on 6 nodes/);
+    expect(r.stdout).toMatch(/node-10 \/ 100% full/);
+  });
+
+  it('--sim healthy says healthy and exits 0', async () => {
+    const r = await run(process.execPath, [MAIN, 'run', '/cluster status', '--sim', 'healthy'], { env, timeout: 60_000 });
+    expect(r.stdout).toMatch(/^ {2}… probing 6 nodes\.\.\.\nHEALTHY: 6 nodes answer, no problems found\n/);
+  });
+
+  it('--sim with an unknown scenario is a usage error naming the scenarios', async () => {
+    const r = await run(process.execPath, [MAIN, 'run', '/cluster status', '--sim', 'nope'], { env, timeout: 60_000 }).catch((e: { code: number; stderr: string }) => e);
+    expect('code' in r ? r.code : 0).toBe(2);
+    expect(r.stderr).toMatch(/unknown simulator scenario "nope"; choose one of: healthy, seed-incident/);
+  });
+});
