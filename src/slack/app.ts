@@ -9,6 +9,7 @@ import { CANCEL_ACTION, CONFIRM_ACTION, ConfirmationFlow } from './confirm.js';
 import type { SlackDeps } from './context.js';
 import { loadPermissions, PermissionResolver, type PermissionsConfig } from './permissions.js';
 import { SlackPoster, type ChannelPublisher } from './poster.js';
+import { handleRunButton, RUN_ACTION } from './run-button.js';
 
 /** The slash commands stackmedic answers even before their command family exists (the manifest declares them). */
 export const SLASH_COMMANDS: readonly string[] = ['cluster', 'rabbit', 'compute', 'incident', 'pacemaker', 'trace'];
@@ -148,6 +149,16 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
       });
     });
   }
+  bolt.action({ action_id: RUN_ACTION, type: 'block_actions' }, async ({ ack, body, action: pressed, respond }) => {
+    await ack();
+    const command = 'value' in pressed && typeof pressed.value === 'string' ? pressed.value : '';
+    await handleRunButton(deps, confirmations, {
+      command,
+      user: { id: body.user.id, name: body.user.username ?? body.user.name ?? body.user.id },
+      channel: body.channel?.id ?? body.container.channel_id ?? '',
+      respond,
+    });
+  });
   bolt.error(async (error) => {
     // Last line of defence: listeners handle their own failures; anything reaching here is a bug.
     logger.error('[stackmedic] unhandled error in a Slack listener:', error);

@@ -353,6 +353,24 @@ describe('confirmation buttons', () => {
   });
 });
 
+describe('run buttons (recommended commands in incident summaries)', () => {
+  it('runs a read-only command as the presser and posts the result', async () => {
+    await h.press('stackmedic_run', '/cluster ping', { user: USERS.viewer });
+    const post = await h.slack.waitFor('chat.postMessage', (c) => bodyText(c).includes('nodes answer'));
+    expect(bodyText(post)).toContain('<@UVIEW>');
+    expect(h.stackmedic.services.audit.list(3).some((e) => e.kind === 'button' && e.command === 'Run button: /cluster ping')).toBe(true);
+  });
+
+  it('asks for confirmation of a dangerous command, and refuses a viewer', async () => {
+    await h.press('stackmedic_run', '/testops restart node-10', { user: USERS.viewer });
+    const eph = await h.slack.waitFor('chat.postEphemeral');
+    expect(bodyText(eph)).toContain('Not allowed: /testops restart needs the operator role; you are a viewer.');
+    await h.press('stackmedic_run', '/testops restart node-10', { user: USERS.operator });
+    const ask = await h.slack.waitFor('chat.postMessage', (c) => bodyText(c).includes('Confirm: /testops restart node-10'));
+    expect(confirmationIdOf(ask)).toMatch(/^[0-9a-f]{24}$/);
+  });
+});
+
 describe('audit and slow nodes', () => {
   it('/cluster audit lists who ran what, where, the remote commands and exit codes', async () => {
     await h.slash('/cluster', 'audit 50', { user: USERS.viewer });

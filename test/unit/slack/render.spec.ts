@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { enforceBlockLimits, renderProgress, renderReply } from '../../../src/slack/render.js';
 import type { SlackBlock } from '../../../src/router/types.js';
+import { runButton } from '../../../src/slack/run-button.js';
 
 function sectionTexts(blocks: readonly SlackBlock[]): string[] {
   return blocks.filter((b) => b.type === 'section').map((b) => (b as unknown as { text: { text: string } }).text.text);
@@ -92,5 +93,16 @@ describe('renderProgress', () => {
   it('keeps the mention in the intro and escapes the step', () => {
     const m = renderProgress('`/compute fix-libvirt node-18` by <@U1>', 'step 2/5: restarting <libvirtd>...');
     expect(m.blocks[0]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: ':hourglass_flowing_sand: `/compute fix-libvirt node-18` by <@U1>\nstep 2/5: restarting &lt;libvirtd&gt;...' } });
+  });
+});
+
+describe('runButton', () => {
+  it('carries the command as its value', () => {
+    expect(runButton('/compute fix-libvirt node-18', 'Fix libvirt on node-18')).toEqual({
+      type: 'button',
+      action_id: 'stackmedic_run',
+      value: '/compute fix-libvirt node-18',
+      text: { type: 'plain_text', text: 'Fix libvirt on node-18', emoji: true },
+    });
   });
 });

@@ -1,0 +1,57 @@
+import type { RespondFn } from '@slack/bolt';
+import type { Actor, SlackBlock } from '../router/types.js';
+import type { ConfirmationFlow } from './confirm.js';
+import { footerFor, type SlackDeps } from './context.js';
+import { deliverReply } from './deliver.js';
+import { ProgressMessage } from './progress.js';
+import { renderProgress } from './render.js';
+import { escapeMrkdwn, SLACK_LIMITS } from './split.js';
+
+/** Action id of a "run this command" button (an incident's recommended runbook). */
+export const RUN_ACTION = 'stackmedic_run';
+
+/**
+ * A button that runs `command` as the person who presses it, e.g. in an incident summary:
+ * `{ type: 'actions', elements: [runButton('/compute fix-libvirt node-18')] }`. The press goes
+ * through the router like a typed command: role check, confirmation for dangerous commands, audit.
+ */
+export function runButton(command: string, label: string = command): SlackBlock {
+  if (command.length > SLACK_LIMITS.buttonValue) throw new RangeError(`a button command is limited to ${SLACK_LIMITS.buttonValue} characters`);
+  return { type: 'button', action_id: RUN_ACTION, value: command, text: { type: 'plain_text', text: label.length > 75 ? `${label.slice(0, 74)}…` : label, emoji: true } };
+}
+
+/** A press of a run button. */
+export interface RunPress {
+  readonly command: string;
+  readonly user: { readonly id: string; readonly name: string };
+  readonly channel: string;
+  readonly respond?: RespondFn | undefined;
+}
+
+/** Runs the command of a pressed run button. Never throws. */
+export async function handleRunButton(deps: SlackDeps, confirmations: ConfirmationFlow, press: RunPress): Promise<void> {
+  const actor: Actor = { id: press.user.id, name: press.user.name, via: 'slack', channel: press.channel };
+  const footer = footerFor(press.command, actor.id);
+  if (!deps.permissions.channelAllowed(press.channel)) {
+    deps.audit.record({ actor, command: `Run button: ${press.command}`, kind: 'button', outcome: 'refused', detail: `channel ${press.channel} is not configured` });
+    await deliverReply(deps, { ok: false, title: `stackmedic takes commands only in ${deps.permissions.allowedChannelsText()}.`, text: '' }, true, { channel: press.channel, user: actor.id, footer, respond: press.respond });
+    return;
+  }
+  deps.audit.record({ actor, command: `Run button: ${press.command}`, kind: 'button', outcome: 'ok', detail: 'pressed' });
+  const progress = new ProgressMessage(deps.poster, press.channel, (step) => renderProgress(`\`${escapeMrkdwn(press.command)}\` by <@${actor.id}>`, step), deps.logger, {
+    minIntervalMs: deps.progressIntervalMs,
+  });
+  try {
+    const role = await deps.permissions.roleOf(actor.id);
+    const result = await deps.router.dispatch({ text: press.command, actor, role, progress: progress.sink });
+    if (result.kind === 'confirm') {
+      await progress.finish();
+      await confirmations.request(result, actor, press.channel, press.respond);
+      return;
+    }
+    await deliverReply(deps, result.reply, result.ephemeral, { channel: press.channel, user: actor.id, footer: footerFor(press.command, actor.id, result.auditId), respond: press.respond, progress });
+  } catch (error) {
+    deps.logger.error('[stackmedic] run button failed:', error);
+    await deliverReply(deps, { ok: false, title: 'Internal error: stackmedic could not run this button; the details are in its log.', text: '' }, true, { channel: press.channel, user: actor.id, footer, respond: press.respond, progress });
+  }
+}
