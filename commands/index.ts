@@ -1,5 +1,8 @@
 import type { CommandFamily } from '../src/router/command.js';
 import cluster from './cluster/index.js';
+import compute from './compute/index.js';
+import pacemaker from './pacemaker/index.js';
+import rabbit from './rabbit/index.js';
 
 /** Every command family stackmedic serves, in help order. */
-export const builtinFamilies: readonly CommandFamily[] = [cluster];
+export const builtinFamilies: readonly CommandFamily[] = [cluster, rabbit, pacemaker, compute];

@@ -18,11 +18,22 @@ export interface RunbookCommandSpec {
 
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Options the tests use to make verifications fast. */
-export const runbookTiming = { sleep: realSleep, now: (): number => performance.now() };
+/** Options the tests use to make verifications fast and hanging tools short. */
+export const runbookTiming: { sleep: (ms: number) => Promise<void>; now: () => number; maxActTimeoutMs: number | undefined } = {
+  sleep: realSleep,
+  now: (): number => performance.now(),
+  maxActTimeoutMs: undefined,
+};
 
 function runbookContext(ctx: CommandContext): RunbookContext {
-  return { inventory: ctx.inventory, executor: ctx.executor, progress: ctx.progress, sleep: runbookTiming.sleep, now: runbookTiming.now };
+  return {
+    inventory: ctx.inventory,
+    executor: ctx.executor,
+    progress: ctx.progress,
+    sleep: runbookTiming.sleep,
+    now: runbookTiming.now,
+    maxActTimeoutMs: runbookTiming.maxActTimeoutMs,
+  };
 }
 
 /**

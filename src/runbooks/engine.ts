@@ -52,25 +52,38 @@ export async function executeRunbook(runbook: Runbook, ctx: RunbookContext, opti
     }
     if (step.kind === 'act') {
       const command = actCommandText(step, ctx);
-      const r = await ctx.executor.exec(step.node, step.command, { timeoutMs: step.timeoutMs });
+      const r = await ctx.executor.exec(step.node, step.command, { timeoutMs: Math.min(step.timeoutMs, ctx.maxActTimeoutMs ?? step.timeoutMs) });
       const okCodes = step.okExitCodes ?? [0];
       if (!r.ok) {
         reports.push({ index, kind: 'act', description: step.description, status: 'failed', detail: r.message, node: step.node, command, durationMs: elapsed() });
-        return finish(runbook, reports, 'failed', `step ${index} (${step.description}) did not complete on ${step.node}: ${r.message}`, step.onFailure);
+        return stopped(runbook, ctx, reports, `step ${index} (${step.description}) did not complete on ${step.node}: ${r.message}`, step.onFailure);
       }
       const output = tailLines(`${r.stdout}\n${r.stderr}`, 5);
       if (r.exitCode === null || !okCodes.includes(r.exitCode)) {
         reports.push({ index, kind: 'act', description: step.description, status: 'failed', detail: `${describeExit(r.exitCode, r.signal)}${output ? `: ${output}` : ''}`, node: step.node, command, durationMs: elapsed() });
-        return finish(runbook, reports, 'failed', `step ${index} (${step.description}) ${describeExit(r.exitCode, r.signal)} on ${step.node}${output ? `: ${tailLines(output, 2)}` : ''}`, step.onFailure);
+        return stopped(runbook, ctx, reports, `step ${index} (${step.description}) ${describeExit(r.exitCode, r.signal)} on ${step.node}${output ? `: ${tailLines(output, 2)}` : ''}`, step.onFailure);
       }
       reports.push({ index, kind: 'act', description: step.description, status: 'ok', detail: output, node: step.node, command, durationMs: elapsed() });
       continue;
     }
     const v = await verify(step, ctx);
     reports.push({ index, kind: 'verify', description: step.description, status: v.ok ? 'ok' : 'failed', detail: v.detail ?? '', durationMs: elapsed() });
-    if (!v.ok) return finish(runbook, reports, 'failed', `step ${index} (${step.description}) did not pass within ${Math.round(step.deadlineMs / 1000)} s: ${v.detail}`, v.next ?? step.onFailure);
+    if (!v.ok) return stopped(runbook, ctx, reports, `step ${index} (${step.description}) did not pass within ${Math.round(step.deadlineMs / 1000)} s: ${v.detail}`, v.next ?? step.onFailure);
   }
-  return finish(runbook, reports, options.dryRun ? 'planned' : 'succeeded');
+  if (options.dryRun || !runbook.followUp) return finish(runbook, reports, options.dryRun ? 'planned' : 'succeeded');
+  ctx.progress('checking what else is still down...');
+  const follow = await runbook.followUp(ctx).catch((e: unknown) => ({ notes: [`could not check the rest of the cluster: ${e instanceof Error ? e.message : String(e)}`], next: undefined }));
+  return { ...finish(runbook, reports, 'succeeded', undefined, follow.next), notes: follow.notes };
+}
+
+/** A failed act or verify: the report says why, what state the node is in now, and what to do. */
+async function stopped(runbook: Runbook, ctx: RunbookContext, reports: StepReport[], reason: string, next: string): Promise<RunbookReport> {
+  let state: string | undefined;
+  if (runbook.stateNow) {
+    ctx.progress('reading the node\'s state after the failure...');
+    state = await runbook.stateNow(ctx).catch((e: unknown) => `unknown (${e instanceof Error ? e.message : String(e)})`);
+  }
+  return { ...finish(runbook, reports, 'failed', reason, next), state };
 }
 
 async function verify(step: VerifyStep, ctx: RunbookContext): Promise<{ ok: boolean; detail?: string; next?: string }> {

@@ -19,6 +19,8 @@ export function renderRunbookReport(report: RunbookReport): Reply {
     const detail = s.detail ? `\n     ${s.detail.split('\n').join('\n     ')}` : '';
     return head + cmd + detail;
   });
+  if (report.state) lines.push(`State now: ${report.state}`);
+  if (report.notes && report.notes.length > 0) lines.push('Still to do elsewhere:', ...report.notes.map((n) => `  - ${n}`));
   if (report.next) lines.push(`Next: ${report.next}`);
   return { ok: report.status === 'succeeded' || report.status === 'planned', title, text: lines.join('\n'), data: report };
 }

@@ -10,6 +10,8 @@ export interface RunbookContext {
   /** Waits; injectable so tests of long verifications do not sleep for real. */
   readonly sleep: (ms: number) => Promise<void>;
   readonly now: () => number;
+  /** Caps every act's timeout (tests of a hanging tool use a short one). */
+  readonly maxActTimeoutMs?: number | undefined;
 }
 
 /** The answer of a check or of one verification poll. */
@@ -49,12 +51,25 @@ export interface VerifyStep {
 /** One step of a runbook. */
 export type RunbookStep = CheckStep | ActStep | VerifyStep;
 
+/** What a runbook found after its last step: things still wrong elsewhere, and what to run next. */
+export interface FollowUp {
+  readonly notes: readonly string[];
+  readonly next?: string | undefined;
+}
+
 /** A planned runbook: the nodes it acts on (locked while it runs) and its steps in order. */
 export interface Runbook {
   readonly id: string;
   readonly title: string;
   readonly nodes: readonly string[];
   readonly steps: readonly RunbookStep[];
+  /**
+   * Describes the acted-on node(s) as they are now; called when an act or verify fails, so the
+   * operator learns what state the failure left behind before deciding what to do.
+   */
+  stateNow?(ctx: RunbookContext): Promise<string>;
+  /** Runs after every step passed (never in a dry run): reports what is still down elsewhere. */
+  followUp?(ctx: RunbookContext): Promise<FollowUp>;
 }
 
 /** How one step went. */
@@ -78,4 +93,8 @@ export interface RunbookReport {
   /** Why it stopped, and what to do next, when it did not succeed. */
   readonly reason?: string | undefined;
   readonly next?: string | undefined;
+  /** After a failed act or verify: the node's state as the runbook's `stateNow` read it. */
+  readonly state?: string | undefined;
+  /** After success: what the follow-up found. */
+  readonly notes?: readonly string[] | undefined;
 }

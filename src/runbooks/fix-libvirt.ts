@@ -1,0 +1,90 @@
+/**
+ * `/compute fix-libvirt NODE`: the seed's compute fix. nova-compute came back after a reboot while
+ * libvirt's socket was gone, and it does not retry: stop nova-compute, restart libvirtd, wait for
+ * the socket, start nova-compute, verify nova reports the service up.
+ */
+import { libvirtStatus } from '../probes/libvirt-status.js';
+import { novaServices } from '../probes/nova-services.js';
+import { remote } from '../ssh/shell.js';
+import { detectInit, serviceScript, stopIfRunningScript } from './init-services.js';
+import { readRabbit } from './rabbit-facts.js';
+import { nodesWithRole, readFirst, readProbe, sameHost } from './read.js';
+import type { Runbook, RunbookContext, StepVerdict } from './types.js';
+
+const SERVICE_TIMEOUT_MS = 90_000;
+
+async function novaComputeState(rctx: RunbookContext, node: string): Promise<StepVerdict> {
+  const r = await readFirst(rctx, nodesWithRole(rctx.inventory, 'controller'), novaServices);
+  if (!r.ok) return { ok: false, detail: `nova service list unavailable: ${r.problem}` };
+  const svc = r.value.services.find((s) => s.binary === 'nova-compute' && sameHost(s.host, node));
+  if (!svc) return { ok: false, detail: `no nova-compute service for ${node} in the service list` };
+  if (svc.state === 'up') return { ok: true, detail: `nova-compute on ${svc.host} is up (${svc.status})` };
+  return { ok: false, detail: `nova-compute on ${svc.host} is down (last heartbeat ${svc.updatedAt ?? 'unknown'})` };
+}
+
+/** Builds the libvirt fix for compute `node`, with `systemctl` or `service` as the node uses. */
+export async function buildFixLibvirt(rctx: RunbookContext, node: string): Promise<Runbook> {
+  const init = await detectInit(rctx, node);
+  const before = await readProbe(rctx, node, libvirtStatus);
+  const controllers = nodesWithRole(rctx.inventory, 'controller');
+  const svc = (script: Parameters<typeof remote>[0]) => remote(script, { privileged: true });
+  const again = `run /compute fix-libvirt ${node} again once the cause is fixed`;
+  return {
+    id: 'compute-fix-libvirt',
+    title: `Fix libvirt and nova-compute on ${node}`,
+    nodes: [node],
+    steps: [
+      {
+        kind: 'check',
+        description: `RabbitMQ is healthy (nova-compute reports up through it)`,
+        async run(r) {
+          const views = await Promise.all(controllers.map((c) => readRabbit(r, c)));
+          const bad = views.filter((v) => v.kind !== 'missing' && (v.kind !== 'running' || v.status.alarms.length > 0 || v.status.partitions.length > 0));
+          if (bad.length === 0) return { ok: true, detail: 'every broker running, no alarms, no partitions' };
+          const first = bad[0]?.node ?? '';
+          return { ok: false, detail: `nova-compute cannot report up while RabbitMQ is broken on ${bad.map((v) => v.node).join(', ')}: heal it first`, next: `/rabbit heal ${first}` };
+        },
+      },
+      {
+        kind: 'check',
+        description: `${node} needs the fix (libvirt socket or nova-compute down)`,
+        async run(r) {
+          const lib = before.ok ? `socket ${before.value.socketPresent ? 'present' : 'MISSING'}, libvirtd ${before.value.daemonRunning ? 'running' : 'stopped'}` : before.problem;
+          const nova = await novaComputeState(r, node);
+          if (before.ok && before.value.socketPresent && before.value.daemonRunning && nova.ok) return { ok: false, detail: `nothing to fix on ${node}: ${lib}; ${nova.detail ?? ''}`, next: '/cluster status' };
+          return { ok: true, detail: `${lib}; ${nova.ok ? nova.detail ?? '' : nova.detail} (init: ${init})` };
+        },
+      },
+      { kind: 'act', description: `stop nova-compute on ${node}`, node, command: svc(stopIfRunningScript(init, 'nova-compute')), timeoutMs: SERVICE_TIMEOUT_MS, onFailure: `check nova-compute on ${node}; ${again}` },
+      { kind: 'act', description: `stop libvirtd on ${node}`, node, command: svc(stopIfRunningScript(init, 'libvirtd')), timeoutMs: SERVICE_TIMEOUT_MS, onFailure: `nova-compute is stopped on ${node}; check libvirtd there; ${again}` },
+      { kind: 'act', description: `start libvirtd on ${node}`, node, command: svc(serviceScript(init, 'libvirtd', 'start')), timeoutMs: SERVICE_TIMEOUT_MS, onFailure: `nova-compute and libvirtd are stopped on ${node}: read /var/log/libvirt/libvirtd.log there; ${again}` },
+      {
+        kind: 'verify',
+        description: `libvirtd runs and /var/run/libvirt/libvirt-sock exists on ${node}`,
+        deadlineMs: 60_000,
+        intervalMs: 2_000,
+        async poll(r) {
+          const lib = await readProbe(r, node, libvirtStatus);
+          if (!lib.ok) return { ok: false, detail: lib.problem };
+          const detail = `socket ${lib.value.socketPresent ? 'present' : 'missing'}, libvirtd ${lib.value.daemonRunning ? 'running' : 'stopped'}`;
+          return lib.value.socketPresent && lib.value.daemonRunning ? { ok: true, detail } : { ok: false, detail };
+        },
+        onFailure: `nova-compute is stopped on ${node} and libvirt has no socket: read /var/log/libvirt/libvirtd.log there; ${again}`,
+      },
+      { kind: 'act', description: `start nova-compute on ${node}`, node, command: svc(serviceScript(init, 'nova-compute', 'start')), timeoutMs: SERVICE_TIMEOUT_MS, onFailure: `libvirt is back but nova-compute did not start on ${node}: read /var/log/nova/nova-compute.log; ${again}` },
+      {
+        kind: 'verify',
+        description: `nova reports nova-compute on ${node} up`,
+        deadlineMs: 180_000,
+        intervalMs: 5_000,
+        poll: (r) => novaComputeState(r, node),
+        onFailure: `read /var/log/nova/nova-compute.log on ${node} (libvirt connection, AMQP); then /compute fix-libvirt ${node} again`,
+      },
+    ],
+    async stateNow(r) {
+      const [lib, nova] = await Promise.all([readProbe(r, node, libvirtStatus), novaComputeState(r, node)]);
+      const libText = lib.ok ? `libvirt socket ${lib.value.socketPresent ? 'present' : 'missing'}, libvirtd ${lib.value.daemonRunning ? 'running' : 'stopped'}` : lib.problem;
+      return `${libText}; ${nova.detail ?? ''}`;
+    },
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * `/pacemaker restart NODE`: the seed's first recovery step (restart pacemaker on node-10 to bring
+ * its resources back), behind the quorum guard: it takes every resource on the node down for a
+ * while, so it refuses while another controller is down or restarting.
+ */
+import { remote } from '../ssh/shell.js';
+import { quorumGuard } from './guard.js';
+import { detectInit, serviceScript } from './init-services.js';
+import { describeNode, pacemakerView, stoppedOn } from './pacemaker-state.js';
+import type { Runbook, RunbookContext, StepVerdict } from './types.js';
+
+/** Builds the pacemaker restart of controller `node`. */
+export async function buildPacemakerRestart(rctx: RunbookContext, node: string, busy: ReadonlyMap<string, string> = new Map()): Promise<Runbook> {
+  const init = await detectInit(rctx, node);
+  return {
+    id: 'pacemaker-restart',
+    title: `Restart pacemaker on ${node}`,
+    nodes: [node],
+    steps: [
+      quorumGuard({ target: node, services: ['pacemaker', 'rabbitmq', 'galera'], busy }),
+      {
+        kind: 'act',
+        description: `restart pacemaker on ${node} (${init})`,
+        node,
+        command: remote(serviceScript(init, 'pacemaker', 'restart'), { privileged: true }),
+        timeoutMs: 300_000,
+        onFailure: `check corosync and pacemaker on ${node} (\`crm_mon -1\`, /var/log/pacemaker); start it with \`service pacemaker start\``,
+      },
+      {
+        kind: 'verify',
+        description: `${node} is online in pacemaker and every resource it should run is started`,
+        deadlineMs: 300_000,
+        intervalMs: 5_000,
+        async poll(r): Promise<StepVerdict> {
+          const v = await pacemakerView(r, node);
+          if (!v.ok) return { ok: false, detail: v.problem };
+          const member = v.value.nodes.find((n) => n.name === node);
+          const ok = member?.state === 'online' && stoppedOn(v.value, node).length === 0 && !v.value.resources.some((x) => x.failed && x.nodes.includes(node));
+          return ok ? { ok: true, detail: describeNode(v.value, node) } : { ok: false, detail: describeNode(v.value, node) };
+        },
+        onFailure: `see the failed actions above; /pacemaker cleanup ${node} retries them once their cause is fixed`,
+      },
+    ],
+    async stateNow(r) {
+      const v = await pacemakerView(r, node);
+      return v.ok ? describeNode(v.value, node) : v.problem;
+    },
+  };
+}
