@@ -1,7 +1,7 @@
 import type { Inventory, NodeSpec } from '../inventory/types.js';
 import type { Probe, ProbeResult } from '../probes/types.js';
 import type { Executor } from '../router/types.js';
-import { mapLimit } from '../ssh/pool.js';
+import { DEFAULT_FAN_OUT_CONCURRENCY, mapLimit } from '../ssh/pool.js';
 import type { ExecFailure } from '../ssh/types.js';
 
 /** What one probe gave on one node. */
@@ -80,7 +80,7 @@ export async function takeSnapshot(inventory: Inventory, executor: Executor, opt
   const started = performance.now();
   const takenAt = clock();
   const wanted = options.nodes ? inventory.nodes.filter((n) => options.nodes?.includes(n.name)) : inventory.nodes;
-  const concurrency = options.concurrency ?? 64;
+  const concurrency = options.concurrency ?? DEFAULT_FAN_OUT_CONCURRENCY;
   const outcomes = new Map<string, NodeProbeOutcome<unknown>[]>();
   const unreachable = new Map<string, string>();
   const hasRole = (n: NodeSpec, p: Probe<unknown>): boolean => n.roles.some((r) => p.roles.includes(r));

@@ -3,6 +3,7 @@ import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Inventory } from '../inventory/types.js';
+import { withCachedKeyObjects } from '../ssh/pool.js';
 import type { SimClock } from './clock.js';
 import { createClusterState } from './create.js';
 import { inventoryValue, inventoryYaml, knownHostsText, type ServedNode } from './inventory-file.js';
@@ -69,7 +70,7 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
   const clientKeyPath = join(dir, 'id_ed25519');
   await writeFile(clientKeyPath, client.privateKey, { mode: 0o600 });
   await writeFile(`${clientKeyPath}.pub`, `${client.publicKey}\n`);
-  const clientKey = parseOne(client.publicKey);
+  const clientKey = withCachedKeyObjects(parseOne(client.publicKey));
   const commandLog: CommandLogEntry[] = [];
   const delays = new Map<string, number>(Object.entries(opts.slowNodes ?? {}));
   const shared = opts.shareHostKey ? generateEd25519('sim-host') : undefined;

@@ -4,10 +4,17 @@ import { readFileSync } from 'node:fs';
 /** One key line of a known_hosts file. */
 interface KnownHostEntry {
   readonly marker: 'revoked' | 'cert-authority' | undefined;
-  readonly patterns: readonly string[] | undefined;
+  readonly patterns: readonly HostPattern[] | undefined;
   readonly hashed: { readonly salt: Buffer; readonly hash: Buffer } | undefined;
   readonly keyType: string;
   readonly key: Buffer;
+}
+
+/** A host pattern of a known_hosts line, compiled once: a file of 500 hosts is matched per connection. */
+interface HostPattern {
+  readonly negated: boolean;
+  /** Lower-cased literal when the pattern has no wildcard (the common case), else a RegExp. */
+  readonly match: string | RegExp;
 }
 
 /** The verdict on a server's host key. */
@@ -39,12 +46,18 @@ function parseLine(line: string): KnownHostEntry | undefined {
     if (!salt || !hash) return undefined;
     return { marker, patterns: undefined, hashed: { salt: Buffer.from(salt, 'base64'), hash: Buffer.from(hash, 'base64') }, keyType, key };
   }
-  return { marker, patterns: hosts.split(','), hashed: undefined, keyType, key };
+  return { marker, patterns: hosts.split(',').map(compilePattern), hashed: undefined, keyType, key };
 }
 
-function globMatch(pattern: string, name: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-  return re.test(name);
+function compilePattern(text: string): HostPattern {
+  const negated = text.startsWith('!');
+  const pattern = negated ? text.slice(1) : text;
+  if (!/[*?]/.test(pattern)) return { negated, match: pattern.toLowerCase() };
+  return { negated, match: new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i') };
+}
+
+function patternMatches(pattern: HostPattern, name: string): boolean {
+  return typeof pattern.match === 'string' ? pattern.match === name.toLowerCase() : pattern.match.test(name);
 }
 
 function entryMatchesHost(entry: KnownHostEntry, name: string): boolean {
@@ -54,11 +67,9 @@ function entryMatchesHost(entry: KnownHostEntry, name: string): boolean {
   }
   let matched = false;
   for (const p of entry.patterns ?? []) {
-    if (p.startsWith('!')) {
-      if (globMatch(p.slice(1), name)) return false;
-    } else if (globMatch(p, name)) {
-      matched = true;
-    }
+    if (!patternMatches(p, name)) continue;
+    if (p.negated) return false;
+    matched = true;
   }
   return matched;
 }

@@ -6,6 +6,13 @@ import { KnownHosts } from './known-hosts.js';
 import { renderRemoteCommand, type RemoteCommand } from './shell.js';
 import type { ExecFailure, ExecFailureKind, ExecOptions, ExecOutcome, ExecSuccess, FanOutOptions } from './types.js';
 
+/**
+ * Nodes worked on at once by default. A pooled command is a few round trips, so a fan-out is
+ * bound by latency, not CPU: 500 warm nodes take ~0.75 s at 32 in flight and ~0.15 s at 256.
+ * Each node still gets one connection and at most `maxChannelsPerConnection` channels.
+ */
+export const DEFAULT_FAN_OUT_CONCURRENCY = 256;
+
 /** Tunables of the connection pool. */
 export interface SshPoolOptions {
   /** Time allowed for TCP connect plus SSH handshake and auth. */
@@ -150,7 +157,7 @@ export class SshPool {
 
   /** Runs one command on many nodes, `concurrency` at a time; one result per node, in input order. */
   async fanOut(nodeNames: readonly string[], command: RemoteCommand, options: FanOutOptions = {}): Promise<ExecOutcome[]> {
-    return mapLimit(nodeNames, options.concurrency ?? 32, (name) => this.exec(name, command, options));
+    return mapLimit(nodeNames, options.concurrency ?? DEFAULT_FAN_OUT_CONCURRENCY, (name) => this.exec(name, command, options));
   }
 
   /** Closes every connection. */

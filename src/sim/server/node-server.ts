@@ -8,8 +8,10 @@ import ssh2, { type Connection, type ParsedKey, type Server as SshServer } from 
 
 // ssh2 is CommonJS: Node's ESM loader does not expose `Server` as a named export.
 const { Server } = ssh2;
+import { withCachedKeyObjects } from '../../ssh/pool.js';
 import { execOnNode } from '../exec.js';
 import { sleep } from '../shell/types.js';
+import { parseOne } from './keys.js';
 import type { ClusterState, SimNode } from '../state/types.js';
 
 /** One command a node received; `exitCode` is null until it finishes (or if the client left). */
@@ -41,8 +43,12 @@ export class NodeServer {
   private server: SshServer | undefined;
   private readonly clients = new Set<Connection>();
   private boundPort = 0;
+  /** Parsed once: every handshake signs with it, and re-reading it per signature is costly. */
+  private readonly hostKey: ParsedKey;
 
-  constructor(private readonly o: NodeServerOptions) {}
+  constructor(private readonly o: NodeServerOptions) {
+    this.hostKey = withCachedKeyObjects(parseOne(o.hostKey));
+  }
 
   /** The port it listens (or listened) on. */
   get port(): number {
@@ -51,7 +57,7 @@ export class NodeServer {
 
   /** Starts listening on `port` (0: a free one) and resolves with the bound port. */
   async listen(port: number): Promise<number> {
-    const server = new Server({ hostKeys: [this.o.hostKey], ident: 'OpenSSH_6.6.1p1 Ubuntu-2ubuntu2.8' }, (client) => this.onClient(client));
+    const server = new Server({ hostKeys: [{ key: this.hostKey }], ident: 'OpenSSH_6.6.1p1 Ubuntu-2ubuntu2.8' }, (client) => this.onClient(client));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
