@@ -77,6 +77,11 @@ export async function runCli(argv: readonly string[], io: CliIO, resolveTarget: 
       if (positionals.length !== 1) throw new UserError(`stackmedic run takes one command in quotes, e.g. stackmedic run "/cluster ping"`);
       const target = await resolveTarget(values, env);
       const app = createApp({ inventory: target.inventory, env: target.env });
+      await app.services.catalog().catch(async (error: unknown) => {
+        await app.close();
+        await target.close();
+        throw error;
+      });
       try {
         const ok = await runLine(positionals[0] ?? '', {
           router: app.router,
@@ -98,6 +103,11 @@ export async function runCli(argv: readonly string[], io: CliIO, resolveTarget: 
       const demo = sub === undefined && values.inventory === undefined && values.sim === undefined && !env.inventoryPath;
       const target = await resolveTarget(demo ? { sim: 'seed-incident' } : values, env);
       const app = createApp({ inventory: target.inventory, env: target.env });
+      await app.services.catalog().catch(async (error: unknown) => {
+        await app.close();
+        await target.close();
+        throw error;
+      });
       try {
         return await runConsole({
           router: app.router,
