@@ -33,6 +33,10 @@ export interface EnvOptions {
   readonly confirmTtlMinutes?: number;
   /** Address the Slack HTTP receiver binds (default: every interface, since Slack must reach it). */
   readonly httpHost?: string | undefined;
+  /** Minutes after its resolution during which a returning problem reopens an incident (default 60). */
+  readonly reopenWithinMinutes?: number;
+  /** Hours of logs that count as evidence of a current problem (default 48). */
+  readonly evidenceHours?: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -81,6 +85,8 @@ export function readEnvOptions(env: NodeJS.ProcessEnv = process.env): EnvOptions
     logTimezone: env.STACKMEDIC_LOG_TIMEZONE?.trim() || 'UTC',
     confirmTtlMinutes: int(env, 'STACKMEDIC_CONFIRM_TTL_MINUTES', 10, 1, 1440),
     httpHost: env.STACKMEDIC_HTTP_HOST?.trim() || undefined,
+    reopenWithinMinutes: int(env, 'STACKMEDIC_REOPEN_WITHIN_MINUTES', 60, 0, 10080),
+    evidenceHours: int(env, 'STACKMEDIC_EVIDENCE_HOURS', 48, 1, 8760),
   };
 }
 

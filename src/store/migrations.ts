@@ -58,4 +58,64 @@ export const migrations: readonly { readonly version: number; readonly descripti
       CREATE INDEX slack_confirmation_pending ON slack_confirmation(state, expires_at);
     `,
   },
+  {
+    version: 3,
+    description: 'incidents: evidence, timeline events and their Slack messages',
+    sql: `
+      CREATE TABLE incident (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        status TEXT NOT NULL CHECK (status IN ('open', 'resolved')),
+        severity TEXT NOT NULL,
+        title TEXT NOT NULL,
+        root_signature TEXT NOT NULL,
+        root_node TEXT NOT NULL,
+        chain_json TEXT,
+        chain_text TEXT NOT NULL,
+        impact_json TEXT NOT NULL DEFAULT '[]',
+        next_steps_json TEXT NOT NULL DEFAULT '[]',
+        opened_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        last_bad_at TEXT NOT NULL,
+        green_since TEXT,
+        resolved_at TEXT,
+        resolved_by TEXT,
+        resolution TEXT,
+        reopen_count INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX incident_status ON incident(status, resolved_at);
+      CREATE TABLE incident_evidence (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        incident_id INTEGER NOT NULL REFERENCES incident(id),
+        key TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('probe', 'log')),
+        signature TEXT NOT NULL,
+        node TEXT NOT NULL,
+        file TEXT,
+        line INTEGER,
+        time TEXT,
+        fields_json TEXT NOT NULL,
+        text TEXT NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        UNIQUE (incident_id, key)
+      );
+      CREATE TABLE incident_event (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        incident_id INTEGER NOT NULL REFERENCES incident(id),
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        actor TEXT,
+        audit_id INTEGER,
+        UNIQUE (incident_id, audit_id)
+      );
+      CREATE INDEX incident_event_incident ON incident_event(incident_id, id);
+      CREATE TABLE incident_slack (
+        incident_id INTEGER PRIMARY KEY REFERENCES incident(id),
+        channel TEXT NOT NULL,
+        ts TEXT NOT NULL,
+        last_event_id INTEGER NOT NULL DEFAULT 0,
+        summary_hash TEXT NOT NULL DEFAULT ''
+      );
+    `,
+  },
 ];

@@ -1,0 +1,27 @@
+import type { CommandContext } from '../../src/router/command.js';
+import { UserError } from '../../src/errors.js';
+import { incidentStoreOf, type IncidentData, type IncidentStore } from '../../src/incidents/index.js';
+import type { Incident } from '../../src/incidents/types.js';
+
+/** The store and the incident named by the ID argument, or a clear "no such incident". */
+export function loadIncident(ctx: CommandContext): { store: IncidentStore; incident: Incident } {
+  const store = incidentStoreOf(ctx.services);
+  const id = Number(ctx.args.positional.id);
+  const incident = store.get(id);
+  if (!incident) throw new UserError(`no incident #${id} (see /incident list)`, 'stackmedic_no_such_incident');
+  return { store, incident };
+}
+
+/** Everything the incident views need, read from the store. */
+export async function incidentData(ctx: CommandContext, store: IncidentStore, incident: Incident): Promise<IncidentData> {
+  return {
+    incident,
+    evidence: store.evidence(incident.id),
+    events: store.events(incident.id),
+    signatures: (await ctx.services.catalog()).signatures,
+    now: ctx.services.clock().toISOString(),
+  };
+}
+
+/** The ID argument of `/incident show|resolve|postmortem`. */
+export const idArg = { name: 'id', kind: 'int', description: 'incident number (see /incident list)' } as const;

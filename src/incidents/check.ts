@@ -1,0 +1,152 @@
+import { clusterStatus, type ClusterStatus } from '../health/status.js';
+import type { Inventory } from '../inventory/types.js';
+import type { Executor } from '../router/types.js';
+import {
+  DEFAULT_FETCH_BYTES,
+  LogMatcher,
+  logFetchCommand,
+  logSignaturesForRoles,
+  matchFetchedLogs,
+  parseLogFetchOutput,
+  type Catalog,
+  type LogFinding,
+} from '../signatures/index.js';
+import { remote, sh, ShellScript } from '../ssh/shell.js';
+import { evidenceOf, groupProblems } from './lifecycle.js';
+import type { Evidence, ProblemGroup } from './types.js';
+
+/** How one node's logs were fetched. */
+export interface NodeFetch {
+  readonly node: string;
+  /** Bytes the node sent back (after its own filtering and the cap). */
+  readonly bytes: number;
+  /** The byte cap cut the output short. */
+  readonly truncated: boolean;
+  readonly findings: number;
+  /** Why nothing usable came back (unreachable, a shell that refused the script...). */
+  readonly problem?: string | undefined;
+}
+
+/** One health check: the cluster's state, the log evidence behind it, and the problems they make. */
+export interface CheckResult {
+  readonly at: Date;
+  readonly status: ClusterStatus;
+  readonly logFindings: readonly LogFinding[];
+  readonly evidence: readonly Evidence[];
+  readonly problems: readonly ProblemGroup[];
+  readonly unreachable: readonly string[];
+  readonly fetches: readonly NodeFetch[];
+  readonly durationMs: number;
+}
+
+/** Options of `runCheck`. */
+export interface CheckOptions {
+  readonly clock?: () => Date;
+  readonly concurrency?: number;
+  /** Cap on what one node's log fetch sends back (default 2 MiB). */
+  readonly maxBytesPerNode?: number;
+  /** Time zone of log timestamps that carry none (STACKMEDIC_LOG_TIMEZONE). */
+  readonly logTimezone?: string;
+  /** Log records older than this many hours are not evidence of a current problem (default 48). */
+  readonly evidenceHours?: number;
+  /**
+   * Log records from before this instant are history (typically the last resolution): they were
+   * the evidence of an incident already closed and must not open another.
+   */
+  readonly historyBefore?: string | null;
+}
+
+/**
+ * Runs one check: probes the cluster (`clusterStatus`), then fetches the logs of the nodes the
+ * probe findings name, filtered on the node by the signatures' literals and capped in bytes, and
+ * matches them. Log records outside the evidence window (too old, or before the last resolution)
+ * are dropped. Probe and log evidence are then grouped into problems, one root cause each. A healthy
+ * cluster costs the probes only: no finding, no log fetch.
+ */
+export async function runCheck(inventory: Inventory, executor: Executor, catalog: Catalog, options: CheckOptions = {}): Promise<CheckResult> {
+  const clock = options.clock ?? (() => new Date());
+  const started = performance.now();
+  const status = await clusterStatus(inventory, executor, catalog, { clock, ...(options.concurrency ? { concurrency: options.concurrency } : {}) });
+  const at = status.snapshot.takenAt;
+  const unreachable = status.snapshot.unreachable().map((n) => n.name);
+  const named = new Set(status.findings.map((f) => f.node));
+  const targets = inventory.nodes.filter((n) => named.has(n.name) && !unreachable.includes(n.name));
+  const fetched = await Promise.all(targets.map((n) => fetchNodeLogs(n.name, n.roles, executor, catalog, options)));
+  const earliest = Math.max(at.getTime() - (options.evidenceHours ?? 48) * 3_600_000, options.historyBefore ? Date.parse(options.historyBefore) : -Infinity);
+  const logFindings = fetched.flatMap((f) => f.findings).filter((f) => f.timeMs === null || f.timeMs >= earliest);
+  const evidence = evidenceOf([...status.findings, ...logFindings]);
+  return {
+    at,
+    status,
+    logFindings,
+    evidence,
+    problems: groupProblems(evidence, catalog.signatures),
+    unreachable,
+    fetches: fetched.map((f) => f.fetch),
+    durationMs: performance.now() - started,
+  };
+}
+
+async function fetchNodeLogs(
+  node: string,
+  roles: readonly string[],
+  executor: Executor,
+  catalog: Catalog,
+  options: CheckOptions,
+): Promise<{ fetch: NodeFetch; findings: LogFinding[] }> {
+  const command = logFetchCommand(catalog.signatures, roles, { maxBytes: options.maxBytesPerNode ?? DEFAULT_FETCH_BYTES });
+  if (!command) return { fetch: { node, bytes: 0, truncated: false, findings: 0 }, findings: [] };
+  const out = await executor.exec(node, command);
+  if (!out.ok) return { fetch: { node, bytes: 0, truncated: false, findings: 0, problem: `while fetching logs from ${node}: ${out.message}` }, findings: [] };
+  const fetchedLogs = parseLogFetchOutput(out.stdout);
+  const matcher = new LogMatcher(logSignaturesForRoles(catalog.signatures, roles), { zone: options.logTimezone ?? 'UTC' });
+  const findings = matchFetchedLogs(fetchedLogs, node, matcher);
+  // grep exits 1 when nothing matched; a shell that could not run the script says so on stderr.
+  const problem = out.stdout === '' && out.stderr.trim() !== '' ? `while fetching logs from ${node}: ${out.stderr.trim().split('\n')[0]}` : undefined;
+  return {
+    fetch: { node, bytes: Buffer.byteLength(out.stdout), truncated: fetchedLogs.truncated, findings: findings.length, ...(problem ? { problem } : {}) },
+    findings,
+  };
+}
+
+/** Bytes fetched against bytes of log on the nodes, for one check. */
+export interface LogFetchMeasurement {
+  readonly nodes: readonly { readonly node: string; readonly fetchedBytes: number; readonly logBytes: number; readonly files: number }[];
+  readonly fetchedBytes: number;
+  readonly logBytes: number;
+  /** fetchedBytes / logBytes. */
+  readonly ratio: number;
+}
+
+/**
+ * Measures what the remote log fetch saves: for each node, the bytes its fetch sent back and the
+ * size of the log files its signatures' globs name there (live, `.1` and `.gz` rotations, as on
+ * disk), read with `stat` so that nothing but sizes crosses the wire.
+ */
+export async function measureLogFetch(
+  inventory: Inventory,
+  executor: Executor,
+  catalog: Catalog,
+  options: { nodes?: readonly string[]; maxBytesPerNode?: number } = {},
+): Promise<LogFetchMeasurement> {
+  const targets = inventory.nodes.filter((n) => !options.nodes || options.nodes.includes(n.name));
+  const rows = await Promise.all(
+    targets.map(async (n) => {
+      const fetch = await fetchNodeLogs(n.name, n.roles, executor, catalog, options.maxBytesPerNode ? { maxBytesPerNode: options.maxBytesPerNode } : {});
+      const globs = [...new Set(logSignaturesForRoles(catalog.signatures, n.roles).flatMap((s) => s.source.logs.paths))];
+      if (globs.length === 0) return { node: n.name, fetchedBytes: fetch.fetch.bytes, logBytes: 0, files: 0 };
+      // The globs passed the catalog's inert-charset check: the remote shell must expand them.
+      const words = ShellScript.raw(globs.flatMap((g) => [g, `${g}.1`, `${g}.*.gz`]).join(' '));
+      const out = await executor.exec(n.name, remote(sh`stat -L -c '%s %n' -- ${words} 2>/dev/null`, { privileged: true }));
+      const sizes = new Map<string, number>();
+      for (const line of out.ok ? out.stdout.split('\n') : []) {
+        const m = /^(\d+) (.+)$/.exec(line);
+        if (m) sizes.set(m[2] as string, Number(m[1]));
+      }
+      return { node: n.name, fetchedBytes: fetch.fetch.bytes, logBytes: [...sizes.values()].reduce((a, b) => a + b, 0), files: sizes.size };
+    }),
+  );
+  const fetchedBytes = rows.reduce((a, r) => a + r.fetchedBytes, 0);
+  const logBytes = rows.reduce((a, r) => a + r.logBytes, 0);
+  return { nodes: rows, fetchedBytes, logBytes, ratio: logBytes > 0 ? fetchedBytes / logBytes : 0 };
+}

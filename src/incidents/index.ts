@@ -1,0 +1,34 @@
+/** Public API of incidents: the check, the lifecycle, the store, the scheduler and the Slack thread. */
+export { measureLogFetch, runCheck, type CheckOptions, type CheckResult, type LogFetchMeasurement, type NodeFetch } from './check.js';
+export {
+  describeEvidence,
+  evidenceOf,
+  groupProblems,
+  planIncidents,
+  type CheckOutcome,
+  type EvidenceDescription,
+  type IncidentDecision,
+  type IncidentSnapshot,
+  type LifecyclePolicy,
+} from './lifecycle.js';
+export { IncidentMonitor, type IncidentMonitorOptions, type MonitorRun } from './monitor.js';
+export { attachIncidentStore, incidentStoreOf } from './registry.js';
+export {
+  evidenceRef,
+  isOperatorAction,
+  keyEvidence,
+  postmortemTimeline,
+  postmortemView,
+  renderPostmortem,
+  runbookButtons,
+  summaryReply,
+  summaryView,
+  type IncidentData,
+  type PostmortemData,
+  type TimelineEntry,
+} from './report.js';
+export { IncidentScheduler, type SchedulerOptions, type TickOutcome } from './scheduler.js';
+export { IncidentThread, evidenceLines, type IncidentThreadOptions, type ThreadSync } from './slack-thread.js';
+export { IncidentStore, type IncidentPicture } from './store.js';
+export { startIncidentMonitoring, type IncidentMonitoring } from './start.js';
+export type { Evidence, Incident, IncidentEvent, IncidentEventKind, IncidentSlackRef, IncidentStatus, ProblemGroup, StoredEvidence } from './types.js';

@@ -1,0 +1,167 @@
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Problem } from '../health/assess.js';
+import type { Inventory } from '../inventory/types.js';
+import type { Executor } from '../router/types.js';
+import type { Catalog } from '../signatures/index.js';
+import { runCheck, type CheckOptions, type CheckResult } from './check.js';
+import { describeEvidence, planIncidents, type IncidentDecision, type LifecyclePolicy } from './lifecycle.js';
+import { isOperatorAction } from './report.js';
+import { evidenceLines, type IncidentThread, type ThreadSync } from './slack-thread.js';
+import type { IncidentPicture, IncidentStore } from './store.js';
+import type { Evidence, Incident } from './types.js';
+
+/** What one monitor pass did. */
+export interface MonitorRun {
+  readonly check: CheckResult;
+  readonly decisions: readonly IncidentDecision[];
+  /** Ids of incidents opened by this pass. */
+  readonly opened: readonly number[];
+  readonly syncs: readonly ThreadSync[];
+}
+
+/** Options of the monitor. */
+export interface IncidentMonitorOptions {
+  readonly inventory: Inventory;
+  /** The scheduler's own executor: its probes are not operator actions and stay out of the audit log. */
+  readonly executor: Executor;
+  readonly catalog: () => Promise<Catalog>;
+  readonly store: IncidentStore;
+  readonly audit: AuditLog;
+  readonly clock: () => Date;
+  readonly policy: LifecyclePolicy;
+  readonly check?: Omit<CheckOptions, 'clock' | 'historyBefore'>;
+  /** Slack side; without it incidents are only stored (and shown by `/incident`). */
+  readonly thread?: IncidentThread;
+  readonly log?: (line: string) => void;
+}
+
+/** Nodes a step names: `/rabbit heal node-10` names node-10. */
+function namesNode(text: string, nodes: ReadonlySet<string>, inventory: Inventory): boolean {
+  const words = text.split(/[\s,:]+/);
+  const named = inventory.nodes.filter((n) => words.includes(n.name)).map((n) => n.name);
+  return named.length === 0 || named.some((n) => nodes.has(n));
+}
+
+/**
+ * One pass of the incident machinery: check the cluster, decide (pure lifecycle), write the
+ * decisions to the store, mirror the operators' audited actions into the open incidents' timelines,
+ * and bring their Slack threads up to date. The scheduler calls `run` on every tick; tests call it
+ * directly.
+ */
+export class IncidentMonitor {
+  constructor(private readonly options: IncidentMonitorOptions) {}
+
+  /** Runs one pass. Slack failures are logged and retried on the next pass; check failures throw. */
+  async run(): Promise<MonitorRun> {
+    const { store, clock, policy } = this.options;
+    const catalog = await this.options.catalog();
+    const check = await runCheck(this.options.inventory, this.options.executor, catalog, {
+      ...this.options.check,
+      clock,
+      historyBefore: store.lastResolvedAt(),
+    });
+    for (const f of check.fetches) if (f.problem) this.log(`stackmedic: ${f.problem}`);
+    const at = check.at.toISOString();
+    const open = store.list({ status: 'open', limit: 1000 }).map((i) => store.snapshot(i));
+    const recent = store.resolvedSince(new Date(check.at.getTime() - policy.reopenWithinMs).toISOString()).map((i) => store.snapshot(i));
+    const decisions = planIncidents(open, recent, check, policy);
+    const opened: number[] = [];
+    for (const d of decisions) {
+      switch (d.kind) {
+        case 'open': {
+          const id = store.open(this.picture(d.problem.evidence, check, catalog), d.problem.evidence, at);
+          opened.push(id);
+          this.log(`stackmedic: opened incident #${id}: ${d.problem.chainText}`);
+          break;
+        }
+        case 'update':
+          this.absorb(d.incidentId, d.newEvidence, check, catalog, at, d.greenBroken);
+          break;
+        case 'reopen':
+          store.reopen(d.incidentId, at, `the problem is back: ${d.problems.map((p) => p.title).join('; ')}`);
+          this.absorb(d.incidentId, d.newEvidence, check, catalog, at, false);
+          this.log(`stackmedic: reopened incident #${d.incidentId}`);
+          break;
+        case 'green':
+          store.markGreen(d.incidentId, d.since, at);
+          if (d.started) {
+            store.addEvent(d.incidentId, { at, kind: 'green', text: `Checks are green; the incident resolves at ${d.resolvesAt.slice(0, 19).replace('T', ' ')} UTC if they stay green.` });
+          }
+          break;
+        case 'resolve': {
+          const minutes = Math.round((check.at.getTime() - Date.parse(d.greenSince)) / 60_000);
+          store.resolve(d.incidentId, at, 'stackmedic', `Checks green since ${d.greenSince.slice(0, 19).replace('T', ' ')} UTC (${minutes} min).`);
+          this.log(`stackmedic: resolved incident #${d.incidentId} after ${minutes} min of green checks`);
+          break;
+        }
+      }
+    }
+    this.mirrorActions(check.at);
+    const syncs: ThreadSync[] = [];
+    if (this.options.thread) {
+      for (const incident of store.needingSync()) {
+        try {
+          syncs.push(await this.options.thread.sync(incident, catalog.signatures));
+        } catch (error) {
+          this.log(`stackmedic: while updating the Slack thread of incident #${incident.id}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+    }
+    return { check, decisions, opened, syncs };
+  }
+
+  /** Adds new evidence to an incident and redraws its picture from all of its evidence. */
+  private absorb(id: number, newEvidence: readonly Evidence[], check: CheckResult, catalog: Catalog, at: string, greenBroken: boolean): void {
+    const { store } = this.options;
+    const before = store.get(id) as Incident;
+    const added = store.addEvidence(id, newEvidence, at);
+    if (added.length > 0) {
+      store.addEvent(id, { at, kind: 'evidence', text: `${added.length} new evidence record${added.length === 1 ? '' : 's'}:\n${evidenceLines(added, 20)}` });
+    }
+    const picture = this.picture(store.evidence(id), check, catalog);
+    store.update(id, picture, at);
+    if (picture.root.signature !== before.root.signature || picture.root.node !== before.root.node) {
+      store.addEvent(id, { at, kind: 'root-changed', text: `Root cause is now ${picture.title} (was ${before.title}): ${picture.chainText}` });
+    }
+    if (greenBroken) store.addEvent(id, { at, kind: 'note', text: 'The problem is seen again: the green streak starts over.' });
+  }
+
+  /** What the incident says now: chain from all its evidence, impact and runbooks from this check. */
+  private picture(evidence: readonly Evidence[], check: CheckResult, catalog: Catalog): IncidentPicture {
+    const { inventory } = this.options;
+    const described = describeEvidence(evidence, catalog.signatures);
+    const nodes = new Set(evidence.map((e) => e.node));
+    const impact: Problem[] = check.status.report.problems.filter((p) => p.nodes.length === 0 || p.nodes.some((n) => nodes.has(n)));
+    const nextSteps = check.status.nextSteps.filter((s) => namesNode(s, nodes, inventory));
+    const first = evidence[0];
+    return {
+      severity: described?.severity ?? 'major',
+      title: described?.title ?? `${first?.signature ?? 'unknown'} on ${first?.node ?? '?'}`,
+      root: described ? { signature: described.root.signature, node: described.root.node } : { signature: first?.signature ?? 'unknown', node: first?.node ?? '?' },
+      chain: described?.chain ?? null,
+      chainText: described?.chainText ?? '',
+      impact,
+      nextSteps,
+    };
+  }
+
+  /** Copies operators' audited actions since each live incident opened into its timeline (once each). */
+  private mirrorActions(now: Date): void {
+    const { store, audit, policy } = this.options;
+    const live = [...store.list({ status: 'open', limit: 1000 }), ...store.resolvedSince(new Date(now.getTime() - policy.reopenWithinMs).toISOString())];
+    for (const incident of live) {
+      const mirrored = store.mirroredAuditIds(incident.id);
+      const until = incident.resolvedAt ? new Date(incident.resolvedAt) : now;
+      for (const entry of audit.between(new Date(incident.openedAt), until)) {
+        if (!isOperatorAction(entry) || mirrored.has(entry.id)) continue;
+        const remote = entry.remote.map((r) => `${r.node}: ${r.command.length > 120 ? `${r.command.slice(0, 117)}...` : r.command} -> ${r.ok ? `exit ${r.exitCode ?? '?'}` : `failed: ${r.failure ?? 'unknown'}`}`);
+        const text = [`${entry.actorName} ran ${entry.command}: ${entry.outcome ?? 'unfinished'}${entry.detail ? ` (${entry.detail})` : ''}`, ...remote].join('\n');
+        store.addEvent(incident.id, { at: entry.startedAt, kind: 'action', text, actor: entry.actorName, auditId: entry.id });
+      }
+    }
+  }
+
+  private log(line: string): void {
+    (this.options.log ?? ((l: string) => console.log(l)))(line);
+  }
+}

@@ -1,0 +1,302 @@
+import type { AuditEntry } from '../audit/audit-log.js';
+import { redact } from '../redact.js';
+import { mrkdwnToBlocks, renderTemplate } from '../render/templates.js';
+import type { Reply, SlackBlock } from '../router/types.js';
+import type { Signature } from '../signatures/index.js';
+import { runButton } from '../slack/run-button.js';
+import type { Incident, IncidentEvent, StoredEvidence } from './types.js';
+
+/**
+ * Views of an incident for the templates: the summary (Slack message top, `/incident show`) and the
+ * post-mortem. Everything shown is derived from the stored incident, its evidence, its events and
+ * the audit log, so a post-mortem written a week later says the same as one written at once.
+ */
+
+const SEVERITY_EMOJI: Readonly<Record<string, string>> = { critical: ':red_circle:', major: ':large_orange_circle:', minor: ':large_yellow_circle:', info: ':white_circle:' };
+
+/** For Slack mrkdwn: `&`, `<` and `>` are markup there. */
+function escapeSlack(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function seconds(from: string, to: string): number {
+  return Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
+}
+
+/** `node-10:/var/log/rabbitmq/rabbit@node-10.log:37`, or `node-10 (probe)`. */
+export function evidenceRef(e: Pick<StoredEvidence, 'node' | 'file' | 'line' | 'kind'>): string {
+  return e.kind === 'log' && e.file ? `${e.node}:${e.file}:${e.line ?? '?'}` : `${e.node} (probe)`;
+}
+
+/** Signatures of the chain, root first, then the rest of the evidence's signatures. */
+function chainOrder(incident: Incident, evidence: readonly StoredEvidence[]): string[] {
+  const order = incident.chain ? [incident.chain.root.signature, ...incident.chain.links.map((l) => l.signature)] : [incident.root.signature];
+  for (const e of evidence) if (!order.includes(e.signature)) order.push(e.signature);
+  return order;
+}
+
+/**
+ * The key evidence: for each signature in causal order, its earliest log record (a probe fact when
+ * no log shows it), one per node up to `perSignature`, at most `limit` in all.
+ */
+export function keyEvidence(incident: Incident, evidence: readonly StoredEvidence[], limit = 8, perSignature = 2): StoredEvidence[] {
+  const out: StoredEvidence[] = [];
+  for (const id of chainOrder(incident, evidence)) {
+    const mine = evidence.filter((e) => e.signature === id);
+    const logs = mine.filter((e) => e.kind === 'log');
+    const pool = logs.length > 0 ? logs : mine;
+    const nodes = new Set<string>();
+    for (const e of pool) {
+      if (nodes.has(e.node) || nodes.size >= perSignature) continue;
+      nodes.add(e.node);
+      out.push(e);
+    }
+  }
+  return out.slice(0, limit);
+}
+
+/** Everything an incident view is made from. */
+export interface IncidentData {
+  readonly incident: Incident;
+  readonly evidence: readonly StoredEvidence[];
+  readonly events: readonly IncidentEvent[];
+  readonly signatures: readonly Signature[];
+  /** The clock of the view ("open for 2h 5m"). */
+  readonly now: string;
+  /** When the green streak resolves the incident, if it stays green. */
+  readonly resolveAfterMinutes?: number;
+}
+
+function titleOf(signatures: readonly Signature[], id: string): string {
+  return signatures.find((s) => s.id === id)?.title ?? id;
+}
+
+function chainSteps(data: IncidentData, esc: (s: string) => string): { title: string; where: string; depth: number; firstSeen: string | null }[] {
+  const { incident, signatures } = data;
+  if (!incident.chain) return [{ title: esc(titleOf(signatures, incident.root.signature)), where: incident.root.node, depth: 0, firstSeen: null }];
+  const { root, links } = incident.chain;
+  return [
+    { title: esc(titleOf(signatures, root.signature)), where: root.node, depth: 0, firstSeen: root.time },
+    ...links.map((l) => ({
+      title: esc(titleOf(signatures, l.signature)),
+      where: `${l.nodes.length <= 3 ? l.nodes.join(', ') : `${l.nodes.length} nodes`}${l.services && l.services.length > 1 ? ` (${l.services.length} services)` : ''}`,
+      depth: l.depth,
+      firstSeen: l.firstSeen,
+    })),
+  ];
+}
+
+/** The summary's view model; `slack` escapes free text for mrkdwn. */
+export function summaryView(data: IncidentData, target: 'slack' | 'text'): Record<string, unknown> {
+  const esc = target === 'slack' ? escapeSlack : (s: string): string => s;
+  const { incident, evidence, events, signatures } = data;
+  const key = keyEvidence(incident, evidence);
+  const firstSymptom = evidence.map((e) => e.time).filter((t): t is string => t !== null).sort()[0] ?? null;
+  const end = incident.resolvedAt ?? data.now;
+  const timeline = [
+    ...(firstSymptom && firstSymptom < incident.openedAt ? [{ at: firstSymptom, text: 'first symptom in the logs' }] : []),
+    ...events.filter((e) => e.kind !== 'evidence').map((e) => ({ at: e.at, text: esc(firstLine(e.text)) })),
+  ];
+  const resolvesAt = incident.greenSince && data.resolveAfterMinutes !== undefined ? new Date(Date.parse(incident.greenSince) + data.resolveAfterMinutes * 60_000).toISOString() : null;
+  return {
+    id: incident.id,
+    open: incident.status === 'open',
+    status: incident.status.toUpperCase(),
+    severity: incident.severity,
+    emoji: incident.status === 'open' ? (SEVERITY_EMOJI[incident.severity] ?? ':red_circle:') : ':white_check_mark:',
+    title: esc(incident.title),
+    chainText: esc(incident.chainText),
+    chain: chainSteps(data, esc),
+    impact: incident.impact.slice(0, 8).map((p) => esc(p.summary)),
+    impactMore: Math.max(0, incident.impact.length - 8),
+    evidence: key.map((e) => ({ ref: evidenceRef(e), time: e.time, title: esc(titleOf(signatures, e.signature)), text: esc(redact(e.text)) })),
+    evidenceCount: evidence.length,
+    nextSteps: incident.status === 'open' ? incident.nextSteps : [],
+    timeline: timeline.slice(-10),
+    timelineMore: Math.max(0, timeline.length - 10),
+    openedAt: incident.openedAt,
+    resolvedAt: incident.resolvedAt,
+    resolvedBy: incident.resolvedBy,
+    resolution: incident.resolution ? esc(incident.resolution) : null,
+    greenSince: incident.status === 'open' ? incident.greenSince : null,
+    resolvesAt: incident.status === 'open' ? resolvesAt : null,
+    durationSeconds: seconds(incident.openedAt, end),
+    reopenCount: incident.reopenCount,
+  };
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? '';
+}
+
+/**
+ * Run buttons for the recommended runbook commands (the first five): a press runs the command as
+ * the presser, through the router, with its permission check, confirmation and audit. One actions
+ * block per button, since action ids must be unique within a block.
+ */
+export function runbookButtons(incident: Incident): SlackBlock[] {
+  if (incident.status !== 'open') return [];
+  return incident.nextSteps.slice(0, 5).map((command, i) => ({
+    type: 'actions',
+    block_id: `stackmedic_incident_${incident.id}_run_${i}`,
+    elements: [runButton(command, `Run ${command}`)],
+  }));
+}
+
+/** The incident summary as a reply: text for the console, Block Kit (with runbook buttons) for Slack. */
+export function summaryReply(data: IncidentData): Reply {
+  const { incident } = data;
+  return {
+    ok: incident.status === 'resolved',
+    title: `${incident.status === 'open' ? 'Incident' : 'Resolved incident'} #${incident.id} (${incident.severity}): ${incident.title}`,
+    text: renderTemplate('incident-summary.txt', summaryView(data, 'text')),
+    blocks: [...mrkdwnToBlocks(renderTemplate('incident-summary.slack', summaryView(data, 'slack'))), ...runbookButtons(incident)],
+    data: { incident, evidence: data.evidence.length },
+  };
+}
+
+/** One line of the post-mortem timeline. */
+export interface TimelineEntry {
+  readonly at: string;
+  readonly source: 'log' | 'probe' | 'stackmedic' | 'audit';
+  readonly text: string;
+  /** Remote commands of an audited action, with their exit codes. */
+  readonly details?: readonly string[];
+}
+
+/** What the post-mortem needs besides the incident: the audit trail over its window. */
+export interface PostmortemData extends IncidentData {
+  readonly audit: readonly AuditEntry[];
+}
+
+/** Audited invocations that are people acting on the cluster (not the bot's checks, not reading incidents). */
+export function isOperatorAction(entry: AuditEntry): boolean {
+  return entry.kind !== 'scheduler' && !/^\/incident (?:list|show|postmortem)\b/.test(entry.command) && entry.outcome !== 'pending';
+}
+
+function auditLine(e: AuditEntry): string {
+  return `${e.actorName} ran \`${e.command}\` (${e.via}): ${e.outcome ?? 'unfinished'}${e.detail && e.outcome !== 'ok' ? ` (${e.detail})` : ''}`;
+}
+
+/**
+ * The merged timeline: the first log record of each signature on each node (with its place), the
+ * bot's own events (opened, green, resolved...), and every audited action with its remote commands
+ * and exit codes, ordered by time.
+ */
+export function postmortemTimeline(data: PostmortemData, maxLogEntries = 40): TimelineEntry[] {
+  const { evidence, events, signatures } = data;
+  const firsts = new Map<string, StoredEvidence>();
+  for (const e of evidence) {
+    if (e.kind !== 'log' || e.time === null) continue;
+    const k = `${e.signature}|${e.node}`;
+    const seen = firsts.get(k);
+    if (!seen || (seen.time ?? '') > e.time) firsts.set(k, e);
+  }
+  const logs: TimelineEntry[] = [...firsts.values()]
+    .sort((a, b) => (a.time ?? '').localeCompare(b.time ?? ''))
+    .slice(0, maxLogEntries)
+    .map((e) => ({ at: e.time as string, source: 'log', text: `${titleOf(signatures, e.signature)} on ${e.node} (\`${evidenceRef(e)}\`)` }));
+  const probes: TimelineEntry[] = [];
+  const probeSeen = new Set<string>();
+  for (const e of evidence.filter((x) => x.kind === 'probe')) {
+    if (probeSeen.has(e.signature)) continue;
+    probeSeen.add(e.signature);
+    const nodes = [...new Set(evidence.filter((x) => x.kind === 'probe' && x.signature === e.signature).map((x) => x.node))];
+    probes.push({ at: e.firstSeenAt, source: 'probe', text: `${titleOf(signatures, e.signature)} on ${nodes.join(', ')} (probe)` });
+  }
+  const own: TimelineEntry[] = events
+    .filter((e) => e.kind !== 'evidence' && e.kind !== 'action')
+    .map((e) => ({ at: e.at, source: 'stackmedic', text: `${e.kind}: ${firstLine(e.text)}${e.actor && e.actor !== 'stackmedic' ? ` (${e.actor})` : ''}` }));
+  const actions: TimelineEntry[] = data.audit.filter(isOperatorAction).map((a) => ({
+    at: a.startedAt,
+    source: 'audit',
+    text: auditLine(a),
+    details: a.remote.map((r) => `${r.node}: \`${r.command.length > 160 ? `${r.command.slice(0, 157)}...` : r.command}\` -> ${r.ok ? `exit ${r.exitCode ?? '?'}` : `failed: ${r.failure ?? 'unknown'}`}`),
+  }));
+  const rank = { log: 0, probe: 1, stackmedic: 2, audit: 3 } as const;
+  return [...logs, ...probes, ...own, ...actions].sort((a, b) => a.at.localeCompare(b.at) || rank[a.source] - rank[b.source]);
+}
+
+/** The post-mortem's view model. */
+export function postmortemView(data: PostmortemData): Record<string, unknown> {
+  const { incident, evidence, signatures } = data;
+  const byId = new Map(signatures.map((s) => [s.id, s]));
+  const end = incident.resolvedAt ?? data.now;
+  const times = evidence.map((e) => e.time).filter((t): t is string => t !== null).sort();
+  const firstSymptom = times[0] ?? incident.openedAt;
+  const actions = data.audit.filter(isOperatorAction);
+  const count = (outcome: string): number => actions.filter((a) => a.outcome === outcome).length;
+  const detectSeconds = seconds(firstSymptom, incident.openedAt);
+  const resolveSeconds = seconds(incident.openedAt, end);
+  const well: string[] = [];
+  const badly: string[] = [];
+  if (incident.chain) well.push(`The root cause (${titleOf(signatures, incident.root.signature)} on ${incident.root.node}) was identified automatically, with the chain of consequences.`);
+  if (detectSeconds <= 15 * 60) well.push(`Detected within ${Math.max(1, Math.round(detectSeconds / 60))} min of the first symptom.`);
+  else badly.push(`Detected late: the first symptom (${firstSymptom.slice(0, 19).replace('T', ' ')} UTC) came ${humanSpan(detectSeconds)} before the incident was opened.`);
+  if (count('ok') > 0) well.push(`${count('ok')} action${count('ok') === 1 ? '' : 's'} taken from the channel succeeded, each recorded with its remote commands.`);
+  if (count('refused') > 0) well.push(`${count('refused')} action${count('refused') === 1 ? ' was' : 's were'} refused by safety checks before touching the cluster.`);
+  if (count('failed') + count('error') > 0) badly.push(`${count('failed') + count('error')} action${count('failed') + count('error') === 1 ? '' : 's'} failed: ${actions.filter((a) => a.outcome === 'failed' || a.outcome === 'error').map((a) => `\`${a.command}\``).join(', ')}.`);
+  if (count('denied') > 0) badly.push(`${count('denied')} action${count('denied') === 1 ? ' was' : 's were'} denied for lack of permission: the right people were not at hand.`);
+  if (incident.reopenCount > 0) badly.push(`The problem came back after being resolved (${incident.reopenCount} reopening${incident.reopenCount === 1 ? '' : 's'}).`);
+  if (incident.resolvedAt) {
+    if (resolveSeconds > 3600) badly.push(`Resolution took ${humanSpan(resolveSeconds)} from detection.`);
+    else well.push(`Resolved ${humanSpan(resolveSeconds)} after detection.`);
+  }
+  const chainIds = incident.chain ? [incident.chain.root.signature, ...incident.chain.links.map((l) => l.signature)] : [incident.root.signature];
+  const ids = [...chainIds, ...evidence.map((e) => e.signature).filter((id) => !chainIds.includes(id))];
+  const actionItems: { text: string; signature: string }[] = [];
+  for (const id of [...new Set(ids)]) {
+    for (const item of byId.get(id)?.actionItems ?? []) {
+      if (!actionItems.some((a) => a.text === item)) actionItems.push({ text: item, signature: id });
+    }
+  }
+  const probeImpact = [...new Set(evidence.filter((e) => e.kind === 'probe').map((e) => e.signature))].map(
+    (id) => `${titleOf(signatures, id)}: ${[...new Set(evidence.filter((e) => e.kind === 'probe' && e.signature === id).map((e) => e.node))].join(', ')}`,
+  );
+  const root = byId.get(incident.root.signature);
+  return {
+    id: incident.id,
+    title: incident.title,
+    severity: incident.severity,
+    status: incident.status,
+    chainText: incident.chainText,
+    chain: chainSteps(data, (s) => s),
+    impact: probeImpact.length > 0 ? probeImpact : incident.impact.map((p) => p.summary),
+    firstSymptom,
+    openedAt: incident.openedAt,
+    resolvedAt: incident.resolvedAt,
+    resolvedBy: incident.resolvedBy,
+    resolution: incident.resolution,
+    outageSpan: humanSpan(seconds(firstSymptom, end)),
+    detectSpan: humanSpan(detectSeconds),
+    resolveSpan: humanSpan(resolveSeconds),
+    rootTitle: root?.title ?? incident.root.signature,
+    rootNode: incident.root.node,
+    remediation: root?.remediation ?? '',
+    // A pipe would end a Markdown table cell early.
+    timeline: postmortemTimeline(data).map((t) => ({ ...t, text: t.text.replace(/\|/g, '\\|'), details: (t.details ?? []).map((d) => d.replace(/\|/g, '\\|')) })),
+    okActions: actions.filter((a) => a.outcome === 'ok').map((a) => ({ at: a.startedAt, who: a.actorName, command: a.command })),
+    well,
+    badly,
+    actionItems,
+    evidenceCount: evidence.length,
+    generatedAt: data.now,
+  };
+}
+
+/** "1d 4h", "2h 5m", "42s". */
+function humanSpan(totalSeconds: number): string {
+  const s = Math.max(0, Math.floor(totalSeconds));
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (d > 0) return `${d}d ${h}h ${m}m`;
+  if (h > 0) return `${h}h ${m}m`;
+  if (m > 0) return `${m}m ${s % 60}s`;
+  return `${s}s`;
+}
+
+/** The post-mortem Markdown, redacted (it leaves as a file). */
+export function renderPostmortem(data: PostmortemData): string {
+  return `${redact(renderTemplate('postmortem.md', postmortemView(data)))}\n`;
+}
