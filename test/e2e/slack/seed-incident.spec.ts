@@ -16,6 +16,19 @@ function shownText(call: SlackCall): string {
     .join('\n');
 }
 
+/** Runs a dangerous command the way an operator does in Slack: type it, read the plan, press Confirm. */
+async function confirmThroughSlack(command: string): Promise<string> {
+  h.slack.reset();
+  const r = await h.slash(command.split(' ')[0] ?? '', command.split(' ').slice(1).join(' '), { user: USERS.operator });
+  expect(r.status).toBe(200);
+  const ask = await h.slack.waitFor('chat.postMessage', (c) => bodyText(c).includes(`Confirm: ${command}`), 60_000);
+  const actions = (ask.body.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).find((b) => b.type === 'actions');
+  const id = actions?.elements?.find((e) => e.action_id === 'stackmedic_confirm')?.value ?? '';
+  await h.press('stackmedic_confirm', id, { user: USERS.operator, messageTs: String(ask.response?.ts) });
+  const done = await h.slack.waitFor('chat.update', (c) => c.body.ts === ask.response?.ts && /(finished|failed): /.test(shownText(c)), 120_000);
+  return shownText(done);
+}
+
 let sim: SimCluster;
 let h: Harness;
 
@@ -63,19 +76,36 @@ describe('Slack against the simulated seed-incident cluster', () => {
     expect(text).toMatch(/resources stopped on node-10/);
   }, 90_000);
 
-  it.skipIf(!hasCommand('compute', 'fix-libvirt'))('refuses /compute fix-libvirt node-18 from a viewer and asks an operator to confirm', async () => {
+  it.skipIf(!hasCommand('compute', 'fix-libvirt'))('refuses /compute fix-libvirt node-18 from a viewer', async () => {
     const viewer = await h.slash('/compute', 'fix-libvirt node-18', { user: USERS.viewer });
     expect(viewer.json?.response_type).toBe('ephemeral');
     expect(JSON.stringify(viewer.json)).toContain('Not allowed: /compute fix-libvirt needs the operator role; you are a viewer.');
+    expect(h.slack.of('chat.postMessage')).toHaveLength(0);
+  });
 
-    const operator = await h.slash('/compute', 'fix-libvirt node-18', { user: USERS.operator });
-    expect(operator.status).toBe(200);
-    const ask = await h.slack.waitFor('chat.postMessage', (c) => bodyText(c).includes('Confirm: /compute fix-libvirt node-18'), 60_000);
-    const text = shownText(ask);
-    expect(text).toMatch(/\[node-18\]/);
-    expect(text).toMatch(/libvirtd/);
-    expect(text).toMatch(/nova-compute/);
-    const buttons = (ask.body.blocks as { type: string; elements?: { action_id?: string }[] }[]).find((b) => b.type === 'actions');
-    expect(buttons?.elements?.map((e) => e.action_id)).toEqual(['stackmedic_confirm', 'stackmedic_cancel']);
-  }, 90_000);
+  it.skipIf(!['cluster free-disk', 'rabbit heal', 'compute fix-libvirt'].every((c) => hasCommand(...(c.split(' ') as [string, string]))))(
+    'asks an operator to confirm /compute fix-libvirt node-18 once the seed is healed in order through Slack',
+    async () => {
+      // Before RabbitMQ is healed the runbook refuses, saying why and what to run first.
+      const early = await h.slash('/compute', 'fix-libvirt node-18', { user: USERS.operator });
+      expect(JSON.stringify(early.json ?? '')).toMatch(/Refused: .*RabbitMQ.*\/rabbit heal node-10/);
+
+      for (const command of ['/cluster free-disk node-10', '/rabbit heal node-10']) {
+        const outcome = await confirmThroughSlack(command);
+        expect(outcome, command).toMatch(/finished: /);
+      }
+
+      h.slack.reset();
+      const operator = await h.slash('/compute', 'fix-libvirt node-18', { user: USERS.operator });
+      expect(operator.status).toBe(200);
+      const ask = await h.slack.waitFor('chat.postMessage', (c) => bodyText(c).includes('Confirm: /compute fix-libvirt node-18'), 60_000);
+      const text = shownText(ask);
+      expect(text).toMatch(/\[node-18\]/);
+      expect(text).toMatch(/libvirtd/);
+      expect(text).toMatch(/nova-compute/);
+      const buttons = (ask.body.blocks as { type: string; elements?: { action_id?: string }[] }[]).find((b) => b.type === 'actions');
+      expect(buttons?.elements?.map((e) => e.action_id)).toEqual(['stackmedic_confirm', 'stackmedic_cancel']);
+    },
+    180_000,
+  );
 });
