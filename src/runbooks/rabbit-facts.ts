@@ -22,7 +22,7 @@ export async function readRabbit(rctx: Pick<RunbookContext, 'executor'>, node: s
   const r = await readProbe(rctx, node, rabbitmqStatus);
   if (r.ok) return r.value.running ? { kind: 'running', node, status: r.value } : { kind: 'down', node, message: r.value.message };
   if (r.missing) return { kind: 'missing', node };
-  if (APP_STOPPED.test(r.problem)) return { kind: 'app-stopped', node };
+  if (APP_STOPPED.test(r.output ?? '')) return { kind: 'app-stopped', node };
   return { kind: 'unknown', node, problem: r.problem };
 }
 

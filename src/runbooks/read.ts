@@ -7,7 +7,15 @@ import type { RunbookContext } from './types.js';
 /** A probe's answer on one node, or why there is none (unreachable, tool missing, unreadable). */
 export type ProbeRead<T> =
   | { readonly ok: true; readonly node: string; readonly value: T; readonly exitCode: number | null }
-  | { readonly ok: false; readonly node: string; readonly problem: string; readonly missing: boolean; readonly unreachable: boolean };
+  | {
+      readonly ok: false;
+      readonly node: string;
+      readonly problem: string;
+      readonly missing: boolean;
+      readonly unreachable: boolean;
+      /** What the tool printed, when it ran. */
+      readonly output?: string;
+    };
 
 /** Runs `probe` on `node` and parses it; never throws. */
 export async function readProbe<T>(rctx: Pick<RunbookContext, 'executor'>, node: string, probe: Probe<T>): Promise<ProbeRead<T>> {
@@ -23,6 +31,7 @@ export async function readProbe<T>(rctx: Pick<RunbookContext, 'executor'>, node:
     problem: missing ? `${probe.title} tool is not installed on ${node}` : `unreadable ${probe.title} on ${node}: ${describeExit(r.exitCode)}${tail ? `: ${tail}` : ''} (${parsed.reason})`,
     missing,
     unreachable: false,
+    output: `${r.stdout}\n${r.stderr}`,
   };
 }
 

@@ -78,6 +78,8 @@ function makeNode(c: { clock: SimClock; pid: () => number }, name: string, roles
     bootedAt,
   };
   for (const d of ['/root', '/tmp', '/etc', '/var/lib', '/var/run', '/var/log/apt']) fs.mkdirp(d);
+  // What systemd's sd_booted() and the init-system probe look for.
+  if (init === 'systemd') fs.mkdirp('/run/systemd/system');
   fs.put('/etc/hostname', { kind: 'file', size: name.length + 1, mtime: bootedAt, content: `${name}\n` });
   fs.put('/proc/uptime', {
     kind: 'proc',
