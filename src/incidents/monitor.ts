@@ -5,7 +5,7 @@ import type { Executor } from '../router/types.js';
 import type { Catalog } from '../signatures/index.js';
 import { runCheck, type CheckOptions, type CheckResult } from './check.js';
 import { describeEvidence, planIncidents, type IncidentDecision, type LifecyclePolicy } from './lifecycle.js';
-import { isOperatorAction } from './report.js';
+import { actionDetails, isOperatorAction } from './report.js';
 import { evidenceLines, type IncidentThread, type ThreadSync } from './slack-thread.js';
 import type { IncidentPicture, IncidentStore } from './store.js';
 import type { Evidence, Incident } from './types.js';
@@ -34,6 +34,9 @@ export interface IncidentMonitorOptions {
   readonly thread?: IncidentThread;
   readonly log?: (line: string) => void;
 }
+
+/** Areas from causes to consequences, for ordering an incident's impact. */
+const AREA_ORDER: readonly Problem['area'][] = ['reachability', 'disk', 'rabbitmq', 'pacemaker', 'galera', 'ceph', 'libvirt', 'nova', 'neutron'];
 
 /** Nodes a step names: `/rabbit heal node-10` names node-10. */
 function namesNode(text: string, nodes: ReadonlySet<string>, inventory: Inventory): boolean {
@@ -131,7 +134,14 @@ export class IncidentMonitor {
     const { inventory } = this.options;
     const described = describeEvidence(evidence, catalog.signatures);
     const nodes = new Set(evidence.map((e) => e.node));
-    const impact: Problem[] = check.status.report.problems.filter((p) => p.nodes.length === 0 || p.nodes.some((n) => nodes.has(n)));
+    const rootNode = described?.root.node;
+    // Cause first: what is wrong on the root cause's node, critical before warnings, then by area.
+    const rank = (p: Problem): number => (rootNode && p.nodes.includes(rootNode) ? 0 : 100) + (p.severity === 'critical' ? 0 : 50) + AREA_ORDER.indexOf(p.area);
+    const impact: Problem[] = check.status.report.problems
+      .filter((p) => p.nodes.length === 0 || p.nodes.some((n) => nodes.has(n)))
+      .map((p, i) => ({ p, i }))
+      .sort((a, b) => rank(a.p) - rank(b.p) || a.i - b.i)
+      .map(({ p }) => p);
     const nextSteps = check.status.nextSteps.filter((s) => namesNode(s, nodes, inventory));
     const first = evidence[0];
     return {
@@ -152,10 +162,10 @@ export class IncidentMonitor {
     for (const incident of live) {
       const mirrored = store.mirroredAuditIds(incident.id);
       const until = incident.resolvedAt ? new Date(incident.resolvedAt) : now;
-      for (const entry of audit.between(new Date(incident.openedAt), until)) {
+      const entries = audit.between(new Date(incident.openedAt), until);
+      for (const entry of entries) {
         if (!isOperatorAction(entry) || mirrored.has(entry.id)) continue;
-        const remote = entry.remote.map((r) => `${r.node}: ${r.command.length > 120 ? `${r.command.slice(0, 117)}...` : r.command} -> ${r.ok ? `exit ${r.exitCode ?? '?'}` : `failed: ${r.failure ?? 'unknown'}`}`);
-        const text = [`${entry.actorName} ran ${entry.command}: ${entry.outcome ?? 'unfinished'}${entry.detail ? ` (${entry.detail})` : ''}`, ...remote].join('\n');
+        const text = [`${entry.actorName} ran ${entry.command}: ${entry.outcome ?? 'unfinished'}${entry.detail ? ` (${entry.detail})` : ''}`, ...actionDetails(entry, entries, 10)].join('\n');
         store.addEvent(incident.id, { at: entry.startedAt, kind: 'action', text, actor: entry.actorName, auditId: entry.id });
       }
     }

@@ -2,7 +2,7 @@ import type { AuditEntry } from '../audit/audit-log.js';
 import { redact } from '../redact.js';
 import { mrkdwnToBlocks, renderTemplate } from '../render/templates.js';
 import type { Reply, SlackBlock } from '../router/types.js';
-import type { Signature } from '../signatures/index.js';
+import { serviceOfLog, type Signature } from '../signatures/index.js';
 import { runButton } from '../slack/run-button.js';
 import type { Incident, IncidentEvent, StoredEvidence } from './types.js';
 
@@ -36,20 +36,26 @@ function chainOrder(incident: Incident, evidence: readonly StoredEvidence[]): st
 }
 
 /**
- * The key evidence: for each signature in causal order, its earliest log record (a probe fact when
- * no log shows it), one per node up to `perSignature`, at most `limit` in all.
+ * The key evidence: for each signature in causal order, the first record of each of its log
+ * episodes (a probe fact when no log shows it), `perSignature` at most, skipping records already
+ * shown for another signature; at most `limit` in all.
  */
 export function keyEvidence(incident: Incident, evidence: readonly StoredEvidence[], limit = 8, perSignature = 2): StoredEvidence[] {
   const out: StoredEvidence[] = [];
+  const shown = new Set<string>();
+  const episodes = logEpisodes(evidence);
   for (const id of chainOrder(incident, evidence)) {
     const mine = evidence.filter((e) => e.signature === id);
     const logs = mine.filter((e) => e.kind === 'log');
-    const pool = logs.length > 0 ? logs : mine;
-    const nodes = new Set<string>();
+    const firsts = episodes.filter((ep) => ep.signature === id).map((ep) => ep.first);
+    const pool = logs.length > 0 ? [...firsts, ...logs] : mine;
+    let taken = 0;
     for (const e of pool) {
-      if (nodes.has(e.node) || nodes.size >= perSignature) continue;
-      nodes.add(e.node);
+      const place = `${e.node}|${e.file ?? ''}|${e.line ?? e.signature}`;
+      if (taken >= perSignature || shown.has(place)) continue;
+      shown.add(place);
       out.push(e);
+      taken++;
     }
   }
   return out.slice(0, limit);
@@ -169,9 +175,41 @@ export interface PostmortemData extends IncidentData {
   readonly audit: readonly AuditEntry[];
 }
 
-/** Audited invocations that are people acting on the cluster (not the bot's checks, not reading incidents). */
+/**
+ * Audited commands people ran (not the bot's checks, not reading incidents). Runbook step records
+ * and button presses are left out: the command they belong to is listed, with its remote commands.
+ */
 export function isOperatorAction(entry: AuditEntry): boolean {
-  return entry.kind !== 'scheduler' && !/^\/incident (?:list|show|postmortem)\b/.test(entry.command) && entry.outcome !== 'pending';
+  return entry.kind === 'command' && !/^\/incident (?:list|show|postmortem)\b/.test(entry.command) && entry.outcome !== 'pending';
+}
+
+/** An action's remote commands with their exit codes, at most `limit` of them. */
+export function remoteLines(entry: AuditEntry, limit: number): string[] {
+  const lines = entry.remote
+    .slice(0, limit)
+    .map((r) => `${r.node}: \`${r.command.length > 160 ? `${r.command.slice(0, 157)}...` : r.command}\` -> ${r.ok ? `exit ${r.exitCode ?? '?'}` : `failed: ${r.failure ?? 'unknown'}`}`);
+  if (entry.remote.length > limit) lines.push(`and ${entry.remote.length - limit} more remote commands (audit #${entry.id})`);
+  return lines;
+}
+
+/**
+ * What an action did, for people: a runbook's steps (description, outcome, the command acted with)
+ * when the audit has them, else its remote commands; and a count of remote commands and of the
+ * non-zero exits among them.
+ */
+export function actionDetails(entry: AuditEntry, audit: readonly AuditEntry[], limit: number): string[] {
+  const prefix = `${entry.command} · step `;
+  const steps = audit.filter((s) => s.kind === 'runbook' && s.actorId === entry.actorId && s.command.startsWith(prefix) && s.startedAt >= entry.startedAt && (entry.endedAt === null || s.startedAt <= entry.endedAt));
+  if (steps.length === 0) return remoteLines(entry, limit);
+  const lines = steps.slice(0, limit).map((s) => {
+    const acted = (s.detail ?? '').split('\n').find((l) => l.startsWith('$ '));
+    const command = acted ? ` \`${acted.length > 162 ? `${acted.slice(2, 159)}...` : acted.slice(2)}\`` : '';
+    return `${s.command.slice(prefix.length - 5)}: ${s.outcome ?? 'unfinished'}${command}`;
+  });
+  if (steps.length > limit) lines.push(`and ${steps.length - limit} more steps`);
+  const failed = entry.remote.filter((r) => !r.ok || r.exitCode !== 0).length;
+  lines.push(`${entry.remote.length} remote commands, ${failed} with a non-zero exit or failure (audit #${entry.id})`);
+  return lines;
 }
 
 function auditLine(e: AuditEntry): string {
@@ -185,17 +223,14 @@ function auditLine(e: AuditEntry): string {
  */
 export function postmortemTimeline(data: PostmortemData, maxLogEntries = 40): TimelineEntry[] {
   const { evidence, events, signatures } = data;
-  const firsts = new Map<string, StoredEvidence>();
-  for (const e of evidence) {
-    if (e.kind !== 'log' || e.time === null) continue;
-    const k = `${e.signature}|${e.node}`;
-    const seen = firsts.get(k);
-    if (!seen || (seen.time ?? '') > e.time) firsts.set(k, e);
-  }
-  const logs: TimelineEntry[] = [...firsts.values()]
-    .sort((a, b) => (a.time ?? '').localeCompare(b.time ?? ''))
+  const logs = logEpisodes(evidence)
     .slice(0, maxLogEntries)
-    .map((e) => ({ at: e.time as string, source: 'log', text: `${titleOf(signatures, e.signature)} on ${e.node} (\`${evidenceRef(e)}\`)` }));
+    .map((ep): TimelineEntry => {
+      const nodes = ep.nodes.length <= 3 ? ep.nodes.join(', ') : `${ep.nodes.length} nodes`;
+      const services = ep.services.length > 1 ? ` in ${ep.services.length} services` : '';
+      const count = ep.count > 1 ? `, ${ep.count} records` : '';
+      return { at: ep.first.time as string, source: 'log', text: `${titleOf(signatures, ep.signature)} on ${nodes}${services}${count} (\`${evidenceRef(ep.first)}\`)` };
+    });
   const probes: TimelineEntry[] = [];
   const probeSeen = new Set<string>();
   for (const e of evidence.filter((x) => x.kind === 'probe')) {
@@ -211,10 +246,56 @@ export function postmortemTimeline(data: PostmortemData, maxLogEntries = 40): Ti
     at: a.startedAt,
     source: 'audit',
     text: auditLine(a),
-    details: a.remote.map((r) => `${r.node}: \`${r.command.length > 160 ? `${r.command.slice(0, 157)}...` : r.command}\` -> ${r.ok ? `exit ${r.exitCode ?? '?'}` : `failed: ${r.failure ?? 'unknown'}`}`),
+    details: actionDetails(a, data.audit, 15),
   }));
   const rank = { log: 0, probe: 1, stackmedic: 2, audit: 3 } as const;
   return [...logs, ...probes, ...own, ...actions].sort((a, b) => a.at.localeCompare(b.at) || rank[a.source] - rank[b.source]);
+}
+
+/** A burst of one signature in the logs: records no more than `gapMs` apart. */
+export interface LogEpisode {
+  readonly signature: string;
+  readonly first: StoredEvidence;
+  readonly nodes: readonly string[];
+  readonly services: readonly string[];
+  readonly count: number;
+}
+
+/**
+ * Log evidence as episodes: per signature, records in time order, a new episode after a quiet gap
+ * (30 min by default). The seed's full disk shows twice this way (RabbitMQ's alarm at 05:49, then
+ * cinder's ENOSPC at 10:35), while a hundred AMQP errors a minute apart stay one line.
+ */
+export function logEpisodes(evidence: readonly StoredEvidence[], gapMs = 30 * 60_000): LogEpisode[] {
+  const bySignature = new Map<string, StoredEvidence[]>();
+  for (const e of evidence) {
+    if (e.kind !== 'log' || e.time === null) continue;
+    bySignature.set(e.signature, [...(bySignature.get(e.signature) ?? []), e]);
+  }
+  const episodes: LogEpisode[] = [];
+  for (const [signature, records] of bySignature) {
+    records.sort((a, b) => (a.time as string).localeCompare(b.time as string));
+    let current: StoredEvidence[] = [];
+    const flush = (): void => {
+      const first = current[0];
+      if (!first) return;
+      episodes.push({
+        signature,
+        first,
+        nodes: [...new Set(current.map((r) => r.node))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })),
+        services: [...new Set(current.map((r) => serviceOfLog(r.file ?? '')))],
+        count: current.length,
+      });
+      current = [];
+    };
+    for (const r of records) {
+      const last = current.at(-1);
+      if (last && Date.parse(r.time as string) - Date.parse(last.time as string) > gapMs) flush();
+      current.push(r);
+    }
+    flush();
+  }
+  return episodes.sort((a, b) => (a.first.time as string).localeCompare(b.first.time as string));
 }
 
 /** The post-mortem's view model. */

@@ -131,7 +131,7 @@ export class IncidentStore {
           .run(picture.severity, picture.title, picture.root.signature, picture.root.node, picture.chain ? JSON.stringify(picture.chain) : null, picture.chainText, JSON.stringify(picture.impact), JSON.stringify(picture.nextSteps), at, at, at).lastInsertRowid,
       );
       this.addEvidence(id, evidence, at);
-      this.addEvent(id, { at, kind: 'opened', text: picture.chainText || picture.title });
+      this.addEvent(id, { at, kind: 'opened', text: `Incident opened: ${picture.title}` });
       return id;
     })();
   }
