@@ -377,7 +377,7 @@ describe('audit and slow nodes', () => {
     const post = await h.slack.waitFor('chat.postMessage', (c) => bodyText(c).includes('audit entries'));
     const text = bodyText(post);
     expect(text).toMatch(/ugrp \(UGRP\) via slack COPS \[command\] \/testops restart node-10 @node-10 -&gt; ok/);
-    expect(text).toMatch(/node-10 \$ fake-service restart  =&gt; exit 0/);
+    expect(text).toMatch(/node-10 \$ fake-service restart {2}=&gt; exit 0/);
     expect(text).toMatch(/uview \(UVIEW\) via slack COPS \[command\] \/testops restart node-10 @node-10 -&gt; denied/);
     expect(text).toMatch(/\[button\] Cancel: \/testops restart node-10 @node-10 -&gt; cancelled/);
   });
