@@ -5,6 +5,7 @@ export {
   evidenceOf,
   groupProblems,
   planIncidents,
+  requestIdsOf,
   type CheckOutcome,
   type EvidenceDescription,
   type IncidentDecision,

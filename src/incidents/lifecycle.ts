@@ -99,6 +99,14 @@ export function groupProblems(evidence: readonly Evidence[], signatures: readonl
     const { chain } = described;
     const chainIds = [chain.root.signature, ...chain.links.map((l) => l.signature)];
     const members = remaining.filter((e) => e.node === chain.root.node || chainIds.some((id) => connected(e.signature, id)));
+    // Records of the same request belong together: the oversized image cinder refused on one node
+    // is the download that filled the disk on another.
+    for (let grew = true; grew; ) {
+      const requests = new Set(members.flatMap(requestIdsOf));
+      const joining = remaining.filter((e) => !members.includes(e) && requestIdsOf(e).some((r) => requests.has(r)));
+      members.push(...joining);
+      grew = joining.length > 0;
+    }
     const memberIds = new Set(members.map((e) => e.signature));
     const cleared = recoveries.filter((r) => memberIds.has(byId.get(r.signature)?.clears ?? ''));
     const all = [...members, ...cleared];
@@ -107,6 +115,13 @@ export function groupProblems(evidence: readonly Evidence[], signatures: readonl
     remaining = remaining.filter((e) => !members.includes(e));
   }
   return problems;
+}
+
+const REQUEST_ID = /\breq-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g;
+
+/** OpenStack request ids (`req-<uuid>`) a piece of evidence mentions. */
+export function requestIdsOf(e: Evidence): string[] {
+  return [...new Set([...e.text.matchAll(REQUEST_ID), ...Object.values(e.fields).flatMap((v) => [...v.matchAll(REQUEST_ID)])].map((m) => m[0]))];
 }
 
 /** What the lifecycle needs to know of an incident. */
@@ -173,7 +188,8 @@ function newEvidenceOf(problems: readonly ProblemGroup[], known: ReadonlySet<str
  * Decides, for one check, what happens to incidents. A problem joins the open incident with the
  * same root cause or sharing any signature on any node with it (so one outage is one incident, one
  * thread, however its symptoms come and go); otherwise it reopens an incident resolved less than
- * `reopenWithinMs` ago that it belongs to, otherwise it opens a new one. An open incident no problem
+ * `reopenWithinMs` ago that it belongs to, otherwise it opens a new one if it is major or critical
+ * (a minor problem alone, like one refused volume, is not an incident). An open incident no problem
  * joined is green; green for `resolveAfterMs` resolves it. A check that could not reach one of an
  * incident's nodes says nothing about it.
  */
@@ -195,7 +211,8 @@ export function planIncidents(open: readonly IncidentSnapshot[], recentlyResolve
       reopened.set(previous.incident.id, [...(reopened.get(previous.incident.id) ?? []), problem]);
       continue;
     }
-    decisions.push({ kind: 'open', problem });
+    // A minor or informational problem alone is not worth waking people: it only joins.
+    if (problem.severity === 'critical' || problem.severity === 'major') decisions.push({ kind: 'open', problem });
   }
   for (const [incidentId, problems] of reopened) {
     const snap = recentlyResolved.find((s) => s.incident.id === incidentId) as IncidentSnapshot;
