@@ -72,4 +72,4 @@ const request = defineCommand({
 });
 
 /** `/trace`: follow a request through the services. */
-export default defineFamily({ name: 'trace', summary: 'follow a request id across services and nodes', commands: [request] });
+export default defineFamily({ name: 'trace', summary: 'follow a request id across services and nodes', commands: [request], defaultCommand: 'request' });

@@ -57,6 +57,11 @@ export interface CommandFamily {
   readonly name: string;
   readonly summary: string;
   readonly commands: readonly CommandSpec[];
+  /**
+   * The command that takes the words when the first one is not a subcommand name, so that
+   * `/trace req-...` works as `/trace request req-...`.
+   */
+  readonly defaultCommand?: string;
 }
 
 /** Declares a command (typed helper, so `satisfies` is not needed at every site). */
@@ -69,6 +74,9 @@ export function defineCommand(spec: CommandSpec): CommandSpec {
 export function defineFamily(family: CommandFamily): CommandFamily {
   for (const c of family.commands) {
     if (c.family !== family.name) throw new Error(`command ${c.name} declares family ${c.family}, listed under ${family.name}`);
+  }
+  if (family.defaultCommand && !family.commands.some((c) => c.name === family.defaultCommand)) {
+    throw new Error(`family ${family.name}: default command ${family.defaultCommand} is not one of its commands`);
   }
   return family;
 }

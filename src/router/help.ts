@@ -4,7 +4,9 @@ import { usageOf } from './command.js';
 /** Help for one family: its commands with usage and summary. */
 export function familyHelp(family: CommandFamily): string {
   const width = Math.max(...family.commands.map((c) => usageOf(c).length));
-  return [`/${family.name}: ${family.summary}`, ...family.commands.map((c) => `  ${usageOf(c).padEnd(width)}  ${c.summary}${c.dangerous ? ' (asks for confirmation)' : ''}`)].join('\n');
+  const lines = [`/${family.name}: ${family.summary}`, ...family.commands.map((c) => `  ${usageOf(c).padEnd(width)}  ${c.summary}${c.dangerous ? ' (asks for confirmation)' : ''}`)];
+  if (family.defaultCommand) lines.push(`  (/${family.name} ${family.defaultCommand} may be shortened to /${family.name}: the words go to ${family.defaultCommand})`);
+  return lines.join('\n');
 }
 
 /** Help for one command, with its arguments and flags. */

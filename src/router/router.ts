@@ -141,7 +141,12 @@ export class Router {
       if (target) return { ok: true, title: `/${family.name} ${target.name}`, text: commandHelp(target) };
       return { ok: true, title: `/${family.name} help`, text: familyHelp(family) };
     }
-    const spec = family.commands.find((c) => c.name === sub);
+    let spec = family.commands.find((c) => c.name === sub);
+    let argWords = rest;
+    if (!spec && family.defaultCommand) {
+      spec = family.commands.find((c) => c.name === family.defaultCommand);
+      argWords = [sub, ...rest];
+    }
     if (!spec) {
       const guess = closest(
         sub,
@@ -149,9 +154,9 @@ export class Router {
       );
       throw new UsageError(`unknown subcommand "${sub}" for /${family.name}${guess ? ` (did you mean ${guess}?)` : ''}`, familyHelp(family));
     }
-    if (rest.includes('--help') || rest.includes('-h')) return { ok: true, title: usageOf(spec), text: commandHelp(spec) };
-    const args = parseArgs(spec, rest, this.inventory);
-    return { spec, args, text: ['/' + family.name, sub, ...rest].join(' ') };
+    if (argWords.includes('--help') || argWords.includes('-h')) return { ok: true, title: usageOf(spec), text: commandHelp(spec) };
+    const args = parseArgs(spec, argWords, this.inventory);
+    return { spec, args, text: ['/' + family.name, spec.name, ...argWords].join(' ') };
   }
 
   private errorReply(error: unknown, inv: Invocation): Reply {

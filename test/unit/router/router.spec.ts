@@ -144,3 +144,32 @@ describe('AuditLog', () => {
     expect(audit.list()[0]).toMatchObject({ id, outcome: 'interrupted', detail: 'stackmedic stopped before this finished' });
   });
 });
+
+describe('a family with a default command', () => {
+  it('hands the words to the default command when the first is not a subcommand', async () => {
+    const trace = defineFamily({
+      name: 'trace',
+      summary: 'follow a request',
+      defaultCommand: 'request',
+      commands: [
+        defineCommand({
+          family: 'trace',
+          name: 'request',
+          summary: 'follow it',
+          args: [{ name: 'id', kind: 'word', description: 'req id', pattern: /^req-[0-9a-f-]{36}$/, patternHint: 'req-<uuid>' }],
+          permission: 'viewer',
+          run: async (ctx) => ({ ok: true, title: `traced ${ctx.args.positional.id}`, text: '' }),
+        }),
+      ],
+    });
+    const db = openDatabase(':memory:');
+    const router = new Router([trace], inventory, executor, { audit: new AuditLog(db), locks: new NodeLocks(), clock: () => new Date(), catalog: () => loadCatalog() });
+    const actor: Actor = { id: 'U1', name: 'alice', via: 'slack' };
+    const short = await router.dispatch({ text: '/trace req-36aaf95c-53ed-4b77-8bc9-9cc0f6d90feb', actor, role: 'viewer' });
+    expect(short.kind === 'reply' && short.reply.title).toBe('traced req-36aaf95c-53ed-4b77-8bc9-9cc0f6d90feb');
+    const bad = await router.dispatch({ text: '/trace nonsense', actor, role: 'viewer' });
+    expect(bad.kind === 'reply' && bad.reply.title).toBe('ID must be req-<uuid>');
+    const help = await router.dispatch({ text: '/trace', actor, role: 'viewer' });
+    expect(help.kind === 'reply' && help.reply.text).toMatch(/may be shortened to \/trace/);
+  });
+});
