@@ -161,6 +161,9 @@ export function summaryReply(data: IncidentData): Reply {
   };
 }
 
+/** How the bot's own events read in a timeline (the opened and green texts say it themselves). */
+const OWN_EVENT_PREFIX: Partial<Record<IncidentEvent['kind'], string>> = { resolved: 'Resolved: ', reopened: 'Reopened: ', note: 'Note: ' };
+
 /** One line of the post-mortem timeline. */
 export interface TimelineEntry {
   readonly at: string;
@@ -241,7 +244,7 @@ export function postmortemTimeline(data: PostmortemData, maxLogEntries = 40): Ti
   }
   const own: TimelineEntry[] = events
     .filter((e) => e.kind !== 'evidence' && e.kind !== 'action')
-    .map((e) => ({ at: e.at, source: 'stackmedic', text: `${e.kind}: ${firstLine(e.text)}${e.actor && e.actor !== 'stackmedic' ? ` (${e.actor})` : ''}` }));
+    .map((e) => ({ at: e.at, source: 'stackmedic', text: `${OWN_EVENT_PREFIX[e.kind] ?? ''}${firstLine(e.text)}${e.actor && e.actor !== 'stackmedic' ? ` (${e.actor})` : ''}` }));
   const actions: TimelineEntry[] = data.audit.filter(isOperatorAction).map((a) => ({
     at: a.startedAt,
     source: 'audit',

@@ -204,7 +204,7 @@ describe('incidents on the simulated seed-incident cluster', () => {
     expect(md).toMatch(/\| audit \| alice ran `\/cluster free-disk node-10` \(slack\): ok<br>↳ step 1: [^|]*<br>↳ step 3: remove cinder conversion leftover \/var\/lib\/cinder\/conversion\/tmpG3Ukq5 \(83\.7 GB\) on node-10: ok/);
     expect(md).toMatch(/\| audit \| alice ran `\/compute fix-libvirt node-18` \(slack\): ok<br>.*step 5: start libvirtd on node-18: ok `service libvirtd start`/);
     expect(md).toMatch(/\| audit \| alice ran `\/rabbit heal node-10` \(slack\): ok/);
-    expect(md).toMatch(/\| stackmedic \| resolved: Checks green since/);
+    expect(md).toMatch(/\| stackmedic \| Resolved: Checks green since/);
     expect(md).toContain('- Time to detect: 1d 0h 40m');
     expect(md).toMatch(/Detected late: the first symptom \(2017-02-14 05:49:45 UTC\)/);
     expect(md).toContain('- [ ] Move cinder image_conversion_dir off the root partition');
