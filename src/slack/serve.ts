@@ -1,5 +1,6 @@
 import { createApp } from '../app/create-app.js';
 import type { Target } from '../cli/target.js';
+import { attachIncidentStore, startIncidentMonitoring } from '../incidents/index.js';
 import { createSlackApp, SLACK_EVENTS_PATH } from './app.js';
 
 /** What `stackmedic serve` needs. */
@@ -32,8 +33,11 @@ export async function serveSlack(options: ServeSlackOptions): Promise<number> {
   });
   const stackmedic = createApp({ inventory: target.inventory, env: target.env });
   try {
+    attachIncidentStore(stackmedic);
     const slack = createSlackApp({ stackmedic, env: target.env });
     const listening = await slack.start();
+    // The scheduled check posts incident threads, so it runs only when it has a channel to post in.
+    const incidents = target.env.incidentChannel ? startIncidentMonitoring({ stackmedic, env: target.env, publisher: slack.publisher, log: options.out }) : undefined;
     options.out(
       `stackmedic: serving Slack (${listening.mode === 'socket' ? 'Socket Mode' : `HTTP on port ${listening.port ?? target.env.port}, ${SLACK_EVENTS_PATH}`}) for ${target.description}. Ctrl-C stops.`,
     );
@@ -42,6 +46,7 @@ export async function serveSlack(options: ServeSlackOptions): Promise<number> {
     }
     await stopped;
     options.out('stackmedic: stopping.');
+    await incidents?.stop();
     await slack.stop();
     return 0;
   } finally {
