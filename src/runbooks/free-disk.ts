@@ -85,7 +85,7 @@ export async function buildFreeDisk(rctx: RunbookContext, node: string): Promise
           if (unknown.length > 0) return { ok: false, detail: `cannot tell whether the conversion files are in use on ${node}: ${lines.join('; ')}`, next: `install psmisc (fuser) or lsof on ${node}` };
           return {
             ok: false,
-            detail: `every cinder conversion leftover on ${node} is held open (${held.map((c) => c.file.path).join(', ')}): removing it would free nothing until cinder-volume lets go, and may break a conversion in progress`,
+            detail: `every cinder conversion leftover on ${node} is held open (${held.map((c) => `${c.file.path} by pid ${c.holders.held === true ? c.holders.pids : '?'}`).join(', ')}): removing it would free nothing until cinder-volume lets go, and may break a conversion in progress`,
             next: `wait for the volume creation to finish or fail, or restart cinder-volume on ${node}, then /cluster free-disk ${node} again`,
           };
         },

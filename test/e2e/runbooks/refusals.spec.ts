@@ -171,3 +171,21 @@ describe('other RabbitMQ failure modes and init systems', () => {
     }
   });
 });
+
+describe('free-disk when cinder-volume still holds the conversion file', () => {
+  it('refuses to remove a file a process holds open, naming the pid, and removes nothing', async () => {
+    const rig = await startRig({ scenario: 'seed-incident', holdConversionFile: true });
+    try {
+      const before = rig.sim.commandLog.length;
+      const { reply } = await rig.run('/cluster free-disk node-10');
+      expect(reply?.title).toMatch(/^Free disk on node-10: refused: every cinder conversion leftover on node-10 is held open \(\/var\/lib\/cinder\/conversion\/tmpG3Ukq5 by pid \d+\): removing it would free nothing/);
+      expect(reply?.text).toContain('Next: wait for the volume creation to finish or fail, or restart cinder-volume on node-10');
+      expect(writeCommands(rig.sim, before)).toEqual([]);
+      const status = await rig.run('/rabbit status', { role: 'viewer' });
+      expect(status.reply?.ok).toBe(false);
+      expect(status.reply?.title).toMatch(/^RabbitMQ: problems on node-10, node-11, node-12: node-10 down; .*Fix with \/rabbit heal node-10$/);
+    } finally {
+      await rig.close();
+    }
+  });
+});

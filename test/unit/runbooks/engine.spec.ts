@@ -18,7 +18,7 @@ const inventory: Inventory = {
 function context(answer: (command: string, timeoutMs: number | undefined) => ExecOutcome, extra: Partial<RunbookContext> = {}): RunbookContext & { sent: string[] } {
   const sent: string[] = [];
   const executor: Executor = {
-    exec: async (node, command, options) => {
+    exec: async (_node, command, options) => {
       sent.push(command.script.text);
       return answer(command.script.text, options?.timeoutMs);
     },
