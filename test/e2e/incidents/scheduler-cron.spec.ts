@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type StackmedicApp } from '../../../src/app/create-app.js';
 import { readEnvOptions } from '../../../src/config/env.js';
 import { incidentStoreOf, startIncidentMonitoring } from '../../../src/incidents/index.js';
+import { tempDatabasePath } from '../../unit/incidents/fixtures.js';
 import { startSimCluster, type SimCluster } from '../../../src/sim/index.js';
 
 let sim: SimCluster;
@@ -10,7 +11,7 @@ let app: StackmedicApp;
 beforeAll(async () => {
   // Every answer takes 1.2 s, so one check outlasts several ticks of a 1-second schedule.
   sim = await startSimCluster({ scenario: 'seed-incident', latencyMs: 1200 });
-  app = createApp({ inventory: sim.inventory, env: readEnvOptions({ STACKMEDIC_DB: ':memory:' }) });
+  app = createApp({ inventory: sim.inventory, env: readEnvOptions({ STACKMEDIC_DB: tempDatabasePath() }) });
 });
 
 afterAll(async () => {
@@ -20,7 +21,7 @@ afterAll(async () => {
 
 describe('the scheduled check on a real CronJob', () => {
   it('runs every second without ever overlapping: ticks during a check are skipped and say so; one incident', async () => {
-    const env = readEnvOptions({ STACKMEDIC_DB: ':memory:', STACKMEDIC_SCHEDULE: '* * * * * *' });
+    const env = readEnvOptions({ STACKMEDIC_DB: tempDatabasePath(), STACKMEDIC_SCHEDULE: '* * * * * *' });
     const logs: string[] = [];
     const monitoring = startIncidentMonitoring({ stackmedic: app, env, log: (l) => logs.push(l) });
     await new Promise((r) => setTimeout(r, 5500));

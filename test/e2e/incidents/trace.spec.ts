@@ -4,6 +4,7 @@ import { createApp, type StackmedicApp } from '../../../src/app/create-app.js';
 import { readEnvOptions } from '../../../src/config/env.js';
 import { Router } from '../../../src/router/router.js';
 import type { Reply } from '../../../src/router/types.js';
+import { tempDatabasePath } from '../../unit/incidents/fixtures.js';
 import { startSimCluster, type SimCluster } from '../../../src/sim/index.js';
 import { simRunsLogFetch, withHostLogGrep } from './sim-log-grep.js';
 
@@ -22,7 +23,7 @@ async function trace(text: string): Promise<{ reply: Reply; ephemeral: boolean }
 
 beforeAll(async () => {
   sim = await startSimCluster({ scenario: 'seed-incident' });
-  app = createApp({ inventory: sim.inventory, env: readEnvOptions({ STACKMEDIC_DB: ':memory:' }) });
+  app = createApp({ inventory: sim.inventory, env: readEnvOptions({ STACKMEDIC_DB: tempDatabasePath() }) });
   // The simulator's shell has no `for` loops: the unchanged trace script then runs on a copy of its logs.
   executor = (await simRunsLogFetch(sim)) ? undefined : withHostLogGrep(sim, app.pool);
   router = new Router(builtinFamilies, sim.inventory, executor ?? app.pool, app.services);

@@ -1,3 +1,5 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evidenceOf } from '../../../src/incidents/index.js';
 import type { Evidence } from '../../../src/incidents/types.js';
@@ -28,4 +30,12 @@ let catalog: Promise<Catalog> | undefined;
 /** The built-in catalog, loaded once. */
 export function builtinCatalog(): Promise<Catalog> {
   return (catalog ??= loadCatalog());
+}
+
+/**
+ * A database file in a new temp directory. Not `:memory:`: readEnvOptions resolves STACKMEDIC_DB to
+ * an absolute path, so ':memory:' would be a file named so in the working directory, shared by runs.
+ */
+export function tempDatabasePath(): string {
+  return join(mkdtempSync(join(tmpdir(), 'stackmedic-incidents-')), 'stackmedic.sqlite');
 }
