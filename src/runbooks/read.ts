@@ -55,7 +55,7 @@ export function nodesWithRole(inventory: Inventory, role: string): string[] {
   return inventory.nodes.filter((n) => n.roles.includes(role)).map((n) => n.name);
 }
 
-/** `node-10` first when it is `prefer`, else last: the cluster view is best read from a healthy member. */
+/** `nodes` with `target` moved last: the cluster view is best read from a healthy member. */
 export function othersFirst(nodes: readonly string[], target: string): string[] {
   return [...nodes.filter((n) => n !== target), ...nodes.filter((n) => n === target)];
 }
