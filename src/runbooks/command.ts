@@ -69,17 +69,17 @@ export function defineRunbookCommand(spec: RunbookCommandSpec): CommandSpec {
         );
       }
       try {
-        const report = await executeRunbook(runbook, rctx);
-        for (const s of report.steps) {
-          ctx.services.audit.record({
-            actor: ctx.actor,
-            command: `${ctx.text} · step ${s.index}: ${s.description}`,
-            ...(s.node ? { node: s.node } : {}),
-            kind: 'runbook',
-            outcome: s.status === 'ok' ? 'ok' : s.status === 'refused' ? 'refused' : 'failed',
-            detail: [s.command ? `$ ${s.command}` : '', s.detail].filter(Boolean).join('\n').slice(0, 2000),
-          });
-        }
+        const report = await executeRunbook(runbook, rctx, {
+          onStep: (s) =>
+            ctx.services.audit.record({
+              actor: ctx.actor,
+              command: `${ctx.text} · step ${s.index}: ${s.description}`,
+              ...(s.node ? { node: s.node } : {}),
+              kind: 'runbook',
+              outcome: s.status === 'ok' ? 'ok' : s.status === 'refused' ? 'refused' : 'failed',
+              detail: [s.command ? `$ ${s.command}` : '', s.detail].filter(Boolean).join('\n').slice(0, 2000),
+            }),
+        });
         return renderRunbookReport(report);
       } finally {
         lock.release();

@@ -23,15 +23,25 @@ export function planOf(runbook: Runbook, ctx: Pick<RunbookContext, 'inventory'>)
  * fails stops it there, saying what state the node is in and what to do next. With `dryRun`
  * only the checks run; acts and verifies are listed as planned.
  */
-export async function executeRunbook(runbook: Runbook, ctx: RunbookContext, options: { dryRun?: boolean } = {}): Promise<RunbookReport> {
+export async function executeRunbook(
+  runbook: Runbook,
+  ctx: RunbookContext,
+  options: { dryRun?: boolean; onStep?: (step: StepReport) => void } = {},
+): Promise<RunbookReport> {
+  // Each step is handed to `onStep` as soon as it ends, so that its audit record exists even if
+  // the bot stops before the runbook does.
   const reports: StepReport[] = [];
+  const record = (step: StepReport): void => {
+    reports.push(step);
+    options.onStep?.(step);
+  };
   const total = runbook.steps.length;
   for (const [i, step] of runbook.steps.entries()) {
     const index = i + 1;
     const started = ctx.now();
     const elapsed = (): number => Math.round(ctx.now() - started);
     if (options.dryRun && step.kind !== 'check') {
-      reports.push({
+      record({
         index,
         kind: step.kind,
         description: step.description,
@@ -46,7 +56,7 @@ export async function executeRunbook(runbook: Runbook, ctx: RunbookContext, opti
     ctx.progress(`step ${index}/${total}: ${step.description}...`);
     if (step.kind === 'check') {
       const v = await step.run(ctx);
-      reports.push({ index, kind: 'check', description: step.description, status: v.ok ? 'ok' : 'refused', detail: v.detail ?? '', durationMs: elapsed() });
+      record({ index, kind: 'check', description: step.description, status: v.ok ? 'ok' : 'refused', detail: v.detail ?? '', durationMs: elapsed() });
       if (!v.ok) return finish(runbook, reports, 'refused', v.detail, v.next);
       continue;
     }
@@ -55,19 +65,19 @@ export async function executeRunbook(runbook: Runbook, ctx: RunbookContext, opti
       const r = await ctx.executor.exec(step.node, step.command, { timeoutMs: Math.min(step.timeoutMs, ctx.maxActTimeoutMs ?? step.timeoutMs) });
       const okCodes = step.okExitCodes ?? [0];
       if (!r.ok) {
-        reports.push({ index, kind: 'act', description: step.description, status: 'failed', detail: r.message, node: step.node, command, durationMs: elapsed() });
+        record({ index, kind: 'act', description: step.description, status: 'failed', detail: r.message, node: step.node, command, durationMs: elapsed() });
         return stopped(runbook, ctx, reports, `step ${index} (${step.description}) did not complete on ${step.node}: ${r.message}`, step.onFailure);
       }
       const output = tailLines(`${r.stdout}\n${r.stderr}`, 5);
       if (r.exitCode === null || !okCodes.includes(r.exitCode)) {
-        reports.push({ index, kind: 'act', description: step.description, status: 'failed', detail: `${describeExit(r.exitCode, r.signal)}${output ? `: ${output}` : ''}`, node: step.node, command, durationMs: elapsed() });
+        record({ index, kind: 'act', description: step.description, status: 'failed', detail: `${describeExit(r.exitCode, r.signal)}${output ? `: ${output}` : ''}`, node: step.node, command, durationMs: elapsed() });
         return stopped(runbook, ctx, reports, `step ${index} (${step.description}) ${describeExit(r.exitCode, r.signal)} on ${step.node}${output ? `: ${tailLines(output, 2)}` : ''}`, step.onFailure);
       }
-      reports.push({ index, kind: 'act', description: step.description, status: 'ok', detail: output, node: step.node, command, durationMs: elapsed() });
+      record({ index, kind: 'act', description: step.description, status: 'ok', detail: output, node: step.node, command, durationMs: elapsed() });
       continue;
     }
     const v = await verify(step, ctx);
-    reports.push({ index, kind: 'verify', description: step.description, status: v.ok ? 'ok' : 'failed', detail: v.detail ?? '', durationMs: elapsed() });
+    record({ index, kind: 'verify', description: step.description, status: v.ok ? 'ok' : 'failed', detail: v.detail ?? '', durationMs: elapsed() });
     if (!v.ok) return stopped(runbook, ctx, reports, `step ${index} (${step.description}) did not pass within ${Math.round(step.deadlineMs / 1000)} s: ${v.detail}`, v.next ?? step.onFailure);
   }
   if (options.dryRun || !runbook.followUp) return finish(runbook, reports, options.dryRun ? 'planned' : 'succeeded');
