@@ -9,6 +9,7 @@ import { NodeLocks } from './locks.js';
 import type { Services } from './services.js';
 import { builtinFamilies } from '../../commands/index.js';
 import { loadCatalog, type Catalog } from '../signatures/index.js';
+import { IncidentStore } from '../incidents/store.js';
 
 /** A wired stackmedic: the router and what it stands on. */
 export interface StackmedicApp {
@@ -45,6 +46,7 @@ export function createApp(options: CreateAppOptions): StackmedicApp {
     locks: new NodeLocks(),
     clock,
     catalog: () => (catalog ??= loadCatalog({ extraDir: env.signaturesDir })),
+    incidents: new IncidentStore(db),
   };
   const router = new Router(options.families ?? builtinFamilies, inventory, pool, services, options.logError);
   return {

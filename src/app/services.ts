@@ -1,5 +1,6 @@
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Catalog } from '../signatures/index.js';
+import type { IncidentStore } from '../incidents/store.js';
 import type { NodeLocks } from './locks.js';
 
 /** Long-lived parts the commands use, created once by the app. */
@@ -9,4 +10,6 @@ export interface Services {
   readonly clock: () => Date;
   /** The failure signature catalog (built-ins plus SIGNATURES_DIR), loaded once on first use. */
   readonly catalog: () => Promise<Catalog>;
+  /** Incidents opened by the scheduler, in the same store as the audit log. */
+  readonly incidents: IncidentStore;
 }

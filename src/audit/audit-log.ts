@@ -123,12 +123,31 @@ export class AuditLog {
 
   /** The latest `limit` invocations, newest first, each with its remote commands. */
   list(limit = 20): AuditEntry[] {
-    const rows = this.db.prepare(`SELECT * FROM audit_invocation ORDER BY id DESC LIMIT ?`).all(limit) as InvocationRow[];
+    return this.withRemotes(this.db.prepare(`SELECT * FROM audit_invocation ORDER BY id DESC LIMIT ?`).all(limit) as InvocationRow[]);
+  }
+
+  /** Invocations between two instants, oldest first (for post-mortem timelines). */
+  between(from: Date, to: Date): AuditEntry[] {
+    return this.withRemotes(
+      this.db.prepare(`SELECT * FROM audit_invocation WHERE started_at >= ? AND started_at <= ? ORDER BY id`).all(from.toISOString(), to.toISOString()) as InvocationRow[],
+    );
+  }
+
+  private withRemotes(rows: readonly InvocationRow[]): AuditEntry[] {
     if (rows.length === 0) return [];
-    const ids = rows.map((r) => r.id);
-    const remotes = this.db
-      .prepare(`SELECT * FROM audit_remote WHERE invocation_id IN (${ids.map(() => '?').join(',')}) ORDER BY id`)
-      .all(...ids) as RemoteRow[];
+    const byInvocation = new Map<number, AuditRemote[]>();
+    // One query per 500 ids keeps within SQLite's bound-parameter limit.
+    for (let i = 0; i < rows.length; i += 500) {
+      const ids = rows.slice(i, i + 500).map((r) => r.id);
+      const remotes = this.db
+        .prepare(`SELECT * FROM audit_remote WHERE invocation_id IN (${ids.map(() => '?').join(',')}) ORDER BY id`)
+        .all(...ids) as RemoteRow[];
+      for (const x of remotes) {
+        const list = byInvocation.get(x.invocation_id) ?? [];
+        list.push({ at: x.at, node: x.node, command: x.command, ok: x.ok === 1, exitCode: x.exit_code, failure: x.failure, durationMs: x.duration_ms });
+        byInvocation.set(x.invocation_id, list);
+      }
+    }
     return rows.map((r) => ({
       id: r.id,
       startedAt: r.started_at,
@@ -142,20 +161,7 @@ export class AuditLog {
       kind: r.kind,
       outcome: r.outcome,
       detail: r.detail,
-      remote: remotes
-        .filter((x) => x.invocation_id === r.id)
-        .map((x) => ({ at: x.at, node: x.node, command: x.command, ok: x.ok === 1, exitCode: x.exit_code, failure: x.failure, durationMs: x.duration_ms })),
+      remote: byInvocation.get(r.id) ?? [],
     }));
-  }
-
-  /** Invocations between two instants, oldest first (for post-mortem timelines). */
-  between(from: Date, to: Date): AuditEntry[] {
-    const rows = this.db
-      .prepare(`SELECT id FROM audit_invocation WHERE started_at >= ? AND started_at <= ? ORDER BY id`)
-      .all(from.toISOString(), to.toISOString()) as { id: number }[];
-    if (rows.length === 0) return [];
-    const all = this.list(100000);
-    const wanted = new Set(rows.map((r) => r.id));
-    return all.filter((e) => wanted.has(e.id)).reverse();
   }
 }

@@ -51,6 +51,8 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
 function path(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return undefined;
+  // SQLite's in-memory database is a name, not a file.
+  if (raw === ':memory:') return raw;
   return raw.startsWith('~/') ? join(homedir(), raw.slice(2)) : resolve(raw);
 }
 

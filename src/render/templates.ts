@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { packageRoot } from '../package-root.js';
 import type { SlackBlock } from '../router/types.js';
 import { humanDuration } from './duration.js';
+import { humanBytes } from './bytes.js';
+
+export { humanBytes } from './bytes.js';
 
 const hb = Handlebars.create();
 hb.registerHelper('plural', (n: unknown, word: unknown) => `${String(n)} ${String(word)}${n === 1 ? '' : 's'}`);
@@ -14,19 +17,6 @@ hb.registerHelper('bytes', (n: unknown) => humanBytes(Number(n)));
 hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
 hb.registerHelper('time', (iso: unknown) => (typeof iso === 'string' && iso.length >= 19 ? `${iso.slice(0, 10)} ${iso.slice(11, 19)}` : String(iso ?? '')));
 hb.registerHelper('pad', (s: unknown, width: unknown) => String(s ?? '').padEnd(Number(width)));
-
-/** 1.5 GB, 78.0 GB, 512 B: sizes the way df -h shows them (powers of 1024). */
-export function humanBytes(n: number): string {
-  if (!Number.isFinite(n)) return '?';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
-  let v = n;
-  let u = 0;
-  while (Math.abs(v) >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u += 1;
-  }
-  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
-}
 
 const cache = new Map<string, Handlebars.TemplateDelegate>();
 

@@ -65,14 +65,5 @@ export function sameHost(reported: string, node: string): boolean {
   return reported === node || reported.startsWith(`${node}.`);
 }
 
-/** Bytes for people: `83.7 GB`, `5 MB`. */
-export function bytes(n: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let i = 0;
-  while (Math.abs(v) >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(v >= 100 ? 0 : 1)} ${units[i] ?? 'B'}`;
-}
+/** Bytes for people (the project's one formatter). */
+export { humanBytes as bytes } from '../render/bytes.js';

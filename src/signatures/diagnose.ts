@@ -1,3 +1,4 @@
+import { humanBytes } from '../render/bytes.js';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
@@ -163,7 +164,7 @@ export function renderDiagnosis(diagnosis: Diagnosis, signatures: readonly Signa
   const byId = new Map(signatures.map((s) => [s.id, s]));
   const lines: string[] = [];
   if (diagnosis.findings.length === 0) {
-    return `No known failure signature in ${diagnosis.files} log files (${formatBytes(diagnosis.stats.bytes)}).\n`;
+    return `No known failure signature in ${diagnosis.files} log files (${humanBytes(diagnosis.stats.bytes)}).\n`;
   }
   const chain = diagnosis.chain;
   if (chain) {
@@ -173,7 +174,7 @@ export function renderDiagnosis(diagnosis: Diagnosis, signatures: readonly Signa
     if (root?.runbook) lines.push(`Fix: ${renderRunbook(root, chain.root.node)}`);
     if (root) lines.push(`Why: ${root.remediation}`);
   }
-  lines.push('', `Findings (${diagnosis.findings.length} in ${diagnosis.files} files, ${formatBytes(diagnosis.stats.bytes)} scanned):`);
+  lines.push('', `Findings (${diagnosis.findings.length} in ${diagnosis.files} files, ${humanBytes(diagnosis.stats.bytes)} scanned):`);
   const groups = new Map<string, LogFinding[]>();
   for (const f of diagnosis.findings) {
     const key = `${f.signature}\u0000${f.node}`;
@@ -201,12 +202,6 @@ export function renderRunbook(signature: Signature, node: string, fields: Readon
   return (signature.runbook ?? '').replace(/\{([^}]*)\}/g, (whole, name: string) => (name === 'node' ? node : fields[name] ?? whole));
 }
 
-function formatBytes(bytes: number): string {
-  if (bytes >= 1 << 30) return `${(bytes / (1 << 30)).toFixed(1)} GiB`;
-  if (bytes >= 1 << 20) return `${(bytes / (1 << 20)).toFixed(1)} MiB`;
-  if (bytes >= 1 << 10) return `${(bytes / (1 << 10)).toFixed(1)} KiB`;
-  return `${bytes} B`;
-}
 
 /** Options of `runDiagnose`, as the CLI parses them. */
 export interface RunDiagnoseOptions {

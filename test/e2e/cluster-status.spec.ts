@@ -38,7 +38,7 @@ describe('/cluster status on the simulated seed incident', () => {
     expect(reply.title).toMatch(/^CRITICAL: \d+ problems on 6 nodes$/);
     const text = reply.text;
     expect(text).toMatch(/Likely cause: Disk full \(df\) on node-10 -> .*RabbitMQ not running on node-10.* -> .*nova-compute reported down on 3 nodes/);
-    expect(text).toMatch(/✘ Disk +node-10 \/ 100% full, 0 B free \(77\.9 GB in \/var\/lib\/cinder\/conversion\)/);
+    expect(text).toMatch(/✘ Disk +node-10 \/ 100% full, 0 B free \(83\.7 GB in \/var\/lib\/cinder\/conversion\)/);
     expect(text).toMatch(/✘ RabbitMQ +RabbitMQ not running on node-10/);
     expect(text).toMatch(/✘ Pacemaker +\d+ resources stopped on node-10: .*clone_p_rabbitmq-server/);
     expect(text).toMatch(/agents DOWN on node-10: .*L3 agent/);

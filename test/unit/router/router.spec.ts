@@ -10,6 +10,7 @@ import { remote, sh } from '../../../src/ssh/shell.js';
 import type { ExecOutcome } from '../../../src/ssh/types.js';
 import { openDatabase } from '../../../src/store/database.js';
 import { loadCatalog } from '../../../src/signatures/index.js';
+import { IncidentStore } from '../../../src/incidents/store.js';
 
 const inventory = parseInventory(
   'cluster: t\nknown_hosts: /dev/null\nnodes:\n  - { name: node-10, address: 127.0.0.1, roles: [controller] }\n  - { name: node-18, address: 127.0.0.1, roles: [compute] }\n',
@@ -57,7 +58,7 @@ function setup() {
   const db = openDatabase(':memory:');
   const audit = new AuditLog(db);
   const logError = vi.fn();
-  const router = new Router([family], inventory, executor, { audit, locks: new NodeLocks(), clock: () => new Date(), catalog: () => loadCatalog() }, logError);
+  const router = new Router([family], inventory, executor, { audit, locks: new NodeLocks(), clock: () => new Date(), catalog: () => loadCatalog(), incidents: new IncidentStore(db) }, logError);
   const actor: Actor = { id: 'U1', name: 'alice', via: 'slack', channel: 'C1' };
   return { router, audit, actor, logError };
 }
@@ -163,7 +164,7 @@ describe('a family with a default command', () => {
       ],
     });
     const db = openDatabase(':memory:');
-    const router = new Router([trace], inventory, executor, { audit: new AuditLog(db), locks: new NodeLocks(), clock: () => new Date(), catalog: () => loadCatalog() });
+    const router = new Router([trace], inventory, executor, { audit: new AuditLog(db), locks: new NodeLocks(), clock: () => new Date(), catalog: () => loadCatalog(), incidents: new IncidentStore(db) });
     const actor: Actor = { id: 'U1', name: 'alice', via: 'slack' };
     const short = await router.dispatch({ text: '/trace req-36aaf95c-53ed-4b77-8bc9-9cc0f6d90feb', actor, role: 'viewer' });
     expect(short.kind === 'reply' && short.reply.title).toBe('traced req-36aaf95c-53ed-4b77-8bc9-9cc0f6d90feb');
