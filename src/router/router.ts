@@ -68,29 +68,47 @@ export class Router {
 
   /** Handles one command line. Never throws: every problem becomes a reply. */
   async dispatch(inv: Invocation): Promise<DispatchResult> {
+    const prepared = this.prepare(inv);
+    return prepared.kind === 'answered' ? prepared.result : prepared.run();
+  }
+
+  /**
+   * The synchronous half of `dispatch`: parsing, help, validation and permissions, with no
+   * remote work. Adapters that must answer fast (Slack's 3-second ack) call this first: an
+   * `answered` result can be shown at once, a `ready` one is acknowledged, then run.
+   */
+  prepare(inv: Invocation): { readonly kind: 'answered'; readonly result: DispatchResult } | { readonly kind: 'ready'; run(): Promise<DispatchResult> } {
     let resolved: { spec: CommandSpec; args: ParsedArgs; text: string } | Reply;
     try {
       resolved = this.resolve(inv.text);
     } catch (error) {
-      return { kind: 'reply', reply: this.errorReply(error, inv), ephemeral: true };
+      return { kind: 'answered', result: { kind: 'reply', reply: this.errorReply(error, inv), ephemeral: true } };
     }
-    if (!('spec' in resolved)) return { kind: 'reply', reply: resolved, ephemeral: true };
+    if (!('spec' in resolved)) return { kind: 'answered', result: { kind: 'reply', reply: resolved, ephemeral: true } };
     const { spec, args, text } = resolved;
     const node = Object.entries(args.positional).find(([k]) => spec.args.find((a) => a.name === k)?.kind === 'node')?.[1];
     const { audit } = this.services;
     if (!roleAllows(inv.role, spec.permission)) {
       const auditId = audit.record({ actor: inv.actor, command: text, ...(node ? { node } : {}), kind: 'command', outcome: 'denied', detail: `role ${inv.role} < ${spec.permission}` });
       return {
-        kind: 'reply',
-        ephemeral: true,
-        auditId,
-        reply: {
-          ok: false,
-          title: `Not allowed: /${spec.family} ${spec.name} needs the ${spec.permission} role; you are a ${inv.role}.`,
-          text: 'Ask an admin to add you to the permissions file (STACKMEDIC_PERMISSIONS).',
+        kind: 'answered',
+        result: {
+          kind: 'reply',
+          ephemeral: true,
+          auditId,
+          reply: {
+            ok: false,
+            title: `Not allowed: /${spec.family} ${spec.name} needs the ${spec.permission} role; you are a ${inv.role}.`,
+            text: 'Ask an admin to add you to the permissions file (STACKMEDIC_PERMISSIONS).',
+          },
         },
       };
     }
+    return { kind: 'ready', run: () => this.run(spec, args, text, node, inv) };
+  }
+
+  private async run(spec: CommandSpec, args: ParsedArgs, text: string, node: string | undefined, inv: Invocation): Promise<DispatchResult> {
+    const { audit } = this.services;
     const auditId = audit.begin({ actor: inv.actor, command: text, family: spec.family, name: spec.name, ...(node ? { node } : {}), kind: 'command' });
     const ctx: CommandContext = {
       inventory: this.inventory,

@@ -28,7 +28,7 @@ export interface CreateSlackAppOptions {
   readonly confirmationTtlMs?: number;
   /** How often expired confirmations are swept and their messages updated (default 30 s). */
   readonly sweepIntervalMs?: number;
-  /** How long to wait for a quick answer before acking with "running…" (default 1500 ms). */
+  /** How long the role lookup (user groups) may hold the ack (default 1000 ms); nothing else waits before it. */
   readonly quickAnswerMs?: number;
   /** Minimum time between progress updates of one message (default 1000 ms). */
   readonly progressIntervalMs?: number;
@@ -124,7 +124,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
   };
   const ttlMs = options.confirmationTtlMs ?? (env.confirmTtlMinutes ?? 10) * 60_000;
   const confirmations = new ConfirmationFlow(deps, new ConfirmationStore(stackmedic.db, stackmedic.services.clock), ttlMs);
-  const slash = { quickAnswerMs: options.quickAnswerMs ?? 1500 };
+  const slash = { quickAnswerMs: options.quickAnswerMs ?? 1000 };
 
   const names = [...new Set([...stackmedic.router.commandFamilies.map((f) => f.name), ...SLASH_COMMANDS])];
   for (const name of names) {

@@ -1,6 +1,6 @@
 import type { AckFn, RespondArguments, RespondFn, SlashCommand } from '@slack/bolt';
 import type { DispatchResult } from '../router/router.js';
-import type { Actor, Reply } from '../router/types.js';
+import type { Actor, PermissionRole, Reply } from '../router/types.js';
 import type { ConfirmationFlow } from './confirm.js';
 import { footerFor, type SlackDeps } from './context.js';
 import { deliverReply } from './deliver.js';
@@ -12,8 +12,8 @@ import { redactDeep } from '../redact.js';
 /** Options of the slash command handler. */
 export interface SlashOptions {
   /**
-   * How long to wait for a quick answer before acknowledging with "running…". Slack wants the
-   * ack within 3 s; waiting a little lets fast answers (help, refusals) come back in the ack itself.
+   * How long the user's role lookup (user group membership, cached) may hold the ack. Slack
+   * wants the ack within 3 s; nothing else waits before it.
    */
   readonly quickAnswerMs: number;
 }
@@ -63,25 +63,31 @@ export async function handleSlashCommand(
   const progress = new ProgressMessage(deps.poster, command.channel_id, (step) => renderProgress(`\`${escapeMrkdwn(text)}\` by <@${actor.id}>`, step), deps.logger, {
     minIntervalMs: deps.progressIntervalMs,
   });
-  const work = (async (): Promise<DispatchResult> => {
-    const role = await deps.permissions.roleOf(actor.id);
-    return deps.router.dispatch({ text, actor, role, progress: progress.sink });
-  })().catch((error: unknown): DispatchResult => {
-    // The router never throws; this guards the role lookup and anything unforeseen.
-    deps.logger.error('[stackmedic] slash command failed before dispatch:', error);
-    return { kind: 'reply', ephemeral: true, reply: { ok: false, title: 'Internal error: stackmedic could not handle this command; the details are in its log.', text: '' } };
+  // Ack first, always: only the role lookup (user groups, cached) may delay it, and only up to
+  // quickAnswerMs; parsing, help, validation and permission checks are synchronous, so their
+  // answers ride in the ack, and everything that touches nodes runs after it.
+  const roleLookup = deps.permissions.roleOf(actor.id).catch((error: unknown): PermissionRole => {
+    deps.logger.error('[stackmedic] role lookup failed; treating the user as a viewer:', error);
+    return 'viewer';
   });
-
-  const quick = await Promise.race([work, timeout(options.quickAnswerMs)]);
-  if (quick?.kind === 'reply' && quick.ephemeral) {
-    const payload = ackPayload(quick.reply, footerFor(text, actor.id, quick.auditId));
-    if (payload && !(await progress.finish())) {
-      await safeAck(deps, ack, payload);
-      return;
+  const role = await Promise.race([roleLookup, timeout(options.quickAnswerMs)]);
+  const running: RespondArguments = { response_type: 'ephemeral', text: `running \`${text}\`…` };
+  let result: DispatchResult;
+  if (role === undefined) {
+    await safeAck(deps, ack, running);
+    result = await deps.router.dispatch({ text, actor, role: await roleLookup, progress: progress.sink });
+  } else {
+    const prepared = deps.router.prepare({ text, actor, role, progress: progress.sink });
+    if (prepared.kind === 'answered' && prepared.result.kind === 'reply' && prepared.result.ephemeral) {
+      const payload = ackPayload(prepared.result.reply, footerFor(text, actor.id, prepared.result.auditId));
+      if (payload) {
+        await safeAck(deps, ack, payload);
+        return;
+      }
     }
+    await safeAck(deps, ack, running);
+    result = prepared.kind === 'answered' ? prepared.result : await prepared.run();
   }
-  await safeAck(deps, ack, quick ? undefined : { response_type: 'ephemeral', text: `running \`${text}\`…` });
-  const result = await work;
   if (result.kind === 'confirm') {
     await progress.finish();
     await confirmations.request(result, actor, command.channel_id, respond);

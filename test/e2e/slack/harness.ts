@@ -140,9 +140,9 @@ export class FakeSlack {
     }
   }
 
-  /** Calls to one method (a prefix like `response_url:` matches all response_urls). */
+  /** Calls to one method (a prefix like `response_url:` matches all response_urls; `*` matches every call). */
   of(method: string): SlackCall[] {
-    return this.calls.filter((c) => c.method === method || (method.endsWith(':') && c.method.startsWith(method)));
+    return this.calls.filter((c) => method === '*' || c.method === method || (method.endsWith(':') && c.method.startsWith(method)));
   }
 
   /** Waits until a call matching `predicate` arrives (or was recorded already). */

@@ -83,8 +83,11 @@ describe('Slack against the simulated seed-incident cluster', () => {
     'asks an operator to confirm /compute fix-libvirt node-18 once the seed is healed in order through Slack',
     async () => {
       // Before RabbitMQ is healed the runbook refuses, saying why and what to run first.
+      // The ack comes first ("running…"); the refusal follows, to the asker only.
       const early = await h.slash('/compute', 'fix-libvirt node-18', { user: USERS.operator });
-      expect(JSON.stringify(early.json ?? '')).toMatch(/Refused: .*RabbitMQ.*\/rabbit heal node-10/);
+      expect(JSON.stringify(early.json ?? '')).toMatch(/running `\/compute fix-libvirt node-18`/);
+      const refusal = await h.slack.waitFor('*', (c) => /Refused: .*RabbitMQ.*\/rabbit heal node-10/.test(bodyText(c)), 60_000);
+      expect(refusal.method === 'chat.postEphemeral' || refusal.method.startsWith('response_url:')).toBe(true);
 
       for (const command of ['/cluster free-disk node-10', '/rabbit heal node-10']) {
         const outcome = await confirmThroughSlack(command);

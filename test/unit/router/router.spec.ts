@@ -174,3 +174,21 @@ describe('a family with a default command', () => {
     expect(help.kind === 'reply' && help.reply.text).toMatch(/may be shortened to \/trace/);
   });
 });
+
+describe('Router.prepare', () => {
+  it('answers help, usage errors and denials without running anything, and defers the rest', async () => {
+    const { router, actor, audit } = setup();
+    const help = router.prepare({ text: '/compute help', actor, role: 'viewer' });
+    expect(help.kind).toBe('answered');
+    const usage = router.prepare({ text: '/compute fix-libvirt', actor, role: 'operator' });
+    expect(usage.kind === 'answered' && usage.result.kind === 'reply' && usage.result.reply.title).toBe('missing NODE: a compute node');
+    const denied = router.prepare({ text: '/compute fix-libvirt node-18', actor, role: 'viewer' });
+    expect(denied.kind === 'answered' && denied.result.kind === 'reply' && denied.result.reply.title).toMatch(/^Not allowed/);
+    const ready = router.prepare({ text: '/compute fix-libvirt node-18 --dry-run', actor, role: 'operator' });
+    expect(ready.kind).toBe('ready');
+    // Nothing ran yet: only the denial is in the audit log.
+    expect(audit.list().map((e) => e.outcome)).toEqual(['denied']);
+    const result = ready.kind === 'ready' ? await ready.run() : undefined;
+    expect(result?.kind === 'reply' && result.reply.title).toBe('dry run');
+  });
+});
