@@ -79,9 +79,18 @@ export function traceCommand(requestId: string, options: { maxBytes?: number } =
   return withCap(grepScript([requestId], TRACE_GLOBS, []), options.maxBytes ?? DEFAULT_FETCH_BYTES);
 }
 
+/** First line of every fetch's output: when the cap cut it away, the output was truncated. */
+export const FETCH_START_MARKER = '@@stackmedic-fetch';
+
+/**
+ * Caps the output at its END: files are read oldest first (rotations, then `.1`, then the live
+ * log), so when a noisy node overflows the cap, what is dropped is the oldest lines, not the
+ * incident's. The marker line tells the parser whether the cut happened (and that the first line
+ * it got is partial).
+ */
 function withCap(script: ShellScript, maxBytes: number): RemoteCommand {
   if (!Number.isInteger(maxBytes) || maxBytes <= 0) throw new RangeError('maxBytes must be a positive integer');
-  return remote(sh`{ ${script}; } | head -c ${maxBytes}`, { privileged: true });
+  return remote(sh`{ echo ${FETCH_START_MARKER}; ${script}; } | tail -c ${maxBytes}`, { privileged: true });
 }
 
 /**
@@ -96,10 +105,11 @@ function grepScript(literals: readonly string[], globs: readonly string[], flags
   }
   const patterns = ShellScript.join(literals.map((l) => sh`-e ${l}`), ' ');
   // Validated above against a charset that is inert in a shell word: inserted raw so the remote shell expands them.
-  const live = ShellScript.raw(globs.flatMap((g) => [g, `${g}.1`]).join(' '));
+  const live = ShellScript.raw(globs.flatMap((g) => [`${g}.1`, g]).join(' '));
   const rotated = ShellScript.raw(globs.map((g) => `${g}.*.gz`).join(' '));
   const options = flags.length > 0 ? sh` ${[...flags]}` : ShellScript.raw('');
-  return sh`grep -H -Z -n -F${options} ${patterns} -- ${live} 2>/dev/null; for f in ${rotated}; do [ -f "$f" ] && gzip -dc -- "$f" 2>/dev/null | grep -H -Z -n -F${options} --label="$f" ${patterns}; done`;
+  // Oldest first (compressed rotations, `.1`, live), so that the cap at the end keeps the newest.
+  return sh`for f in ${rotated}; do [ -f "$f" ] && gzip -dc -- "$f" 2>/dev/null | grep -H -Z -n -F${options} --label="$f" ${patterns}; done; grep -H -Z -n -F${options} ${patterns} -- ${live} 2>/dev/null`;
 }
 
 /** A contiguous run of lines of one file, as grep printed them. */
@@ -119,12 +129,14 @@ export interface FetchedLogs {
 /**
  * Parses `grep -H -Z -n` output (`file\0line:text`, `file\0line-text` for context, `--` between
  * groups) into runs of consecutive lines per file. Lines printed twice (by two greps over the same
- * file) are kept once; a last line cut by the byte cap is dropped.
+ * file) are kept once; a first line cut by the byte cap is dropped.
  */
 export function parseLogFetchOutput(stdout: string): FetchedLogs {
-  const truncated = stdout.length > 0 && !stdout.endsWith('\n');
   const lines = stdout.split('\n');
   lines.pop();
+  // Without the marker the cap cut the start away: the first line is a fragment.
+  const truncated = lines[0] !== FETCH_START_MARKER && stdout.length > 0;
+  lines.shift();
   const byFile = new Map<string, Map<number, string>>();
   for (const line of lines) {
     const nul = line.indexOf('\0');

@@ -20,13 +20,15 @@ describe('log fetch command', () => {
     const command = logFetchCommand(signatures, ['controller'], { maxBytes: 65536 });
     const text = command?.script.toString() ?? '';
     expect(command?.privileged).toBe(true);
-    expect(text).toMatch(/^\{ grep -H -Z -n -F -e /);
+    expect(text).toMatch(/^\{ echo @@stackmedic-fetch; for f in /);
+    // Oldest first (rotations, .1, live), so that the cap at the end keeps the newest lines.
+    expect(text.indexOf('/var/log/rabbitmq/*.log.*.gz')).toBeLessThan(text.indexOf(' /var/log/rabbitmq/*.log.1 /var/log/rabbitmq/*.log '));
     expect(text).toContain("-e 'thinks it'\\''s clustered'");
     expect(text).toContain('grep -H -Z -n -F -B 6 -A 2 -e ');
-    expect(text).toContain(' /var/log/rabbitmq/*.log /var/log/rabbitmq/*.log.1 ');
+    expect(text).toContain(' /var/log/rabbitmq/*.log.1 /var/log/rabbitmq/*.log ');
     expect(text).toContain(' /var/log/rabbitmq/*.log.*.gz ');
     expect(text).toContain('gzip -dc -- "$f" 2>/dev/null | grep -H -Z -n -F -B 6 -A 2 --label="$f" -e ');
-    expect(text).toMatch(/; \} \| head -c 65536$/);
+    expect(text).toMatch(/; \} \| tail -c 65536$/);
     expect(renderRemoteCommand(command!, { become: true })).toMatch(/^sudo -n -- sh -c '/);
   });
 
@@ -76,16 +78,18 @@ describe('trace command', () => {
 describe('parsing grep output', () => {
   it('rebuilds runs per file from matches and context, once each', () => {
     const out = [
+      'og/a.log\u00003:cut by the cap at its start',
       '/var/log/a.log\u00004-ctx before',
       '/var/log/a.log\u00005:hit: one',
       '--',
       '/var/log/a.log\u00009:hit two',
       '/var/log/a.log\u00005:hit: one',
       '/var/log/nova-api.log.1.2017-05-16_13:53:08\u00003:2017-05-16 00:00:00.008 x',
-      '/var/log/a.log\u000012-cut sho',
-    ].join('\n');
+    ].join('\n') + '\n';
     const parsed = parseLogFetchOutput(out);
+    // No start marker: the cap cut the beginning away, and the first (partial) line is dropped.
     expect(parsed.truncated).toBe(true);
+    expect(parseLogFetchOutput(`@@stackmedic-fetch\n${out.split('\n').slice(1).join('\n')}`)).toEqual({ runs: parsed.runs, truncated: false });
     expect(parsed.runs).toEqual([
       { file: '/var/log/a.log', firstLine: 4, text: 'ctx before\nhit: one\n' },
       { file: '/var/log/a.log', firstLine: 9, text: 'hit two\n' },
