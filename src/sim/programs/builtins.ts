@@ -92,7 +92,7 @@ function test(ctx: ProgramContext): ProgramResult {
   return result('', '', r ? 0 : 1);
 }
 
-const BUILTIN_NAMES = new Set(['cd', 'echo', 'exit', 'export', 'printf', 'test', '[', 'true', 'false', 'command', '.', 'source', 'set', 'unset']);
+const BUILTIN_NAMES = new Set(['cd', 'pwd', 'echo', 'exit', 'export', 'printf', 'test', '[', 'true', 'false', 'command', '.', 'source', 'set', 'unset']);
 
 function command(ctx: ProgramContext, lookup: (name: string) => boolean): ProgramResult | Promise<ProgramResult> {
   const args = [...ctx.args];

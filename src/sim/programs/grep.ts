@@ -1,6 +1,7 @@
 /** grep, egrep, fgrep and zgrep over the virtual files, with GNU grep's flags, output and exit codes. */
 import { fail, result, type ProgramContext, type ProgramDef, type ProgramResult } from '../shell/types.js';
 import { linesOf, openFile } from './files.js';
+import { parseGrepArgs, type GrepOptions } from './grep-options.js';
 
 /** Translates a POSIX basic regular expression to a JavaScript one. */
 function breToJs(p: string): string {
@@ -20,93 +21,116 @@ function breToJs(p: string): string {
 
 function compile(patterns: readonly string[], mode: 'F' | 'E' | 'G', ignoreCase: boolean): RegExp | string {
   try {
-    const src = patterns.map((p) => (mode === 'F' ? p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : mode === 'E' ? p : breToJs(p))).map((s) => `(?:${s})`).join('|');
+    // A pattern holding newlines is several patterns, as in GNU grep.
+    const all = patterns.flatMap((p) => p.split('\n'));
+    const src = all.map((p) => (mode === 'F' ? p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : mode === 'E' ? p : breToJs(p))).map((s) => `(?:${s})`).join('|');
     return new RegExp(src, ignoreCase ? 'i' : '');
   } catch {
     return 'grep: Unmatched ( or \\(';
   }
 }
 
+interface Input {
+  readonly name: string;
+  readonly text: string;
+  /** A compressed file read as is: grep finds nothing printable in it. */
+  readonly binary: boolean;
+}
+
+/** Output state shared by every file of one grep run: GNU prints `--` between groups across files too. */
+interface Printer {
+  out: string;
+  printedAny: boolean;
+}
+
+/**
+ * Prints the selected lines of one input with their context, like GNU grep: `name` then `:` (or a
+ * NUL with `-Z`), the line number and `:` for selected lines or `-` for context lines, and the
+ * group separator before a group that does not continue the previous one. Returns how many lines
+ * were selected.
+ */
+function grepText(o: GrepOptions, re: RegExp, input: Input, showName: boolean, p: Printer): number {
+  const contextMode = o.after !== undefined || o.before !== undefined || o.context !== undefined;
+  const after = o.onlyMatching ? 0 : (o.after ?? o.context ?? 0);
+  const before = o.onlyMatching ? 0 : (o.before ?? o.context ?? 0);
+  const printing = !o.count && !o.listFiles && !o.quiet;
+  const lines = linesOf(input.text);
+  let selected = 0;
+  let lastPrinted = -1;
+  let afterLeft = 0;
+  const emit = (idx: number, sep: ':' | '-', text: string): void => {
+    // Nothing printed from this file yet (lastPrinted -1) after another file's lines is a new group too.
+    const newGroup = p.printedAny && (lastPrinted === -1 || idx > lastPrinted + 1);
+    if (contextMode && newGroup && o.groupSeparator !== undefined) p.out += `${o.groupSeparator}\n`;
+    const name = showName ? `${input.name}${o.nullAfterName ? '\0' : sep}` : '';
+    p.out += `${name}${o.lineNumbers ? `${idx + 1}${sep}` : ''}${text}\n`;
+    p.printedAny = true;
+    lastPrinted = idx;
+  };
+  for (const [idx, line] of lines.entries()) {
+    if (o.maxCount !== undefined && selected >= o.maxCount) {
+      // After the last allowed match GNU grep still prints its trailing context, matches included.
+      if (afterLeft === 0 || !printing) break;
+      emit(idx, '-', line);
+      afterLeft--;
+      continue;
+    }
+    if (re.test(line) === o.invert) {
+      if (afterLeft > 0 && printing) {
+        emit(idx, '-', line);
+        afterLeft--;
+      }
+      continue;
+    }
+    selected++;
+    if (!printing) {
+      if (o.quiet || o.listFiles) break;
+      continue;
+    }
+    for (let b = Math.max(idx - before, lastPrinted + 1); b < idx; b++) emit(b, '-', lines[b] as string);
+    if (o.onlyMatching) {
+      // `-o -v` prints nothing: the selected lines are those without a match.
+      const g = new RegExp(re.source, `${re.flags}g`);
+      if (!o.invert) for (const m of line.matchAll(g)) if (m[0] !== '') emit(idx, ':', m[0]);
+    } else emit(idx, ':', line);
+    afterLeft = after;
+  }
+  return selected;
+}
+
 function grep(ctx: ProgramContext): ProgramResult {
   const decompress = ctx.name === 'zgrep';
-  let mode: 'F' | 'E' | 'G' = ctx.name === 'egrep' ? 'E' : ctx.name === 'fgrep' ? 'F' : 'G';
-  const patterns: string[] = [];
-  const files: string[] = [];
-  const f = { H: false, h: false, n: false, i: false, c: false, v: false, l: false, q: false, s: false, o: false };
-  const args = [...ctx.args];
-  let endOfOptions = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] as string;
-    if (endOfOptions || !a.startsWith('-') || a === '-') {
-      files.push(a);
-      continue;
-    }
-    if (a === '--') {
-      endOfOptions = true;
-      continue;
-    }
-    if (a === '-e' || a === '--regexp') {
-      patterns.push(args[++i] ?? '');
-      continue;
-    }
-    if (a.startsWith('--regexp=')) {
-      patterns.push(a.slice(9));
-      continue;
-    }
-    if (a === '-m' || a === '-A' || a === '-B' || a === '-C') {
-      i++;
-      continue;
-    }
-    if (a.startsWith('--')) continue;
-    for (let j = 1; j < a.length; j++) {
-      const ch = a[j] as string;
-      if (ch === 'E' || ch === 'F' || ch === 'G') mode = ch;
-      else if (ch === 'e') {
-        patterns.push(a.slice(j + 1) || (args[++i] ?? ''));
-        break;
-      } else if (ch in f) f[ch as keyof typeof f] = true;
-      else if (ch === 'a' || ch === 'r' || ch === 'R' || ch === 'I') continue;
-      else return fail(`grep: invalid option -- '${ch}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.`, 2);
-    }
-  }
-  if (patterns.length === 0) {
-    const p = files.shift();
-    if (p === undefined) return fail("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.", 2);
-    patterns.push(p);
-  }
-  const re = compile(patterns, mode, f.i);
+  const o = parseGrepArgs(ctx.name, ctx.args);
+  if (typeof o === 'string') return fail(o, 2);
+  const re = compile(o.patterns, o.mode, o.ignoreCase);
   if (typeof re === 'string') return fail(re, 2);
-  const showName = f.H || (!f.h && files.length > 1);
-  let out = '';
+  const names = o.files.length === 0 ? ['-'] : o.files;
+  const showName = o.withName ?? names.length > 1;
+  const printer: Printer = { out: '', printedAny: false };
   let err = '';
   let matched = false;
   let error = false;
-  const inputs = files.length === 0 ? [{ name: '(standard input)', text: ctx.stdin, binary: false }] : [];
-  for (const file of files) {
-    const o = openFile(ctx, file, decompress);
-    if (!o.ok) {
-      error = true;
-      if (!f.s) err += `grep: ${file}: ${o.why === 'missing' ? 'No such file or directory' : 'Is a directory'}\n`;
-      continue;
+  for (const file of names) {
+    let input: Input;
+    if (file === '-') input = { name: o.label, text: ctx.stdin, binary: false };
+    else {
+      const opened = openFile(ctx, file, decompress);
+      if (!opened.ok) {
+        error = true;
+        if (!o.noMessages) err += `grep: ${file}: ${opened.why === 'missing' ? 'No such file or directory' : 'Is a directory'}\n`;
+        continue;
+      }
+      input = { name: file, text: opened.text, binary: opened.entry.kind === 'log' && opened.entry.gzip && !decompress };
     }
-    inputs.push({ name: file, text: o.text, binary: o.entry.kind === 'log' && o.entry.gzip && !decompress });
-  }
-  for (const input of inputs) {
     if (input.binary) continue;
-    let count = 0;
-    for (const [idx, line] of linesOf(input.text).entries()) {
-      if (re.test(line) === f.v) continue;
-      count++;
-      matched = true;
-      if (f.q) return result('', err, 0);
-      if (f.c || f.l) continue;
-      const text = f.o && !f.v ? (line.match(re)?.[0] ?? line) : line;
-      out += `${showName ? `${input.name}:` : ''}${f.n ? `${idx + 1}:` : ''}${text}\n`;
-    }
-    if (f.l && count > 0) out += `${input.name}\n`;
-    else if (f.c) out += `${showName ? `${input.name}:` : ''}${count}\n`;
+    const count = grepText(o, re, input, showName, printer);
+    if (count > 0) matched = true;
+    if (o.quiet && matched) return result('', err, 0);
+    const sep = o.nullAfterName ? '\0' : ':';
+    if (o.listFiles && count > 0) printer.out += `${input.name}${o.nullAfterName ? '\0' : '\n'}`;
+    else if (o.count && !o.listFiles) printer.out += `${showName ? `${input.name}${sep}` : ''}${count}\n`;
   }
-  return result(out, err, error && !(f.q && matched) ? 2 : matched ? 0 : 1);
+  return result(o.quiet ? '' : printer.out, err, error ? 2 : matched ? 0 : 1);
 }
 
 /** The grep family. */

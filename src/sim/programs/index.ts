@@ -6,6 +6,7 @@ import { builtinPrograms } from './builtins.js';
 import { cephPrograms } from './ceph.js';
 import { diskPrograms } from './disk.js';
 import { grepPrograms } from './grep.js';
+import { gzipPrograms } from './gzip.js';
 import { mysqlPrograms } from './mysql.js';
 import { openstackPrograms } from './openstack.js';
 import { pacemakerPrograms } from './pacemaker.js';
@@ -31,6 +32,7 @@ const families: Record<string, ProgramDef>[] = [
   builtinPrograms((name: string, ctx: ProgramContext) => lookupProgram(name, ctx.node) !== undefined),
   textPrograms,
   grepPrograms,
+  gzipPrograms,
   diskPrograms,
   systemPrograms,
   servicePrograms,

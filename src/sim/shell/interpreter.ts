@@ -117,6 +117,8 @@ async function runBuiltin(sh: Shell, argv: string[], stdin: string): Promise<Pro
       sh.cwd = dir;
       return result('');
     }
+    case 'pwd':
+      return result(`${sh.cwd}\n`);
     case 'exit':
       throw new ExitSignal(args[0] === undefined ? sh.lastCode : Number(args[0]) & 255);
     case 'export':
@@ -181,7 +183,28 @@ async function runCommand(sh: Shell, cmd: Command, stdin: string): Promise<Progr
         return runArgv(sh, words, input, sh.signal);
       });
     case 'group':
-      return withRedirections(sh, cmd.redirs, stdin, (input) => runList(sh, cmd.body, input));
+      return withRedirections(sh, cmd.redirs, stdin, (input) => (cmd.subshell ? runSubshell(sh, cmd.body, input) : runList(sh, cmd.body, input)));
+    case 'for':
+      return withRedirections(sh, cmd.redirs, stdin, async (input) => {
+        // Like sh: the words are expanded once, before the first iteration; no iteration is status 0.
+        const items = cmd.items.flatMap((w) => expandWord(sh, w));
+        let out = '';
+        let err = '';
+        let code = 0;
+        for (const item of items) {
+          sh.env.set(cmd.name, item);
+          try {
+            const r = await runList(sh, cmd.body, input);
+            out += r.stdout;
+            err += r.stderr;
+            code = r.code;
+          } catch (e) {
+            if (e instanceof PartialExit) throw new PartialExit(e.code, out + e.stdout, err + e.stderr);
+            throw e;
+          }
+        }
+        return { stdout: out, stderr: err, code };
+      });
     case 'if':
       return withRedirections(sh, cmd.redirs, stdin, async (input) => {
         let out = '';
@@ -201,6 +224,17 @@ async function runCommand(sh: Shell, cmd: Command, stdin: string): Promise<Progr
         }
         return { stdout: out, stderr: err, code: 0 };
       });
+  }
+}
+
+/** `( list )`: variables, `cd` and `exit` stay inside; what it printed before an `exit` is kept. */
+async function runSubshell(sh: Shell, list: List, stdin: string): Promise<ProgramResult> {
+  const child: Shell = { ...sh, env: new Map(sh.env) };
+  try {
+    return await runList(child, list, stdin);
+  } catch (e) {
+    if (e instanceof PartialExit) return { stdout: e.stdout, stderr: e.stderr, code: e.code };
+    throw e;
   }
 }
 

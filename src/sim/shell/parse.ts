@@ -1,4 +1,4 @@
-/** The mini shell's parser: lists, and-or chains, pipelines, `if`, subshells, redirections. */
+/** The mini shell's parser: lists, and-or chains, pipelines, `if`, `for`, `{ }` groups, subshells, redirections. */
 import { isUnquoted, literalText, ShellSyntaxError, type Token, type Word } from './tokenize.js';
 
 /** A redirection attached to a command. */
@@ -13,7 +13,9 @@ export interface Redirection {
 export type Command =
   | { readonly type: 'simple'; readonly words: readonly Word[]; readonly redirs: readonly Redirection[] }
   | { readonly type: 'if'; readonly branches: readonly { readonly cond: List; readonly body: List }[]; readonly otherwise?: List; readonly redirs: readonly Redirection[] }
-  | { readonly type: 'group'; readonly body: List; readonly redirs: readonly Redirection[] };
+  | { readonly type: 'for'; readonly name: string; readonly items: readonly Word[]; readonly body: List; readonly redirs: readonly Redirection[] }
+  /** `{ list; }` runs in the shell itself; `( list )` (`subshell`) in a copy of it. */
+  | { readonly type: 'group'; readonly subshell: boolean; readonly body: List; readonly redirs: readonly Redirection[] };
 
 /** Commands joined by `|`, optionally negated with `!`. */
 export interface Pipeline {
@@ -30,7 +32,12 @@ export interface AndOr {
 /** A sequence of and-or chains (`;`, newline). */
 export type List = readonly AndOr[];
 
-const KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'fi']);
+// `in` is left out: it is only reserved right after `for NAME`, which parseFor checks itself.
+const KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'for', 'do', 'done', '{', '}']);
+
+function isSeparator(t: Token | undefined): boolean {
+  return t?.type === 'op' && t.op === ';';
+}
 
 class Parser {
   private pos = 0;
@@ -136,15 +143,21 @@ class Parser {
   private parseCommand(): Command {
     const kw = this.keywordAt();
     if (kw === 'if') return this.parseIf();
+    if (kw === 'for') return this.parseFor();
+    if (kw === '{') {
+      this.pos++;
+      const body = this.parseList(['}']);
+      if (body.length === 0) throw this.unexpected();
+      this.expectKeyword('}');
+      return { type: 'group', subshell: false, body, redirs: this.parseTrailingRedirs() };
+    }
     if (kw) throw this.unexpected();
     if (this.isOp('(')) {
       this.pos++;
       const body = this.parseList([')']);
       if (!this.isOp(')')) throw this.unexpected();
       this.pos++;
-      const redirs: Redirection[] = [];
-      this.parseRedirs(redirs);
-      return { type: 'group', body, redirs };
+      return { type: 'group', subshell: true, body, redirs: this.parseTrailingRedirs() };
     }
     const words: Word[] = [];
     const redirs: Redirection[] = [];
@@ -157,6 +170,41 @@ class Parser {
     }
     if (words.length === 0 && redirs.length === 0) throw this.unexpected();
     return { type: 'simple', words, redirs };
+  }
+
+  private parseTrailingRedirs(): Redirection[] {
+    const redirs: Redirection[] = [];
+    this.parseRedirs(redirs);
+    return redirs;
+  }
+
+  /** `for NAME [in WORD...]; do LIST; done`; without `in`, dash loops over the (empty) positional parameters. */
+  private parseFor(): Command {
+    this.expectKeyword('for');
+    const t = this.peek();
+    if (t?.type !== 'word') throw this.unexpected();
+    const name = literalText(t.word);
+    if (!isUnquoted(t.word) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ShellSyntaxError('Syntax error: Bad for loop variable');
+    this.pos++;
+    // Newlines (tokenized as `;`) may come before `in`.
+    let j = this.pos;
+    while (isSeparator(this.tokens[j])) j++;
+    const next = this.tokens[j];
+    const items: Word[] = [];
+    if (next?.type === 'word' && isUnquoted(next.word) && literalText(next.word) === 'in') {
+      this.pos = j + 1;
+      for (let w = this.peek(); w?.type === 'word'; w = this.peek()) {
+        items.push(w.word);
+        this.pos++;
+      }
+      if (!this.isOp(';')) throw this.unexpected();
+    }
+    while (this.isOp(';')) this.pos++;
+    this.expectKeyword('do');
+    const body = this.parseList(['done']);
+    if (body.length === 0) throw this.unexpected();
+    this.expectKeyword('done');
+    return { type: 'for', name, items, body, redirs: this.parseTrailingRedirs() };
   }
 
   private expectKeyword(kw: string): void {
@@ -189,8 +237,7 @@ class Parser {
       break;
     }
     this.expectKeyword('fi');
-    const redirs: Redirection[] = [];
-    this.parseRedirs(redirs);
+    const redirs = this.parseTrailingRedirs();
     return otherwise ? { type: 'if', branches, otherwise, redirs } : { type: 'if', branches, redirs };
   }
 }
