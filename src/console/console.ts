@@ -8,9 +8,9 @@ import { runLine, type SessionOptions } from './session.js';
 const HISTORY_FILE = join(homedir(), '.stackmedic_history');
 const HISTORY_SIZE = 500;
 
-function loadHistory(): string[] {
+function loadHistory(file: string): string[] {
   try {
-    return readFileSync(HISTORY_FILE, 'utf8').split('\n').filter(Boolean).slice(-HISTORY_SIZE).reverse();
+    return readFileSync(file, 'utf8').split('\n').filter(Boolean).slice(-HISTORY_SIZE).reverse();
   } catch {
     return [];
   }
@@ -22,14 +22,14 @@ function loadHistory(): string[] {
  * Returns the exit code: 0 when every command succeeded.
  */
 export async function runConsole(
-  options: Omit<SessionOptions, 'io'> & { input: Readable; output: Writable; banner?: string },
+  options: Omit<SessionOptions, 'io'> & { input: Readable; output: Writable; banner?: string; historyFile?: string },
 ): Promise<number> {
   const interactive = Boolean((options.input as Readable & { isTTY?: boolean }).isTTY);
   const rl = createInterface({
     input: options.input,
     output: interactive ? options.output : undefined,
     terminal: interactive,
-    history: interactive ? loadHistory() : [],
+    history: interactive ? loadHistory(options.historyFile ?? HISTORY_FILE) : [],
     historySize: HISTORY_SIZE,
   });
   const print = (text: string): void => {
@@ -86,7 +86,7 @@ export async function runConsole(
     if (text !== '' && !text.startsWith('#')) {
       if (interactive) {
         try {
-          appendFileSync(HISTORY_FILE, `${text}\n`);
+          appendFileSync(options.historyFile ?? HISTORY_FILE, `${text}\n`);
         } catch {
           // History is a convenience; a read-only home must not stop the console.
         }

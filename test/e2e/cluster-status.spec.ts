@@ -52,6 +52,23 @@ describe('/cluster status on the simulated seed incident', () => {
     expect(blocks).toContain('nova-compute DOWN on node-18, node-19, node-20');
   });
 
+  it('/cluster disk names node-10 full and the 83.7 GB cinder conversion leftover', async () => {
+    const reply = replyOf(await app.router.dispatch({ text: '/cluster disk', actor, role: 'viewer' }));
+    expect(reply.ok).toBe(false);
+    expect(reply.title).toBe('1 full and 0 high mount.');
+    expect(reply.text).toMatch(/^node-10 +\/ +100% FULL +0 B +107 GB$/m);
+    expect(reply.text).toMatch(/^node-11 +\/ +\d+% +[\d.]+ GB/m);
+    expect(reply.text).toMatch(/83\.7 GB +\/var\/lib\/cinder\/conversion\/tmp\w+ +\[cinder-conversion, modified 2017-02-14/);
+  });
+
+  it('/cluster node node-18 shows the missing libvirt socket and each probe', async () => {
+    const reply = replyOf(await app.router.dispatch({ text: '/cluster node node-18', actor, role: 'viewer' }));
+    expect(reply.title).toBe('node-18 (compute): 1 problem.');
+    expect(reply.text).toMatch(/^✘ node-18: socket \/var\/run\/libvirt\/libvirt-sock missing$/m);
+    expect(reply.text).toMatch(/^libvirt \(\d+ ms\):\n {4}\{ "socketPresent": false, "daemonRunning": true \}$/m);
+    expect(reply.text).toMatch(/^Init system \(\d+ ms\):\n {4}"sysv"$/m);
+  });
+
   it('reads only: every command the nodes received is a probe', () => {
     const writes = sim.commandLog.filter((c) => /\b(rm|restart|stop|start|reset|cleanup)\b/.test(c.command) && !/status|list|crm_mon|cluster_status/.test(c.command));
     expect(writes).toEqual([]);

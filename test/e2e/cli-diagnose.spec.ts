@@ -1,0 +1,79 @@
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const MAIN = join(import.meta.dirname, '../../dist/src/main.js');
+const SEED = join(import.meta.dirname, '../fixtures/diagnose/seed');
+const env = { PATH: process.env.PATH, HOME: process.env.HOME, STACKMEDIC_DB: join(mkdtempSync(join(tmpdir(), 'stackmedic-diag-')), 'db.sqlite') };
+
+async function stackmedic(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(process.execPath, [MAIN, ...args], { env: { ...env, ...extraEnv }, timeout: 60_000 });
+    return { code: 0, ...r };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+interface DiagnosisJson {
+  findings: { signature: string; node: string; file: string; line: number; time: string | null; fields: Record<string, string> }[];
+  rootCause: { signature: string; node: string } | null;
+  chain: string[];
+}
+
+describe('stackmedic diagnose --logs DIR', () => {
+  it('--json finds the disk-full root cause on node-10 and the chain down to nova-compute', async () => {
+    const r = await stackmedic(['diagnose', '--logs', SEED, '--json']);
+    expect(r.code).toBe(1);
+    const json = JSON.parse(r.stdout) as DiagnosisJson;
+    expect(json.rootCause).toEqual({ signature: 'root-disk-full', node: 'node-10' });
+    expect(json.chain[0]).toBe('root-disk-full');
+    expect(json.chain).toEqual(expect.arrayContaining(['rabbit-disk-alarm', 'rabbit-stopped', 'amqp-unreachable', 'nova-compute-libvirt-socket']));
+    expect(json.chain.indexOf('rabbit-disk-alarm')).toBeLessThan(json.chain.indexOf('amqp-unreachable'));
+    expect(json.chain.indexOf('amqp-unreachable')).toBeLessThan(json.chain.indexOf('nova-compute-libvirt-socket'));
+    const alarm = json.findings.find((f) => f.signature === 'rabbit-disk-alarm' && f.fields.limit === '5000000');
+    expect(alarm).toMatchObject({ node: 'node-10', file: '/var/log/rabbitmq/rabbit@messaging-node-10.log', line: 1, time: '2017-02-14T05:49:45.000Z', fields: { freeBytes: '0' } });
+    expect(json.findings.find((f) => f.signature === 'nova-compute-libvirt-socket')).toMatchObject({ node: 'node-18', file: '/var/log/nova/nova-compute.log' });
+    for (const f of json.findings) expect(Object.keys(f).sort()).toEqual(['fields', 'file', 'line', 'node', 'signature', 'time']);
+  });
+
+  it('prints the chain and the action items for people', async () => {
+    const r = await stackmedic(['diagnose', '--logs', SEED]);
+    expect(r.stdout).toMatch(/Root disk full \(ENOSPC\) on node-10/);
+    expect(r.stdout).toMatch(/Move cinder image_conversion_dir off the root partition/);
+  });
+
+  it('reads timestamps in the zone it is told', async () => {
+    const r = await stackmedic(['diagnose', '--logs', SEED, '--json', '--timezone', 'Asia/Shanghai']);
+    const json = JSON.parse(r.stdout) as DiagnosisJson;
+    expect(json.findings.find((f) => f.signature === 'nova-compute-libvirt-socket')?.time).toBe('2017-02-15T00:12:03.114Z');
+  });
+
+  it('says so, and exits 0, when logs hold no known failure', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stackmedic-clean-'));
+    cpSync(SEED, dir, { recursive: true, filter: (src) => !src.endsWith('.log') });
+    writeFileSync(join(dir, 'node-10/var/log/cinder/cinder-volume.log'), '2017-02-14 10:00:00.000 1 INFO cinder.volume.manager all fine\n');
+    const r = await stackmedic(['diagnose', '--logs', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^No known failure signature in 1 log files/);
+  });
+
+  it('refuses a bad operator signature directory at start with exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stackmedic-sigs-'));
+    writeFileSync(join(dir, 'mine.yaml'), 'signatures:\n  - id: Bad Id\n    title: x\n');
+    const r = await stackmedic(['diagnose', '--logs', SEED], { SIGNATURES_DIR: dir });
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).toMatch(/mine\.yaml/);
+  });
+
+  it('needs --logs', async () => {
+    const r = await stackmedic(['diagnose']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/stackmedic diagnose needs --logs DIR/);
+  });
+});
