@@ -88,7 +88,12 @@ function test(ctx: ProgramContext): ProgramResult {
     args.pop();
   }
   const r = testExpr(ctx, args);
-  if (r === 'error') return fail(`sh: 1: ${ctx.name}: ${args.join(' ')}: unexpected operator`, 2);
+  if (r === 'error') {
+    // dash names the word it stumbled on: the unary operator, or what follows one (`[ -f a b ]`: a).
+    const rest = args[0] === '!' ? args.slice(1) : args;
+    const bad = rest.length >= 3 && /^-[a-zA-Z]$/.test(rest[0] ?? '') ? rest[1] : rest[0];
+    return fail(`sh: 1: ${ctx.name}: ${bad ?? ''}: unexpected operator`, 2);
+  }
   return result('', '', r ? 0 : 1);
 }
 

@@ -12,6 +12,9 @@ export interface GrepOptions {
   quiet: boolean;
   noMessages: boolean;
   onlyMatching: boolean;
+  /** `-x`: the whole line must match; `-w`: the match must be a whole word. */
+  lineRegexp: boolean;
+  wordRegexp: boolean;
   lineNumbers: boolean;
   /** `-H`/`-h`, last one wins; undefined: names shown when there is more than one file. */
   withName: boolean | undefined;
@@ -43,6 +46,8 @@ const FLAGS: Record<string, (o: GrepOptions) => void> = {
   q: (o) => (o.quiet = true),
   s: (o) => (o.noMessages = true),
   o: (o) => (o.onlyMatching = true),
+  x: (o) => (o.lineRegexp = true),
+  w: (o) => (o.wordRegexp = true),
   n: (o) => (o.lineNumbers = true),
   H: (o) => (o.withName = true),
   h: (o) => (o.withName = false),
@@ -66,6 +71,8 @@ const LONG_FLAGS: Record<string, string> = {
   silent: 'q',
   'no-messages': 's',
   'only-matching': 'o',
+  'line-regexp': 'x',
+  'word-regexp': 'w',
   'line-number': 'n',
   'with-filename': 'H',
   'no-filename': 'h',
@@ -125,6 +132,8 @@ export function parseGrepArgs(name: string, args: readonly string[]): GrepOption
     quiet: false,
     noMessages: false,
     onlyMatching: false,
+    lineRegexp: false,
+    wordRegexp: false,
     lineNumbers: false,
     withName: undefined,
     nullAfterName: false,

@@ -19,12 +19,13 @@ function breToJs(p: string): string {
   return out;
 }
 
-function compile(patterns: readonly string[], mode: 'F' | 'E' | 'G', ignoreCase: boolean): RegExp | string {
+function compile(o: GrepOptions): RegExp | string {
   try {
     // A pattern holding newlines is several patterns, as in GNU grep.
-    const all = patterns.flatMap((p) => p.split('\n'));
-    const src = all.map((p) => (mode === 'F' ? p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : mode === 'E' ? p : breToJs(p))).map((s) => `(?:${s})`).join('|');
-    return new RegExp(src, ignoreCase ? 'i' : '');
+    const all = o.patterns.flatMap((p) => p.split('\n'));
+    const src = all.map((p) => (o.mode === 'F' ? p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : o.mode === 'E' ? p : breToJs(p))).map((s) => `(?:${s})`).join('|');
+    const anchored = o.lineRegexp ? `^(?:${src})$` : o.wordRegexp ? `(?<![\\w])(?:${src})(?![\\w])` : src;
+    return new RegExp(anchored, o.ignoreCase ? 'i' : '');
   } catch {
     return 'grep: Unmatched ( or \\(';
   }
@@ -102,7 +103,7 @@ function grep(ctx: ProgramContext): ProgramResult {
   const decompress = ctx.name === 'zgrep';
   const o = parseGrepArgs(ctx.name, ctx.args);
   if (typeof o === 'string') return fail(o, 2);
-  const re = compile(o.patterns, o.mode, o.ignoreCase);
+  const re = compile(o);
   if (typeof re === 'string') return fail(re, 2);
   const names = o.files.length === 0 ? ['-'] : o.files;
   const showName = o.withName ?? names.length > 1;

@@ -70,9 +70,9 @@ function gunzipped(fsRead: (e: VEntry) => string, e: VEntry, path: string): stri
 
 function fromStdin(ctx: ProgramContext, o: GzipOptions): ProgramResult {
   if (!o.decompress) return result(ctx.stdin === '' ? '' : GZIP_BYTES);
-  if (ctx.stdin === '') return fail(`${ctx.name}: stdin: unexpected end of file`, 1);
+  if (ctx.stdin === '') return fail(`\n${ctx.name}: stdin: unexpected end of file`, 1);
   if (o.force) return result(ctx.stdin);
-  return fail(`${ctx.name}: stdin: not in gzip format`, 1);
+  return fail(`\n${ctx.name}: stdin: not in gzip format`, 1);
 }
 
 function gzip(ctx: ProgramContext): ProgramResult {
@@ -83,8 +83,10 @@ function gzip(ctx: ProgramContext): ProgramResult {
   let out = '';
   let err = '';
   let code = 0;
-  const problem = (message: string, c: 1 | 2): void => {
-    if (!(o.quiet && c === 2)) err += `${ctx.name}: ${message}\n`;
+  const problem = (message: string, c: 0 | 1 | 2): void => {
+    // gzip starts data errors on a new line (a -v progress line may be pending): hence the blank line.
+    const lead = message.endsWith('not in gzip format') ? '\n' : '';
+    if (!(o.quiet && c !== 1)) err += `${lead}${ctx.name}: ${message}\n`;
     code = Math.max(code, c);
   };
   for (const file of o.files) {
@@ -124,7 +126,8 @@ function gzip(ctx: ProgramContext): ProgramResult {
       continue;
     }
     if (path.endsWith('.gz')) {
-      problem(`${file} already has .gz suffix -- unchanged`, 2);
+      // A warning gzip 1.12 prints without changing its exit status.
+      problem(`${file} already has .gz suffix -- unchanged`, 0);
       continue;
     }
     move(ctx, o, path, `${path}.gz`, fs.read(e), true, problem);
@@ -133,7 +136,7 @@ function gzip(ctx: ProgramContext): ProgramResult {
 }
 
 /** In-place (de)compression: the new file replaces the old one unless `-k`. */
-function move(ctx: ProgramContext, o: GzipOptions, from: string, to: string, text: string, compressed: boolean, problem: (m: string, c: 1 | 2) => void): void {
+function move(ctx: ProgramContext, o: GzipOptions, from: string, to: string, text: string, compressed: boolean, problem: (m: string, c: 0 | 1 | 2) => void): void {
   const fs = ctx.node.fs;
   const source = fs.get(from);
   if (source?.kind !== 'log' && source?.kind !== 'file') return;

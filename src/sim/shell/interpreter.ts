@@ -56,6 +56,7 @@ function expandWord(sh: Shell, word: Word): string[] {
 }
 
 function readFileForShell(sh: Shell, path: string): string | undefined {
+  if (path === '/dev/null') return '';
   const e = sh.node.fs.get(normalisePath(path, sh.cwd));
   if (!e || e.kind === 'dir') return undefined;
   return sh.node.fs.read(e);
