@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { createApp } from '../app/create-app.js';
+import { createApp, type StackmedicApp } from '../app/create-app.js';
 import { hasSlackCredentials, readEnvOptions, type EnvOptions } from '../config/env.js';
 import { runConsole } from '../console/console.js';
 import { runLine } from '../console/session.js';
@@ -53,6 +53,21 @@ export type TargetResolver = (options: { inventory?: string | undefined; sim?: s
 
 const defaultResolver: TargetResolver = resolveTarget;
 
+/**
+ * Wires the app for a target, loads the signature catalog first (a bad SIGNATURES_DIR is a
+ * start-up error, exit 2, not a failed command later), runs `body`, and always lets both go.
+ */
+async function withApp<T>(target: Target, body: (app: StackmedicApp) => Promise<T>): Promise<T> {
+  const app = createApp({ inventory: target.inventory, env: target.env });
+  try {
+    await app.services.catalog();
+    return await body(app);
+  } finally {
+    await app.close();
+    await target.close();
+  }
+}
+
 /** Runs the CLI; returns the process exit code. */
 export async function runCli(argv: readonly string[], io: CliIO, resolveTarget: TargetResolver = defaultResolver): Promise<number> {
   const out = (text: string): void => {
@@ -75,14 +90,7 @@ export async function runCli(argv: readonly string[], io: CliIO, resolveTarget: 
     if (sub === 'run') {
       const { values, positionals } = parseArgs({ args: rest, options: TARGET_OPTIONS, allowPositionals: true, strict: true });
       if (positionals.length !== 1) throw new UserError(`stackmedic run takes one command in quotes, e.g. stackmedic run "/cluster ping"`);
-      const target = await resolveTarget(values, env);
-      const app = createApp({ inventory: target.inventory, env: target.env });
-      await app.services.catalog().catch(async (error: unknown) => {
-        await app.close();
-        await target.close();
-        throw error;
-      });
-      try {
+      return await withApp(await resolveTarget(values, env), async (app) => {
         const ok = await runLine(positionals[0] ?? '', {
           router: app.router,
           actor: consoleActor(),
@@ -92,24 +100,15 @@ export async function runCli(argv: readonly string[], io: CliIO, resolveTarget: 
           io: { print: out },
         });
         return ok ? 0 : 1;
-      } finally {
-        await app.close();
-        await target.close();
-      }
+      });
     }
     if (sub === 'console' || (sub === undefined && !hasSlackCredentials(env))) {
       const { values } = parseArgs({ args: rest, options: TARGET_OPTIONS, allowPositionals: false, strict: true });
       // `npm start` with nothing configured is the demo: the simulated cluster in the seed outage.
       const demo = sub === undefined && values.inventory === undefined && values.sim === undefined && !env.inventoryPath;
       const target = await resolveTarget(demo ? { sim: 'seed-incident' } : values, env);
-      const app = createApp({ inventory: target.inventory, env: target.env });
-      await app.services.catalog().catch(async (error: unknown) => {
-        await app.close();
-        await target.close();
-        throw error;
-      });
-      try {
-        return await runConsole({
+      return await withApp(target, (app) =>
+        runConsole({
           router: app.router,
           actor: consoleActor(),
           role: 'admin',
@@ -118,11 +117,8 @@ export async function runCli(argv: readonly string[], io: CliIO, resolveTarget: 
           input: io.stdin,
           output: io.stdout,
           banner: `stackmedic console: ${target.description}.${demo ? ' This is the demo: no Slack credentials and no inventory are set. Try /cluster status.' : ''} Type /help, or exit.`,
-        });
-      } finally {
-        await app.close();
-        await target.close();
-      }
+        }),
+      );
     }
     if (sub === 'diagnose') {
       const { values } = parseArgs({ args: rest, options: { logs: { type: 'string' }, json: { type: 'boolean', default: false }, timezone: { type: 'string' } }, strict: true });

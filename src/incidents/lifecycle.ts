@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   buildCausalChain,
+  reachability,
   renderCausalChain,
   unrotatedPath,
   type CausalChain,
@@ -61,23 +62,6 @@ export function describeEvidence(evidence: readonly Evidence[], signatures: read
   return { root: chain.root, chain, chainText: renderCausalChain(chain, signatures), title, severity };
 }
 
-/** Signatures reachable from each signature through `leadsTo`. */
-function reachability(signatures: readonly Signature[]): Map<string, Set<string>> {
-  const next = new Map(signatures.map((s) => [s.id, s.leadsTo]));
-  const reach = new Map<string, Set<string>>();
-  for (const s of signatures) {
-    const seen = new Set<string>();
-    const stack = [...s.leadsTo];
-    while (stack.length > 0) {
-      const id = stack.pop() as string;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      stack.push(...(next.get(id) ?? []));
-    }
-    reach.set(s.id, seen);
-  }
-  return reach;
-}
 
 /**
  * Splits evidence into problems, each with one root cause. A piece of evidence belongs to the

@@ -121,7 +121,7 @@ function groupFindings(findings: readonly ChainInput[]): Group[] {
 }
 
 /** Every signature reachable from each signature through `leadsTo`. */
-function reachability(signatures: readonly Signature[]): Map<string, Set<string>> {
+export function reachability(signatures: readonly Signature[]): Map<string, Set<string>> {
   const next = new Map(signatures.map((s) => [s.id, s.leadsTo]));
   const reach = new Map<string, Set<string>>();
   for (const s of signatures) {

@@ -1,7 +1,7 @@
 /** Public API of the signature catalog, matcher, causal chain, remote fetching and offline diagnosis. */
 export { CatalogError, type CatalogErrorReason } from './catalog-error.js';
 export { buildCatalog, defaultBuiltinDir, loadCatalog, parseCatalogText, type LoadCatalogOptions } from './catalog.js';
-export { buildCausalChain, renderCausalChain, serviceOfLog, type CausalChain, type ChainInput, type ChainLink } from './chain.js';
+export { buildCausalChain, reachability, renderCausalChain, serviceOfLog, type CausalChain, type ChainInput, type ChainLink } from './chain.js';
 export { writeCorpus, generateLog, generateLogText, type CorpusLayout, type CorpusLogKind, type CorpusSummary } from './corpus.js';
 export {
   diagnoseDirectory,
