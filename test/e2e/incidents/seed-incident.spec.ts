@@ -9,7 +9,6 @@ import { openDatabase } from '../../../src/store/database.js';
 import { migrations } from '../../../src/store/migrations.js';
 import type { Reply } from '../../../src/router/types.js';
 import { startSimCluster, type SimCluster } from '../../../src/sim/index.js';
-import { simRunsLogFetch, withHostLogGrep } from './sim-log-grep.js';
 import { shownText, StrictSlack } from './slack-fake.js';
 
 const CHANNEL = 'CINCIDENTS';
@@ -22,7 +21,6 @@ let monitor: IncidentMonitor;
 let slack: StrictSlack;
 let dir: string;
 let dbPath: string;
-let executor: ReturnType<typeof withHostLogGrep> | undefined;
 /** The bot's clock is the simulator's plus what the test skips ahead (the green window). */
 let skewMs = 0;
 const logs: string[] = [];
@@ -43,11 +41,9 @@ beforeAll(async () => {
   store = attachIncidentStore(app);
   slack = new StrictSlack();
   slack.install();
-  // The simulator's shell has no `for` loops: the unchanged fetch script then runs on a copy of its logs.
-  executor = (await simRunsLogFetch(sim)) ? undefined : withHostLogGrep(sim, app.pool);
   monitor = new IncidentMonitor({
     inventory: sim.inventory,
-    executor: executor ?? app.pool,
+    executor: app.pool,
     catalog: app.services.catalog,
     store,
     audit: app.services.audit,
@@ -61,7 +57,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   slack?.uninstall();
-  executor?.close();
   await app?.close();
   await sim?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -127,7 +122,7 @@ describe('incidents on the simulated seed-incident cluster', () => {
   }, 120_000);
 
   it('measures the log fetch against the log bytes on the nodes', async () => {
-    const m = await measureLogFetch(sim.inventory, executor ?? app.pool, await app.services.catalog());
+    const m = await measureLogFetch(sim.inventory, app.pool, await app.services.catalog());
     expect(m.nodes.map((n) => n.node)).toEqual(sim.inventory.nodes.map((n) => n.name));
     expect(m.logBytes).toBeGreaterThan(0);
     expect(m.fetchedBytes).toBeGreaterThan(0);
