@@ -4,8 +4,8 @@
  * (`logFetchCommand`: grep for the signatures' literals on the node, byte-capped) of every node a
  * finding names. Counted: the bytes the nodes send back, against the bytes of log on the nodes.
  *
- * The simulator's mini shell cannot run the fetch script (no `for`, `{ }`, `grep -Z`, context or
- * `gzip`), so each node's logs are written out (the simulator's content, live logs preceded by a
+ * The simulator runs the fetch script too, but holds only a few kB of log per node, which would
+ * say nothing about filtering; so each node's logs are written out (the simulator's content, live logs preceded by a
  * realistic history of generated noise in real line shapes, rotations gzipped) and the exact
  * script runs in real `sh` and GNU grep, with that tree bind-mounted on /var/log in a private
  * mount namespace: the bytes are the ones a real node would send.
