@@ -68,7 +68,13 @@ interface VariantResult {
 }
 
 async function runVariant(cleanup: Cleanup, v: Variant, o: AckOptions, inventory: string, apiUrl: string, dir: string): Promise<VariantResult> {
-  const job: SlackBotJob = { inventory, database: join(dir, `${v.label.replace(/\W+/g, '-')}.sqlite`), apiUrl, signingSecret: SECRET, ...(v.quickAnswerMs !== undefined ? { quickAnswerMs: v.quickAnswerMs } : {}) };
+  const job: SlackBotJob = {
+    inventory,
+    database: join(dir, `${v.label.replace(/\W+/g, '-')}.sqlite`),
+    apiUrl,
+    signingSecret: SECRET,
+    ...(v.quickAnswerMs !== undefined ? { quickAnswerMs: v.quickAnswerMs } : {}),
+  };
   const bot = spawnTracked(cleanup, process.execPath, [join(BENCH_DIST, 'slack-bot.js'), JSON.stringify(job)]);
   try {
     const { port } = JSON.parse(await firstLine(bot)) as { port: number };
@@ -139,14 +145,21 @@ export async function benchAck(cleanup: Cleanup, o: AckOptions): Promise<Section
   const rows: Row[] = results.map((r) => ({
     label: `ack, ${r.label}`,
     value: `p99 ${ms(percentile(r.latenciesMs, 99))}`,
-    detail: `p50 ${ms(median(r.latenciesMs))}, max ${ms(Math.max(...r.latenciesMs))}; HTTP ${Object.entries(r.statuses).map(([s, n]) => `${s} x${n}`).join(', ')}`,
+    detail: `p50 ${ms(median(r.latenciesMs))}, max ${ms(Math.max(...r.latenciesMs))}; HTTP ${Object.entries(r.statuses)
+      .map(([s, n]) => `${s} x${n}`)
+      .join(', ')}`,
   }));
   rows.push({ label: 'fake Slack API calls', value: String(fake.calls()), detail: 'auth.test, chat.*, response_url posts answered on 127.0.0.1' });
   const shipped = results[0];
   const allOk = (r: VariantResult): boolean => Object.keys(r.statuses).every((s) => s === '200');
   const targets: TargetResult[] = [
     shipped
-      ? { id: 'ack-p99', target: 'Slack ack latency p99 < 100 ms', measured: `p99 ${ms(percentile(shipped.latenciesMs, 99))}, p50 ${ms(median(shipped.latenciesMs))}${allOk(shipped) ? '' : ' (non-200 answers)'}`, pass: allOk(shipped) && percentile(shipped.latenciesMs, 99) < 100 }
+      ? {
+          id: 'ack-p99',
+          target: 'Slack ack latency p99 < 100 ms',
+          measured: `p99 ${ms(percentile(shipped.latenciesMs, 99))}, p50 ${ms(median(shipped.latenciesMs))}${allOk(shipped) ? '' : ' (non-200 answers)'}`,
+          pass: allOk(shipped) && percentile(shipped.latenciesMs, 99) < 100,
+        }
       : { id: 'ack-p99', target: 'Slack ack latency p99 < 100 ms', measured: 'not run', pass: null },
   ];
   return {
@@ -154,6 +167,12 @@ export async function benchAck(cleanup: Cleanup, o: AckOptions): Promise<Section
     title: `Slack ack latency (${o.requests} signed requests at ${o.rate}/s; ${slowNode} takes ${o.slowNodeMs / 1000} s)`,
     rows,
     targets,
-    data: results.map((r) => ({ label: r.label, statuses: r.statuses, p50: median(r.latenciesMs), p99: percentile(r.latenciesMs, 99), latenciesMs: r.latenciesMs.map((x) => Math.round(x * 10) / 10) })),
+    data: results.map((r) => ({
+      label: r.label,
+      statuses: r.statuses,
+      p50: median(r.latenciesMs),
+      p99: percentile(r.latenciesMs, 99),
+      latenciesMs: r.latenciesMs.map((x) => Math.round(x * 10) / 10),
+    })),
   };
 }

@@ -75,7 +75,11 @@ export async function benchFanOut(cleanup: Cleanup, o: FanOutOptions): Promise<S
         detail: `${ms(median(t.warm))} warm; CLI process ${ms(median(c.wallMs))}, ${mbFromKb(median(c.maxRssKb))}${fails ? `; ${fails} FAILED runs` : ''}`,
       });
     }
-    rows.push({ label: `N=${r.nodes} bot peak RSS`, value: mbFromKb(r.bot.peakRssKb), detail: `all rounds of both commands; sim served in ${ms(r.simStartMs)}` });
+    rows.push({
+      label: `N=${r.nodes} bot peak RSS`,
+      value: mbFromKb(r.bot.peakRssKb),
+      detail: `all rounds of both commands; sim served in ${ms(r.simStartMs)}`,
+    });
   }
 
   const targets: TargetResult[] = [];
@@ -88,9 +92,19 @@ export async function benchFanOut(cleanup: Cleanup, o: FanOutOptions): Promise<S
     const warm = median(status.warm);
     const rss = Math.max(big.bot.peakRssKb, ...cliStatus.maxRssKb);
     targets.push(
-      { id: 'status-500-cold', target: '/cluster status, 500 nodes, cold < 3 s', measured: `${ms(cold)} in the bot (CLI process incl. start-up: ${ms(median(cliStatus.wallMs))})${ok ? '' : ', with failures'}`, pass: ok && cold < 3000 },
+      {
+        id: 'status-500-cold',
+        target: '/cluster status, 500 nodes, cold < 3 s',
+        measured: `${ms(cold)} in the bot (CLI process incl. start-up: ${ms(median(cliStatus.wallMs))})${ok ? '' : ', with failures'}`,
+        pass: ok && cold < 3000,
+      },
       { id: 'status-500-warm', target: '/cluster status, 500 nodes, warm < 1 s', measured: ms(warm), pass: ok && warm < 1000 },
-      { id: 'status-500-rss', target: '/cluster status, 500 nodes, peak RSS < 300 MB', measured: `${mbFromKb(rss)} (bot and CLI processes)`, pass: rss * 1024 < 300e6 },
+      {
+        id: 'status-500-rss',
+        target: '/cluster status, 500 nodes, peak RSS < 300 MB',
+        measured: `${mbFromKb(rss)} (bot and CLI processes)`,
+        pass: rss * 1024 < 300e6,
+      },
     );
   } else {
     targets.push(
@@ -99,5 +113,11 @@ export async function benchFanOut(cleanup: Cleanup, o: FanOutOptions): Promise<S
       { id: 'status-500-rss', target: '/cluster status, 500 nodes, peak RSS < 300 MB', measured: 'not run', pass: null },
     );
   }
-  return { id: 'fanout', title: `Fan-out on the simulated cluster (separate sim process; medians of ${o.rounds} cold and ${o.rounds * o.warm} warm, ${o.cliRuns} CLI runs)`, rows, targets, data: results };
+  return {
+    id: 'fanout',
+    title: `Fan-out on the simulated cluster (separate sim process; medians of ${o.rounds} cold and ${o.rounds * o.warm} warm, ${o.cliRuns} CLI runs)`,
+    rows,
+    targets,
+    data: results,
+  };
 }

@@ -114,11 +114,14 @@ export async function benchLogScan(cleanup: Cleanup, o: LogScanOptions): Promise
   }
 
   // Exit code 1 means "serious findings" for diagnose and "no match" for grep/rg: not a failure.
-  const broken = Object.entries(runs).flatMap(([tool, rs]) => rs.filter((r) => r.code !== 0 && r.code !== 1).map((r) => `${tool} exited ${r.code}: ${r.stderr.slice(-300)}`));
+  const broken = Object.entries(runs).flatMap(([tool, rs]) =>
+    rs.filter((r) => r.code !== 0 && r.code !== 1).map((r) => `${tool} exited ${r.code}: ${r.stderr.slice(-300)}`),
+  );
   const last = runs.stackmedic[runs.stackmedic.length - 1];
   const found: Record<string, number> = {};
   try {
-    for (const f of (JSON.parse(last?.stdout ?? '{}') as { findings?: { signature: string }[] }).findings ?? []) found[f.signature] = (found[f.signature] ?? 0) + 1;
+    for (const f of (JSON.parse(last?.stdout ?? '{}') as { findings?: { signature: string }[] }).findings ?? [])
+      found[f.signature] = (found[f.signature] ?? 0) + 1;
   } catch {
     broken.push('stackmedic diagnose printed no JSON');
   }
@@ -133,7 +136,8 @@ export async function benchLogScan(cleanup: Cleanup, o: LogScanOptions): Promise
     if (got !== want) differences.push(`${id}: ${got} found, ${want} sprinkled`);
   }
   const sprinkled = Object.values(layout.expected).reduce((a, b) => a + b, 0);
-  const matchedLines = (r: TimedRun | undefined): number => (r?.stdout ?? '').split('\n').reduce((n, line) => n + (Number(line.slice(line.lastIndexOf(':') + 1)) || 0), 0);
+  const matchedLines = (r: TimedRun | undefined): number =>
+    (r?.stdout ?? '').split('\n').reduce((n, line) => n + (Number(line.slice(line.lastIndexOf(':') + 1)) || 0), 0);
 
   const wall = (t: Tool): number => median(runs[t].map((r) => r.wallMs));
   const mbps = (t: Tool): number => layout.bytes / 1e6 / (wall(t) / 1000);
@@ -141,7 +145,11 @@ export async function benchLogScan(cleanup: Cleanup, o: LogScanOptions): Promise
   const rss = median(runs.stackmedic.map((r) => r.maxRssKb));
   const peakRss = Math.max(...runs.stackmedic.map((r) => r.maxRssKb));
   const rows: Row[] = [
-    { label: 'corpus', value: `${(layout.bytes / 1e6).toFixed(0)} MB`, detail: `${layout.files.length} files, ${layout.records} records, ${sprinkled} signature records; generated in ${ms(genMs)}` },
+    {
+      label: 'corpus',
+      value: `${(layout.bytes / 1e6).toFixed(0)} MB`,
+      detail: `${layout.files.length} files, ${layout.records} records, ${sprinkled} signature records; generated in ${ms(genMs)}`,
+    },
     ...(Object.keys(tools) as Tool[]).map((t) => ({
       label: t === 'stackmedic' ? 'stackmedic diagnose' : t,
       value: `${mbps(t).toFixed(0)} MB/s`,
@@ -159,10 +167,30 @@ export async function benchLogScan(cleanup: Cleanup, o: LogScanOptions): Promise
     title: `Log scanning (${(layout.bytes / 1e9).toFixed(2)} GB corpus, whole processes, medians of ${o.runs} runs)`,
     rows,
     targets: [
-      { id: 'scan-300', target: 'log scan >= 300 MB/s on one core', measured: `${mbps('stackmedic').toFixed(0)} MB/s (${ms(cpuOf('stackmedic'))} CPU for ${ms(wall('stackmedic'))} wall)`, pass: ok && mbps('stackmedic') >= 300 },
-      { id: 'scan-vs-rg', target: "log scan >= 1/3 of rg's throughput", measured: `${ratio(mbps('stackmedic'), mbps('rg'))} of rg (${mbps('rg').toFixed(0)} MB/s, 2 threads); ${ratio(mbps('stackmedic'), mbps('rg -j1'))} of rg -j1`, pass: ok && mbps('stackmedic') >= mbps('rg') / 3 },
-      { id: 'scan-rss', target: 'log scan peak RSS < 150 MB (1 GB corpus)', measured: `${mbFromKb(peakRss)} (median ${mbFromKb(rss)})${isGb ? '' : ', corpus under 1 GB'}`, pass: ok && isGb ? peakRss * 1024 < 150e6 : null },
-      { id: 'scan-exact', target: 'log scan: zero missed, zero extra findings', measured: `${missed} missed, ${extra} extra of ${sprinkled}`, pass: ok && missed === 0 && extra === 0 },
+      {
+        id: 'scan-300',
+        target: 'log scan >= 300 MB/s on one core',
+        measured: `${mbps('stackmedic').toFixed(0)} MB/s (${ms(cpuOf('stackmedic'))} CPU for ${ms(wall('stackmedic'))} wall)`,
+        pass: ok && mbps('stackmedic') >= 300,
+      },
+      {
+        id: 'scan-vs-rg',
+        target: "log scan >= 1/3 of rg's throughput",
+        measured: `${ratio(mbps('stackmedic'), mbps('rg'))} of rg (${mbps('rg').toFixed(0)} MB/s, 2 threads); ${ratio(mbps('stackmedic'), mbps('rg -j1'))} of rg -j1`,
+        pass: ok && mbps('stackmedic') >= mbps('rg') / 3,
+      },
+      {
+        id: 'scan-rss',
+        target: 'log scan peak RSS < 150 MB (1 GB corpus)',
+        measured: `${mbFromKb(peakRss)} (median ${mbFromKb(rss)})${isGb ? '' : ', corpus under 1 GB'}`,
+        pass: ok && isGb ? peakRss * 1024 < 150e6 : null,
+      },
+      {
+        id: 'scan-exact',
+        target: 'log scan: zero missed, zero extra findings',
+        measured: `${missed} missed, ${extra} extra of ${sprinkled}`,
+        pass: ok && missed === 0 && extra === 0,
+      },
     ],
     data: {
       bytes: layout.bytes,

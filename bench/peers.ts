@@ -80,7 +80,9 @@ export async function benchPeers(cleanup: Cleanup, o: PeerOptions): Promise<Sect
       runs[tool].push(r);
     }
   }
-  const warm = await runTimed(cleanup, process.execPath, [join(BENCH_DIST, 'uptime.js'), nodes.inventoryPath, '--warm', '5'], { rssFile: join(work, 'time.out') });
+  const warm = await runTimed(cleanup, process.execPath, [join(BENCH_DIST, 'uptime.js'), nodes.inventoryPath, '--warm', '5'], {
+    rssFile: join(work, 'time.out'),
+  });
   const warmMs = (JSON.parse(warm.stdout.trim() || '{}') as { warmMs?: number[] }).warmMs ?? [];
 
   const wall = (t: Tool): number => median(runs[t].map((r) => r.wallMs));
@@ -88,8 +90,16 @@ export async function benchPeers(cleanup: Cleanup, o: PeerOptions): Promise<Sect
   const sm = wall('stackmedic');
   const rows: Row[] = [
     { label: 'stackmedic executor', value: ms(sm), detail: `whole process; peak RSS ${mbFromKb(rss('stackmedic'))}` },
-    { label: 'stackmedic /cluster ping', value: ms(wall('stackmedic-cli')), detail: `CLI, whole process (cat /proc/uptime; hostname), ${mbFromKb(rss('stackmedic-cli'))}` },
-    { label: 'parallel-ssh -p 30', value: ms(wall('parallel-ssh')), detail: `stackmedic/pssh = ${ratio(sm, wall('parallel-ssh'))}; peak RSS ${mbFromKb(rss('parallel-ssh'))}` },
+    {
+      label: 'stackmedic /cluster ping',
+      value: ms(wall('stackmedic-cli')),
+      detail: `CLI, whole process (cat /proc/uptime; hostname), ${mbFromKb(rss('stackmedic-cli'))}`,
+    },
+    {
+      label: 'parallel-ssh -p 30',
+      value: ms(wall('parallel-ssh')),
+      detail: `stackmedic/pssh = ${ratio(sm, wall('parallel-ssh'))}; peak RSS ${mbFromKb(rss('parallel-ssh'))}`,
+    },
     { label: 'ansible -f 30', value: ms(wall('ansible')), detail: `stackmedic/ansible = ${ratio(sm, wall('ansible'))}; ${runs.ansible.length} runs` },
     { label: 'stackmedic warm (pooled)', value: ms(median(warmMs)), detail: 'in process, connections reused (information: the peers cannot pool)' },
   ];
@@ -100,8 +110,18 @@ export async function benchPeers(cleanup: Cleanup, o: PeerOptions): Promise<Sect
     title: `Against peers on ${o.nodes} real sshd nodes (uptime; medians of ${o.runs} runs, ansible ${o.ansibleRuns})`,
     rows,
     targets: [
-      { id: 'sshd-vs-pssh', target: 'real sshd: <= 1/2 of parallel-ssh wall time', measured: `${ms(sm)} vs ${ms(wall('parallel-ssh'))} (${ratio(sm, wall('parallel-ssh'))})`, pass: ok && sm <= wall('parallel-ssh') / 2 },
-      { id: 'sshd-vs-ansible', target: 'real sshd: faster than ansible', measured: `${ms(sm)} vs ${ms(wall('ansible'))} (${ratio(sm, wall('ansible'))})`, pass: ok && sm < wall('ansible') },
+      {
+        id: 'sshd-vs-pssh',
+        target: 'real sshd: <= 1/2 of parallel-ssh wall time',
+        measured: `${ms(sm)} vs ${ms(wall('parallel-ssh'))} (${ratio(sm, wall('parallel-ssh'))})`,
+        pass: ok && sm <= wall('parallel-ssh') / 2,
+      },
+      {
+        id: 'sshd-vs-ansible',
+        target: 'real sshd: faster than ansible',
+        measured: `${ms(sm)} vs ${ms(wall('ansible'))} (${ratio(sm, wall('ansible'))})`,
+        pass: ok && sm < wall('ansible'),
+      },
     ],
     data: {
       nodes: o.nodes,

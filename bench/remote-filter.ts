@@ -17,7 +17,16 @@ import { gzipSync } from 'node:zlib';
 import { clusterStatus } from '../src/health/status.js';
 import type { ExecOptions, ExecOutcome, FanOutOptions } from '../src/ssh/types.js';
 import type { Executor } from '../src/router/types.js';
-import { generateLogText, LogMatcher, logFetchCommand, logSignaturesForRoles, loadCatalog, matchFetchedLogs, parseLogFetchOutput, type CorpusLogKind } from '../src/signatures/index.js';
+import {
+  generateLogText,
+  LogMatcher,
+  logFetchCommand,
+  logSignaturesForRoles,
+  loadCatalog,
+  matchFetchedLogs,
+  parseLogFetchOutput,
+  type CorpusLogKind,
+} from '../src/signatures/index.js';
 import { startSimCluster } from '../src/sim/index.js';
 import type { SimNode } from '../src/sim/state/types.js';
 import { SshPool } from '../src/ssh/pool.js';
@@ -116,7 +125,13 @@ export async function benchRemoteFilter(cleanup: Cleanup, o: RemoteFilterOptions
         stdout = runWithLogsAt(join(dir, 'disks', name, 'var', 'log'), renderRemoteCommand(command, { become: false }));
       } catch (error) {
         const why = `cannot run the fetch with the node's logs on /var/log (unshare --mount needs root): ${(error as Error).message.split('\n')[0] ?? ''}`;
-        return { id: 'remote-filter', title: 'Remote filtering', rows: [{ label: 'SKIPPED', value: '', detail: why }], targets: [{ id: 'remote-filter', target: 'remote filtering: < 1% of log bytes cross the network', measured: why, pass: null }], data: { skipped: why } };
+        return {
+          id: 'remote-filter',
+          title: 'Remote filtering',
+          rows: [{ label: 'SKIPPED', value: '', detail: why }],
+          targets: [{ id: 'remote-filter', target: 'remote filtering: < 1% of log bytes cross the network', measured: why, pass: null }],
+          data: { skipped: why },
+        };
       }
       fetchBytes += stdout.length;
       const text = stdout.toString('utf8');
@@ -137,10 +152,22 @@ export async function benchRemoteFilter(cleanup: Cleanup, o: RemoteFilterOptions
       id: 'remote-filter',
       title: `Remote filtering (seed-incident, ${nodes.length} nodes, ${(o.historyBytesPerLog / 1e6).toFixed(0)} MB of history per live daemon log)`,
       rows: [
-        { label: 'logs on the nodes', value: `${(allLogBytes / 1e6).toFixed(1)} MB`, detail: `on disk; ${(namedLogBytes / 1e6).toFixed(1)} MB on the ${named.length} nodes the findings name (${named.join(', ')})` },
-        { label: 'log fetch, sent back', value: kb(fetchBytes), detail: `${pct(fetchBytes / namedLogBytes)} of those nodes' logs; ${fetchedLines} lines, ${routineLines} of them routine "Connecting to AMQP server on"; ${logFindings} log findings${truncated ? `; ${truncated} fetches hit the byte cap` : ''}` },
+        {
+          label: 'logs on the nodes',
+          value: `${(allLogBytes / 1e6).toFixed(1)} MB`,
+          detail: `on disk; ${(namedLogBytes / 1e6).toFixed(1)} MB on the ${named.length} nodes the findings name (${named.join(', ')})`,
+        },
+        {
+          label: 'log fetch, sent back',
+          value: kb(fetchBytes),
+          detail: `${pct(fetchBytes / namedLogBytes)} of those nodes' logs; ${fetchedLines} lines, ${routineLines} of them routine "Connecting to AMQP server on"; ${logFindings} log findings${truncated ? `; ${truncated} fetches hit the byte cap` : ''}`,
+        },
         { label: 'probes, sent back', value: kb(probes.bytes), detail: `${probes.commands} commands of /cluster status over SSH` },
-        { label: 'all, sent back', value: kb(total), detail: `${pct(total / allLogBytes)} of all logs, ${pct(total / namedLogBytes)} of the fetched nodes' logs; ${ms(elapsed)}, status ${status.report.verdict}` },
+        {
+          label: 'all, sent back',
+          value: kb(total),
+          detail: `${pct(total / allLogBytes)} of all logs, ${pct(total / namedLogBytes)} of the fetched nodes' logs; ${ms(elapsed)}, status ${status.report.verdict}`,
+        },
       ],
       targets: [
         {
@@ -150,7 +177,18 @@ export async function benchRemoteFilter(cleanup: Cleanup, o: RemoteFilterOptions
           pass: total / namedLogBytes < 0.01 && logFindings > 0,
         },
       ],
-      data: { allLogBytes, namedLogBytes, fetchBytes, probeBytes: probes.bytes, named, logFindings, truncated, fetchedLines, routineLines, elapsedMs: Math.round(elapsed) },
+      data: {
+        allLogBytes,
+        namedLogBytes,
+        fetchBytes,
+        probeBytes: probes.bytes,
+        named,
+        logFindings,
+        truncated,
+        fetchedLines,
+        routineLines,
+        elapsedMs: Math.round(elapsed),
+      },
     };
   } finally {
     await pool.close();

@@ -53,11 +53,15 @@ async function main(): Promise<number> {
     sections.push({ ...s, seconds: (performance.now() - t) / 1000 });
   };
   try {
-    if (wanted('fanout')) await timed(() => benchFanOut(cleanup, quick ? { sizes: [6, 50], rounds: 2, warm: 2, cliRuns: 1 } : { sizes: [6, 50, 200, 500], rounds: 3, warm: 3, cliRuns: 3 }));
+    if (wanted('fanout'))
+      await timed(() =>
+        benchFanOut(cleanup, quick ? { sizes: [6, 50], rounds: 2, warm: 2, cliRuns: 1 } : { sizes: [6, 50, 200, 500], rounds: 3, warm: 3, cliRuns: 3 }),
+      );
     if (wanted('peers')) await timed(() => benchPeers(cleanup, quick ? { nodes: 30, runs: 1, ansibleRuns: 1 } : { nodes: 30, runs: 5, ansibleRuns: 3 }));
     if (wanted('logscan')) await timed(() => benchLogScan(cleanup, quick ? { bytes: 100e6, runs: 1 } : { bytes: 1.05e9, runs: 3 }));
     if (wanted('remote')) await timed(() => benchRemoteFilter(cleanup, { historyBytesPerLog: quick ? 1e6 : 4e6 }));
-    if (wanted('ack')) await timed(() => benchAck(cleanup, quick ? { requests: 40, rate: 20, slowNodeMs: 10_000 } : { requests: 200, rate: 20, slowNodeMs: 10_000 }));
+    if (wanted('ack'))
+      await timed(() => benchAck(cleanup, quick ? { requests: 40, rate: 20, slowNodeMs: 10_000 } : { requests: 200, rate: 20, slowNodeMs: 10_000 }));
   } finally {
     await cleanup.run();
   }

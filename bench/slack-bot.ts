@@ -30,7 +30,15 @@ async function main(): Promise<void> {
     STACKMEDIC_DB: job.database,
   });
   const quiet = (): void => undefined;
-  const logger: Logger = { debug: quiet, info: quiet, warn: quiet, error: (...m) => process.stderr.write(`${m.map(String).join(' ')}\n`), setLevel: quiet, getLevel: () => LogLevel.ERROR, setName: quiet };
+  const logger: Logger = {
+    debug: quiet,
+    info: quiet,
+    warn: quiet,
+    error: (...m) => process.stderr.write(`${m.map(String).join(' ')}\n`),
+    setLevel: quiet,
+    getLevel: () => LogLevel.ERROR,
+    setName: quiet,
+  };
   const stackmedic = createApp({ inventory: loadInventory(job.inventory), env });
   const slack = createSlackApp({ stackmedic, env, logger, ...(job.quickAnswerMs !== undefined ? { quickAnswerMs: job.quickAnswerMs } : {}) });
   const { port } = await slack.start({ port: 0, host: '127.0.0.1' });

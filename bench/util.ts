@@ -127,7 +127,12 @@ const GNU_TIME = '/usr/bin/time';
  * would experience it. Peak RSS comes from GNU time when installed, else from sampling
  * /proc/PID/status (VmHWM) until exit.
  */
-export async function runTimed(cleanup: Cleanup, command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; rssFile: string }): Promise<TimedRun> {
+export async function runTimed(
+  cleanup: Cleanup,
+  command: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; rssFile: string },
+): Promise<TimedRun> {
   const useTime = existsSync(GNU_TIME);
   const argv = useTime ? ['-f', '%M %U %S', '-o', options.rssFile, command, ...args] : [...args];
   const started = performance.now();

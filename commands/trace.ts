@@ -23,7 +23,15 @@ const request = defineCommand({
   family: 'trace',
   name: 'request',
   summary: 'follow a request id (req-<uuid>) across every service log on every node',
-  args: [{ name: 'id', kind: 'word', description: 'the request id, req-<uuid>', pattern: REQUEST_ID, patternHint: 'a request id: req- and a uuid (req-36aaf95c-53ed-4b77-8bc9-9cc0f6d90feb)' }],
+  args: [
+    {
+      name: 'id',
+      kind: 'word',
+      description: 'the request id, req-<uuid>',
+      pattern: REQUEST_ID,
+      patternHint: 'a request id: req- and a uuid (req-36aaf95c-53ed-4b77-8bc9-9cc0f6d90feb)',
+    },
+  ],
   permission: 'viewer',
   async run(ctx) {
     const id = ctx.args.positional.id as string;
@@ -41,12 +49,21 @@ const request = defineCommand({
       const fetched = parseLogFetchOutput(out.stdout);
       truncated ||= fetched.truncated;
       for (const run of fetched.runs) {
-        run.text.split('\n').slice(0, -1).forEach((text, i) => {
-          lines.push({ node: out.node, file: run.file, line: run.firstLine + i, time: logTimestampIso(text), text });
-        });
+        run.text
+          .split('\n')
+          .slice(0, -1)
+          .forEach((text, i) => {
+            lines.push({ node: out.node, file: run.file, line: run.firstLine + i, time: logTimestampIso(text), text });
+          });
       }
     }
-    lines.sort((a, b) => (a.time ?? '9').localeCompare(b.time ?? '9') || a.node.localeCompare(b.node, 'en', { numeric: true }) || a.file.localeCompare(b.file) || a.line - b.line);
+    lines.sort(
+      (a, b) =>
+        (a.time ?? '9').localeCompare(b.time ?? '9') ||
+        a.node.localeCompare(b.node, 'en', { numeric: true }) ||
+        a.file.localeCompare(b.file) ||
+        a.line - b.line,
+    );
     const shown = lines.slice(0, MAX_LINES);
     const where = [...new Set(lines.map((l) => l.node))];
     const files = [...new Set(lines.map((l) => `${l.node}:${l.file}`))];

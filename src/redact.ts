@@ -34,10 +34,19 @@ const FERNET = /\bgAAAAA[A-Za-z0-9_-]{40,}={0,2}/g;
 export function redact(text: string): string {
   if (text === '') return text;
   return text
-    .replace(PRIVATE_KEY_BLOCK, (_m, kind: string, block: string | undefined) => `-----BEGIN ${kind}PRIVATE KEY${block ?? ''}----- ${REDACTED} -----END ${kind}PRIVATE KEY${block ?? ''}-----`)
-    .replace(URL_WORD, (_m, scheme: string, rest: string) => scheme + rest.replace(URL_CREDENTIALS, (_c, lead: string, user: string) => `${lead}${user}:${REDACTED}@`))
+    .replace(
+      PRIVATE_KEY_BLOCK,
+      (_m, kind: string, block: string | undefined) =>
+        `-----BEGIN ${kind}PRIVATE KEY${block ?? ''}----- ${REDACTED} -----END ${kind}PRIVATE KEY${block ?? ''}-----`,
+    )
+    .replace(
+      URL_WORD,
+      (_m, scheme: string, rest: string) => scheme + rest.replace(URL_CREDENTIALS, (_c, lead: string, user: string) => `${lead}${user}:${REDACTED}@`),
+    )
     .replace(SLACK_TOKEN, (_m, prefix: string) => `${prefix}-${REDACTED}`)
-    .replace(AUTH_HEADER, (m, name: string, sep: string, scheme: string | undefined) => (m.endsWith(REDACTED) ? m : `${name}${sep}${scheme ? `${scheme} ` : ''}${REDACTED}`))
+    .replace(AUTH_HEADER, (m, name: string, sep: string, scheme: string | undefined) =>
+      m.endsWith(REDACTED) ? m : `${name}${sep}${scheme ? `${scheme} ` : ''}${REDACTED}`,
+    )
     .replace(BEARER, `$1 ${REDACTED}`)
     .replace(FERNET, REDACTED)
     .replace(SECRET_OPTION, `$1${REDACTED}`)

@@ -37,7 +37,10 @@ export default defineCommand({
     const count = Math.min(Math.max(wanted, 1), MAX_COUNT);
     // The listing itself is an invocation already begun by the router: skip it so the answer
     // shows what happened before the question.
-    const entries = ctx.services.audit.list(count + 1).filter((e) => !(e.command === ctx.text && e.outcome === 'pending' && e.actorId === ctx.actor.id)).slice(0, count);
+    const entries = ctx.services.audit
+      .list(count + 1)
+      .filter((e) => !(e.command === ctx.text && e.outcome === 'pending' && e.actorId === ctx.actor.id))
+      .slice(0, count);
     if (entries.length === 0) return { ok: true, title: 'The audit trail is empty.', text: '', data: { entries: [] } };
     const title = `Last ${entries.length} audit ${entries.length === 1 ? 'entry' : 'entries'} (newest first)${wanted > MAX_COUNT ? `; at most ${MAX_COUNT} are shown` : ''}.`;
     return { ok: true, title, text: entries.map(formatAuditEntry).join('\n'), data: { entries } };

@@ -14,7 +14,11 @@ export default defineCommand({
   permission: 'viewer',
   async run(ctx) {
     const only = ctx.args.positional.node;
-    const snapshot = await takeSnapshot(ctx.inventory, ctx.executor, { probes: [diskUsage, spaceHogs], ...(only ? { nodes: [only] } : {}), clock: ctx.services.clock });
+    const snapshot = await takeSnapshot(ctx.inventory, ctx.executor, {
+      probes: [diskUsage, spaceHogs],
+      ...(only ? { nodes: [only] } : {}),
+      clock: ctx.services.clock,
+    });
     const usage = new Map(snapshot.values(diskUsage).map((v) => [v.node, v.value]));
     const hogs = new Map(snapshot.values(spaceHogs).map((v) => [v.node, v.value.files]));
     const rows: string[][] = [['NODE', 'MOUNT', 'USED', 'FREE', 'SIZE']];
@@ -43,7 +47,8 @@ export default defineCommand({
       if (files.length || (only && dirs.length)) {
         hogLines.push(`${node.name}:`);
         for (const d of dirs) hogLines.push(`  ${humanBytes(d.bytes).padStart(9)}  ${d.path}/ (total)`);
-        for (const f of files.slice(0, only ? 20 : 5)) hogLines.push(`  ${humanBytes(f.bytes).padStart(9)}  ${f.path}  [${f.category}, modified ${f.mtime.toISOString().slice(0, 16).replace('T', ' ')}]`);
+        for (const f of files.slice(0, only ? 20 : 5))
+          hogLines.push(`  ${humanBytes(f.bytes).padStart(9)}  ${f.path}  [${f.category}, modified ${f.mtime.toISOString().slice(0, 16).replace('T', ' ')}]`);
       }
     }
     const unreachable = snapshot.unreachable().length;
@@ -51,7 +56,15 @@ export default defineCommand({
       full + warn + unreachable === 0
         ? `Disks fine on ${snapshot.nodes.length} node${snapshot.nodes.length === 1 ? '' : 's'} (no mount above ${DISK_WARN_PERCENT}%).`
         : `${full} full and ${warn} high mount${full + warn === 1 ? '' : 's'}${unreachable ? `, ${unreachable} node${unreachable === 1 ? '' : 's'} unreachable` : ''}.`;
-    const text = [table(rows), ...(hogLines.length ? ['', 'Largest files in known space hogs (cinder conversion, glance cache, logs):', ...hogLines] : [])].join('\n');
-    return { ok: full === 0 && unreachable === 0, title, text, data: { nodes: snapshot.nodes, usage: Object.fromEntries(usage), hogs: Object.fromEntries(hogs) } };
+    const text = [
+      table(rows),
+      ...(hogLines.length ? ['', 'Largest files in known space hogs (cinder conversion, glance cache, logs):', ...hogLines] : []),
+    ].join('\n');
+    return {
+      ok: full === 0 && unreachable === 0,
+      title,
+      text,
+      data: { nodes: snapshot.nodes, usage: Object.fromEntries(usage), hogs: Object.fromEntries(hogs) },
+    };
   },
 });

@@ -31,7 +31,13 @@ export default defineCommand({
       const roles = nodes[i]?.roles ?? [];
       if (!r.ok) return { node: r.node, roles, reachable: false, latencyMs: r.durationMs, problem: r.message };
       if (r.exitCode !== 0) {
-        return { node: r.node, roles, reachable: true, latencyMs: r.durationMs, problem: `uptime check ${describeExit(r.exitCode, r.signal)}: ${tailLines(r.stderr, 1)}` };
+        return {
+          node: r.node,
+          roles,
+          reachable: true,
+          latencyMs: r.durationMs,
+          problem: `uptime check ${describeExit(r.exitCode, r.signal)}: ${tailLines(r.stderr, 1)}`,
+        };
       }
       const parsed = uptime.parse(r);
       if (parsed.kind === 'unknown') return { node: r.node, roles, reachable: true, latencyMs: r.durationMs, problem: `unreadable uptime (${parsed.reason})` };

@@ -15,7 +15,14 @@ export default defineCommand({
     const all = ctx.args.flags.has('all');
     const incidents = store.list(all ? { limit: 20 } : { status: 'open' });
     if (incidents.length === 0) return { ok: true, title: all ? 'No incidents recorded.' : 'No open incidents.', text: '', data: { incidents: [] } };
-    const rows = incidents.map((i) => [`#${i.id}`, i.status, i.severity, `${i.openedAt.slice(0, 16).replace('T', ' ')}`, i.resolvedAt ? `resolved ${i.resolvedAt.slice(0, 16).replace('T', ' ')}` : i.greenSince ? 'green' : 'ongoing', i.title]);
+    const rows = incidents.map((i) => [
+      `#${i.id}`,
+      i.status,
+      i.severity,
+      `${i.openedAt.slice(0, 16).replace('T', ' ')}`,
+      i.resolvedAt ? `resolved ${i.resolvedAt.slice(0, 16).replace('T', ' ')}` : i.greenSince ? 'green' : 'ongoing',
+      i.title,
+    ]);
     const open = incidents.filter((i) => i.status === 'open').length;
     return {
       ok: open === 0,

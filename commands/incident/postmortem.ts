@@ -14,7 +14,11 @@ export default defineCommand({
     const { store, incident } = loadIncident(ctx);
     const data = await incidentData(ctx, store, incident);
     // The audit window starts at the first symptom: people often act before the bot opens the incident.
-    const firstSymptom = data.evidence.map((e) => e.time).filter((t): t is string => t !== null).sort()[0] ?? incident.openedAt;
+    const firstSymptom =
+      data.evidence
+        .map((e) => e.time)
+        .filter((t): t is string => t !== null)
+        .sort()[0] ?? incident.openedAt;
     const from = new Date(Math.min(Date.parse(firstSymptom), Date.parse(incident.openedAt)));
     const to = new Date(incident.resolvedAt ?? data.now);
     const markdown = renderPostmortem({ ...data, audit: ctx.services.audit.between(from, to) });
@@ -24,7 +28,9 @@ export default defineCommand({
       ok: true,
       title,
       text: markdown,
-      blocks: mrkdwnToBlocks(`${incident.chainText}\n>> ${incident.status === 'resolved' ? 'Resolved' : 'Still open'}; the full post-mortem is attached as ${filename}.`),
+      blocks: mrkdwnToBlocks(
+        `${incident.chainText}\n>> ${incident.status === 'resolved' ? 'Resolved' : 'Still open'}; the full post-mortem is attached as ${filename}.`,
+      ),
       files: [{ filename, title, content: markdown }],
       data: { id: incident.id, markdown },
     };

@@ -9,7 +9,14 @@ export default defineRunbookCommand({
   summary: "forget a resource's failures on a controller (all failed resources when none is named) so pacemaker retries it",
   args: [
     { name: 'node', kind: 'node', nodeRoles: ['controller'], description: 'the controller' },
-    { name: 'resource', kind: 'word', optional: true, pattern: RESOURCE_ID, patternHint: 'a pacemaker resource id (letters, digits, _ . : -)', description: 'resource id as crm_mon lists it' },
+    {
+      name: 'resource',
+      kind: 'word',
+      optional: true,
+      pattern: RESOURCE_ID,
+      patternHint: 'a pacemaker resource id (letters, digits, _ . : -)',
+      description: 'resource id as crm_mon lists it',
+    },
   ],
   permission: 'operator',
   build: (ctx, rctx) => {

@@ -26,7 +26,14 @@ function row(v: RabbitView): RabbitStatusRow {
       partitions: s.partitions.map((p) => `${p.node} x ${p.partitionedFrom.join(',')}`),
     };
   }
-  const problem = v.kind === 'down' ? v.message : v.kind === 'unknown' ? v.problem : v.kind === 'app-stopped' ? 'Erlang VM up, rabbit application stopped' : 'rabbitmqctl not installed';
+  const problem =
+    v.kind === 'down'
+      ? v.message
+      : v.kind === 'unknown'
+        ? v.problem
+        : v.kind === 'app-stopped'
+          ? 'Erlang VM up, rabbit application stopped'
+          : 'rabbitmqctl not installed';
   return { node: v.node, state: v.kind, running: [], members: [], alarms: [], partitions: [], problem };
 }
 
@@ -50,11 +57,25 @@ export default defineCommand({
       bad.length === 0
         ? `RabbitMQ healthy on ${rows.length} node${rows.length === 1 ? '' : 's'}: every member running, no alarms, no partitions.`
         : `RabbitMQ: problems on ${bad.map((r) => r.node).join(', ')}: ${bad
-            .map((r) => (r.state !== 'running' ? `${r.node} ${r.state}` : r.alarms.length ? `${r.alarms.join(', ')} alarm` : r.partitions.length ? `${r.node} partitioned` : `${r.node} sees members down`))
+            .map((r) =>
+              r.state !== 'running'
+                ? `${r.node} ${r.state}`
+                : r.alarms.length
+                  ? `${r.alarms.join(', ')} alarm`
+                  : r.partitions.length
+                    ? `${r.node} partitioned`
+                    : `${r.node} sees members down`,
+            )
             .join('; ')}. Fix with /rabbit heal ${bad[0]?.node ?? ''}`;
     const text = table([
       ['NODE', 'STATE', 'RUNNING / MEMBERS', 'ALARMS', 'PARTITIONS'],
-      ...rows.map((r) => [r.node, r.state, r.state === 'running' ? `${r.running.length}/${r.members.length}` : (r.problem ?? ''), r.alarms.join(', ') || '-', r.partitions.join('; ') || '-']),
+      ...rows.map((r) => [
+        r.node,
+        r.state,
+        r.state === 'running' ? `${r.running.length}/${r.members.length}` : (r.problem ?? ''),
+        r.alarms.join(', ') || '-',
+        r.partitions.join('; ') || '-',
+      ]),
     ]);
     return { ok: bad.length === 0, title, text, data: { nodes: rows } };
   },

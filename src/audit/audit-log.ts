@@ -117,7 +117,9 @@ export class AuditLog {
    */
   markInterrupted(): number {
     return this.db
-      .prepare(`UPDATE audit_invocation SET outcome = 'interrupted', ended_at = ?, detail = 'stackmedic stopped before this finished' WHERE outcome = 'pending' AND kind != 'button'`)
+      .prepare(
+        `UPDATE audit_invocation SET outcome = 'interrupted', ended_at = ?, detail = 'stackmedic stopped before this finished' WHERE outcome = 'pending' AND kind != 'button'`,
+      )
       .run(this.clock().toISOString()).changes;
   }
 
@@ -129,7 +131,9 @@ export class AuditLog {
   /** Invocations between two instants, oldest first (for post-mortem timelines). */
   between(from: Date, to: Date): AuditEntry[] {
     return this.withRemotes(
-      this.db.prepare(`SELECT * FROM audit_invocation WHERE started_at >= ? AND started_at <= ? ORDER BY id`).all(from.toISOString(), to.toISOString()) as InvocationRow[],
+      this.db
+        .prepare(`SELECT * FROM audit_invocation WHERE started_at >= ? AND started_at <= ? ORDER BY id`)
+        .all(from.toISOString(), to.toISOString()) as InvocationRow[],
     );
   }
 

@@ -121,7 +121,11 @@ export async function runCli(argv: readonly string[], io: CliIO, resolveTarget: 
       );
     }
     if (sub === 'diagnose') {
-      const { values } = parseArgs({ args: rest, options: { logs: { type: 'string' }, json: { type: 'boolean', default: false }, timezone: { type: 'string' } }, strict: true });
+      const { values } = parseArgs({
+        args: rest,
+        options: { logs: { type: 'string' }, json: { type: 'boolean', default: false }, timezone: { type: 'string' } },
+        strict: true,
+      });
       if (!values.logs) throw new UserError('stackmedic diagnose needs --logs DIR (a directory laid out as <node>/<absolute log path>)');
       const { runDiagnose } = await import('../signatures/diagnose.js');
       const r = await runDiagnose({ logsDir: values.logs, json: values.json, signaturesDir: env.signaturesDir, zone: values.timezone ?? env.logTimezone });
@@ -133,7 +137,12 @@ export async function runCli(argv: readonly string[], io: CliIO, resolveTarget: 
       if (verb !== 'serve') throw new UserError('usage: stackmedic sim serve --nodes N --scenario SCENARIO [--dir DIR] [--base-port PORT]');
       const { values } = parseArgs({
         args: simArgs,
-        options: { nodes: { type: 'string', default: '6' }, scenario: { type: 'string', default: 'healthy' }, dir: { type: 'string' }, 'base-port': { type: 'string' } },
+        options: {
+          nodes: { type: 'string', default: '6' },
+          scenario: { type: 'string', default: 'healthy' },
+          dir: { type: 'string' },
+          'base-port': { type: 'string' },
+        },
         strict: true,
       });
       const { isScenarioName, SCENARIOS, serveSim } = await import('../sim/index.js');

@@ -68,14 +68,18 @@ export function readEnvOptions(env: NodeJS.ProcessEnv = process.env): EnvOptions
   const appToken = env.SLACK_APP_TOKEN?.trim() || undefined;
   if (appToken && !appToken.startsWith('xapp-')) throw new ConfigError('environment', 'SLACK_APP_TOKEN', 'an app-level token starting with xapp-');
   const apiUrl = env.SLACK_API_URL?.trim() || undefined;
-  if (apiUrl && !/^https?:\/\/[^\s]+\/$/.test(apiUrl)) throw new ConfigError('environment', 'SLACK_API_URL', 'an http(s) URL ending with "/" (e.g. https://slack.com/api/)');
+  if (apiUrl && !/^https?:\/\/[^\s]+\/$/.test(apiUrl))
+    throw new ConfigError('environment', 'SLACK_API_URL', 'an http(s) URL ending with "/" (e.g. https://slack.com/api/)');
   return {
     inventoryPath: path(env, 'STACKMEDIC_INVENTORY'),
     knownHostsPath: path(env, 'STACKMEDIC_KNOWN_HOSTS'),
     openrcPath: env.STACKMEDIC_OPENRC?.trim() || undefined,
     databasePath: path(env, 'STACKMEDIC_DB') ?? resolve('stackmedic.sqlite'),
     permissionsPath: path(env, 'STACKMEDIC_PERMISSIONS'),
-    channels: (env.STACKMEDIC_CHANNELS ?? '').split(',').map((c) => c.trim()).filter(Boolean),
+    channels: (env.STACKMEDIC_CHANNELS ?? '')
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean),
     incidentChannel: env.STACKMEDIC_INCIDENT_CHANNEL?.trim() || undefined,
     slack: { botToken, signingSecret, appToken, apiUrl },
     port: int(env, 'PORT', 3000, 1, 65535),

@@ -119,7 +119,13 @@ function assessPacemaker(s: ClusterSnapshot): AreaReport {
   const problems: Problem[] = [];
   const outcomes = s.values(pacemakerStatus);
   for (const o of outcomes) {
-    if (!o.value.running) problems.push({ area: 'pacemaker', severity: 'critical', nodes: [o.node], summary: `pacemaker not running on ${o.node}: ${tailLines(o.value.message, 1)}` });
+    if (!o.value.running)
+      problems.push({
+        area: 'pacemaker',
+        severity: 'critical',
+        nodes: [o.node],
+        summary: `pacemaker not running on ${o.node}: ${tailLines(o.value.message, 1)}`,
+      });
   }
   const view = s.clusterValue(pacemakerStatus);
   let okNote = '';
@@ -128,7 +134,12 @@ function assessPacemaker(s: ClusterSnapshot): AreaReport {
     const badNodes = v.nodes.filter((n) => n.state !== 'online');
     for (const n of badNodes) {
       if (problems.some((p) => p.nodes.includes(n.name))) continue;
-      problems.push({ area: 'pacemaker', severity: n.state === 'standby' || n.state === 'maintenance' ? 'warning' : 'critical', nodes: [n.name], summary: `${n.name} is ${n.state.toUpperCase()} in pacemaker` });
+      problems.push({
+        area: 'pacemaker',
+        severity: n.state === 'standby' || n.state === 'maintenance' ? 'warning' : 'critical',
+        nodes: [n.name],
+        summary: `${n.name} is ${n.state.toUpperCase()} in pacemaker`,
+      });
     }
     const byNode = new Map<string, string[]>();
     for (const { node, name } of stoppedPlacements(v)) {
@@ -145,16 +156,32 @@ function assessPacemaker(s: ClusterSnapshot): AreaReport {
       });
     }
     for (const r of v.resources.filter((x) => x.failed)) {
-      problems.push({ area: 'pacemaker', severity: 'critical', nodes: [...r.nodes], summary: `resource ${r.id} FAILED${r.nodes.length ? ` on ${r.nodes.join(', ')}` : ''}` });
+      problems.push({
+        area: 'pacemaker',
+        severity: 'critical',
+        nodes: [...r.nodes],
+        summary: `resource ${r.id} FAILED${r.nodes.length ? ` on ${r.nodes.join(', ')}` : ''}`,
+      });
     }
     for (const f of v.failedActions) {
-      problems.push({ area: 'pacemaker', severity: 'warning', nodes: [f.node], summary: `failed action ${f.resource} ${f.operation} on ${f.node}: ${f.exitReason || f.exitStatus}` });
+      problems.push({
+        area: 'pacemaker',
+        severity: 'warning',
+        nodes: [f.node],
+        summary: `failed action ${f.resource} ${f.operation} on ${f.node}: ${f.exitReason || f.exitStatus}`,
+      });
     }
     if (v.quorum === false) problems.push({ area: 'pacemaker', severity: 'critical', nodes: [], summary: `partition WITHOUT quorum (seen from ${view.node})` });
     const started = v.resources.filter((r) => r.nodes.length > 0).length;
     okNote = `${v.nodes.length} nodes online, ${started} resources started (seen from ${view.node})`;
   }
-  return area('pacemaker', problems, okNote, readProblems(s, pacemakerStatus), s.of(pacemakerStatus).length > 0 || s.nodes.some((n) => n.roles.includes('controller')));
+  return area(
+    'pacemaker',
+    problems,
+    okNote,
+    readProblems(s, pacemakerStatus),
+    s.of(pacemakerStatus).length > 0 || s.nodes.some((n) => n.roles.includes('controller')),
+  );
 }
 
 function assessRabbit(s: ClusterSnapshot): AreaReport {
@@ -169,13 +196,23 @@ function assessRabbit(s: ClusterSnapshot): AreaReport {
       const key = `${a.node}/${a.kind}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      problems.push({ area: 'rabbitmq', severity: 'critical', nodes: [a.node.replace(/^[^@]+@/, '')], summary: `${a.kind} alarm on ${a.node}: publishers are blocked` });
+      problems.push({
+        area: 'rabbitmq',
+        severity: 'critical',
+        nodes: [a.node.replace(/^[^@]+@/, '')],
+        summary: `${a.kind} alarm on ${a.node}: publishers are blocked`,
+      });
     }
     for (const p of value.partitions) {
       const key = `partition/${p.node}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      problems.push({ area: 'rabbitmq', severity: 'critical', nodes: [p.node.replace(/^[^@]+@/, '')], summary: `network partition: ${p.node} cannot see ${p.partitionedFrom.join(', ')}` });
+      problems.push({
+        area: 'rabbitmq',
+        severity: 'critical',
+        nodes: [p.node.replace(/^[^@]+@/, '')],
+        summary: `network partition: ${p.node} cannot see ${p.partitionedFrom.join(', ')}`,
+      });
     }
     for (const n of value.stoppedNodes) {
       const short = n.replace(/^[^@]+@/, '');
@@ -186,7 +223,13 @@ function assessRabbit(s: ClusterSnapshot): AreaReport {
   }
   const running = values.find((v) => v.value.running);
   const okNote = running && running.value.running ? `${running.value.runningNodes.length} nodes running, no alarms, no partitions` : '';
-  return area('rabbitmq', problems, okNote, readProblems(s, rabbitmqStatus), s.nodes.some((n) => n.roles.includes('controller')));
+  return area(
+    'rabbitmq',
+    problems,
+    okNote,
+    readProblems(s, rabbitmqStatus),
+    s.nodes.some((n) => n.roles.includes('controller')),
+  );
 }
 
 function assessGalera(s: ClusterSnapshot): AreaReport {
@@ -196,30 +239,56 @@ function assessGalera(s: ClusterSnapshot): AreaReport {
   if (down.length) problems.push({ area: 'galera', severity: 'critical', nodes: down, summary: `MySQL/Galera not running on ${listNodes(down)}` });
   for (const { node, value } of values) {
     if (!value.running) continue;
-    if (value.clusterStatus && value.clusterStatus !== 'Primary') problems.push({ area: 'galera', severity: 'critical', nodes: [node], summary: `${node} is in a ${value.clusterStatus} component (not Primary)` });
-    else if (value.localState && value.localState !== 'Synced') problems.push({ area: 'galera', severity: 'warning', nodes: [node], summary: `${node} is ${value.localState}, not Synced` });
+    if (value.clusterStatus && value.clusterStatus !== 'Primary')
+      problems.push({ area: 'galera', severity: 'critical', nodes: [node], summary: `${node} is in a ${value.clusterStatus} component (not Primary)` });
+    else if (value.localState && value.localState !== 'Synced')
+      problems.push({ area: 'galera', severity: 'warning', nodes: [node], summary: `${node} is ${value.localState}, not Synced` });
     else if (!value.ready) problems.push({ area: 'galera', severity: 'critical', nodes: [node], summary: `${node} is not ready (wsrep_ready OFF)` });
   }
   const sizes = values.flatMap((v) => (v.value.running && v.value.clusterSize !== undefined ? [v.value.clusterSize] : []));
   const okNote = sizes.length ? `cluster size ${Math.max(...sizes)}, all members Synced` : '';
-  return area('galera', problems, okNote, readProblems(s, galeraStatus), s.nodes.some((n) => n.roles.includes('controller')));
+  return area(
+    'galera',
+    problems,
+    okNote,
+    readProblems(s, galeraStatus),
+    s.nodes.some((n) => n.roles.includes('controller')),
+  );
 }
 
 function assessCeph(s: ClusterSnapshot): AreaReport {
   const problems: Problem[] = [];
   const view = s.clusterValue(cephStatus);
   let okNote = '';
-  if (view && !view.value.running) problems.push({ area: 'ceph', severity: 'critical', nodes: [], summary: `ceph does not answer: ${tailLines(view.value.message, 1)}` });
+  if (view && !view.value.running)
+    problems.push({ area: 'ceph', severity: 'critical', nodes: [], summary: `ceph does not answer: ${tailLines(view.value.message, 1)}` });
   if (view && view.value.running) {
     const v = view.value;
-    if (v.outOfQuorum.length) problems.push({ area: 'ceph', severity: 'critical', nodes: [...v.outOfQuorum], summary: `mon${v.outOfQuorum.length > 1 ? 's' : ''} out of quorum: ${v.outOfQuorum.join(', ')}` });
+    if (v.outOfQuorum.length)
+      problems.push({
+        area: 'ceph',
+        severity: 'critical',
+        nodes: [...v.outOfQuorum],
+        summary: `mon${v.outOfQuorum.length > 1 ? 's' : ''} out of quorum: ${v.outOfQuorum.join(', ')}`,
+      });
     const checks = v.checks.filter((c) => c.code !== 'MON_DOWN' || v.outOfQuorum.length === 0).map((c) => c.summary);
     if (v.health !== 'HEALTH_OK' && (checks.length > 0 || v.outOfQuorum.length === 0)) {
-      problems.push({ area: 'ceph', severity: v.health === 'HEALTH_ERR' ? 'critical' : 'warning', nodes: [], summary: `${v.health}${checks.length ? `: ${checks.slice(0, 3).join('; ')}` : ''}` });
+      problems.push({
+        area: 'ceph',
+        severity: v.health === 'HEALTH_ERR' ? 'critical' : 'warning',
+        nodes: [],
+        summary: `${v.health}${checks.length ? `: ${checks.slice(0, 3).join('; ')}` : ''}`,
+      });
     }
     okNote = `HEALTH_OK, ${v.quorum.length} mons in quorum`;
   }
-  return area('ceph', problems, okNote, readProblems(s, cephStatus), s.nodes.some((n) => n.roles.includes('controller')));
+  return area(
+    'ceph',
+    problems,
+    okNote,
+    readProblems(s, cephStatus),
+    s.nodes.some((n) => n.roles.includes('controller')),
+  );
 }
 
 function assessNova(s: ClusterSnapshot): AreaReport {
@@ -235,7 +304,13 @@ function assessNova(s: ClusterSnapshot): AreaReport {
     }
     okNote = `${view.value.services.length} services up`;
   }
-  return area('nova', problems, okNote, readProblems(s, novaServices), s.nodes.some((n) => n.roles.includes('controller')));
+  return area(
+    'nova',
+    problems,
+    okNote,
+    readProblems(s, novaServices),
+    s.nodes.some((n) => n.roles.includes('controller')),
+  );
 }
 
 function assessNeutron(s: ClusterSnapshot): AreaReport {
@@ -247,11 +322,22 @@ function assessNeutron(s: ClusterSnapshot): AreaReport {
     const byHost = new Map<string, string[]>();
     for (const a of down) byHost.set(a.host, [...(byHost.get(a.host) ?? []), a.agentType]);
     for (const [host, types] of byHost) {
-      problems.push({ area: 'neutron', severity: 'critical', nodes: [host], summary: `${types.length} agent${types.length === 1 ? '' : 's'} DOWN on ${host}: ${types.join(', ')}` });
+      problems.push({
+        area: 'neutron',
+        severity: 'critical',
+        nodes: [host],
+        summary: `${types.length} agent${types.length === 1 ? '' : 's'} DOWN on ${host}: ${types.join(', ')}`,
+      });
     }
     okNote = `${view.value.agents.length} agents alive`;
   }
-  return area('neutron', problems, okNote, readProblems(s, neutronAgents), s.nodes.some((n) => n.roles.includes('controller')));
+  return area(
+    'neutron',
+    problems,
+    okNote,
+    readProblems(s, neutronAgents),
+    s.nodes.some((n) => n.roles.includes('controller')),
+  );
 }
 
 /** Root or data mount usage at which a node is flagged. */
@@ -289,12 +375,20 @@ function assessLibvirt(s: ClusterSnapshot): AreaReport {
   const problems: Problem[] = [];
   for (const { node, value } of s.values(libvirtStatus)) {
     if (!value.socketPresent || !value.daemonRunning) {
-      const what = [!value.socketPresent ? 'socket /var/run/libvirt/libvirt-sock missing' : '', !value.daemonRunning ? 'libvirtd not running' : ''].filter(Boolean).join(', ');
+      const what = [!value.socketPresent ? 'socket /var/run/libvirt/libvirt-sock missing' : '', !value.daemonRunning ? 'libvirtd not running' : '']
+        .filter(Boolean)
+        .join(', ');
       problems.push({ area: 'libvirt', severity: 'critical', nodes: [node], summary: `${node}: ${what}` });
     }
   }
   const n = s.values(libvirtStatus).length;
-  return area('libvirt', problems, n ? `libvirtd running on ${n} computes` : '', readProblems(s, libvirtStatus), s.nodes.some((x) => x.roles.includes('compute')));
+  return area(
+    'libvirt',
+    problems,
+    n ? `libvirtd running on ${n} computes` : '',
+    readProblems(s, libvirtStatus),
+    s.nodes.some((x) => x.roles.includes('compute')),
+  );
 }
 
 /** Turns a snapshot into a verdict and per-area problems. Pure. */
@@ -312,5 +406,14 @@ export function assessSnapshot(snapshot: ClusterSnapshot): HealthReport {
     verdict === 'HEALTHY'
       ? `HEALTHY: ${snapshot.nodes.length} nodes answer, no problems found${unknownAreas ? ` (${unknownAreas} area${unknownAreas === 1 ? '' : 's'} could not be read)` : ''}`
       : `${verdict}: ${problems.length} problem${problems.length === 1 ? '' : 's'} on ${nodesHit.size} node${nodesHit.size === 1 ? '' : 's'}${unreachable.length ? `, ${unreachable.length} unreachable` : ''}`;
-  return { cluster: snapshot.cluster, takenAt: snapshot.takenAt.toISOString(), verdict, headline, nodeCount: snapshot.nodes.length, areas, unreachable, problems };
+  return {
+    cluster: snapshot.cluster,
+    takenAt: snapshot.takenAt.toISOString(),
+    verdict,
+    headline,
+    nodeCount: snapshot.nodes.length,
+    areas,
+    unreachable,
+    problems,
+  };
 }

@@ -8,15 +8,24 @@ const shortNode = (rabbitNode: string): string => rabbitNode.replace(/^[^@]+@/, 
 /** Facts computed from typed probe results, by `<probe id>/<fact>` as signatures name them. */
 const facts: Record<string, ProbeFact<ClusterSnapshot>> = {
   'disk-usage/mount-full': (s) =>
-    s.values(diskUsage).flatMap(({ node, value }) =>
-      value.mounts
-        .filter((m) => m.usePercent >= DISK_CRITICAL_PERCENT)
-        .map((m): FactHit => ({ node, time: s.takenAt.toISOString(), fields: { mount: m.mountpoint, usePercent: String(m.usePercent), availBytes: String(m.availBytes) }, text: `${m.mountpoint} ${m.usePercent}% used` })),
-    ),
+    s
+      .values(diskUsage)
+      .flatMap(({ node, value }) =>
+        value.mounts
+          .filter((m) => m.usePercent >= DISK_CRITICAL_PERCENT)
+          .map((m): FactHit => ({
+            node,
+            time: s.takenAt.toISOString(),
+            fields: { mount: m.mountpoint, usePercent: String(m.usePercent), availBytes: String(m.availBytes) },
+            text: `${m.mountpoint} ${m.usePercent}% used`,
+          })),
+      ),
   'rabbitmq-status/node-down': (s) =>
-    s.values(rabbitmqStatus).flatMap(({ node, value }): FactHit[] =>
-      value.running ? [] : [{ node, time: s.takenAt.toISOString(), fields: {}, text: value.message.split('\n')[0] ?? '' }],
-    ),
+    s
+      .values(rabbitmqStatus)
+      .flatMap(({ node, value }): FactHit[] =>
+        value.running ? [] : [{ node, time: s.takenAt.toISOString(), fields: {}, text: value.message.split('\n')[0] ?? '' }],
+      ),
   'rabbitmq-status/alarm': (s) => {
     const seen = new Set<string>();
     return s.values(rabbitmqStatus).flatMap(({ value }) =>
@@ -25,19 +34,32 @@ const facts: Record<string, ProbeFact<ClusterSnapshot>> = {
             const key = `${a.node}/${a.kind}`;
             if (seen.has(key)) return [];
             seen.add(key);
-            return [{ node: shortNode(a.node), time: s.takenAt.toISOString(), fields: { kind: a.kind, rabbitNode: a.node }, text: `${a.kind} alarm on ${a.node}` }];
+            return [
+              { node: shortNode(a.node), time: s.takenAt.toISOString(), fields: { kind: a.kind, rabbitNode: a.node }, text: `${a.kind} alarm on ${a.node}` },
+            ];
           })
         : [],
     );
   },
   'libvirt-status/socket-missing': (s) =>
-    s.values(libvirtStatus).flatMap(({ node, value }): FactHit[] => (value.socketPresent ? [] : [{ node, time: s.takenAt.toISOString(), fields: { daemonRunning: String(value.daemonRunning) } }])),
+    s
+      .values(libvirtStatus)
+      .flatMap(({ node, value }): FactHit[] =>
+        value.socketPresent ? [] : [{ node, time: s.takenAt.toISOString(), fields: { daemonRunning: String(value.daemonRunning) } }],
+      ),
   'pacemaker-status/resources-stopped': (s) => {
     const view = s.clusterValue(pacemakerStatus);
-    const hits: FactHit[] = s.values(pacemakerStatus).flatMap(({ node, value }): FactHit[] => (value.running ? [] : [{ node, time: s.takenAt.toISOString(), fields: {}, text: 'pacemaker not running' }]));
+    const hits: FactHit[] = s
+      .values(pacemakerStatus)
+      .flatMap(({ node, value }): FactHit[] => (value.running ? [] : [{ node, time: s.takenAt.toISOString(), fields: {}, text: 'pacemaker not running' }]));
     if (!view || !view.value.running) return hits;
-    const stoppedOn = new Set(stoppedPlacements(view.value).map((p) => p.node).filter(Boolean));
-    for (const node of stoppedOn) if (!hits.some((h) => h.node === node)) hits.push({ node, time: s.takenAt.toISOString(), fields: {}, text: 'resources stopped' });
+    const stoppedOn = new Set(
+      stoppedPlacements(view.value)
+        .map((p) => p.node)
+        .filter(Boolean),
+    );
+    for (const node of stoppedOn)
+      if (!hits.some((h) => h.node === node)) hits.push({ node, time: s.takenAt.toISOString(), fields: {}, text: 'resources stopped' });
     return hits;
   },
   'nova-services/compute-down': (s) =>

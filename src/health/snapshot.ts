@@ -99,7 +99,12 @@ export async function takeSnapshot(inventory: Inventory, executor: Executor, opt
   const runOne = async (node: NodeSpec, probe: Probe<unknown>): Promise<NodeProbeOutcome<unknown>> => {
     const known = unreachable.get(node.name);
     if (known !== undefined) {
-      return { kind: 'failed', node: node.name, failure: { ok: false, node: node.name, command: '', kind: 'unreachable', message: known, durationMs: 0 }, durationMs: 0 };
+      return {
+        kind: 'failed',
+        node: node.name,
+        failure: { ok: false, node: node.name, command: '', kind: 'unreachable', message: known, durationMs: 0 },
+        durationMs: 0,
+      };
     }
     const signal = abortFor(node.name).signal;
     const r = await executor.exec(node.name, probe.command, { signal, ...(probe.timeoutMs === undefined ? {} : { timeoutMs: probe.timeoutMs }) });

@@ -1,13 +1,40 @@
 import type { Inventory } from '../inventory/types.js';
-import { cephStatus, diskUsage, galeraStatus, libvirtStatus, neutronAgents, novaServices, pacemakerStatus, rabbitmqStatus, type Probe } from '../probes/index.js';
+import {
+  cephStatus,
+  diskUsage,
+  galeraStatus,
+  libvirtStatus,
+  neutronAgents,
+  novaServices,
+  pacemakerStatus,
+  rabbitmqStatus,
+  type Probe,
+} from '../probes/index.js';
 import type { Executor } from '../router/types.js';
-import { buildCausalChain, evaluateProbeSignatures, renderCausalChain, renderRunbook, type Catalog, type CausalChain, type ProbeFinding } from '../signatures/index.js';
+import {
+  buildCausalChain,
+  evaluateProbeSignatures,
+  renderCausalChain,
+  renderRunbook,
+  type Catalog,
+  type CausalChain,
+  type ProbeFinding,
+} from '../signatures/index.js';
 import { assessSnapshot, type HealthReport } from './assess.js';
 import { probeFacts } from './facts.js';
 import { takeSnapshot, type ClusterSnapshot } from './snapshot.js';
 
 /** The probes `/cluster status` runs (the slow `find` of space hogs is left to `/cluster disk`). */
-export const statusProbes: readonly Probe<unknown>[] = [pacemakerStatus, rabbitmqStatus, galeraStatus, cephStatus, novaServices, neutronAgents, diskUsage, libvirtStatus];
+export const statusProbes: readonly Probe<unknown>[] = [
+  pacemakerStatus,
+  rabbitmqStatus,
+  galeraStatus,
+  cephStatus,
+  novaServices,
+  neutronAgents,
+  diskUsage,
+  libvirtStatus,
+];
 
 /** A snapshot, its assessment, and what the probe signatures make of it. */
 export interface ClusterStatus {
@@ -22,7 +49,12 @@ export interface ClusterStatus {
 }
 
 /** Reads the cluster and explains it: the data behind `/cluster status` and the scheduler. */
-export async function clusterStatus(inventory: Inventory, executor: Executor, catalog: Catalog, options: { concurrency?: number; clock?: () => Date } = {}): Promise<ClusterStatus> {
+export async function clusterStatus(
+  inventory: Inventory,
+  executor: Executor,
+  catalog: Catalog,
+  options: { concurrency?: number; clock?: () => Date } = {},
+): Promise<ClusterStatus> {
   const snapshot = await takeSnapshot(inventory, executor, { probes: statusProbes, ...options });
   return explainSnapshot(snapshot, catalog);
 }

@@ -30,7 +30,8 @@ export function evidenceOf(findings: readonly (ProbeFinding | LogFinding)[]): Ev
       // The line number moves when a log rotates; the file's live name, time and text do not.
       const digest = createHash('sha1').update(text).digest('hex').slice(0, 12);
       const key = `log|${f.signature}|${f.node}|${unrotatedPath(f.file)}|${f.time ?? '-'}|${digest}`;
-      if (!out.has(key)) out.set(key, { key, kind: 'log', signature: f.signature, node: f.node, file: f.file, line: f.line, time: f.time, fields: f.fields, text });
+      if (!out.has(key))
+        out.set(key, { key, kind: 'log', signature: f.signature, node: f.node, file: f.file, line: f.line, time: f.time, fields: f.fields, text });
     } else {
       // A fact is one piece of evidence for as long as it holds, whatever its fields say now.
       const key = `probe|${f.signature}|${f.node}`;
@@ -51,7 +52,10 @@ export interface EvidenceDescription {
 
 /** Describes evidence through the causal chain; `null` when nothing in it is a problem. */
 export function describeEvidence(evidence: readonly Evidence[], signatures: readonly Signature[]): EvidenceDescription | null {
-  const chain = buildCausalChain(evidence.map((e) => ({ signature: e.signature, node: e.node, time: e.time, ...(e.file ? { file: e.file } : {}) })), signatures);
+  const chain = buildCausalChain(
+    evidence.map((e) => ({ signature: e.signature, node: e.node, time: e.time, ...(e.file ? { file: e.file } : {}) })),
+    signatures,
+  );
   if (!chain) return null;
   const byId = new Map(signatures.map((s) => [s.id, s]));
   const ranks = [...new Set(evidence.map((e) => e.signature))]
@@ -61,7 +65,6 @@ export function describeEvidence(evidence: readonly Evidence[], signatures: read
   const title = `${byId.get(chain.root.signature)?.title ?? chain.root.signature} on ${chain.root.node}`;
   return { root: chain.root, chain, chainText: renderCausalChain(chain, signatures), title, severity };
 }
-
 
 /**
  * Splits evidence into problems, each with one root cause. A piece of evidence belongs to the
@@ -85,7 +88,7 @@ export function groupProblems(evidence: readonly Evidence[], signatures: readonl
     const members = remaining.filter((e) => e.node === chain.root.node || chainIds.some((id) => connected(e.signature, id)));
     // Records of the same request belong together: the oversized image cinder refused on one node
     // is the download that filled the disk on another.
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       const requests = new Set(members.flatMap(requestIdsOf));
       const joining = remaining.filter((e) => !members.includes(e) && requestIdsOf(e).some((r) => requests.has(r)));
       members.push(...joining);
@@ -177,7 +180,12 @@ function newEvidenceOf(problems: readonly ProblemGroup[], known: ReadonlySet<str
  * joined is green; green for `resolveAfterMs` resolves it. A check that could not reach one of an
  * incident's nodes says nothing about it.
  */
-export function planIncidents(open: readonly IncidentSnapshot[], recentlyResolved: readonly IncidentSnapshot[], check: CheckOutcome, policy: LifecyclePolicy): IncidentDecision[] {
+export function planIncidents(
+  open: readonly IncidentSnapshot[],
+  recentlyResolved: readonly IncidentSnapshot[],
+  check: CheckOutcome,
+  policy: LifecyclePolicy,
+): IncidentDecision[] {
   const now = check.at.getTime();
   const joined = new Map<number, ProblemGroup[]>();
   const reopened = new Map<number, ProblemGroup[]>();
@@ -206,7 +214,13 @@ export function planIncidents(open: readonly IncidentSnapshot[], recentlyResolve
     const { incident } = snap;
     const problems = joined.get(incident.id);
     if (problems) {
-      decisions.push({ kind: 'update', incidentId: incident.id, problems, newEvidence: newEvidenceOf(problems, snap.evidenceKeys), greenBroken: incident.greenSince !== null });
+      decisions.push({
+        kind: 'update',
+        incidentId: incident.id,
+        problems,
+        newEvidence: newEvidenceOf(problems, snap.evidenceKeys),
+        greenBroken: incident.greenSince !== null,
+      });
       continue;
     }
     if (check.unreachable.some((n) => snap.nodes.has(n))) continue;
@@ -214,7 +228,13 @@ export function planIncidents(open: readonly IncidentSnapshot[], recentlyResolve
     if (now - Date.parse(since) >= policy.resolveAfterMs) {
       decisions.push({ kind: 'resolve', incidentId: incident.id, greenSince: since });
     } else {
-      decisions.push({ kind: 'green', incidentId: incident.id, since, resolvesAt: new Date(Date.parse(since) + policy.resolveAfterMs).toISOString(), started: incident.greenSince === null });
+      decisions.push({
+        kind: 'green',
+        incidentId: incident.id,
+        since,
+        resolvesAt: new Date(Date.parse(since) + policy.resolveAfterMs).toISOString(),
+        started: incident.greenSince === null,
+      });
     }
   }
   return decisions;

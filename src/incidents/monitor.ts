@@ -88,7 +88,11 @@ export class IncidentMonitor {
         case 'green':
           store.markGreen(d.incidentId, d.since, at);
           if (d.started) {
-            store.addEvent(d.incidentId, { at, kind: 'green', text: `Checks are green; the incident resolves at ${d.resolvesAt.slice(0, 19).replace('T', ' ')} UTC if they stay green.` });
+            store.addEvent(d.incidentId, {
+              at,
+              kind: 'green',
+              text: `Checks are green; the incident resolves at ${d.resolvesAt.slice(0, 19).replace('T', ' ')} UTC if they stay green.`,
+            });
           }
           break;
         case 'resolve': {
@@ -147,7 +151,9 @@ export class IncidentMonitor {
     return {
       severity: described?.severity ?? 'major',
       title: described?.title ?? `${first?.signature ?? 'unknown'} on ${first?.node ?? '?'}`,
-      root: described ? { signature: described.root.signature, node: described.root.node } : { signature: first?.signature ?? 'unknown', node: first?.node ?? '?' },
+      root: described
+        ? { signature: described.root.signature, node: described.root.node }
+        : { signature: first?.signature ?? 'unknown', node: first?.node ?? '?' },
       chain: described?.chain ?? null,
       chainText: described?.chainText ?? '',
       impact,
@@ -165,7 +171,10 @@ export class IncidentMonitor {
       const entries = audit.between(new Date(incident.openedAt), until);
       for (const entry of entries) {
         if (!isOperatorAction(entry) || mirrored.has(entry.id)) continue;
-        const text = [`${entry.actorName} ran ${entry.command}: ${entry.outcome ?? 'unfinished'}${entry.detail ? ` (${entry.detail})` : ''}`, ...actionDetails(entry, entries, 10)].join('\n');
+        const text = [
+          `${entry.actorName} ran ${entry.command}: ${entry.outcome ?? 'unfinished'}${entry.detail ? ` (${entry.detail})` : ''}`,
+          ...actionDetails(entry, entries, 10),
+        ].join('\n');
         store.addEvent(incident.id, { at: entry.startedAt, kind: 'action', text, actor: entry.actorName, auditId: entry.id });
       }
     }

@@ -12,7 +12,12 @@ import type { Incident, IncidentEvent, StoredEvidence } from './types.js';
  * the audit log, so a post-mortem written a week later says the same as one written at once.
  */
 
-const SEVERITY_EMOJI: Readonly<Record<string, string>> = { critical: ':red_circle:', major: ':large_orange_circle:', minor: ':large_yellow_circle:', info: ':white_circle:' };
+const SEVERITY_EMOJI: Readonly<Record<string, string>> = {
+  critical: ':red_circle:',
+  major: ':large_orange_circle:',
+  minor: ':large_yellow_circle:',
+  info: ':white_circle:',
+};
 
 /** For Slack mrkdwn: `&`, `<` and `>` are markup there. */
 function escapeSlack(text: string): string {
@@ -97,13 +102,20 @@ export function summaryView(data: IncidentData, target: 'slack' | 'text'): Recor
   const esc = target === 'slack' ? escapeSlack : (s: string): string => s;
   const { incident, evidence, events, signatures } = data;
   const key = keyEvidence(incident, evidence);
-  const firstSymptom = evidence.map((e) => e.time).filter((t): t is string => t !== null).sort()[0] ?? null;
+  const firstSymptom =
+    evidence
+      .map((e) => e.time)
+      .filter((t): t is string => t !== null)
+      .sort()[0] ?? null;
   const end = incident.resolvedAt ?? data.now;
   const timeline = [
     ...(firstSymptom && firstSymptom < incident.openedAt ? [{ at: firstSymptom, text: 'first symptom in the logs' }] : []),
     ...events.filter((e) => e.kind !== 'evidence').map((e) => ({ at: e.at, text: esc(firstLine(e.text)) })),
   ];
-  const resolvesAt = incident.greenSince && data.resolveAfterMinutes !== undefined ? new Date(Date.parse(incident.greenSince) + data.resolveAfterMinutes * 60_000).toISOString() : null;
+  const resolvesAt =
+    incident.greenSince && data.resolveAfterMinutes !== undefined
+      ? new Date(Date.parse(incident.greenSince) + data.resolveAfterMinutes * 60_000).toISOString()
+      : null;
   return {
     id: incident.id,
     open: incident.status === 'open',
@@ -190,7 +202,10 @@ export function isOperatorAction(entry: AuditEntry): boolean {
 export function remoteLines(entry: AuditEntry, limit: number): string[] {
   const lines = entry.remote
     .slice(0, limit)
-    .map((r) => `${r.node}: \`${r.command.length > 160 ? `${r.command.slice(0, 157)}...` : r.command}\` -> ${r.ok ? `exit ${r.exitCode ?? '?'}` : `failed: ${r.failure ?? 'unknown'}`}`);
+    .map(
+      (r) =>
+        `${r.node}: \`${r.command.length > 160 ? `${r.command.slice(0, 157)}...` : r.command}\` -> ${r.ok ? `exit ${r.exitCode ?? '?'}` : `failed: ${r.failure ?? 'unknown'}`}`,
+    );
   if (entry.remote.length > limit) lines.push(`and ${entry.remote.length - limit} more remote commands (audit #${entry.id})`);
   return lines;
 }
@@ -202,7 +217,14 @@ export function remoteLines(entry: AuditEntry, limit: number): string[] {
  */
 export function actionDetails(entry: AuditEntry, audit: readonly AuditEntry[], limit: number): string[] {
   const prefix = `${entry.command} · step `;
-  const steps = audit.filter((s) => s.kind === 'runbook' && s.actorId === entry.actorId && s.command.startsWith(prefix) && s.startedAt >= entry.startedAt && (entry.endedAt === null || s.startedAt <= entry.endedAt));
+  const steps = audit.filter(
+    (s) =>
+      s.kind === 'runbook' &&
+      s.actorId === entry.actorId &&
+      s.command.startsWith(prefix) &&
+      s.startedAt >= entry.startedAt &&
+      (entry.endedAt === null || s.startedAt <= entry.endedAt),
+  );
   if (steps.length === 0) return remoteLines(entry, limit);
   const lines = steps.slice(0, limit).map((s) => {
     const acted = (s.detail ?? '').split('\n').find((l) => l.startsWith('$ '));
@@ -232,7 +254,11 @@ export function postmortemTimeline(data: PostmortemData, maxLogEntries = 40): Ti
       const nodes = ep.nodes.length <= 3 ? ep.nodes.join(', ') : `${ep.nodes.length} nodes`;
       const services = ep.services.length > 1 ? ` in ${ep.services.length} services` : '';
       const count = ep.count > 1 ? `, ${ep.count} records` : '';
-      return { at: ep.first.time as string, source: 'log', text: `${titleOf(signatures, ep.signature)} on ${nodes}${services}${count} (\`${evidenceRef(ep.first)}\`)` };
+      return {
+        at: ep.first.time as string,
+        source: 'log',
+        text: `${titleOf(signatures, ep.signature)} on ${nodes}${services}${count} (\`${evidenceRef(ep.first)}\`)`,
+      };
     });
   const probes: TimelineEntry[] = [];
   const probeSeen = new Set<string>();
@@ -244,7 +270,11 @@ export function postmortemTimeline(data: PostmortemData, maxLogEntries = 40): Ti
   }
   const own: TimelineEntry[] = events
     .filter((e) => e.kind !== 'evidence' && e.kind !== 'action')
-    .map((e) => ({ at: e.at, source: 'stackmedic', text: `${OWN_EVENT_PREFIX[e.kind] ?? ''}${firstLine(e.text)}${e.actor && e.actor !== 'stackmedic' ? ` (${e.actor})` : ''}` }));
+    .map((e) => ({
+      at: e.at,
+      source: 'stackmedic',
+      text: `${OWN_EVENT_PREFIX[e.kind] ?? ''}${firstLine(e.text)}${e.actor && e.actor !== 'stackmedic' ? ` (${e.actor})` : ''}`,
+    }));
   const actions: TimelineEntry[] = data.audit.filter(isOperatorAction).map((a) => ({
     at: a.startedAt,
     source: 'audit',
@@ -306,7 +336,10 @@ export function postmortemView(data: PostmortemData): Record<string, unknown> {
   const { incident, evidence, signatures } = data;
   const byId = new Map(signatures.map((s) => [s.id, s]));
   const end = incident.resolvedAt ?? data.now;
-  const times = evidence.map((e) => e.time).filter((t): t is string => t !== null).sort();
+  const times = evidence
+    .map((e) => e.time)
+    .filter((t): t is string => t !== null)
+    .sort();
   const firstSymptom = times[0] ?? incident.openedAt;
   const actions = data.audit.filter(isOperatorAction);
   const count = (outcome: string): number => actions.filter((a) => a.outcome === outcome).length;
@@ -314,14 +347,30 @@ export function postmortemView(data: PostmortemData): Record<string, unknown> {
   const resolveSeconds = seconds(incident.openedAt, end);
   const well: string[] = [];
   const badly: string[] = [];
-  if (incident.chain) well.push(`The root cause (${titleOf(signatures, incident.root.signature)} on ${incident.root.node}) was identified automatically, with the chain of consequences.`);
+  if (incident.chain)
+    well.push(
+      `The root cause (${titleOf(signatures, incident.root.signature)} on ${incident.root.node}) was identified automatically, with the chain of consequences.`,
+    );
   if (detectSeconds <= 15 * 60) well.push(`Detected within ${Math.max(1, Math.round(detectSeconds / 60))} min of the first symptom.`);
-  else badly.push(`Detected late: the first symptom (${firstSymptom.slice(0, 19).replace('T', ' ')} UTC) came ${humanSpan(detectSeconds)} before the incident was opened.`);
-  if (count('ok') > 0) well.push(`${count('ok')} action${count('ok') === 1 ? '' : 's'} taken from the channel succeeded, each recorded with its remote commands.`);
-  if (count('refused') > 0) well.push(`${count('refused')} action${count('refused') === 1 ? ' was' : 's were'} refused by safety checks before touching the cluster.`);
-  if (count('failed') + count('error') > 0) badly.push(`${count('failed') + count('error')} action${count('failed') + count('error') === 1 ? '' : 's'} failed: ${actions.filter((a) => a.outcome === 'failed' || a.outcome === 'error').map((a) => `\`${a.command}\``).join(', ')}.`);
-  if (count('denied') > 0) badly.push(`${count('denied')} action${count('denied') === 1 ? ' was' : 's were'} denied for lack of permission: the right people were not at hand.`);
-  if (incident.reopenCount > 0) badly.push(`The problem came back after being resolved (${incident.reopenCount} reopening${incident.reopenCount === 1 ? '' : 's'}).`);
+  else
+    badly.push(
+      `Detected late: the first symptom (${firstSymptom.slice(0, 19).replace('T', ' ')} UTC) came ${humanSpan(detectSeconds)} before the incident was opened.`,
+    );
+  if (count('ok') > 0)
+    well.push(`${count('ok')} action${count('ok') === 1 ? '' : 's'} taken from the channel succeeded, each recorded with its remote commands.`);
+  if (count('refused') > 0)
+    well.push(`${count('refused')} action${count('refused') === 1 ? ' was' : 's were'} refused by safety checks before touching the cluster.`);
+  if (count('failed') + count('error') > 0)
+    badly.push(
+      `${count('failed') + count('error')} action${count('failed') + count('error') === 1 ? '' : 's'} failed: ${actions
+        .filter((a) => a.outcome === 'failed' || a.outcome === 'error')
+        .map((a) => `\`${a.command}\``)
+        .join(', ')}.`,
+    );
+  if (count('denied') > 0)
+    badly.push(`${count('denied')} action${count('denied') === 1 ? ' was' : 's were'} denied for lack of permission: the right people were not at hand.`);
+  if (incident.reopenCount > 0)
+    badly.push(`The problem came back after being resolved (${incident.reopenCount} reopening${incident.reopenCount === 1 ? '' : 's'}).`);
   if (incident.resolvedAt) {
     if (resolveSeconds > 3600) badly.push(`Resolution took ${humanSpan(resolveSeconds)} from detection.`);
     else well.push(`Resolved ${humanSpan(resolveSeconds)} after detection.`);
@@ -358,7 +407,11 @@ export function postmortemView(data: PostmortemData): Record<string, unknown> {
     rootNode: incident.root.node,
     remediation: root?.remediation ?? '',
     // A pipe would end a Markdown table cell early.
-    timeline: postmortemTimeline(data).map((t) => ({ ...t, text: t.text.replace(/\|/g, '\\|'), details: (t.details ?? []).map((d) => d.replace(/\|/g, '\\|')) })),
+    timeline: postmortemTimeline(data).map((t) => ({
+      ...t,
+      text: t.text.replace(/\|/g, '\\|'),
+      details: (t.details ?? []).map((d) => d.replace(/\|/g, '\\|')),
+    })),
     okActions: actions.filter((a) => a.outcome === 'ok').map((a) => ({ at: a.startedAt, who: a.actorName, command: a.command })),
     well,
     badly,

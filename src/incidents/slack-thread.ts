@@ -25,7 +25,9 @@ export interface IncidentThreadOptions {
 }
 
 function hashOf(reply: Reply): string {
-  return createHash('sha1').update(JSON.stringify([reply.title, reply.blocks])).digest('hex');
+  return createHash('sha1')
+    .update(JSON.stringify([reply.title, reply.blocks]))
+    .digest('hex');
 }
 
 /**
@@ -98,7 +100,12 @@ export class IncidentThread {
     };
     // Evidence events are written as mrkdwn already (evidenceLines); the rest is plain text.
     const text = event.kind === 'evidence' ? event.text : escapeSlack(event.text);
-    return { ok: event.kind !== 'reopened', title: `${titles[event.kind]}${event.actor && event.kind !== 'action' ? ` (${event.actor})` : ''}`, text: event.text, blocks: mrkdwnToBlocks(text) };
+    return {
+      ok: event.kind !== 'reopened',
+      title: `${titles[event.kind]}${event.actor && event.kind !== 'action' ? ` (${event.actor})` : ''}`,
+      text: event.text,
+      blocks: mrkdwnToBlocks(text),
+    };
   }
 }
 
@@ -107,7 +114,18 @@ function escapeSlack(text: string): string {
 }
 
 /** Evidence as thread lines: place, time, signature, and the record itself. */
-export function evidenceLines(evidence: readonly { node: string; file?: string | undefined; line?: number | undefined; kind: string; time: string | null; signature: string; text: string }[], limit: number): string {
+export function evidenceLines(
+  evidence: readonly {
+    node: string;
+    file?: string | undefined;
+    line?: number | undefined;
+    kind: string;
+    time: string | null;
+    signature: string;
+    text: string;
+  }[],
+  limit: number,
+): string {
   const lines = evidence.slice(0, limit).map((e) => {
     const ref = e.kind === 'log' && e.file ? `${e.node}:${e.file}:${e.line ?? '?'}` : `${e.node} (probe)`;
     const time = e.time ? ` ${e.time.slice(0, 19).replace('T', ' ')}` : '';

@@ -35,7 +35,9 @@ export function startIncidentMonitoring(options: {
   const channel = options.channel ?? env.incidentChannel;
   const clock = stackmedic.services.clock;
   const thread =
-    options.publisher && channel ? new IncidentThread({ publisher: options.publisher, store, channel, clock, resolveAfterMinutes: env.resolveAfterMinutes }) : undefined;
+    options.publisher && channel
+      ? new IncidentThread({ publisher: options.publisher, store, channel, clock, resolveAfterMinutes: env.resolveAfterMinutes })
+      : undefined;
   const monitor = new IncidentMonitor({
     inventory: stackmedic.inventory,
     executor: stackmedic.pool,

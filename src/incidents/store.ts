@@ -128,7 +128,19 @@ export class IncidentStore {
             `INSERT INTO incident (status, severity, title, root_signature, root_node, chain_json, chain_text, impact_json, next_steps_json, opened_at, updated_at, last_bad_at)
              VALUES ('open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(picture.severity, picture.title, picture.root.signature, picture.root.node, picture.chain ? JSON.stringify(picture.chain) : null, picture.chainText, JSON.stringify(picture.impact), JSON.stringify(picture.nextSteps), at, at, at).lastInsertRowid,
+          .run(
+            picture.severity,
+            picture.title,
+            picture.root.signature,
+            picture.root.node,
+            picture.chain ? JSON.stringify(picture.chain) : null,
+            picture.chainText,
+            JSON.stringify(picture.impact),
+            JSON.stringify(picture.nextSteps),
+            at,
+            at,
+            at,
+          ).lastInsertRowid,
       );
       this.addEvidence(id, evidence, at);
       this.addEvent(id, { at, kind: 'opened', text: `Incident opened: ${picture.title}` });
@@ -142,7 +154,19 @@ export class IncidentStore {
       .prepare(
         `UPDATE incident SET severity = ?, title = ?, root_signature = ?, root_node = ?, chain_json = ?, chain_text = ?, impact_json = ?, next_steps_json = ?, updated_at = ?, last_bad_at = ?, green_since = NULL WHERE id = ?`,
       )
-      .run(picture.severity, picture.title, picture.root.signature, picture.root.node, picture.chain ? JSON.stringify(picture.chain) : null, picture.chainText, JSON.stringify(picture.impact), JSON.stringify(picture.nextSteps), at, at, id);
+      .run(
+        picture.severity,
+        picture.title,
+        picture.root.signature,
+        picture.root.node,
+        picture.chain ? JSON.stringify(picture.chain) : null,
+        picture.chainText,
+        JSON.stringify(picture.impact),
+        JSON.stringify(picture.nextSteps),
+        at,
+        at,
+        id,
+      );
   }
 
   /** Attaches evidence not attached yet (by key); returns what was new. */
@@ -151,7 +175,9 @@ export class IncidentStore {
       `INSERT OR IGNORE INTO incident_evidence (incident_id, key, kind, signature, node, file, line, time, fields_json, text, first_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     return this.db.transaction(() =>
-      evidence.filter((e) => insert.run(id, e.key, e.kind, e.signature, e.node, e.file ?? null, e.line ?? null, e.time, JSON.stringify(e.fields), e.text, at).changes > 0),
+      evidence.filter(
+        (e) => insert.run(id, e.key, e.kind, e.signature, e.node, e.file ?? null, e.line ?? null, e.time, JSON.stringify(e.fields), e.text, at).changes > 0,
+      ),
     )();
   }
 
@@ -184,7 +210,9 @@ export class IncidentStore {
   reopen(id: number, at: string, why: string): void {
     this.db.transaction(() => {
       this.db
-        .prepare(`UPDATE incident SET status = 'open', resolved_at = NULL, resolved_by = NULL, resolution = NULL, green_since = NULL, reopen_count = reopen_count + 1, updated_at = ?, last_bad_at = ? WHERE id = ?`)
+        .prepare(
+          `UPDATE incident SET status = 'open', resolved_at = NULL, resolved_by = NULL, resolution = NULL, green_since = NULL, reopen_count = reopen_count + 1, updated_at = ?, last_bad_at = ? WHERE id = ?`,
+        )
         .run(at, at, id);
       this.addEvent(id, { at, kind: 'reopened', text: why });
     })();
@@ -208,7 +236,9 @@ export class IncidentStore {
 
   /** Incidents resolved at or after `since`, newest first (candidates for reopening). */
   resolvedSince(since: string): Incident[] {
-    return (this.db.prepare(`SELECT * FROM incident WHERE status = 'resolved' AND resolved_at >= ? ORDER BY id DESC`).all(since) as IncidentRow[]).map(toIncident);
+    return (this.db.prepare(`SELECT * FROM incident WHERE status = 'resolved' AND resolved_at >= ? ORDER BY id DESC`).all(since) as IncidentRow[]).map(
+      toIncident,
+    );
   }
 
   /** When the most recent resolution happened (log records from before it are history). */
@@ -235,7 +265,11 @@ export class IncidentStore {
 
   /** What the lifecycle needs to match new problems against this incident. */
   snapshot(incident: Incident): IncidentSnapshot {
-    const evidence = this.db.prepare(`SELECT key, signature, node FROM incident_evidence WHERE incident_id = ?`).all(incident.id) as { key: string; signature: string; node: string }[];
+    const evidence = this.db.prepare(`SELECT key, signature, node FROM incident_evidence WHERE incident_id = ?`).all(incident.id) as {
+      key: string;
+      signature: string;
+      node: string;
+    }[];
     return {
       incident,
       evidenceKeys: new Set(evidence.map((e) => e.key)),

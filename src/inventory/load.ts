@@ -158,7 +158,8 @@ function validate(inv: Inventory): Inventory {
     names.add(n.name);
   }
   for (const n of [...inv.nodes, ...inv.jumpHosts]) {
-    if (n.jump !== undefined && !names.has(n.jump)) throw new ConfigError(inv.source, `${n.name}.jump`, `a node or jump host of this inventory (no "${n.jump}")`);
+    if (n.jump !== undefined && !names.has(n.jump))
+      throw new ConfigError(inv.source, `${n.name}.jump`, `a node or jump host of this inventory (no "${n.jump}")`);
     if (n.jump === n.name) throw new ConfigError(inv.source, `${n.name}.jump`, 'another host than the node itself');
   }
   return inv;

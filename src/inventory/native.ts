@@ -7,7 +7,10 @@ const name = z.string().regex(NODE_NAME, 'a name of letters, digits, ".", "_" or
 const target = {
   address: z.string().min(1),
   port: port.optional(),
-  user: z.string().regex(/^[a-z_][a-z0-9_.-]*$/i, 'a user name').optional(),
+  user: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_.-]*$/i, 'a user name')
+    .optional(),
   private_key: z.string().min(1).optional(),
   jump: name.optional(),
   become: z.boolean().optional(),
@@ -30,9 +33,7 @@ export const nativeInventorySchema = z
       .strict()
       .default({}),
     jump_hosts: z.array(z.object({ name, ...target }).strict()).default([]),
-    nodes: z
-      .array(z.object({ name, ...target, roles: z.array(name).min(1, 'at least one role') }).strict())
-      .min(1, 'at least one node'),
+    nodes: z.array(z.object({ name, ...target, roles: z.array(name).min(1, 'at least one role') }).strict()).min(1, 'at least one node'),
   })
   .strict();
 

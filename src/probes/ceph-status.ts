@@ -64,9 +64,7 @@ export function parseCephStatus(output: ProbeOutput): ProbeResult<CephStatus> {
     }
   }
   const monmap = isRecord(doc['monmap']) ? doc['monmap'] : undefined;
-  const monNames = monmap && Array.isArray(monmap['mons'])
-    ? monmap['mons'].filter(isRecord).map((m) => str(m, 'name') ?? '')
-    : [];
+  const monNames = monmap && Array.isArray(monmap['mons']) ? monmap['mons'].filter(isRecord).map((m) => str(m, 'name') ?? '') : [];
   const quorum = strings(doc, 'quorum_names');
   return ok({
     running: true,

@@ -80,9 +80,7 @@ export const diskUsage = {
   roles: ['controller', 'compute'],
   scope: 'node',
   command: remote(
-    ShellScript.raw(
-      `df -P -B1; echo '${DU_MARKER}'; timeout 10 du -s -B1 /var/lib/cinder/conversion /var/lib/glance/image-cache /var/log 2>/dev/null; true`,
-    ),
+    ShellScript.raw(`df -P -B1; echo '${DU_MARKER}'; timeout 10 du -s -B1 /var/lib/cinder/conversion /var/lib/glance/image-cache /var/log 2>/dev/null; true`),
   ),
   timeoutMs: 20_000,
   parse: parseDiskUsage,

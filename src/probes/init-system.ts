@@ -18,11 +18,7 @@ export const initSystem = {
   title: 'Init system',
   roles: ['controller', 'compute'],
   scope: 'node',
-  command: remote(
-    ShellScript.raw(
-      'if command -v systemctl >/dev/null 2>&1 && test -d /run/systemd/system; then echo systemd; else echo sysv; fi',
-    ),
-  ),
+  command: remote(ShellScript.raw('if command -v systemctl >/dev/null 2>&1 && test -d /run/systemd/system; then echo systemd; else echo sysv; fi')),
   timeoutMs: 10_000,
   parse: parseInitSystem,
 } satisfies Probe<InitSystem>;

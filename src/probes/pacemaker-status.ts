@@ -215,8 +215,7 @@ interface Container extends PacemakerParent {
 
 const NODE_LIST = /^(Online|OFFLINE|GuestOnline|GuestOFFLINE|RemoteOnline|RemoteOFFLINE|Standby|Maintenance):\s*\[(.*)\]\s*$/;
 const NODE_LINE = /^(Node|GuestNode|RemoteNode)\s+(\S+?)(?:\s+\(\d+\))?:\s*(.+)$/;
-const CONTAINER =
-  /^(Clone Set|Master\/Slave Set|Resource Group|Container bundle set|Container bundle):\s+(\S+?)(?:\s+\[([^\]]+)\])?(?:\s+\((.*)\))?:?\s*$/;
+const CONTAINER = /^(Clone Set|Master\/Slave Set|Resource Group|Container bundle set|Container bundle):\s+(\S+?)(?:\s+\[([^\]]+)\])?(?:\s+\((.*)\))?:?\s*$/;
 const INSTANCE_LIST = /^([A-Za-z]+(?:\s+\([^)]*\))?):\s*\[(.*)\]\s*$/;
 const PRIMITIVE = /^(\S+)(?:\s+\([^)]*\))?\s*\(((?:ocf|lsb|systemd|stonith|service|upstart|nagios|heartbeat)[^)]*)\):\s*(.*)$/;
 const ROLE_WORDS = new Set(['Started', 'Stopped', 'Master', 'Slave', 'Promoted', 'Unpromoted', 'Starting', 'Stopping', 'Migrating']);
@@ -258,7 +257,10 @@ export function parseCrmMonText(stdout: string, raw: string): ProbeResult<Pacema
   for (const rawLine of lines(stdout)) {
     if (rawLine.trim() === '') continue;
     const indent = rawLine.search(/\S/);
-    const line = rawLine.trim().replace(/^\*\s+/, '').trim();
+    const line = rawLine
+      .trim()
+      .replace(/^\*\s+/, '')
+      .trim();
     if (/^\*\*\* Resource management is DISABLED \*\*\*$/.test(line)) {
       maintenanceMode = true;
       continue;
@@ -323,13 +325,7 @@ export function parseCrmMonText(stdout: string, raw: string): ProbeResult<Pacema
   });
 }
 
-function parseResourceLine(
-  line: string,
-  indent: number,
-  stack: Container[],
-  out: PacemakerResource[],
-  maintenanceMode: boolean,
-): void {
+function parseResourceLine(line: string, indent: number, stack: Container[], out: PacemakerResource[], maintenanceMode: boolean): void {
   while (stack.length > 0 && (stack[stack.length - 1]?.indent ?? 0) >= indent) stack.pop();
   const parents = (): PacemakerParent[] => stack.map(({ id, kind }) => ({ id, kind }));
   const container = CONTAINER.exec(line);
@@ -439,10 +435,7 @@ export const pacemakerStatus = {
   title: 'Pacemaker cluster status',
   roles: ['controller'],
   scope: 'cluster',
-  command: remote(
-    ShellScript.raw('crm_mon --output-as=xml 2>/dev/null || crm_mon -1 -X 2>/dev/null || crm_mon -1 -r'),
-    { privileged: true },
-  ),
+  command: remote(ShellScript.raw('crm_mon --output-as=xml 2>/dev/null || crm_mon -1 -X 2>/dev/null || crm_mon -1 -r'), { privileged: true }),
   timeoutMs: 20_000,
   parse: parsePacemakerStatus,
 } satisfies Probe<PacemakerStatus>;

@@ -60,9 +60,7 @@ function alarmKind(resource: string): RabbitAlarm['kind'] {
   return 'other';
 }
 
-function withDerived(
-  base: Omit<RabbitClusterRunning, 'running' | 'stoppedNodes'>,
-): RabbitClusterRunning {
+function withDerived(base: Omit<RabbitClusterRunning, 'running' | 'stoppedNodes'>): RabbitClusterRunning {
   const members = [...new Set([...base.diskNodes, ...base.ramNodes])];
   return { running: true, ...base, stoppedNodes: members.filter((n) => !base.runningNodes.includes(n)) };
 }
@@ -80,7 +78,10 @@ export function parseRabbitClusterStatus(output: ProbeOutput): ProbeResult<Rabbi
   }
   const termStart = stdout.search(/^\s*\[\s*\{/m);
   if (termStart >= 0) {
-    const body = stdout.slice(termStart).replace(/\n\s*\.\.\.done\.\s*$/, '').trim();
+    const body = stdout
+      .slice(termStart)
+      .replace(/\n\s*\.\.\.done\.\s*$/, '')
+      .trim();
     const parsed = parseErlangTerm(body);
     if (!parsed.ok) return unknown(`cluster_status Erlang term is malformed: ${parsed.error}`, raw);
     const value = fromErlang(parsed.term, queriedNode(stdout));
@@ -102,7 +103,14 @@ function nodeDown(output: ProbeOutput): RabbitNodeDown | undefined {
   const matches = NODE_DOWN.some((p) => p.test(text));
   if (!matches && output.exitCode !== 69 && output.exitCode !== 70) return undefined;
   if (!matches && !/^Error/m.test(text)) return undefined;
-  const message = lines(text).find((l) => /^Error/.test(l.trim()))?.trim() ?? lines(text).find((l) => l.trim() !== '')?.trim() ?? '';
+  const message =
+    lines(text)
+      .find((l) => /^Error/.test(l.trim()))
+      ?.trim() ??
+    lines(text)
+      .find((l) => l.trim() !== '')
+      ?.trim() ??
+    '';
   const node = /on node '?([^'\s:]+)'?/.exec(message)?.[1] ?? /to node '?([^'\s:]+)'?/.exec(message)?.[1];
   return { running: false, message, node };
 }
@@ -268,10 +276,7 @@ export const rabbitmqStatus = {
   title: 'RabbitMQ cluster status',
   roles: ['controller'],
   scope: 'node',
-  command: remote(
-    ShellScript.raw('rabbitmqctl cluster_status --formatter json 2>/dev/null || rabbitmqctl cluster_status'),
-    { privileged: true },
-  ),
+  command: remote(ShellScript.raw('rabbitmqctl cluster_status --formatter json 2>/dev/null || rabbitmqctl cluster_status'), { privileged: true }),
   timeoutMs: 30_000,
   parse: parseRabbitClusterStatus,
 } satisfies Probe<RabbitClusterStatus>;

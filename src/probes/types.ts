@@ -12,9 +12,7 @@ export interface ProbeOutput {
 }
 
 /** A parsed probe answer, or a typed "unknown" keeping the raw text: parsers never throw. */
-export type ProbeResult<T> =
-  | { readonly kind: 'ok'; readonly value: T }
-  | { readonly kind: 'unknown'; readonly reason: string; readonly raw: string };
+export type ProbeResult<T> = { readonly kind: 'ok'; readonly value: T } | { readonly kind: 'unknown'; readonly reason: string; readonly raw: string };
 
 /**
  * A probe is data plus a pure parser: the fixed command it runs and the function that reads the

@@ -14,9 +14,7 @@ export interface XmlElement {
 }
 
 /** The result of `parseXml`: the root element, or where and why the text is not XML. */
-export type XmlParseResult =
-  | { readonly ok: true; readonly root: XmlElement }
-  | { readonly ok: false; readonly error: string };
+export type XmlParseResult = { readonly ok: true; readonly root: XmlElement } | { readonly ok: false; readonly error: string };
 
 interface MutableElement {
   name: string;

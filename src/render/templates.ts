@@ -28,7 +28,9 @@ export function renderTemplate(name: string, data: object): string {
     template = hb.compile(source, { noEscape: true, strict: false });
     cache.set(name, template);
   }
-  return template(data).replace(/\n{3,}/g, '\n\n').trim();
+  return template(data)
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 const SECTION_LIMIT = 2900;

@@ -4,8 +4,12 @@ import { usageOf } from './command.js';
 /** Help for one family: its commands with usage and summary. */
 export function familyHelp(family: CommandFamily): string {
   const width = Math.max(...family.commands.map((c) => usageOf(c).length));
-  const lines = [`/${family.name}: ${family.summary}`, ...family.commands.map((c) => `  ${usageOf(c).padEnd(width)}  ${c.summary}${c.dangerous ? ' (asks for confirmation)' : ''}`)];
-  if (family.defaultCommand) lines.push(`  (/${family.name} ${family.defaultCommand} may be shortened to /${family.name}: the words go to ${family.defaultCommand})`);
+  const lines = [
+    `/${family.name}: ${family.summary}`,
+    ...family.commands.map((c) => `  ${usageOf(c).padEnd(width)}  ${c.summary}${c.dangerous ? ' (asks for confirmation)' : ''}`),
+  ];
+  if (family.defaultCommand)
+    lines.push(`  (/${family.name} ${family.defaultCommand} may be shortened to /${family.name}: the words go to ${family.defaultCommand})`);
   return lines.join('\n');
 }
 

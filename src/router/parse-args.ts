@@ -19,7 +19,10 @@ export function parseArgs(spec: CommandSpec, words: readonly string[], inventory
       const flag = (spec.flags ?? []).find((f) => f.name === name);
       if (!flag) {
         const known = (spec.flags ?? []).map((f) => `--${f.name}`);
-        throw new UsageError(`unknown option --${name}${known.length ? ` (this command takes ${known.join(', ')})` : ' (this command takes no options)'}`, usage);
+        throw new UsageError(
+          `unknown option --${name}${known.length ? ` (this command takes ${known.join(', ')})` : ' (this command takes no options)'}`,
+          usage,
+        );
       }
       if (flag.value) {
         const value = inline ?? words[++i];
@@ -44,7 +47,8 @@ export function parseArgs(spec: CommandSpec, words: readonly string[], inventory
     }
     if (a.kind === 'node') checkNode(value, a.nodeRoles, inventory, spec);
     if (a.kind === 'int' && !/^\d{1,6}$/.test(value)) throw new UsageError(`${a.name.toUpperCase()} must be a whole number`, usage);
-    if (a.kind === 'word' && a.pattern && !a.pattern.test(value)) throw new UsageError(`${a.name.toUpperCase()} must be ${a.patternHint ?? 'a valid value'}`, usage);
+    if (a.kind === 'word' && a.pattern && !a.pattern.test(value))
+      throw new UsageError(`${a.name.toUpperCase()} must be ${a.patternHint ?? 'a valid value'}`, usage);
     positional[a.name] = value;
   });
   return { positional, flags, options };

@@ -89,7 +89,14 @@ export class Router {
     const node = Object.entries(args.positional).find(([k]) => spec.args.find((a) => a.name === k)?.kind === 'node')?.[1];
     const { audit } = this.services;
     if (!roleAllows(inv.role, spec.permission)) {
-      const auditId = audit.record({ actor: inv.actor, command: text, ...(node ? { node } : {}), kind: 'command', outcome: 'denied', detail: `role ${inv.role} < ${spec.permission}` });
+      const auditId = audit.record({
+        actor: inv.actor,
+        command: text,
+        ...(node ? { node } : {}),
+        kind: 'command',
+        outcome: 'denied',
+        detail: `role ${inv.role} < ${spec.permission}`,
+      });
       return {
         kind: 'answered',
         result: {

@@ -53,7 +53,8 @@ export function defineRunbookCommand(spec: RunbookCommandSpec): CommandSpec {
       const rctx = runbookContext(ctx);
       const runbook = await spec.build(ctx, rctx);
       const report = await executeRunbook(runbook, { ...rctx, progress: () => undefined }, { dryRun: true });
-      if (report.status === 'refused') throw new UserError(`Refused: ${report.reason ?? 'a check failed'}${report.next ? `. Next: ${report.next}` : ''}`, 'stackmedic_runbook_refused');
+      if (report.status === 'refused')
+        throw new UserError(`Refused: ${report.reason ?? 'a check failed'}${report.next ? `. Next: ${report.next}` : ''}`, 'stackmedic_runbook_refused');
       return planOf(runbook, rctx);
     },
     async run(ctx): Promise<Reply> {

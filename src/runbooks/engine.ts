@@ -70,19 +70,43 @@ export async function executeRunbook(
       }
       const output = tailLines(`${r.stdout}\n${r.stderr}`, 5);
       if (r.exitCode === null || !okCodes.includes(r.exitCode)) {
-        record({ index, kind: 'act', description: step.description, status: 'failed', detail: `${describeExit(r.exitCode, r.signal)}${output ? `: ${output}` : ''}`, node: step.node, command, durationMs: elapsed() });
-        return stopped(runbook, ctx, reports, `step ${index} (${step.description}) ${describeExit(r.exitCode, r.signal)} on ${step.node}${output ? `: ${tailLines(output, 2)}` : ''}`, step.onFailure);
+        record({
+          index,
+          kind: 'act',
+          description: step.description,
+          status: 'failed',
+          detail: `${describeExit(r.exitCode, r.signal)}${output ? `: ${output}` : ''}`,
+          node: step.node,
+          command,
+          durationMs: elapsed(),
+        });
+        return stopped(
+          runbook,
+          ctx,
+          reports,
+          `step ${index} (${step.description}) ${describeExit(r.exitCode, r.signal)} on ${step.node}${output ? `: ${tailLines(output, 2)}` : ''}`,
+          step.onFailure,
+        );
       }
       record({ index, kind: 'act', description: step.description, status: 'ok', detail: output, node: step.node, command, durationMs: elapsed() });
       continue;
     }
     const v = await verify(step, ctx);
     record({ index, kind: 'verify', description: step.description, status: v.ok ? 'ok' : 'failed', detail: v.detail ?? '', durationMs: elapsed() });
-    if (!v.ok) return stopped(runbook, ctx, reports, `step ${index} (${step.description}) did not pass within ${Math.round(step.deadlineMs / 1000)} s: ${v.detail}`, v.next ?? step.onFailure);
+    if (!v.ok)
+      return stopped(
+        runbook,
+        ctx,
+        reports,
+        `step ${index} (${step.description}) did not pass within ${Math.round(step.deadlineMs / 1000)} s: ${v.detail}`,
+        v.next ?? step.onFailure,
+      );
   }
   if (options.dryRun || !runbook.followUp) return finish(runbook, reports, options.dryRun ? 'planned' : 'succeeded');
   ctx.progress('checking what else is still down...');
-  const follow = await runbook.followUp(ctx).catch((e: unknown) => ({ notes: [`could not check the rest of the cluster: ${e instanceof Error ? e.message : String(e)}`], next: undefined }));
+  const follow = await runbook
+    .followUp(ctx)
+    .catch((e: unknown) => ({ notes: [`could not check the rest of the cluster: ${e instanceof Error ? e.message : String(e)}`], next: undefined }));
   return { ...finish(runbook, reports, 'succeeded', undefined, follow.next), notes: follow.notes };
 }
 
@@ -90,7 +114,7 @@ export async function executeRunbook(
 async function stopped(runbook: Runbook, ctx: RunbookContext, reports: StepReport[], reason: string, next: string): Promise<RunbookReport> {
   let state: string | undefined;
   if (runbook.stateNow) {
-    ctx.progress('reading the node\'s state after the failure...');
+    ctx.progress("reading the node's state after the failure...");
     state = await runbook.stateNow(ctx).catch((e: unknown) => `unknown (${e instanceof Error ? e.message : String(e)})`);
   }
   return { ...finish(runbook, reports, 'failed', reason, next), state };

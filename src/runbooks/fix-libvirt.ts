@@ -42,22 +42,50 @@ export async function buildFixLibvirt(rctx: RunbookContext, node: string): Promi
           const bad = views.filter((v) => v.kind !== 'missing' && (v.kind !== 'running' || v.status.alarms.length > 0 || v.status.partitions.length > 0));
           if (bad.length === 0) return { ok: true, detail: 'every broker running, no alarms, no partitions' };
           const first = bad[0]?.node ?? '';
-          return { ok: false, detail: `nova-compute cannot report up while RabbitMQ is broken on ${bad.map((v) => v.node).join(', ')}: heal it first`, next: `/rabbit heal ${first}` };
+          return {
+            ok: false,
+            detail: `nova-compute cannot report up while RabbitMQ is broken on ${bad.map((v) => v.node).join(', ')}: heal it first`,
+            next: `/rabbit heal ${first}`,
+          };
         },
       },
       {
         kind: 'check',
         description: `${node} needs the fix (libvirt socket or nova-compute down)`,
         async run(r) {
-          const lib = before.ok ? `socket ${before.value.socketPresent ? 'present' : 'MISSING'}, libvirtd ${before.value.daemonRunning ? 'running' : 'stopped'}` : before.problem;
+          const lib = before.ok
+            ? `socket ${before.value.socketPresent ? 'present' : 'MISSING'}, libvirtd ${before.value.daemonRunning ? 'running' : 'stopped'}`
+            : before.problem;
           const nova = await novaComputeState(r, node);
-          if (before.ok && before.value.socketPresent && before.value.daemonRunning && nova.ok) return { ok: false, detail: `nothing to fix on ${node}: ${lib}; ${nova.detail ?? ''}`, next: '/cluster status' };
-          return { ok: true, detail: `${lib}; ${nova.ok ? nova.detail ?? '' : nova.detail} (init: ${init})` };
+          if (before.ok && before.value.socketPresent && before.value.daemonRunning && nova.ok)
+            return { ok: false, detail: `nothing to fix on ${node}: ${lib}; ${nova.detail ?? ''}`, next: '/cluster status' };
+          return { ok: true, detail: `${lib}; ${nova.ok ? (nova.detail ?? '') : nova.detail} (init: ${init})` };
         },
       },
-      { kind: 'act', description: `stop nova-compute on ${node}`, node, command: svc(stopIfRunningScript(init, 'nova-compute')), timeoutMs: SERVICE_TIMEOUT_MS, onFailure: `check nova-compute on ${node}; ${again}` },
-      { kind: 'act', description: `stop libvirtd on ${node}`, node, command: svc(stopIfRunningScript(init, 'libvirtd')), timeoutMs: SERVICE_TIMEOUT_MS, onFailure: `nova-compute is stopped on ${node}; check libvirtd there; ${again}` },
-      { kind: 'act', description: `start libvirtd on ${node}`, node, command: svc(serviceScript(init, 'libvirtd', 'start')), timeoutMs: SERVICE_TIMEOUT_MS, onFailure: `nova-compute and libvirtd are stopped on ${node}: read /var/log/libvirt/libvirtd.log there; ${again}` },
+      {
+        kind: 'act',
+        description: `stop nova-compute on ${node}`,
+        node,
+        command: svc(stopIfRunningScript(init, 'nova-compute')),
+        timeoutMs: SERVICE_TIMEOUT_MS,
+        onFailure: `check nova-compute on ${node}; ${again}`,
+      },
+      {
+        kind: 'act',
+        description: `stop libvirtd on ${node}`,
+        node,
+        command: svc(stopIfRunningScript(init, 'libvirtd')),
+        timeoutMs: SERVICE_TIMEOUT_MS,
+        onFailure: `nova-compute is stopped on ${node}; check libvirtd there; ${again}`,
+      },
+      {
+        kind: 'act',
+        description: `start libvirtd on ${node}`,
+        node,
+        command: svc(serviceScript(init, 'libvirtd', 'start')),
+        timeoutMs: SERVICE_TIMEOUT_MS,
+        onFailure: `nova-compute and libvirtd are stopped on ${node}: read /var/log/libvirt/libvirtd.log there; ${again}`,
+      },
       {
         kind: 'verify',
         description: `libvirtd runs and /var/run/libvirt/libvirt-sock exists on ${node}`,
@@ -71,7 +99,14 @@ export async function buildFixLibvirt(rctx: RunbookContext, node: string): Promi
         },
         onFailure: `nova-compute is stopped on ${node} and libvirt has no socket: read /var/log/libvirt/libvirtd.log there; ${again}`,
       },
-      { kind: 'act', description: `start nova-compute on ${node}`, node, command: svc(serviceScript(init, 'nova-compute', 'start')), timeoutMs: SERVICE_TIMEOUT_MS, onFailure: `libvirt is back but nova-compute did not start on ${node}: read /var/log/nova/nova-compute.log; ${again}` },
+      {
+        kind: 'act',
+        description: `start nova-compute on ${node}`,
+        node,
+        command: svc(serviceScript(init, 'nova-compute', 'start')),
+        timeoutMs: SERVICE_TIMEOUT_MS,
+        onFailure: `libvirt is back but nova-compute did not start on ${node}: read /var/log/nova/nova-compute.log; ${again}`,
+      },
       {
         kind: 'verify',
         description: `nova reports nova-compute on ${node} up`,
@@ -83,7 +118,9 @@ export async function buildFixLibvirt(rctx: RunbookContext, node: string): Promi
     ],
     async stateNow(r) {
       const [lib, nova] = await Promise.all([readProbe(r, node, libvirtStatus), novaComputeState(r, node)]);
-      const libText = lib.ok ? `libvirt socket ${lib.value.socketPresent ? 'present' : 'missing'}, libvirtd ${lib.value.daemonRunning ? 'running' : 'stopped'}` : lib.problem;
+      const libText = lib.ok
+        ? `libvirt socket ${lib.value.socketPresent ? 'present' : 'missing'}, libvirtd ${lib.value.daemonRunning ? 'running' : 'stopped'}`
+        : lib.problem;
       return `${libText}; ${nova.detail ?? ''}`;
     },
   };

@@ -21,14 +21,19 @@ export async function holdersOf(rctx: Pick<RunbookContext, 'executor'>, node: st
     const r = await rctx.executor.exec(node, remote(script, { privileged: true }), { timeoutMs: 20_000 });
     if (!r.ok || r.exitCode === 127 || r.exitCode === null) continue;
     tools++;
-    const pids = r.stdout.trim().split(/\s+/).filter((p) => /^\d+$/.test(p));
+    const pids = r.stdout
+      .trim()
+      .split(/\s+/)
+      .filter((p) => /^\d+$/.test(p));
     if (r.exitCode === 0 && pids.length > 0) return { held: true, pids: pids.join(' ') };
   }
   return tools > 0 ? { held: false } : { held: 'unknown', why: 'neither fuser nor lsof could be run' };
 }
 
 function rootOf(mounts: readonly DiskMount[]): DiskMount | undefined {
-  return [...mounts].filter((m) => `${CONVERSION_DIR}/`.startsWith(m.mountpoint === '/' ? '/' : `${m.mountpoint}/`)).sort((a, b) => b.mountpoint.length - a.mountpoint.length)[0];
+  return [...mounts]
+    .filter((m) => `${CONVERSION_DIR}/`.startsWith(m.mountpoint === '/' ? '/' : `${m.mountpoint}/`))
+    .sort((a, b) => b.mountpoint.length - a.mountpoint.length)[0];
 }
 
 function mountLine(m: DiskMount | undefined): string {
@@ -50,7 +55,9 @@ export async function buildFreeDisk(rctx: RunbookContext, node: string): Promise
     description: `remove cinder conversion leftover ${f.path} (${bytes(f.bytes)}) on ${node}`,
     node,
     // Checked again right before removal: a conversion may have started since the plan was shown.
-    command: remote(sh`if fuser -s ${f.path} >/dev/null 2>&1; then echo ${`${f.path} is held open now; not removed`} >&2; exit 3; fi; rm -f -- ${f.path}`, { privileged: true }),
+    command: remote(sh`if fuser -s ${f.path} >/dev/null 2>&1; then echo ${`${f.path} is held open now; not removed`} >&2; exit 3; fi; rm -f -- ${f.path}`, {
+      privileged: true,
+    }),
     timeoutMs: 60_000,
     onFailure: `a process opened ${f.path} since the check, or rm failed: run /cluster free-disk ${node} again to see its holders`,
   }));
@@ -66,7 +73,12 @@ export async function buildFreeDisk(rctx: RunbookContext, node: string): Promise
         async run(): Promise<StepVerdict> {
           if (!hogs.ok) return { ok: false, detail: `cannot list the space hogs: ${hogs.problem}`, next: `/cluster disk ${node}` };
           const list = files.slice(0, 10).map((f) => `${bytes(f.bytes)}  ${f.path}  (${f.category})`);
-          return { ok: true, detail: [mountLine(before), ...(list.length ? list : ['no file over 100 MB in the cinder conversion dir, the glance cache or /var/log'])].join('\n') };
+          return {
+            ok: true,
+            detail: [mountLine(before), ...(list.length ? list : ['no file over 100 MB in the cinder conversion dir, the glance cache or /var/log'])].join(
+              '\n',
+            ),
+          };
         },
       },
       {
@@ -76,13 +88,26 @@ export async function buildFreeDisk(rctx: RunbookContext, node: string): Promise
           const held = checked.filter((c) => c.holders.held === true);
           const unknown = checked.filter((c) => c.holders.held === 'unknown');
           const lines = checked.map((c) =>
-            c.holders.held === true ? `${c.file.path}: held open by pid ${c.holders.pids}, kept` : c.holders.held === 'unknown' ? `${c.file.path}: ${c.holders.why}, kept` : `${c.file.path}: not open, removable`,
+            c.holders.held === true
+              ? `${c.file.path}: held open by pid ${c.holders.pids}, kept`
+              : c.holders.held === 'unknown'
+                ? `${c.file.path}: ${c.holders.why}, kept`
+                : `${c.file.path}: not open, removable`,
           );
           if (removable.length > 0) return { ok: true, detail: [`${bytes(freed)} removable`, ...lines].join('\n') };
           if (leftovers.length === 0) {
-            return { ok: false, detail: `no cinder conversion leftover over 100 MB on ${node}; nothing stackmedic can safely remove (the list above shows what else is large)`, next: `inspect the largest files by hand` };
+            return {
+              ok: false,
+              detail: `no cinder conversion leftover over 100 MB on ${node}; nothing stackmedic can safely remove (the list above shows what else is large)`,
+              next: `inspect the largest files by hand`,
+            };
           }
-          if (unknown.length > 0) return { ok: false, detail: `cannot tell whether the conversion files are in use on ${node}: ${lines.join('; ')}`, next: `install psmisc (fuser) or lsof on ${node}` };
+          if (unknown.length > 0)
+            return {
+              ok: false,
+              detail: `cannot tell whether the conversion files are in use on ${node}: ${lines.join('; ')}`,
+              next: `install psmisc (fuser) or lsof on ${node}`,
+            };
           return {
             ok: false,
             detail: `every cinder conversion leftover on ${node} is held open (${held.map((c) => `${c.file.path} by pid ${c.holders.held === true ? c.holders.pids : '?'}`).join(', ')}): removing it would free nothing until cinder-volume lets go, and may break a conversion in progress`,

@@ -12,7 +12,12 @@ import type { Runbook, RunbookContext, StepVerdict } from './types.js';
 export const RESOURCE_ID = /^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/;
 
 /** Builds the cleanup of `resource` (or of every failed resource) on controller `node`. */
-export async function buildPacemakerCleanup(rctx: RunbookContext, node: string, resource: string | undefined, busy: ReadonlyMap<string, string> = new Map()): Promise<Runbook> {
+export async function buildPacemakerCleanup(
+  rctx: RunbookContext,
+  node: string,
+  resource: string | undefined,
+  busy: ReadonlyMap<string, string> = new Map(),
+): Promise<Runbook> {
   const view = await pacemakerView(rctx, node);
   const what = resource ?? 'every failed resource';
   return {
@@ -27,7 +32,12 @@ export async function buildPacemakerCleanup(rctx: RunbookContext, node: string, 
           if (!view.ok) return { ok: false, detail: `cannot read pacemaker: ${view.problem}`, next: `/pacemaker restart ${node}` };
           if (!resource) return { ok: true, detail: describeNode(view.value, node) };
           const ids = resourceIds(view.value);
-          if (!ids.has(resource)) return { ok: false, detail: `no resource ${resource} in pacemaker (seen from ${view.node}); known: ${[...ids].slice(0, 20).join(', ')}`, next: `/pacemaker cleanup ${node} with one of those ids` };
+          if (!ids.has(resource))
+            return {
+              ok: false,
+              detail: `no resource ${resource} in pacemaker (seen from ${view.node}); known: ${[...ids].slice(0, 20).join(', ')}`,
+              next: `/pacemaker cleanup ${node} with one of those ids`,
+            };
           return { ok: true, detail: describeNode(view.value, node) };
         },
       },
@@ -36,7 +46,9 @@ export async function buildPacemakerCleanup(rctx: RunbookContext, node: string, 
         kind: 'act',
         description: `pacemaker: clean up ${what} on ${node}`,
         node,
-        command: remote(resource ? sh`crm_resource --cleanup --resource ${resource} --node ${node}` : sh`crm_resource --cleanup --node ${node}`, { privileged: true }),
+        command: remote(resource ? sh`crm_resource --cleanup --resource ${resource} --node ${node}` : sh`crm_resource --cleanup --node ${node}`, {
+          privileged: true,
+        }),
         timeoutMs: 120_000,
         onFailure: `read \`crm_mon -1\` and /var/log/pacemaker on ${node}`,
       },
@@ -48,7 +60,8 @@ export async function buildPacemakerCleanup(rctx: RunbookContext, node: string, 
         async poll(r): Promise<StepVerdict> {
           const v = await pacemakerView(r, node);
           if (!v.ok) return { ok: false, detail: v.problem };
-          const concerns = (id: string, parents: readonly { id: string }[]): boolean => resource === undefined || id === resource || parents.some((p) => p.id === resource);
+          const concerns = (id: string, parents: readonly { id: string }[]): boolean =>
+            resource === undefined || id === resource || parents.some((p) => p.id === resource);
           const stopped = stoppedOn(v.value, node).filter((x) => concerns(x.id, x.parents));
           const failed = v.value.resources.filter((x) => x.failed && x.nodes.includes(node) && concerns(x.id, x.parents));
           const failedOps = v.value.failedActions.filter((f) => f.node === node && (resource === undefined || f.resource === resource));

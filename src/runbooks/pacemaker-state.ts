@@ -9,7 +9,8 @@ export async function pacemakerView(rctx: Pick<RunbookContext, 'executor' | 'inv
   for (const n of othersFirst(nodesWithRole(rctx.inventory, 'controller'), node)) {
     const r = await readProbe(rctx, n, pacemakerStatus);
     if (r.ok && r.value.running) return { ok: true, node: n, value: r.value, exitCode: r.exitCode };
-    if (r.ok && !r.value.running) last = { ok: false, node: n, problem: `pacemaker not running on ${n}: ${r.value.message}`, missing: false, unreachable: false };
+    if (r.ok && !r.value.running)
+      last = { ok: false, node: n, problem: `pacemaker not running on ${n}: ${r.value.message}`, missing: false, unreachable: false };
     else if (!r.ok) last = r;
   }
   return last;

@@ -47,7 +47,11 @@ export function rabbitNameOf(node: string, known: readonly string[]): string | u
 }
 
 /** Evaluates a fixed Erlang expression on the node's local broker (its VM must be up). */
-async function rabbitEval(rctx: Pick<RunbookContext, 'executor'>, node: string, expression: string): Promise<{ ok: true; text: string } | { ok: false; problem: string }> {
+async function rabbitEval(
+  rctx: Pick<RunbookContext, 'executor'>,
+  node: string,
+  expression: string,
+): Promise<{ ok: true; text: string } | { ok: false; problem: string }> {
   const r = await rctx.executor.exec(node, remote(sh`rabbitmqctl eval ${expression}`, { privileged: true }), { timeoutMs: 30_000 });
   if (!r.ok) return { ok: false, problem: r.message };
   if (r.exitCode !== 0) return { ok: false, problem: tailLines(`${r.stdout}\n${r.stderr}`, 2) || `exit ${String(r.exitCode)}` };
@@ -62,7 +66,10 @@ export async function believedMembers(rctx: Pick<RunbookContext, 'executor'>, no
 }
 
 /** A disk_free_limit as `set_disk_free_limit` takes it back. */
-export type DiskLimitSetting = { readonly kind: 'bytes'; readonly bytes: number } | { readonly kind: 'mem_relative'; readonly ratio: number } | { readonly kind: 'text'; readonly text: string };
+export type DiskLimitSetting =
+  | { readonly kind: 'bytes'; readonly bytes: number }
+  | { readonly kind: 'mem_relative'; readonly ratio: number }
+  | { readonly kind: 'text'; readonly text: string };
 
 /** Reads `{ok,50000000}`, `{ok,"2GB"}` or `{ok,{mem_relative,1.0}}` from application:get_env. */
 export function parseConfiguredLimit(text: string): DiskLimitSetting | undefined {

@@ -42,7 +42,8 @@ export interface RabbitHealSurvey {
   readonly anchor: { readonly node: string; readonly name: string; readonly listsTarget: boolean } | undefined;
   readonly believed: readonly string[] | undefined;
   readonly disk: { readonly freeBytes: number; readonly limitBytes: number; readonly source: string; readonly restore: DiskLimitSetting | undefined };
-  readonly pacemaker: { readonly view: PacemakerClusterState; readonly resource: string; readonly failedOnNode: readonly string[]; readonly runningOnNode: boolean } | undefined;
+  readonly pacemaker:
+    { readonly view: PacemakerClusterState; readonly resource: string; readonly failedOnNode: readonly string[]; readonly runningOnNode: boolean } | undefined;
   /** Log signatures seen in the tail of the broker's log. */
   readonly logSignatures: readonly string[];
   readonly mode: RabbitFailureMode;
@@ -84,9 +85,17 @@ export async function surveyRabbit(rctx: RunbookContext, node: string): Promise<
   const targetName = rabbitNameOf(node, known);
   const anchorView = healthyPeers[0];
   const anchorName = anchorView ? rabbitNameOf(anchorView.node, members(anchorView)) : undefined;
-  const anchor = anchorView && anchorName ? { node: anchorView.node, name: anchorName, listsTarget: targetName !== undefined && members(anchorView).includes(targetName) } : undefined;
+  const anchor =
+    anchorView && anchorName
+      ? { node: anchorView.node, name: anchorName, listsTarget: targetName !== undefined && members(anchorView).includes(targetName) }
+      : undefined;
 
-  const disk = await diskHeadroom(rctx, node, vmUp, healthyPeers.map((p) => p.node));
+  const disk = await diskHeadroom(
+    rctx,
+    node,
+    vmUp,
+    healthyPeers.map((p) => p.node),
+  );
   const pacemaker = await pacemakerFacts(rctx, node, controllers);
   const logs = await logEvidence(rctx, node, targetName);
 
@@ -103,7 +112,9 @@ async function diskHeadroom(rctx: RunbookContext, node: string, vmUp: boolean, p
     return {
       freeBytes: facts.freeBytes,
       limitBytes: overridden && configured !== undefined ? configured : facts.limitBytes,
-      source: overridden ? `RabbitMQ's disk monitor (limit in force ${bytes(facts.limitBytes)}, configured ${facts.configured ? limitArgs(facts.configured).join(' ') : '?'})` : "RabbitMQ's disk monitor",
+      source: overridden
+        ? `RabbitMQ's disk monitor (limit in force ${bytes(facts.limitBytes)}, configured ${facts.configured ? limitArgs(facts.configured).join(' ') : '?'})`
+        : "RabbitMQ's disk monitor",
       restore: overridden ? facts.configured : { kind: 'bytes', bytes: facts.limitBytes },
     };
   }
@@ -113,7 +124,12 @@ async function diskHeadroom(rctx: RunbookContext, node: string, vmUp: boolean, p
   const mount = [...df.value.mounts]
     .filter((m) => '/var/lib/rabbitmq'.startsWith(m.mountpoint === '/' ? '/' : `${m.mountpoint}/`) || m.mountpoint === '/')
     .sort((a, b) => b.mountpoint.length - a.mountpoint.length)[0];
-  return { freeBytes: mount?.availBytes ?? 0, limitBytes: limit, source: `df ${mount?.mountpoint ?? '/'} (broker down; limit from a running peer)`, restore: undefined };
+  return {
+    freeBytes: mount?.availBytes ?? 0,
+    limitBytes: limit,
+    source: `df ${mount?.mountpoint ?? '/'} (broker down; limit from a running peer)`,
+    restore: undefined,
+  };
 }
 
 async function pacemakerFacts(rctx: RunbookContext, node: string, controllers: readonly string[]): Promise<RabbitHealSurvey['pacemaker']> {
@@ -152,13 +168,18 @@ function decideMode(s: {
           : `${anchor.name} lists ${targetName} as a member, but ${targetName} does not (it was reset): inconsistent_cluster`,
       };
     }
-    if (!anchor.listsTarget && !targetListsAnchor) return { mode: 'inconsistent-cluster', why: `${targetName} is not clustered with ${anchor.name}: it must rejoin` };
+    if (!anchor.listsTarget && !targetListsAnchor)
+      return { mode: 'inconsistent-cluster', why: `${targetName} is not clustered with ${anchor.name}: it must rejoin` };
   }
   if (target.kind !== 'running' && s.logs.includes('rabbit-inconsistent-cluster') && target.kind === 'app-stopped') {
     return { mode: 'inconsistent-cluster', why: 'the broker log shows inconsistent_cluster at boot' };
   }
   if (target.kind === 'running') {
-    if (target.status.partitions.length > 0) return { mode: 'partition', why: `network partition: ${target.status.partitions.map((p) => `${p.node} cannot see ${p.partitionedFrom.join(', ')}`).join('; ')}` };
+    if (target.status.partitions.length > 0)
+      return {
+        mode: 'partition',
+        why: `network partition: ${target.status.partitions.map((p) => `${p.node} cannot see ${p.partitionedFrom.join(', ')}`).join('; ')}`,
+      };
     const mine = target.status.alarms.filter((a) => targetName === undefined || a.node === targetName);
     if (mine.some((a) => a.kind === 'disk')) return { mode: 'disk-alarm', why: `disk alarm on ${targetName ?? s.node}: publishers are blocked` };
     if (target.status.stoppedNodes.length > 0 && anchor === undefined) return { mode: 'healthy', why: 'running; its peers are the ones down' };
@@ -237,7 +258,11 @@ function checks(s: RabbitHealSurvey, busy: ReadonlyMap<string, string>, guarded:
       kind: 'check',
       description: `pacemaker runs on ${s.node} (RabbitMQ there is pacemaker-managed)`,
       async run() {
-        return { ok: false, detail: `RabbitMQ on ${s.node} is managed by pacemaker (${s.pacemaker?.resource ?? ''}), but ${s.node} is not online in pacemaker: fixing RabbitMQ behind pacemaker's back would be undone`, next: `/pacemaker restart ${s.node}` };
+        return {
+          ok: false,
+          detail: `RabbitMQ on ${s.node} is managed by pacemaker (${s.pacemaker?.resource ?? ''}), but ${s.node} is not online in pacemaker: fixing RabbitMQ behind pacemaker's back would be undone`,
+          next: `/pacemaker restart ${s.node}`,
+        };
       },
     });
   }
@@ -256,11 +281,23 @@ function acts(s: RabbitHealSurvey, init: 'systemd' | 'sysv'): ActStep[] {
       const steps: ActStep[] = [ctl(n, `stop the rabbit application on ${n}`, sh`rabbitmqctl stop_app`, again)];
       // A member that already forgot the node answers not_a_cluster_node: forget only where listed.
       if (anchor.listsTarget && s.targetName) {
-        steps.push(ctl(anchor.node, `forget ${s.targetName} on the healthy member ${anchor.node}`, sh`rabbitmqctl forget_cluster_node ${s.targetName}`, `check \`rabbitmqctl cluster_status\` on ${anchor.node}; ${again}`));
+        steps.push(
+          ctl(
+            anchor.node,
+            `forget ${s.targetName} on the healthy member ${anchor.node}`,
+            sh`rabbitmqctl forget_cluster_node ${s.targetName}`,
+            `check \`rabbitmqctl cluster_status\` on ${anchor.node}; ${again}`,
+          ),
+        );
       }
       steps.push(
         ctl(n, `reset ${n}'s RabbitMQ database`, sh`rabbitmqctl reset`, again),
-        ctl(n, `join ${n} to ${anchor.name}`, sh`rabbitmqctl join_cluster ${anchor.name}`, `${n} is reset and stopped: start it with \`rabbitmqctl start_app\` after checking ${anchor.node}; ${again}`),
+        ctl(
+          n,
+          `join ${n} to ${anchor.name}`,
+          sh`rabbitmqctl join_cluster ${anchor.name}`,
+          `${n} is reset and stopped: start it with \`rabbitmqctl start_app\` after checking ${anchor.node}; ${again}`,
+        ),
         ctl(n, `start the rabbit application on ${n}`, sh`rabbitmqctl start_app`, `read /var/log/rabbitmq on ${n}; ${again}`),
       );
       if (pcmk) steps.push(cleanupStep(n, pcmk.resource));
@@ -275,7 +312,14 @@ function acts(s: RabbitHealSurvey, init: 'systemd' | 'sysv'): ActStep[] {
     case 'disk-alarm': {
       const restore = s.disk.restore;
       if (!restore) return [];
-      return [ctl(n, `re-apply RabbitMQ's configured disk_free_limit on ${n} so the disk monitor re-checks now`, sh`rabbitmqctl set_disk_free_limit ${limitArgs(restore)}`, again)];
+      return [
+        ctl(
+          n,
+          `re-apply RabbitMQ's configured disk_free_limit on ${n} so the disk monitor re-checks now`,
+          sh`rabbitmqctl set_disk_free_limit ${limitArgs(restore)}`,
+          again,
+        ),
+      ];
     }
     case 'stopped': {
       if (pcmk) {
@@ -301,7 +345,11 @@ export async function buildRabbitHeal(rctx: RunbookContext, node: string, busy: 
   const planned = acts(s, init);
   const steps: RunbookStep[] = [...checks(s, busy, guarded)];
   if (s.mode === 'inconsistent-cluster' && !s.anchor) {
-    steps.push({ kind: 'check', description: 'a healthy RabbitMQ member to rejoin', run: async () => ({ ok: false, detail: 'no other RabbitMQ member is running without partitions: there is nothing to join', next: '/rabbit status' }) });
+    steps.push({
+      kind: 'check',
+      description: 'a healthy RabbitMQ member to rejoin',
+      run: async () => ({ ok: false, detail: 'no other RabbitMQ member is running without partitions: there is nothing to join', next: '/rabbit status' }),
+    });
   }
   steps.push(...planned, verified(s));
   return {

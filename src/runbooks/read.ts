@@ -28,7 +28,9 @@ export async function readProbe<T>(rctx: Pick<RunbookContext, 'executor'>, node:
   return {
     ok: false,
     node,
-    problem: missing ? `${probe.title} tool is not installed on ${node}` : `unreadable ${probe.title} on ${node}: ${describeExit(r.exitCode)}${tail ? `: ${tail}` : ''} (${parsed.reason})`,
+    problem: missing
+      ? `${probe.title} tool is not installed on ${node}`
+      : `unreadable ${probe.title} on ${node}: ${describeExit(r.exitCode)}${tail ? `: ${tail}` : ''} (${parsed.reason})`,
     missing,
     unreachable: false,
     output: `${r.stdout}\n${r.stderr}`,

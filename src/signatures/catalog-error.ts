@@ -1,17 +1,7 @@
 import { ConfigError } from '../errors.js';
 
 /** What kind of mistake a catalog file holds; stable, for tests and for operators' tooling. */
-export type CatalogErrorReason =
-  | 'io'
-  | 'yaml'
-  | 'empty'
-  | 'schema'
-  | 'regex'
-  | 'literal'
-  | 'glob'
-  | 'placeholder'
-  | 'duplicate'
-  | 'reference';
+export type CatalogErrorReason = 'io' | 'yaml' | 'empty' | 'schema' | 'regex' | 'literal' | 'glob' | 'placeholder' | 'duplicate' | 'reference';
 
 /**
  * A signature file is invalid. It is a `ConfigError` (the CLI refuses to start, exit code 2) whose

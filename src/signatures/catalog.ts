@@ -7,14 +7,7 @@ import type { ZodIssue } from 'zod';
 import { CatalogError } from './catalog-error.js';
 import { globProblem } from './globs.js';
 import { requiredLiterals, MIN_LITERAL_LENGTH } from './literals.js';
-import {
-  isLogSignature,
-  logSourceSchema,
-  probeSourceSchema,
-  signatureSchema,
-  type Catalog,
-  type Signature,
-} from './schema.js';
+import { isLogSignature, logSourceSchema, probeSourceSchema, signatureSchema, type Catalog, type Signature } from './schema.js';
 
 /** Catalog files larger than this are refused: a signature file is a few KiB of YAML. */
 const MAX_FILE_BYTES = 1024 * 1024;
@@ -61,12 +54,7 @@ export function buildCatalog(files: readonly { file: string; text: string }[]): 
     parseCatalogText(text, file).forEach((signature, index) => {
       const previous = origin.get(signature.id);
       if (previous !== undefined) {
-        throw new CatalogError(
-          file,
-          where(signature.id, index, 'id'),
-          `a unique id; '${signature.id}' is already defined in ${previous}`,
-          'duplicate',
-        );
+        throw new CatalogError(file, where(signature.id, index, 'id'), `a unique id; '${signature.id}' is already defined in ${previous}`, 'duplicate');
       }
       origin.set(signature.id, file);
       signatures.push(signature);

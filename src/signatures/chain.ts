@@ -95,7 +95,12 @@ function chainLinks(rootId: string, groups: readonly Group[], reach: ReadonlyMap
       nodes: [...new Set(seen.map((g) => g.node))].sort(compareNodes),
       ...(services.length > 0 ? { services } : {}),
       firstSeen: seen.map((g) => g.first).sort(compareTime)[0] ?? null,
-      lastSeen: seen.map((g) => g.last).sort(compareTime).reverse().find((t) => t !== null) ?? null,
+      lastSeen:
+        seen
+          .map((g) => g.last)
+          .sort(compareTime)
+          .reverse()
+          .find((t) => t !== null) ?? null,
       count: seen.reduce((n, g) => n + g.count, 0),
       depth: depth.get(id) ?? 1,
     });

@@ -95,21 +95,53 @@ const oslo = (d: Date, r: Rand, level: string, logger: string, msg: string): str
 
 const NOISE: Readonly<Record<CorpusLogKind, readonly Template[]>> = {
   'rabbit-old': [
-    { fires: [], render: (r, d) => `=INFO REPORT==== ${erlang(d)} ===\naccepting AMQP connection ${pid(r)} (${ip(r)}:${int(r, 30000, 60000)} -> ${ip(r)}:5673)\n\n` },
-    { fires: [], render: (r, d) => `=WARNING REPORT==== ${erlang(d)} ===\nclosing AMQP connection ${pid(r)} (${ip(r)}:${int(r, 30000, 60000)} -> ${ip(r)}:5673):\nconnection_closed_abruptly\n\n` },
+    {
+      fires: [],
+      render: (r, d) => `=INFO REPORT==== ${erlang(d)} ===\naccepting AMQP connection ${pid(r)} (${ip(r)}:${int(r, 30000, 60000)} -> ${ip(r)}:5673)\n\n`,
+    },
+    {
+      fires: [],
+      render: (r, d) =>
+        `=WARNING REPORT==== ${erlang(d)} ===\nclosing AMQP connection ${pid(r)} (${ip(r)}:${int(r, 30000, 60000)} -> ${ip(r)}:5673):\nconnection_closed_abruptly\n\n`,
+    },
     { fires: [], render: (_r, d) => `=INFO REPORT==== ${erlang(d)} ===\nDisk free limit set to 5MB\n\n` },
   ],
   'rabbit-new': [
     { fires: [], render: (r, d) => `${isoMs(d)} [info] ${pid(r)} accepting AMQP connection ${pid(r)} (${ip(r)}:${int(r, 30000, 60000)} -> ${ip(r)}:5672)\n` },
-    { fires: [], render: (r, d) => `${isoMs(d)} [info] ${pid(r)} connection ${pid(r)} (${ip(r)}:${int(r, 30000, 60000)} -> ${ip(r)}:5672): user 'nova' authenticated and granted access to vhost '/'\n` },
+    {
+      fires: [],
+      render: (r, d) =>
+        `${isoMs(d)} [info] ${pid(r)} connection ${pid(r)} (${ip(r)}:${int(r, 30000, 60000)} -> ${ip(r)}:5672): user 'nova' authenticated and granted access to vhost '/'\n`,
+    },
     { fires: [], render: (r, d) => `${isoMs(d)} [info] ${pid(r)} Disk free limit set to 50MB\n` },
   ],
   oslo: [
-    { fires: [], render: (r, d) => oslo(d, r, 'INFO', 'nova.osapi_compute.wsgi.server', `${ip(r)} "GET /v2/${hex(r, 32)}/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.${int(r, 1000000, 9999999)}`) },
+    {
+      fires: [],
+      render: (r, d) =>
+        oslo(
+          d,
+          r,
+          'INFO',
+          'nova.osapi_compute.wsgi.server',
+          `${ip(r)} "GET /v2/${hex(r, 32)}/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.${int(r, 1000000, 9999999)}`,
+        ),
+    },
     { fires: [], render: (r, d) => oslo(d, r, 'INFO', 'nova.compute.manager', `[instance: ${uuid(r)}] VM Started (Lifecycle Event)`) },
-    { fires: [], render: (r, d) => `${isoMs(d)} ${int(r, 1000, 32000)} INFO nova.compute.resource_tracker [-] Final resource view: name=cp-${int(r, 1, 9)}.example.org phys_ram=64172MB used_ram=2560MB phys_disk=15GB used_disk=20GB total_vcpus=16 used_vcpus=1 pci_stats=[]\n` },
-    { fires: [], render: (r, d) => `${isoMs(d)} ${int(r, 1000, 32000)} INFO oslo.messaging._drivers.impl_rabbit [-] Connecting to AMQP server on ${ip(r)}:5673\n` },
-    { fires: [], render: (r, d) => `${isoMs(d)} ${int(r, 1000, 32000)} DEBUG cinder.manager [-] Notifying Schedulers of capabilities ... _publish_service_capabilities /usr/lib/python2.7/site-packages/cinder/manager.py:128\n` },
+    {
+      fires: [],
+      render: (r, d) =>
+        `${isoMs(d)} ${int(r, 1000, 32000)} INFO nova.compute.resource_tracker [-] Final resource view: name=cp-${int(r, 1, 9)}.example.org phys_ram=64172MB used_ram=2560MB phys_disk=15GB used_disk=20GB total_vcpus=16 used_vcpus=1 pci_stats=[]\n`,
+    },
+    {
+      fires: [],
+      render: (r, d) => `${isoMs(d)} ${int(r, 1000, 32000)} INFO oslo.messaging._drivers.impl_rabbit [-] Connecting to AMQP server on ${ip(r)}:5673\n`,
+    },
+    {
+      fires: [],
+      render: (r, d) =>
+        `${isoMs(d)} ${int(r, 1000, 32000)} DEBUG cinder.manager [-] Notifying Schedulers of capabilities ... _publish_service_capabilities /usr/lib/python2.7/site-packages/cinder/manager.py:128\n`,
+    },
   ],
   galera: [
     { fires: [], render: (_r, d) => `${galera(d)} [Note] WSREP: Flow-control interval: [16, 16]\n` },
@@ -117,7 +149,11 @@ const NOISE: Readonly<Record<CorpusLogKind, readonly Template[]>> = {
     { fires: [], render: (r, d) => `${galera(d)} [Note] WSREP: New COMPONENT: primary = yes, bootstrap = no, my_idx = ${int(r, 0, 2)}, memb_num = 3\n` },
   ],
   ceph: [
-    { fires: [], render: (r, d) => `${iso(d, 'T')}.${pad(int(r, 0, 999999), 6)}+0000 mon.a (mon.0) ${int(r, 1, 99999)} : cluster [INF] pgmap v${int(r, 1, 99999)}: 16 pgs: 16 active+clean; 2.19K data\n` },
+    {
+      fires: [],
+      render: (r, d) =>
+        `${iso(d, 'T')}.${pad(int(r, 0, 999999), 6)}+0000 mon.a (mon.0) ${int(r, 1, 99999)} : cluster [INF] pgmap v${int(r, 1, 99999)}: 16 pgs: 16 active+clean; 2.19K data\n`,
+    },
     { fires: [], render: (r, d) => `${iso(d, 'T')}.${pad(int(r, 0, 999999), 6)}+0000 mon.a (mon.0) ${int(r, 1, 99999)} : cluster [INF] overall HEALTH_OK\n` },
   ],
 };
@@ -130,37 +166,103 @@ const rabbitNode = (node: string): string => `rabbit@messaging-${node}`;
 
 const SIGNATURE_RECORDS: Readonly<Record<CorpusLogKind, readonly Template[]>> = {
   'rabbit-old': [
-    { fires: ['root-disk-full', 'rabbit-disk-alarm'], render: (_r, d) => `=INFO REPORT==== ${erlang(d)} ===\nDisk free space insufficient. Free bytes:0 Limit:5000000\n\n` },
-    { fires: ['rabbit-disk-alarm'], render: (_r, d, n) => `=WARNING REPORT==== ${erlang(d)} ===\ndisk resource limit alarm set on node '${rabbitNode(n)}'.\n\n**********************************************************\n*** Publishers will be blocked until this alarm clears ***\n**********************************************************\n\n` },
-    { fires: ['rabbit-memory-alarm'], render: (r, d) => `=INFO REPORT==== ${erlang(d)} ===\nvm_memory_high_watermark set. Memory used:${int(r, 7e9, 8e9)} allowed:6640204185\n\n` },
+    {
+      fires: ['root-disk-full', 'rabbit-disk-alarm'],
+      render: (_r, d) => `=INFO REPORT==== ${erlang(d)} ===\nDisk free space insufficient. Free bytes:0 Limit:5000000\n\n`,
+    },
+    {
+      fires: ['rabbit-disk-alarm'],
+      render: (_r, d, n) =>
+        `=WARNING REPORT==== ${erlang(d)} ===\ndisk resource limit alarm set on node '${rabbitNode(n)}'.\n\n**********************************************************\n*** Publishers will be blocked until this alarm clears ***\n**********************************************************\n\n`,
+    },
+    {
+      fires: ['rabbit-memory-alarm'],
+      render: (r, d) => `=INFO REPORT==== ${erlang(d)} ===\nvm_memory_high_watermark set. Memory used:${int(r, 7e9, 8e9)} allowed:6640204185\n\n`,
+    },
     { fires: ['rabbit-stopped'], render: (_r, d) => `=INFO REPORT==== ${erlang(d)} ===\nStopped RabbitMQ application\n\n` },
-    { fires: ['rabbit-enospc-shutdown'], render: (r, d, n) => `=ERROR REPORT==== ${erlang(d)} ===\n** Generic server ${pid(r)} terminating\n** Last message in was {'EXIT',${pid(r)},shutdown}\n** When Server state == undefined\n** Reason for termination ==\n** {{badmatch,{error,{file_error,"/var/lib/rabbitmq/mnesia/${rabbitNode(n)}/recovery.dets",\n                                 enospc}}},\n    [{rabbit_recovery_terms,flush,0,\n                            [{file,"src/rabbit_recovery_terms.erl"},\n                             {line,134}]}]}\n\n` },
-    { fires: ['rabbit-inconsistent-cluster'], render: (r, d, n) => `=INFO REPORT==== ${erlang(d)} ===\nError description:\n   {error,{inconsistent_cluster,"Node '${rabbitNode(n)}' thinks it's clustered with node 'rabbit@messaging-node-${int(r, 11, 19)}', but 'rabbit@messaging-node-18' disagrees"}}\n\nLog files (may contain more information):\n   /var/log/rabbitmq/${rabbitNode(n)}.log\n\n` },
-    { fires: ['rabbit-partition'], render: (r, d, n) => `=ERROR REPORT==== ${erlang(d)} ===\nMnesia('${rabbitNode(n)}'): ** ERROR ** mnesia_event got\n    {inconsistent_database, running_partitioned_network, 'rabbit@messaging-node-${int(r, 11, 19)}'}\n\n` },
+    {
+      fires: ['rabbit-enospc-shutdown'],
+      render: (r, d, n) =>
+        `=ERROR REPORT==== ${erlang(d)} ===\n** Generic server ${pid(r)} terminating\n** Last message in was {'EXIT',${pid(r)},shutdown}\n** When Server state == undefined\n** Reason for termination ==\n** {{badmatch,{error,{file_error,"/var/lib/rabbitmq/mnesia/${rabbitNode(n)}/recovery.dets",\n                                 enospc}}},\n    [{rabbit_recovery_terms,flush,0,\n                            [{file,"src/rabbit_recovery_terms.erl"},\n                             {line,134}]}]}\n\n`,
+    },
+    {
+      fires: ['rabbit-inconsistent-cluster'],
+      render: (r, d, n) =>
+        `=INFO REPORT==== ${erlang(d)} ===\nError description:\n   {error,{inconsistent_cluster,"Node '${rabbitNode(n)}' thinks it's clustered with node 'rabbit@messaging-node-${int(r, 11, 19)}', but 'rabbit@messaging-node-18' disagrees"}}\n\nLog files (may contain more information):\n   /var/log/rabbitmq/${rabbitNode(n)}.log\n\n`,
+    },
+    {
+      fires: ['rabbit-partition'],
+      render: (r, d, n) =>
+        `=ERROR REPORT==== ${erlang(d)} ===\nMnesia('${rabbitNode(n)}'): ** ERROR ** mnesia_event got\n    {inconsistent_database, running_partitioned_network, 'rabbit@messaging-node-${int(r, 11, 19)}'}\n\n`,
+    },
   ],
   'rabbit-new': [
-    { fires: ['rabbit-disk-alarm'], render: (r, d) => `${isoMs(d)} [info] ${pid(r)} Free disk space is insufficient. Free bytes: ${int(r, 1, 49_000_000)}. Limit: 50000000\n` },
+    {
+      fires: ['rabbit-disk-alarm'],
+      render: (r, d) => `${isoMs(d)} [info] ${pid(r)} Free disk space is insufficient. Free bytes: ${int(r, 1, 49_000_000)}. Limit: 50000000\n`,
+    },
     { fires: ['rabbit-disk-alarm'], render: (r, d, n) => `${isoMs(d)} [warning] ${pid(r)} disk resource limit alarm set on node ${rabbitNode(n)}.\n` },
     { fires: ['rabbit-memory-alarm'], render: (r, d, n) => `${isoMs(d)} [warning] ${pid(r)} memory resource limit alarm set on node '${rabbitNode(n)}'.\n` },
     { fires: ['rabbit-stopped'], render: (r, d) => `${isoMs(d)} [info] ${pid(r)} Successfully stopped RabbitMQ and its dependencies\n` },
-    { fires: ['rabbit-partition'], render: (r, d, n) => `${isoMs(d)} [error] ${pid(r)} Mnesia(${rabbitNode(n)}): ** ERROR ** mnesia_event got {inconsistent_database, running_partitioned_network, rabbit@messaging-node-${int(r, 11, 19)}}\n` },
+    {
+      fires: ['rabbit-partition'],
+      render: (r, d, n) =>
+        `${isoMs(d)} [error] ${pid(r)} Mnesia(${rabbitNode(n)}): ** ERROR ** mnesia_event got {inconsistent_database, running_partitioned_network, rabbit@messaging-node-${int(r, 11, 19)}}\n`,
+    },
   ],
   oslo: [
-    { fires: ['amqp-unreachable'], render: (r, d) => `${isoMs(d)} ${int(r, 1000, 32000)} ERROR oslo.messaging._drivers.impl_rabbit [${req(r)} - - - - -] AMQP server on ${ip(r)}:5673 is unreachable: [Errno 32] Broken pipe. Trying again in 5 seconds.\n` },
-    { fires: ['amqp-unreachable'], render: (r, d) => `${iso(d)}\tERR\toslo.messaging._drivers.impl_rabbit [${req(r)} - - - - -] AMQP server on ${ip(r)}:5673 is unreachable: [Errno 32] Broken pipe. Trying again in 5 seconds.\n` },
+    {
+      fires: ['amqp-unreachable'],
+      render: (r, d) =>
+        `${isoMs(d)} ${int(r, 1000, 32000)} ERROR oslo.messaging._drivers.impl_rabbit [${req(r)} - - - - -] AMQP server on ${ip(r)}:5673 is unreachable: [Errno 32] Broken pipe. Trying again in 5 seconds.\n`,
+    },
+    {
+      fires: ['amqp-unreachable'],
+      render: (r, d) =>
+        `${iso(d)}\tERR\toslo.messaging._drivers.impl_rabbit [${req(r)} - - - - -] AMQP server on ${ip(r)}:5673 is unreachable: [Errno 32] Broken pipe. Trying again in 5 seconds.\n`,
+    },
     { fires: ['amqp-reconnected'], render: (r, d) => oslo(d, r, 'INFO', 'oslo.messaging._drivers.impl_rabbit', `Reconnected to AMQP server on ${ip(r)}:5673`) },
-    { fires: ['root-disk-full'], render: (r, d) => `${isoMs(d)} ${int(r, 1000, 32000)} ERROR cinder.volume.manager IOError: [Errno 28] No space left on device\n` },
-    { fires: ['cinder-image-too-large'], render: (r, d) => oslo(d, r, 'ERROR', 'oslo_messaging.rpc.dispatcher', `Exception during message handling: Image ${uuid(r)} is unacceptable: Size is ${int(r, 80, 200)}GB and doesn't fit in a volume of size ${int(r, 10, 79)}GB.`) },
-    { fires: ['nova-compute-libvirt-socket'], render: (r, d) => `${isoMs(d)} ${int(r, 1000, 32000)} ERROR nova.compute.manager [-] Connection to libvirt failed: Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory\n` },
-    { fires: ['neutron-agent-heartbeat-lost'], render: (r, d) => oslo(d, r, 'WARNING', 'neutron.db.agents_db', `Agent healthcheck: found ${int(r, 1, 9)} dead agents out of 12:`) },
-    { fires: ['messaging-timeout'], render: (r, d) => oslo(d, r, 'ERROR', 'nova.compute.manager', `MessagingTimeout: Timed out waiting for a reply to message ID ${hex(r, 32)}`) },
+    {
+      fires: ['root-disk-full'],
+      render: (r, d) => `${isoMs(d)} ${int(r, 1000, 32000)} ERROR cinder.volume.manager IOError: [Errno 28] No space left on device\n`,
+    },
+    {
+      fires: ['cinder-image-too-large'],
+      render: (r, d) =>
+        oslo(
+          d,
+          r,
+          'ERROR',
+          'oslo_messaging.rpc.dispatcher',
+          `Exception during message handling: Image ${uuid(r)} is unacceptable: Size is ${int(r, 80, 200)}GB and doesn't fit in a volume of size ${int(r, 10, 79)}GB.`,
+        ),
+    },
+    {
+      fires: ['nova-compute-libvirt-socket'],
+      render: (r, d) =>
+        `${isoMs(d)} ${int(r, 1000, 32000)} ERROR nova.compute.manager [-] Connection to libvirt failed: Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory\n`,
+    },
+    {
+      fires: ['neutron-agent-heartbeat-lost'],
+      render: (r, d) => oslo(d, r, 'WARNING', 'neutron.db.agents_db', `Agent healthcheck: found ${int(r, 1, 9)} dead agents out of 12:`),
+    },
+    {
+      fires: ['messaging-timeout'],
+      render: (r, d) => oslo(d, r, 'ERROR', 'nova.compute.manager', `MessagingTimeout: Timed out waiting for a reply to message ID ${hex(r, 32)}`),
+    },
   ],
-  galera: [
-    { fires: ['galera-non-primary'], render: (_r, d) => `${galera(d)} [Note] WSREP: Received NON-PRIMARY.\n` },
-  ],
+  galera: [{ fires: ['galera-non-primary'], render: (_r, d) => `${galera(d)} [Note] WSREP: Received NON-PRIMARY.\n` }],
   ceph: [
-    { fires: ['ceph-mon-out-of-quorum'], render: (r, d) => `${iso(d, 'T')}.${pad(int(r, 0, 999999), 6)}+0000 mon.a (mon.0) ${int(r, 1, 99999)} : cluster [WRN] Health check failed: 1/3 mons down, quorum a,b (MON_DOWN)\n` },
-    { fires: ['ceph-mon-quorum-restored'], render: (r, d) => `${iso(d, 'T')}.${pad(int(r, 0, 999999), 6)}+0000 mon.a (mon.0) ${int(r, 1, 99999)} : cluster [INF] Health check cleared: MON_DOWN (was: 1/3 mons down, quorum a,b)\n` },
+    {
+      fires: ['ceph-mon-out-of-quorum'],
+      render: (r, d) =>
+        `${iso(d, 'T')}.${pad(int(r, 0, 999999), 6)}+0000 mon.a (mon.0) ${int(r, 1, 99999)} : cluster [WRN] Health check failed: 1/3 mons down, quorum a,b (MON_DOWN)\n`,
+    },
+    {
+      fires: ['ceph-mon-quorum-restored'],
+      render: (r, d) =>
+        `${iso(d, 'T')}.${pad(int(r, 0, 999999), 6)}+0000 mon.a (mon.0) ${int(r, 1, 99999)} : cluster [INF] Health check cleared: MON_DOWN (was: 1/3 mons down, quorum a,b)\n`,
+    },
   ],
 };
 

@@ -71,9 +71,7 @@ export async function diagnoseDirectory(dir: string, catalog: Catalog, options: 
   for (const file of files) {
     const nodeRoles = roles.get(file.node) ?? null;
     const wanted = logSignatures.filter(
-      (s) =>
-        pathMatchesGlobs(file.path, globs.get(s.id) ?? []) &&
-        (nodeRoles === null || s.source.logs.roles.some((r) => nodeRoles.includes(r))),
+      (s) => pathMatchesGlobs(file.path, globs.get(s.id) ?? []) && (nodeRoles === null || s.source.logs.roles.some((r) => nodeRoles.includes(r))),
     );
     if (wanted.length === 0) continue;
     const key = wanted.map((s) => s.id).join(',');
@@ -124,7 +122,8 @@ function addStats(total: ScanStats, after: ScanStats, before: ScanStats): void {
  */
 export function inferRoles(paths: readonly string[]): string[] | null {
   const roles: string[] = [];
-  const controller = /^\/var\/log\/(?:rabbitmq|mysql|mariadb|ceph|pacemaker|cluster)\/|^\/var\/log\/neutron\/(?:neutron-)?server\.log|^\/var\/log\/cinder\/cinder-(?:scheduler|volume|api)\.log|^\/var\/log\/kolla\/(?:rabbitmq|mariadb)\//;
+  const controller =
+    /^\/var\/log\/(?:rabbitmq|mysql|mariadb|ceph|pacemaker|cluster)\/|^\/var\/log\/neutron\/(?:neutron-)?server\.log|^\/var\/log\/cinder\/cinder-(?:scheduler|volume|api)\.log|^\/var\/log\/kolla\/(?:rabbitmq|mariadb)\//;
   const compute = /^\/var\/log\/nova\/nova-compute\.log|^\/var\/log\/libvirt\/|^\/var\/log\/kolla\/nova\/nova-compute\.log/;
   if (paths.some((p) => controller.test(p))) roles.push('controller');
   if (paths.some((p) => compute.test(p))) roles.push('compute');
@@ -134,7 +133,10 @@ export function inferRoles(paths: readonly string[]): string[] | null {
 async function listLogs(dir: string): Promise<LogFile[]> {
   let nodes: string[];
   try {
-    nodes = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort(compareNodes);
+    nodes = (await readdir(dir, { withFileTypes: true }))
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort(compareNodes);
   } catch (error) {
     throw new UserError(`cannot read the logs directory ${dir}: ${(error as Error).message}`, 'stackmedic_diagnose_dir');
   }
@@ -182,12 +184,17 @@ export function renderDiagnosis(diagnosis: Diagnosis, signatures: readonly Signa
   }
   const rank = (id: string): number => SEVERITIES.indexOf(byId.get(id)?.severity ?? 'info');
   const ordered = [...groups.values()].sort(
-    (a, b) => rank((a[0] as LogFinding).signature) - rank((b[0] as LogFinding).signature) || ((a[0] as LogFinding).time ?? '').localeCompare((b[0] as LogFinding).time ?? ''),
+    (a, b) =>
+      rank((a[0] as LogFinding).signature) - rank((b[0] as LogFinding).signature) ||
+      ((a[0] as LogFinding).time ?? '').localeCompare((b[0] as LogFinding).time ?? ''),
   );
   for (const group of ordered) {
     const first = group[0] as LogFinding;
     const signature = byId.get(first.signature);
-    const times = group.map((f) => f.time).filter((t): t is string => t !== null).sort();
+    const times = group
+      .map((f) => f.time)
+      .filter((t): t is string => t !== null)
+      .sort();
     const span = times.length > 0 ? ` ${times[0]}${times.length > 1 && times[times.length - 1] !== times[0] ? ` .. ${times[times.length - 1]}` : ''}` : '';
     lines.push(`  [${signature?.severity ?? '?'}] ${first.signature} on ${first.node} x${group.length}${span}`);
     lines.push(`      ${first.file}:${first.line}: ${first.text}`);
@@ -199,9 +206,8 @@ export function renderDiagnosis(diagnosis: Diagnosis, signatures: readonly Signa
 
 /** The runbook command of a signature for one node (`/cluster free-disk {node}` on node-10). */
 export function renderRunbook(signature: Signature, node: string, fields: Readonly<Record<string, string>> = {}): string {
-  return (signature.runbook ?? '').replace(/\{([^}]*)\}/g, (whole, name: string) => (name === 'node' ? node : fields[name] ?? whole));
+  return (signature.runbook ?? '').replace(/\{([^}]*)\}/g, (whole, name: string) => (name === 'node' ? node : (fields[name] ?? whole)));
 }
-
 
 /** Options of `runDiagnose`, as the CLI parses them. */
 export interface RunDiagnoseOptions {

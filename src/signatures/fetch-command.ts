@@ -44,11 +44,7 @@ export function logSignaturesForRoles(signatures: readonly Signature[], roles: r
  * The command that greps a node's logs (live, `.1` and `.N.gz` rotations) for the literals of the
  * signatures relevant to its roles; `null` when no log signature applies.
  */
-export function logFetchCommand(
-  signatures: readonly Signature[],
-  roles: readonly string[],
-  options: { maxBytes?: number } = {},
-): RemoteCommand | null {
+export function logFetchCommand(signatures: readonly Signature[], roles: readonly string[], options: { maxBytes?: number } = {}): RemoteCommand | null {
   const relevant = logSignaturesForRoles(signatures, roles);
   if (relevant.length === 0) return null;
   const groups = new Map<string, LogSignature[]>();
@@ -103,7 +99,10 @@ function grepScript(literals: readonly string[], globs: readonly string[], flags
     const problem = globProblem(glob);
     if (problem) throw new Error(`refusing log glob ${JSON.stringify(glob)}: expected ${problem}`);
   }
-  const patterns = ShellScript.join(literals.map((l) => sh`-e ${l}`), ' ');
+  const patterns = ShellScript.join(
+    literals.map((l) => sh`-e ${l}`),
+    ' ',
+  );
   // Validated above against a charset that is inert in a shell word: inserted raw so the remote shell expands them.
   const live = ShellScript.raw(globs.flatMap((g) => [`${g}.1`, g]).join(' '));
   const rotated = ShellScript.raw(globs.map((g) => `${g}.*.gz`).join(' '));

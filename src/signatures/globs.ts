@@ -29,7 +29,10 @@ export function globToRegExp(glob: string): RegExp {
  * `x.log-20170214(.gz)` all map back to `x.log`, so rotated files are matched by the same globs.
  */
 export function unrotatedPath(path: string): string {
-  return path.replace(/\.gz$/, '').replace(/(\.log)(?:\.\d+|-\d{8,10})$/, '$1').replace(/\.\d+$/, '');
+  return path
+    .replace(/\.gz$/, '')
+    .replace(/(\.log)(?:\.\d+|-\d{8,10})$/, '$1')
+    .replace(/\.\d+$/, '');
 }
 
 /** True when `path` (possibly a rotated copy) is one of the files `globs` name. */

@@ -81,11 +81,7 @@ export class LogMatcher {
   }
 
   /** Scans a stream of log bytes; findings are passed to `onFinding` as found and returned. */
-  async scanStream(
-    input: Readable | AsyncIterable<Buffer | string>,
-    context: LogContext,
-    onFinding?: (finding: LogFinding) => void,
-  ): Promise<LogFinding[]> {
+  async scanStream(input: Readable | AsyncIterable<Buffer | string>, context: LogContext, onFinding?: (finding: LogFinding) => void): Promise<LogFinding[]> {
     const scan = this.startScan(context, 1, onFinding);
     for await (const chunk of input as AsyncIterable<Buffer | string>) {
       scan.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);

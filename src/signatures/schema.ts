@@ -10,9 +10,7 @@ export const LOG_GLOB_CHARSET = /^\/[A-Za-z0-9_@.*?/+-]+$/;
 /** Signature ids are stable kebab-case: templates, audit records and operators refer to them. */
 export const SIGNATURE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-const signatureId = z
-  .string()
-  .regex(SIGNATURE_ID, 'a kebab-case id (lowercase letters, digits and single dashes)');
+const signatureId = z.string().regex(SIGNATURE_ID, 'a kebab-case id (lowercase letters, digits and single dashes)');
 
 const logGlob = z
   .string()
@@ -45,10 +43,7 @@ export const probeSourceSchema = z
   })
   .strict();
 
-const sourceSchema = z.union([
-  z.object({ logs: logSourceSchema }).strict(),
-  z.object({ probe: probeSourceSchema }).strict(),
-]);
+const sourceSchema = z.union([z.object({ logs: logSourceSchema }).strict(), z.object({ probe: probeSourceSchema }).strict()]);
 
 /** One signature as written in a catalog file (before cross-file checks). */
 export const signatureSchema = z

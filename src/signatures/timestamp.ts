@@ -13,7 +13,18 @@ export interface TimestampOptions {
 }
 
 const MONTHS: Readonly<Record<string, number>> = {
-  Jan: 1, Feb: 2, Mar: 3, Apr: 4, May: 5, Jun: 6, Jul: 7, Aug: 8, Sep: 9, Oct: 10, Nov: 11, Dec: 12,
+  Jan: 1,
+  Feb: 2,
+  Mar: 3,
+  Apr: 4,
+  May: 5,
+  Jun: 6,
+  Jul: 7,
+  Aug: 8,
+  Sep: 9,
+  Oct: 10,
+  Nov: 11,
+  Dec: 12,
 };
 
 /** `=INFO REPORT==== 14-Feb-2017::05:49:45 ===` (RabbitMQ before 3.7). */
@@ -83,16 +94,7 @@ function offsetMs(offset: string): number {
 }
 
 /** UTC epoch ms of a wall-clock time in `zone` (an IANA name or a fixed `+hh:mm` offset). */
-export function wallClock(
-  zone: string,
-  year: number,
-  month: number,
-  day: number,
-  hour: number,
-  minute: number,
-  second: number,
-  ms: number,
-): number {
+export function wallClock(zone: string, year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number): number {
   const asUtc = Date.UTC(year, month - 1, day, hour, minute, second, ms);
   if (zone === 'UTC' || zone === 'Z') return asUtc;
   if (/^[+-]\d{2}:?\d{2}$/.test(zone)) return asUtc - offsetMs(zone);
@@ -123,15 +125,8 @@ function zoneOffsetMs(zone: string, instant: number): number {
   for (const part of format.formatToParts(new Date(instant))) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
   }
-  const local = Date.UTC(
-    parts.year ?? 1970,
-    (parts.month ?? 1) - 1,
-    parts.day ?? 1,
-    parts.hour ?? 0,
-    parts.minute ?? 0,
-    parts.second ?? 0,
-  );
-  return local - (instant - (instant % 1000 + 1000) % 1000);
+  const local = Date.UTC(parts.year ?? 1970, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
+  return local - (instant - (((instant % 1000) + 1000) % 1000));
 }
 
 /** True when `zone` is usable (`UTC`, a fixed offset, or an IANA zone this runtime knows). */

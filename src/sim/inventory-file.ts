@@ -28,12 +28,26 @@ export function inventoryYaml(o: { cluster: string; knownHostsPath: string; clie
 }
 
 /** The same inventory as the typed value the loader would produce. */
-export function inventoryValue(o: { cluster: string; knownHostsPath: string; clientKeyPath: string; inventoryPath: string; nodes: readonly ServedNode[] }): Inventory {
+export function inventoryValue(o: {
+  cluster: string;
+  knownHostsPath: string;
+  clientKeyPath: string;
+  inventoryPath: string;
+  nodes: readonly ServedNode[];
+}): Inventory {
   return {
     cluster: o.cluster,
     knownHostsPath: o.knownHostsPath,
     openrcPath: '/root/openrc',
-    nodes: o.nodes.map((n) => ({ name: n.name, address: '127.0.0.1', port: n.port, user: 'root', privateKeyPath: o.clientKeyPath, roles: [...n.roles], become: false })),
+    nodes: o.nodes.map((n) => ({
+      name: n.name,
+      address: '127.0.0.1',
+      port: n.port,
+      user: 'root',
+      privateKeyPath: o.clientKeyPath,
+      roles: [...n.roles],
+      become: false,
+    })),
     jumpHosts: [],
     source: o.inventoryPath,
   };

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, LogLevel, type Logger, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger, type webApi } from '@slack/bolt';
 import type { StackmedicApp } from '../app/create-app.js';
 import type { EnvOptions } from '../config/env.js';
 import { ConfigError } from '../errors.js';
@@ -88,7 +88,11 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
   const { botToken, appToken, signingSecret, apiUrl } = env.slack;
   if (!botToken) throw new ConfigError('environment', 'SLACK_BOT_TOKEN', 'the bot token (xoxb-...) of the Slack app, to serve Slack');
   if (!appToken && !signingSecret) {
-    throw new ConfigError('environment', 'SLACK_APP_TOKEN or SLACK_SIGNING_SECRET', 'an app-level token (xapp-..., Socket Mode) or the signing secret (HTTP mode)');
+    throw new ConfigError(
+      'environment',
+      'SLACK_APP_TOKEN or SLACK_SIGNING_SECRET',
+      'an app-level token (xapp-..., Socket Mode) or the signing secret (HTTP mode)',
+    );
   }
   const logger = options.logger ?? defaultLogger();
   const permissionsConfig = options.permissions ?? loadPermissions(env.permissionsPath, env.channels);
@@ -99,10 +103,11 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
     timeout: 30_000,
   };
   const mode = appToken ? 'socket' : 'http';
-  const receiver = mode === 'http' && signingSecret ? new HTTPReceiver({ signingSecret, endpoints: SLACK_EVENTS_PATH, logger }) : undefined;
-  const bolt = receiver
-    ? new App({ token: botToken, receiver, logger, clientOptions, deferInitialization: true })
-    : new App({ token: botToken, appToken, socketMode: true, logger, clientOptions, deferInitialization: true });
+  // The Socket Mode receiver is built here (as Bolt would) to keep its client: Bolt's stop() does
+  // not wait for the WebSocket to close, and stop() must, before the store is closed behind it.
+  const socketReceiver = appToken ? new SocketModeReceiver({ appToken, logger, installerOptions: { clientOptions: { ...clientOptions, logger } } }) : undefined;
+  const receiver = socketReceiver ?? (signingSecret ? new HTTPReceiver({ signingSecret, endpoints: SLACK_EVENTS_PATH, logger }) : undefined);
+  const bolt = new App({ token: botToken, receiver, logger, clientOptions, deferInitialization: true });
 
   const poster = new SlackPoster(bolt.client, logger);
   const permissions = new PermissionResolver(
@@ -188,7 +193,9 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
     async stop() {
       if (sweeper) clearInterval(sweeper);
       sweeper = undefined;
+      const disconnected = socketReceiver ? new Promise<void>((resolve) => socketReceiver.client.once('disconnected', () => resolve())) : undefined;
       await bolt.stop();
+      await disconnected;
     },
   };
 }

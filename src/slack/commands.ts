@@ -45,7 +45,13 @@ export async function handleSlashCommand(
   const text = `${command.command} ${command.text}`.trim();
   const actor: Actor = { id: command.user_id, name: command.user_name, via: 'slack', channel: command.channel_id };
   if (!deps.permissions.channelAllowed(command.channel_id, command.channel_name)) {
-    deps.audit.record({ actor, command: text, kind: 'command', outcome: 'refused', detail: `channel ${command.channel_name ?? command.channel_id} is not configured` });
+    deps.audit.record({
+      actor,
+      command: text,
+      kind: 'command',
+      outcome: 'refused',
+      detail: `channel ${command.channel_name ?? command.channel_id} is not configured`,
+    });
     await safeAck(deps, ack, {
       response_type: 'ephemeral',
       text: `stackmedic takes commands only in ${deps.permissions.allowedChannelsText()}. Run \`${text}\` there (or ask an admin to add this channel to STACKMEDIC_CHANNELS or the permissions file).`,
@@ -60,9 +66,15 @@ export async function handleSlashCommand(
     return;
   }
 
-  const progress = new ProgressMessage(deps.poster, command.channel_id, (step) => renderProgress(`\`${escapeMrkdwn(text)}\` by <@${actor.id}>`, step), deps.logger, {
-    minIntervalMs: deps.progressIntervalMs,
-  });
+  const progress = new ProgressMessage(
+    deps.poster,
+    command.channel_id,
+    (step) => renderProgress(`\`${escapeMrkdwn(text)}\` by <@${actor.id}>`, step),
+    deps.logger,
+    {
+      minIntervalMs: deps.progressIntervalMs,
+    },
+  );
   // Ack first, always: only the role lookup (user groups, cached) may delay it, and only up to
   // quickAnswerMs; parsing, help, validation and permission checks are synchronous, so their
   // answers ride in the ack, and everything that touches nodes runs after it.

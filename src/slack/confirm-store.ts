@@ -60,7 +60,9 @@ function fromRow(r: Row): Confirmation {
 }
 
 /** The outcome of trying to decide a confirmation. */
-export type DecideOutcome = { readonly ok: true; readonly confirmation: Confirmation } | { readonly ok: false; readonly reason: 'unknown' | 'expired' | 'decided'; readonly confirmation?: Confirmation };
+export type DecideOutcome =
+  | { readonly ok: true; readonly confirmation: Confirmation }
+  | { readonly ok: false; readonly reason: 'unknown' | 'expired' | 'decided'; readonly confirmation?: Confirmation };
 
 /**
  * Pending confirmations in the embedded store, so that a bot restart between "plan shown" and
@@ -74,7 +76,16 @@ export class ConfirmationStore {
   ) {}
 
   /** Stores a new pending confirmation that expires after `ttlMs`. */
-  create(input: { auditId: number; command: string; permission: PermissionRole; plan: ActionPlan; channel: string; requestedBy: string; requestedName: string; ttlMs: number }): Confirmation {
+  create(input: {
+    auditId: number;
+    command: string;
+    permission: PermissionRole;
+    plan: ActionPlan;
+    channel: string;
+    requestedBy: string;
+    requestedName: string;
+    ttlMs: number;
+  }): Confirmation {
     const id = randomBytes(12).toString('hex');
     const now = this.clock();
     this.db
@@ -82,7 +93,18 @@ export class ConfirmationStore {
         `INSERT INTO slack_confirmation (id, audit_id, command, permission, plan_json, channel, requested_by, requested_name, created_at, expires_at, state)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')`,
       )
-      .run(id, input.auditId, input.command, input.permission, JSON.stringify(input.plan), input.channel, input.requestedBy, input.requestedName, now.toISOString(), new Date(now.getTime() + input.ttlMs).toISOString());
+      .run(
+        id,
+        input.auditId,
+        input.command,
+        input.permission,
+        JSON.stringify(input.plan),
+        input.channel,
+        input.requestedBy,
+        input.requestedName,
+        now.toISOString(),
+        new Date(now.getTime() + input.ttlMs).toISOString(),
+      );
     const created = this.get(id);
     if (!created) throw new Error(`confirmation ${id} vanished right after being stored`);
     return created;

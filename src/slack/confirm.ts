@@ -54,7 +54,10 @@ function confirmationBlocks(c: Confirmation, status: string, withButtons: boolea
   if (plan.length <= room + 1) return { blocks: [...head, ...plan, ...status_, ...buttons], extra: [] };
   // A plan longer than one message: the rest goes to the thread, and the message says so.
   return {
-    blocks: [...head, ...plan.slice(0, room), ...contextBlocks('_the plan continues in the thread: read it before confirming_'), ...status_, ...buttons].slice(0, 50),
+    blocks: [...head, ...plan.slice(0, room), ...contextBlocks('_the plan continues in the thread: read it before confirming_'), ...status_, ...buttons].slice(
+      0,
+      50,
+    ),
     extra: chunk(plan.slice(room), 50),
   };
 }
@@ -94,7 +97,14 @@ export class ConfirmationFlow {
       const ref = error instanceof SlackPostError ? error.reference : 'n/a';
       if (respond) {
         try {
-          await this.deps.poster.viaResponseUrl(respond, { text: message.text, blocks: [...blocks, ...contextBlocks(`_posted through the response_url: the channel post failed (ref ${ref})_`)].slice(0, 50) }, 'in_channel');
+          await this.deps.poster.viaResponseUrl(
+            respond,
+            {
+              text: message.text,
+              blocks: [...blocks, ...contextBlocks(`_posted through the response_url: the channel post failed (ref ${ref})_`)].slice(0, 50),
+            },
+            'in_channel',
+          );
           return;
         } catch {
           // Logged below with the reference.
@@ -114,13 +124,26 @@ export class ConfirmationFlow {
     const existing = stored && !stored.messageTs && p.messageTs && p.channel === stored.channel ? { ...stored, messageTs: p.messageTs } : stored;
     const label = p.action === 'confirm' ? 'Confirm' : 'Cancel';
     if (!existing) {
-      audit.record({ actor, command: `${label} pressed on unknown confirmation ${p.confirmationId}`, kind: 'button', outcome: 'refused', detail: 'unknown confirmation' });
+      audit.record({
+        actor,
+        command: `${label} pressed on unknown confirmation ${p.confirmationId}`,
+        kind: 'button',
+        outcome: 'refused',
+        detail: 'unknown confirmation',
+      });
       await this.tell(p, 'This confirmation is unknown to stackmedic (it may come from another installation). Run the command again.');
       return;
     }
     const node = existing.plan.actions[0]?.node;
     const record = (outcome: 'ok' | 'denied' | 'cancelled' | 'expired' | 'refused', detail: string): number =>
-      audit.record({ actor, command: `${label}: ${existing.command}`, ...(node ? { node } : {}), kind: 'button', outcome, detail: `${detail} (confirmation ${existing.id}, request audit #${existing.auditId})` });
+      audit.record({
+        actor,
+        command: `${label}: ${existing.command}`,
+        ...(node ? { node } : {}),
+        kind: 'button',
+        outcome,
+        detail: `${detail} (confirmation ${existing.id}, request audit #${existing.auditId})`,
+      });
 
     const role = await this.deps.permissions.roleOf(p.user.id);
     const mayAct = roleAllows(role, existing.permission) || (p.action === 'cancel' && p.user.id === existing.requestedBy);
@@ -168,7 +191,10 @@ export class ConfirmationFlow {
 
   private async markExpired(c: Confirmation): Promise<void> {
     this.deps.audit.end(c.auditId, 'expired', `not confirmed before ${c.expiresAt.toISOString()}`);
-    await this.updateMessage(c, `:hourglass: Expired at ${when(c.expiresAt)} without confirmation; nothing was run. Run \`${c.command}\` again if it is still needed.`);
+    await this.updateMessage(
+      c,
+      `:hourglass: Expired at ${when(c.expiresAt)} without confirmation; nothing was run. Run \`${c.command}\` again if it is still needed.`,
+    );
   }
 
   private async run(c: Confirmation, actor: Actor, role: PermissionRole, respond: RespondFn | undefined, buttonAudit: number): Promise<void> {
@@ -185,7 +211,11 @@ export class ConfirmationFlow {
     const result = await this.deps.router.dispatch({ text: c.command, actor, role, confirmed: true, progress: progress.sink });
     await progress.finish();
     const auditId = result.auditId;
-    this.deps.audit.end(c.auditId, 'ok', `confirmed by ${actor.name} (button audit #${buttonAudit})${auditId !== undefined ? `; ran as audit #${auditId}` : ''}`);
+    this.deps.audit.end(
+      c.auditId,
+      'ok',
+      `confirmed by ${actor.name} (button audit #${buttonAudit})${auditId !== undefined ? `; ran as audit #${auditId}` : ''}`,
+    );
     if (result.kind === 'confirm') {
       // The router asked again although the text was confirmed: a command bug, not the user's.
       this.deps.router.recordCancellation(result.auditId, actor, 'asked for confirmation twice');
@@ -202,7 +232,10 @@ export class ConfirmationFlow {
   private async updateMessage(c: Confirmation, status: string): Promise<void> {
     if (!c.messageTs) return;
     try {
-      await this.deps.poster.update({ channel: c.channel, ts: c.messageTs }, { text: `${c.command}: ${status}`, blocks: confirmationBlocks(c, status, false).blocks });
+      await this.deps.poster.update(
+        { channel: c.channel, ts: c.messageTs },
+        { text: `${c.command}: ${status}`, blocks: confirmationBlocks(c, status, false).blocks },
+      );
     } catch {
       // Already logged with a reference by the poster; the result message still follows.
     }

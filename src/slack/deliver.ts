@@ -27,7 +27,8 @@ export async function deliverReply(deps: SlackDeps, reply: Reply, ephemeral: boo
   try {
     if (ephemeral) {
       // A progress message must not stay at "step 2/5" when the answer went to the asker only.
-      if (progressMessage) await deps.poster.update(progressMessage, { text: reply.title, blocks: contextBlocks(`${target.footer} · answered to <@${target.user}> only`) });
+      if (progressMessage)
+        await deps.poster.update(progressMessage, { text: reply.title, blocks: contextBlocks(`${target.footer} · answered to <@${target.user}> only`) });
       await deps.poster.ephemeralReply(target.channel, target.user, reply, { footer: target.footer });
     } else if (progressMessage) {
       await deps.poster.updateReply(progressMessage, reply, { footer: target.footer });
@@ -50,7 +51,9 @@ async function fallback(deps: SlackDeps, reply: Reply, ephemeral: boolean, targe
   // A response_url takes five messages: the reply and up to three more parts, then a note.
   const parts = rendered.thread.slice(0, 3);
   const left = rendered.thread.length - parts.length + rendered.files.length;
-  const note = contextBlocks(`_stackmedic could not post this normally (ref ${ref})${left ? `; ${left} more part(s) of the output could not be delivered` : ''}._`);
+  const note = contextBlocks(
+    `_stackmedic could not post this normally (ref ${ref})${left ? `; ${left} more part(s) of the output could not be delivered` : ''}._`,
+  );
   const type = ephemeral ? 'ephemeral' : 'in_channel';
   try {
     await deps.poster.viaResponseUrl(target.respond, { text: rendered.main.text, blocks: [...rendered.main.blocks.slice(0, 50 - note.length), ...note] }, type);

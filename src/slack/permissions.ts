@@ -66,7 +66,11 @@ export function loadPermissions(path: string | undefined, envChannels: readonly 
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError(path, '(file)', code === 'ENOENT' ? 'an existing file (STACKMEDIC_PERMISSIONS points at nothing)' : `a readable file (${code ?? String(error)})`);
+    throw new ConfigError(
+      path,
+      '(file)',
+      code === 'ENOENT' ? 'an existing file (STACKMEDIC_PERMISSIONS points at nothing)' : `a readable file (${code ?? String(error)})`,
+    );
   }
   const config = parsePermissions(text, path);
   return { ...config, channels: [...new Set([...config.channels, ...envChannels.map((c) => c.replace(/^#/, ''))])] };

@@ -98,14 +98,26 @@ export class SlackPoster implements ChannelPublisher {
   async ephemeral(channel: string, user: string, message: SlackMessage, options: { threadTs?: string | undefined } = {}): Promise<void> {
     const safe = redactDeep(message);
     await this.call(`posting to ${user} in ${channel}`, () =>
-      this.client.chat.postEphemeral({ channel, user, text: safe.text, blocks: toBlocks(safe.blocks), ...(options.threadTs ? { thread_ts: options.threadTs } : {}) }),
+      this.client.chat.postEphemeral({
+        channel,
+        user,
+        text: safe.text,
+        blocks: toBlocks(safe.blocks),
+        ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
+      }),
     );
   }
 
   /** Uploads a file into a thread (files.uploadV2). */
   async upload(channel: string, threadTs: string, file: ReplyFile): Promise<void> {
     await this.call(`uploading ${file.filename} to ${channel}`, () =>
-      this.client.filesUploadV2({ channel_id: channel, thread_ts: threadTs, filename: file.filename, title: redact(file.title), content: redact(file.content) }),
+      this.client.filesUploadV2({
+        channel_id: channel,
+        thread_ts: threadTs,
+        filename: file.filename,
+        title: redact(file.title),
+        content: redact(file.content),
+      }),
     );
   }
 
@@ -115,7 +127,9 @@ export class SlackPoster implements ChannelPublisher {
    */
   async viaResponseUrl(respond: RespondFn, message: SlackMessage, responseType: 'ephemeral' | 'in_channel'): Promise<void> {
     const safe = redactDeep(message);
-    await this.call('answering through the response_url', () => respond({ response_type: responseType, replace_original: false, text: safe.text, blocks: toBlocks(safe.blocks) }));
+    await this.call('answering through the response_url', () =>
+      respond({ response_type: responseType, replace_original: false, text: safe.text, blocks: toBlocks(safe.blocks) }),
+    );
   }
 
   /** Posts a reply: the message, then the rest of a long output in its thread. */
@@ -140,7 +154,8 @@ export class SlackPoster implements ChannelPublisher {
     await this.ephemeral(channel, user, rendered.main, options);
     for (const part of rendered.thread) await this.ephemeral(channel, user, part, options);
     for (const file of rendered.files) {
-      for (const text of codeSections(file.content)) await this.ephemeral(channel, user, { text: file.title, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] }, options);
+      for (const text of codeSections(file.content))
+        await this.ephemeral(channel, user, { text: file.title, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] }, options);
     }
   }
 
@@ -156,9 +171,22 @@ export class SlackPoster implements ChannelPublisher {
       } catch (error) {
         const ref = error instanceof SlackPostError ? error.reference : errorReference();
         const sections = codeSections(file.content);
-        await this.post(posted.channel, { text: `${file.title} (upload failed, ref ${ref})`, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: `_${file.filename} could not be uploaded (ref ${ref}); here it is as messages._` }] }] }, { threadTs });
+        await this.post(
+          posted.channel,
+          {
+            text: `${file.title} (upload failed, ref ${ref})`,
+            blocks: [
+              { type: 'context', elements: [{ type: 'mrkdwn', text: `_${file.filename} could not be uploaded (ref ${ref}); here it is as messages._` }] },
+            ],
+          },
+          { threadTs },
+        );
         for (let i = 0; i < sections.length; i += 5) {
-          await this.post(posted.channel, { text: `${file.title} (${i / 5 + 1})`, blocks: sections.slice(i, i + 5).map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } })) }, { threadTs });
+          await this.post(
+            posted.channel,
+            { text: `${file.title} (${i / 5 + 1})`, blocks: sections.slice(i, i + 5).map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } })) },
+            { threadTs },
+          );
         }
       }
     }

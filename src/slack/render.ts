@@ -63,7 +63,13 @@ export function enforceBlockLimits(blocks: readonly SlackBlock[]): SlackBlock[] 
       const { fields, accessory, ...rest } = block as SlackBlock & { fields?: unknown; accessory?: unknown };
       const parts = text.type === 'plain_text' ? mrkdwnSections(text.text) : splitMrkdwnKeepingFences(text.text);
       parts.forEach((part, i) => {
-        out.push({ ...rest, ...(i === 0 && accessory ? { accessory } : {}), ...(i === 0 && fields ? { fields } : {}), type: 'section', text: { ...text, text: part } });
+        out.push({
+          ...rest,
+          ...(i === 0 && accessory ? { accessory } : {}),
+          ...(i === 0 && fields ? { fields } : {}),
+          type: 'section',
+          text: { ...text, text: part },
+        });
       });
     } else {
       out.push(block);
@@ -105,7 +111,14 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): Rendered
     if (body.length <= roomForBody + 1) return { main: { text: fallback, blocks: [...body, ...foot] }, thread: [], files };
     const rest = chunk(body.slice(roomForBody), SLACK_LIMITS.blocksPerMessage);
     return {
-      main: { text: fallback, blocks: [...body.slice(0, roomForBody), ...contextBlocks(`_continued in the thread (${rest.length} more ${rest.length === 1 ? 'message' : 'messages'})_`), ...foot] },
+      main: {
+        text: fallback,
+        blocks: [
+          ...body.slice(0, roomForBody),
+          ...contextBlocks(`_continued in the thread (${rest.length} more ${rest.length === 1 ? 'message' : 'messages'})_`),
+          ...foot,
+        ],
+      },
       thread: rest.map((blocks, i) => ({ text: `${fallback} (part ${i + 2}/${rest.length + 1})`, blocks })),
       files,
     };
@@ -119,7 +132,15 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): Rendered
   if (sections.length > threadMax) {
     const filename = 'output.txt';
     return {
-      main: { text: fallback, blocks: [...head, section(sections[0] ?? ''), ...contextBlocks(`_${lineCount} lines in all: the full output is attached in the thread as ${filename}_`), ...foot] },
+      main: {
+        text: fallback,
+        blocks: [
+          ...head,
+          section(sections[0] ?? ''),
+          ...contextBlocks(`_${lineCount} lines in all: the full output is attached in the thread as ${filename}_`),
+          ...foot,
+        ],
+      },
       thread: [],
       files: [{ filename, title: reply.title.trim().slice(0, 200) || 'stackmedic output', content: reply.text }, ...files],
     };
@@ -135,7 +156,10 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): Rendered
 /** A short message for a step in progress ("step 2/5: restarting libvirtd..."); `intro` is mrkdwn. */
 export function renderProgress(intro: string, step: string | undefined, footer?: string): SlackMessage {
   const text = step ? `${intro}\n${escapeMrkdwn(step)}` : intro;
-  return { text: step ? `${intro}: ${step}` : intro, blocks: [...mrkdwnSections(`:hourglass_flowing_sand: ${text}`).map(section), ...(footer ? contextBlocks(footer) : [])] };
+  return {
+    text: step ? `${intro}: ${step}` : intro,
+    blocks: [...mrkdwnSections(`:hourglass_flowing_sand: ${text}`).map(section), ...(footer ? contextBlocks(footer) : [])],
+  };
 }
 
 /** The exact actions of a plan, as code-block sections: node, description, command. */

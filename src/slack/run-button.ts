@@ -17,7 +17,12 @@ export const RUN_ACTION = 'stackmedic_run';
  */
 export function runButton(command: string, label: string = command): SlackBlock {
   if (command.length > SLACK_LIMITS.buttonValue) throw new RangeError(`a button command is limited to ${SLACK_LIMITS.buttonValue} characters`);
-  return { type: 'button', action_id: RUN_ACTION, value: command, text: { type: 'plain_text', text: label.length > 75 ? `${label.slice(0, 74)}…` : label, emoji: true } };
+  return {
+    type: 'button',
+    action_id: RUN_ACTION,
+    value: command,
+    text: { type: 'plain_text', text: label.length > 75 ? `${label.slice(0, 74)}…` : label, emoji: true },
+  };
 }
 
 /** A press of a run button. */
@@ -33,14 +38,31 @@ export async function handleRunButton(deps: SlackDeps, confirmations: Confirmati
   const actor: Actor = { id: press.user.id, name: press.user.name, via: 'slack', channel: press.channel };
   const footer = footerFor(press.command, actor.id);
   if (!deps.permissions.channelAllowed(press.channel)) {
-    deps.audit.record({ actor, command: `Run button: ${press.command}`, kind: 'button', outcome: 'refused', detail: `channel ${press.channel} is not configured` });
-    await deliverReply(deps, { ok: false, title: `stackmedic takes commands only in ${deps.permissions.allowedChannelsText()}.`, text: '' }, true, { channel: press.channel, user: actor.id, footer, respond: press.respond });
+    deps.audit.record({
+      actor,
+      command: `Run button: ${press.command}`,
+      kind: 'button',
+      outcome: 'refused',
+      detail: `channel ${press.channel} is not configured`,
+    });
+    await deliverReply(deps, { ok: false, title: `stackmedic takes commands only in ${deps.permissions.allowedChannelsText()}.`, text: '' }, true, {
+      channel: press.channel,
+      user: actor.id,
+      footer,
+      respond: press.respond,
+    });
     return;
   }
   deps.audit.record({ actor, command: `Run button: ${press.command}`, kind: 'button', outcome: 'ok', detail: 'pressed' });
-  const progress = new ProgressMessage(deps.poster, press.channel, (step) => renderProgress(`\`${escapeMrkdwn(press.command)}\` by <@${actor.id}>`, step), deps.logger, {
-    minIntervalMs: deps.progressIntervalMs,
-  });
+  const progress = new ProgressMessage(
+    deps.poster,
+    press.channel,
+    (step) => renderProgress(`\`${escapeMrkdwn(press.command)}\` by <@${actor.id}>`, step),
+    deps.logger,
+    {
+      minIntervalMs: deps.progressIntervalMs,
+    },
+  );
   try {
     const role = await deps.permissions.roleOf(actor.id);
     const result = await deps.router.dispatch({ text: press.command, actor, role, progress: progress.sink });
@@ -49,9 +71,21 @@ export async function handleRunButton(deps: SlackDeps, confirmations: Confirmati
       await confirmations.request(result, actor, press.channel, press.respond);
       return;
     }
-    await deliverReply(deps, result.reply, result.ephemeral, { channel: press.channel, user: actor.id, footer: footerFor(press.command, actor.id, result.auditId), respond: press.respond, progress });
+    await deliverReply(deps, result.reply, result.ephemeral, {
+      channel: press.channel,
+      user: actor.id,
+      footer: footerFor(press.command, actor.id, result.auditId),
+      respond: press.respond,
+      progress,
+    });
   } catch (error) {
     deps.logger.error('[stackmedic] run button failed:', error);
-    await deliverReply(deps, { ok: false, title: 'Internal error: stackmedic could not run this button; the details are in its log.', text: '' }, true, { channel: press.channel, user: actor.id, footer, respond: press.respond, progress });
+    await deliverReply(deps, { ok: false, title: 'Internal error: stackmedic could not run this button; the details are in its log.', text: '' }, true, {
+      channel: press.channel,
+      user: actor.id,
+      footer,
+      respond: press.respond,
+      progress,
+    });
   }
 }

@@ -37,12 +37,16 @@ export async function serveSlack(options: ServeSlackOptions): Promise<number> {
     const slack = createSlackApp({ stackmedic, env: target.env });
     const listening = await slack.start();
     // The scheduled check posts incident threads, so it runs only when it has a channel to post in.
-    const incidents = target.env.incidentChannel ? startIncidentMonitoring({ stackmedic, env: target.env, publisher: slack.publisher, log: options.out }) : undefined;
+    const incidents = target.env.incidentChannel
+      ? startIncidentMonitoring({ stackmedic, env: target.env, publisher: slack.publisher, log: options.out })
+      : undefined;
     options.out(
       `stackmedic: serving Slack (${listening.mode === 'socket' ? 'Socket Mode' : `HTTP on port ${listening.port ?? target.env.port}, ${SLACK_EVENTS_PATH}`}) for ${target.description}. Ctrl-C stops.`,
     );
     if (stackmedic.interruptedOnStart > 0) {
-      options.err(`stackmedic: ${stackmedic.interruptedOnStart} command(s) left unfinished by the previous run are marked interrupted in the audit log (/cluster audit).`);
+      options.err(
+        `stackmedic: ${stackmedic.interruptedOnStart} command(s) left unfinished by the previous run are marked interrupted in the audit log (/cluster audit).`,
+      );
     }
     await stopped;
     options.out('stackmedic: stopping.');

@@ -53,7 +53,16 @@ function compilePattern(text: string): HostPattern {
   const negated = text.startsWith('!');
   const pattern = negated ? text.slice(1) : text;
   if (!/[*?]/.test(pattern)) return { negated, match: pattern.toLowerCase() };
-  return { negated, match: new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i') };
+  return {
+    negated,
+    match: new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+      'i',
+    ),
+  };
 }
 
 function patternMatches(pattern: HostPattern, name: string): boolean {

@@ -281,10 +281,12 @@ export class SshPool {
       conn.active += 1;
       return Promise.resolve();
     }
-    return new Promise((resolve) => conn.waiting.push(() => {
-      conn.active += 1;
-      resolve();
-    }));
+    return new Promise((resolve) =>
+      conn.waiting.push(() => {
+        conn.active += 1;
+        resolve();
+      }),
+    );
   }
 
   private release(conn: PooledConnection): void {
@@ -437,10 +439,16 @@ function classifyConnectError(
 ): ConnectError {
   const where = `${host.name} (${host.address}:${host.port})`;
   if (verdict && verdict.kind === 'changed') {
-    return new ConnectError('host-key', `host key of ${where} has CHANGED (known as ${verdict.expectedTypes.join(', ')} in ${knownHostsFile}); refusing to connect: check the node, then update known_hosts`);
+    return new ConnectError(
+      'host-key',
+      `host key of ${where} has CHANGED (known as ${verdict.expectedTypes.join(', ')} in ${knownHostsFile}); refusing to connect: check the node, then update known_hosts`,
+    );
   }
   if (verdict && verdict.kind === 'unknown') {
-    return new ConnectError('host-key', `host key of ${where} is not in ${knownHostsFile}; refusing to connect: add it (ssh-keyscan -p ${host.port} ${host.address}, checked out of band)`);
+    return new ConnectError(
+      'host-key',
+      `host key of ${where} is not in ${knownHostsFile}; refusing to connect: add it (ssh-keyscan -p ${host.port} ${host.address}, checked out of band)`,
+    );
   }
   if (verdict && verdict.kind === 'revoked') {
     return new ConnectError('host-key', `host key of ${where} is marked @revoked in ${knownHostsFile}; refusing to connect`);

@@ -37,7 +37,13 @@ describe('stackmedic diagnose --logs DIR', () => {
     expect(json.chain.indexOf('rabbit-disk-alarm')).toBeLessThan(json.chain.indexOf('amqp-unreachable'));
     expect(json.chain.indexOf('amqp-unreachable')).toBeLessThan(json.chain.indexOf('nova-compute-libvirt-socket'));
     const alarm = json.findings.find((f) => f.signature === 'rabbit-disk-alarm' && f.fields.limit === '5000000');
-    expect(alarm).toMatchObject({ node: 'node-10', file: '/var/log/rabbitmq/rabbit@messaging-node-10.log', line: 1, time: '2017-02-14T05:49:45.000Z', fields: { freeBytes: '0' } });
+    expect(alarm).toMatchObject({
+      node: 'node-10',
+      file: '/var/log/rabbitmq/rabbit@messaging-node-10.log',
+      line: 1,
+      time: '2017-02-14T05:49:45.000Z',
+      fields: { freeBytes: '0' },
+    });
     expect(json.findings.find((f) => f.signature === 'nova-compute-libvirt-socket')).toMatchObject({ node: 'node-18', file: '/var/log/nova/nova-compute.log' });
     for (const f of json.findings) expect(Object.keys(f).sort()).toEqual(['fields', 'file', 'line', 'node', 'signature', 'time']);
   });

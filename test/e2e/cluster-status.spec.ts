@@ -70,7 +70,9 @@ describe('/cluster status on the simulated seed incident', () => {
   });
 
   it('reads only: every command the nodes received is a probe', () => {
-    const writes = sim.commandLog.filter((c) => /\b(rm|restart|stop|start|reset|cleanup)\b/.test(c.command) && !/status|list|crm_mon|cluster_status/.test(c.command));
+    const writes = sim.commandLog.filter(
+      (c) => /\b(rm|restart|stop|start|reset|cleanup)\b/.test(c.command) && !/status|list|crm_mon|cluster_status/.test(c.command),
+    );
     expect(writes).toEqual([]);
   });
 });
@@ -127,7 +129,9 @@ describe('stackmedic run "/cluster status" --sim', () => {
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, STACKMEDIC_DB: join(mkdtempSync(join(tmpdir(), 'stackmedic-status-')), 'db.sqlite') };
 
   it('--sim seed-incident names the outage and exits 1', async () => {
-    const r = await run(process.execPath, [MAIN, 'run', '/cluster status', '--sim', 'seed-incident'], { env, timeout: 60_000 }).catch((e: { code: number; stdout: string }) => e);
+    const r = await run(process.execPath, [MAIN, 'run', '/cluster status', '--sim', 'seed-incident'], { env, timeout: 60_000 }).catch(
+      (e: { code: number; stdout: string }) => e,
+    );
     expect('code' in r ? r.code : 0).toBe(1);
     expect(r.stdout).toMatch(/CRITICAL: \d+ problems on 6 nodes/);
     expect(r.stdout).toMatch(/node-10 \/ 100% full/);
@@ -139,7 +143,9 @@ describe('stackmedic run "/cluster status" --sim', () => {
   });
 
   it('--sim with an unknown scenario is a usage error naming the scenarios', async () => {
-    const r = await run(process.execPath, [MAIN, 'run', '/cluster status', '--sim', 'nope'], { env, timeout: 60_000 }).catch((e: { code: number; stderr: string }) => e);
+    const r = await run(process.execPath, [MAIN, 'run', '/cluster status', '--sim', 'nope'], { env, timeout: 60_000 }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect('code' in r ? r.code : 0).toBe(2);
     expect(r.stderr).toMatch(/unknown simulator scenario "nope"; choose one of: healthy, seed-incident/);
   });

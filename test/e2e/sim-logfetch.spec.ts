@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCatalog, LogMatcher, logFetchCommand, logSignaturesForRoles, matchFetchedLogs, parseLogFetchOutput, traceCommand } from '../../src/signatures/index.js';
+import {
+  loadCatalog,
+  LogMatcher,
+  logFetchCommand,
+  logSignaturesForRoles,
+  matchFetchedLogs,
+  parseLogFetchOutput,
+  traceCommand,
+} from '../../src/signatures/index.js';
 import type { Signature } from '../../src/signatures/schema.js';
 import { startSimCluster, type SimCluster } from '../../src/sim/index.js';
 import { SshPool } from '../../src/ssh/pool.js';
@@ -80,7 +88,12 @@ describe('remote log fetch and trace, run by the simulator over SSH', () => {
       const fetched = parseLogFetchOutput(stdoutOf(o));
       expect(fetched.truncated).toBe(false);
       for (const run of fetched.runs) {
-        expect(run.text.trimEnd().split('\n').every((l) => l.includes(SEED_REQUEST))).toBe(true);
+        expect(
+          run.text
+            .trimEnd()
+            .split('\n')
+            .every((l) => l.includes(SEED_REQUEST)),
+        ).toBe(true);
         files.set(o.node, (files.get(o.node) ?? new Set()).add(run.file));
       }
     }

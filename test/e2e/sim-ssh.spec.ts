@@ -65,7 +65,9 @@ describe('simulated cluster over SSH', () => {
 
   it("writes an inventory the project's loader reads back to the same nodes", () => {
     const loaded = loadInventory(sim.inventoryPath, { knownHostsPath: undefined, openrcPath: undefined });
-    expect(loaded.nodes.map((n) => [n.name, n.port, n.privateKeyPath, [...n.roles]])).toEqual(sim.inventory.nodes.map((n) => [n.name, n.port, n.privateKeyPath, [...n.roles]]));
+    expect(loaded.nodes.map((n) => [n.name, n.port, n.privateKeyPath, [...n.roles]])).toEqual(
+      sim.inventory.nodes.map((n) => [n.name, n.port, n.privateKeyPath, [...n.roles]]),
+    );
     expect(loaded.knownHostsPath).toBe(sim.knownHostsPath);
   });
 
@@ -97,12 +99,18 @@ describe('simulated cluster over SSH', () => {
   it('serves the real OpenSSH client with the generated known_hosts and key', async () => {
     const port = sim.portOf('node-10');
     const { stdout } = await run('/usr/bin/ssh', [
-      '-o', `UserKnownHostsFile=${sim.knownHostsPath}`,
-      '-o', 'StrictHostKeyChecking=yes',
-      '-o', 'BatchMode=yes',
-      '-o', 'IdentitiesOnly=yes',
-      '-i', sim.clientKeyPath,
-      '-p', String(port),
+      '-o',
+      `UserKnownHostsFile=${sim.knownHostsPath}`,
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'IdentitiesOnly=yes',
+      '-i',
+      sim.clientKeyPath,
+      '-p',
+      String(port),
       'root@127.0.0.1',
       'df -P -B1 /',
     ]);

@@ -64,7 +64,13 @@ describe('the RabbitMQ runbook against real RabbitMQ 3.10 brokers', () => {
     b = await startRabbitNode({ name: 'rabbit-b', port: await freeTcpPort(), distPort: await freeTcpPort(), dir });
     await joinCluster(b, a);
     const node = (name: string): Inventory['nodes'][number] => ({ name, roles: ['controller'], address: '127.0.0.1', port: 22, user: 'root', become: false });
-    const inventory: Inventory = { cluster: 'real-rabbit', knownHostsPath: '/dev/null', nodes: [node('rabbit-a'), node('rabbit-b')], jumpHosts: [], source: 'test' };
+    const inventory: Inventory = {
+      cluster: 'real-rabbit',
+      knownHostsPath: '/dev/null',
+      nodes: [node('rabbit-a'), node('rabbit-b')],
+      jumpHosts: [],
+      source: 'test',
+    };
     rctx = {
       inventory,
       executor: localExecutor({ 'rabbit-a': a.env, 'rabbit-b': b.env }, sent),
@@ -92,7 +98,12 @@ describe('the RabbitMQ runbook against real RabbitMQ 3.10 brokers', () => {
   it('detects a real disk alarm by the status probe and the log signature, and clears it with the runbook', async () => {
     const set = await rabbitctl(a, ['set_disk_free_limit', '100000GB']);
     expect(set.exitCode).toBe(0);
-    const alarmed = running(await until(() => readRabbit(rctx, 'rabbit-a'), (v) => v.kind === 'running' && v.status.alarms.length > 0));
+    const alarmed = running(
+      await until(
+        () => readRabbit(rctx, 'rabbit-a'),
+        (v) => v.kind === 'running' && v.status.alarms.length > 0,
+      ),
+    );
     expect(alarmed.status.alarms).toEqual([{ node: 'rabbit-a@localhost', kind: 'disk', resource: 'disk' }]);
 
     const catalog = await loadCatalog();
@@ -135,7 +146,9 @@ describe('the RabbitMQ runbook against real RabbitMQ 3.10 brokers', () => {
     const from = sent.length;
     const report = await executeRunbook(runbook, rctx);
     expect(report.status, JSON.stringify(report, null, 1)).toBe('succeeded');
-    expect(report.steps.find((s) => s.description.startsWith('failure mode'))?.detail).toMatch(/^inconsistent-cluster: rabbit-a@localhost lists rabbit-b@localhost as a member, but rabbit-b@localhost does not/);
+    expect(report.steps.find((s) => s.description.startsWith('failure mode'))?.detail).toMatch(
+      /^inconsistent-cluster: rabbit-a@localhost lists rabbit-b@localhost as a member, but rabbit-b@localhost does not/,
+    );
     for (const act of acts) expect(sent.slice(from)).toContain(act);
 
     const status = await rabbitctl(a, ['cluster_status', '--formatter', 'json']);

@@ -5,14 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rabbitmqStatus, type RabbitClusterRunning, type RabbitClusterStatus } from '../../src/probes/rabbitmq-status.js';
 import type { ProbeOutput } from '../../src/probes/types.js';
-import {
-  freeTcpPort,
-  rabbitctl,
-  releaseEpmd,
-  startRabbitNode,
-  stopRabbitNode,
-  type RabbitNode,
-} from '../support/rabbitmq.js';
+import { freeTcpPort, rabbitctl, releaseEpmd, startRabbitNode, stopRabbitNode, type RabbitNode } from '../support/rabbitmq.js';
 
 /** Runs a probe script locally, as the SSH executor would on a node, with the node's environment. */
 function runLocally(script: string, env: NodeJS.ProcessEnv): Promise<ProbeOutput> {

@@ -46,11 +46,22 @@ describe('runbooks over real OpenSSH: quoting, timeouts, exit codes', () => {
     const cib = makeCib(cluster.dir);
     mkdirSync(records(), { mode: 0o777 });
     chmodSync(records(), 0o777);
-    const rabbit = JSON.stringify({ running_nodes: ['rabbit@node-1', 'rabbit@node-2', 'rabbit@node-3'], disk_nodes: ['rabbit@node-1', 'rabbit@node-2', 'rabbit@node-3'], ram_nodes: [], alarms: [], partitions: {}, listeners: {} });
+    const rabbit = JSON.stringify({
+      running_nodes: ['rabbit@node-1', 'rabbit@node-2', 'rabbit@node-3'],
+      disk_nodes: ['rabbit@node-1', 'rabbit@node-2', 'rabbit@node-3'],
+      ram_nodes: [],
+      alarms: [],
+      partitions: {},
+      listeners: {},
+    });
     for (const n of ['node-1', 'node-2', 'node-3']) {
       cluster.script(n, 'crm_mon', `CIB_file=${cib} exec /usr/sbin/crm_mon "$@"`);
       cluster.script(n, 'rabbitmqctl', `echo '${rabbit}'`);
-      cluster.script(n, 'mysql', `printf 'wsrep_cluster_size\\t3\\nwsrep_cluster_status\\tPrimary\\nwsrep_local_state_comment\\tSynced\\nwsrep_ready\\tON\\nwsrep_connected\\tON\\n'`);
+      cluster.script(
+        n,
+        'mysql',
+        `printf 'wsrep_cluster_size\\t3\\nwsrep_cluster_status\\tPrimary\\nwsrep_local_state_comment\\tSynced\\nwsrep_ready\\tON\\nwsrep_connected\\tON\\n'`,
+      );
     }
     app = createApp({ inventory: loadInventory(cluster.inventoryPath), env: readEnvOptions({ STACKMEDIC_DB: ':memory:' }) });
   }, 60_000);
@@ -97,7 +108,9 @@ describe('runbooks over real OpenSSH: quoting, timeouts, exit codes', () => {
     const reply = await run(`/pacemaker cleanup node-2 ${RESOURCE}`);
     expect(performance.now() - started).toBeLessThan(15_000);
     expect(reply.ok).toBe(false);
-    expect(reply.title).toBe(`Clean up ${RESOURCE} on node-2: FAILED: step 3 (pacemaker: clean up ${RESOURCE} on node-2) did not complete on node-2: no answer from node-2 within 1.5 s`);
+    expect(reply.title).toBe(
+      `Clean up ${RESOURCE} on node-2: FAILED: step 3 (pacemaker: clean up ${RESOURCE} on node-2) did not complete on node-2: no answer from node-2 within 1.5 s`,
+    );
     expect(reply.text).toMatch(/State now: node-2 online; \d+ resource instances started/);
     expect(reply.text).toContain('Next: read `crm_mon -1` and /var/log/pacemaker on node-2');
   }, 30_000);
@@ -106,7 +119,9 @@ describe('runbooks over real OpenSSH: quoting, timeouts, exit codes', () => {
     cluster.script('node-3', 'crm_resource', "echo 'Error performing operation: No such device or address' >&2; exit 1");
     const reply = await run(`/pacemaker cleanup node-3 ${RESOURCE}`);
     expect(reply.ok).toBe(false);
-    expect(reply.title).toBe(`Clean up ${RESOURCE} on node-3: FAILED: step 3 (pacemaker: clean up ${RESOURCE} on node-3) failed (exit 1) on node-3: Error performing operation: No such device or address`);
+    expect(reply.title).toBe(
+      `Clean up ${RESOURCE} on node-3: FAILED: step 3 (pacemaker: clean up ${RESOURCE} on node-3) failed (exit 1) on node-3: Error performing operation: No such device or address`,
+    );
     expect(reply.text).not.toMatch(/✔ 4\./);
     expect(reply.text).toMatch(/State now: node-3 online/);
   });

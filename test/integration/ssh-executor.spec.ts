@@ -106,7 +106,11 @@ describe('SshPool against real OpenSSH sshd', () => {
     const other = cluster.nodes.find((n) => n.name === 'node-2');
     if (!node || !other) throw new Error('test nodes missing');
     const lines = (await import('node:fs')).readFileSync(cluster.knownHostsPath, 'utf8').trim().split('\n');
-    const otherKey = lines.find((l) => l.startsWith(`[127.0.0.1]:${other.port} `))?.split(' ').slice(1).join(' ');
+    const otherKey = lines
+      .find((l) => l.startsWith(`[127.0.0.1]:${other.port} `))
+      ?.split(' ')
+      .slice(1)
+      .join(' ');
     const forged = `${cluster.dir}/known_hosts.changed`;
     writeFileSync(forged, `[127.0.0.1]:${node.port} ${otherKey}\n`);
     const pool = new SshPool({ ...inventory, knownHostsPath: forged });
@@ -183,7 +187,7 @@ describe('SshPool against real OpenSSH sshd', () => {
       await cluster.start('node-2');
       // The old connection's sshd child is gone with the server: the pool notices and reconnects.
       const killed = await pool.exec('node-2', remote(sh`kill -9 $PPID`));
-      expect(killed.ok === false && killed.kind === 'connection-lost' || killed.ok).toBe(true);
+      expect((killed.ok === false && killed.kind === 'connection-lost') || killed.ok).toBe(true);
       const r = await pool.exec('node-2', remote(sh`echo two`));
       expect(r.ok && r.stdout).toBe('two\n');
       expect(pool.connectionsOpened).toBe(2);

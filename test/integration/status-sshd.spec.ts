@@ -35,13 +35,24 @@ describe('/cluster status against real sshd nodes', () => {
       serve(node, 'openstack-cli/osc6_network_agent_list_seed-incident.json', 'neutron.json');
       const dir = cluster.nodes.find((x) => x.name === node)?.binDir ?? '';
       // node-10's pacemaker is stopped: crm_mon there prints what the real one prints without a CIB.
-      cluster.script(node, 'crm_mon', node === 'node-10' ? `echo 'crm_mon: Connection to cluster failed: Connection refused' >&2; exit 102` : `cat ${dir}/crm_mon.xml`);
+      cluster.script(
+        node,
+        'crm_mon',
+        node === 'node-10' ? `echo 'crm_mon: Connection to cluster failed: Connection refused' >&2; exit 102` : `cat ${dir}/crm_mon.xml`,
+      );
       cluster.script(node, 'rabbitmqctl', `cat ${dir}/rabbit.json`);
       cluster.script(node, 'mysql', `cat ${dir}/wsrep.tsv`);
       cluster.script(node, 'ceph', `cat ${dir}/ceph.json`);
-      cluster.script(node, 'openstack', `case "$*" in *"compute service list -f json"*) cat ${dir}/nova.json;; *"network agent list -f json"*) cat ${dir}/neutron.json;; *) echo "unexpected: $*" >&2; exit 2;; esac`);
+      cluster.script(
+        node,
+        'openstack',
+        `case "$*" in *"compute service list -f json"*) cat ${dir}/nova.json;; *"network agent list -f json"*) cat ${dir}/neutron.json;; *) echo "unexpected: $*" >&2; exit 2;; esac`,
+      );
     }
-    app = createApp({ inventory: (await import('../../src/inventory/load.js')).loadInventory(cluster.inventoryPath), env: readEnvOptions({ STACKMEDIC_DB: ':memory:' }) });
+    app = createApp({
+      inventory: (await import('../../src/inventory/load.js')).loadInventory(cluster.inventoryPath),
+      env: readEnvOptions({ STACKMEDIC_DB: ':memory:' }),
+    });
   });
 
   afterAll(async () => {

@@ -167,7 +167,9 @@ export async function startRabbitNode(options: RabbitNodeOptions): Promise<Rabbi
 function bootLog(root: string): string {
   const log = join(root, 'log');
   try {
-    const files = execFileSync('ls', [log], { encoding: 'utf8' }).split('\n').filter((f) => f.endsWith('.log'));
+    const files = execFileSync('ls', [log], { encoding: 'utf8' })
+      .split('\n')
+      .filter((f) => f.endsWith('.log'));
     return files.map((f) => readFileSync(join(log, f), 'utf8').split('\n').slice(-30).join('\n')).join('\n');
   } catch {
     return '(no boot log)';

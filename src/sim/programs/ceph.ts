@@ -48,7 +48,14 @@ function statusDoc(c: ClusterState): unknown {
       bytes_total: 6002340185088,
     },
     fsmap: { epoch: 1, by_rank: [] },
-    mgrmap: { epoch: 18, active_gid: 14123, active_name: c.controllers[0]?.name ?? '', active_addr: `${c.controllers[0]?.ip ?? ''}:6800/2143`, available: true, standbys: [] },
+    mgrmap: {
+      epoch: 18,
+      active_gid: 14123,
+      active_name: c.controllers[0]?.name ?? '',
+      active_addr: `${c.controllers[0]?.ip ?? ''}:6800/2143`,
+      available: true,
+      standbys: [],
+    },
     servicemap: { epoch: 1, modified: '0.000000', services: {} },
   };
 }
@@ -68,12 +75,22 @@ async function ceph(ctx: ProgramContext): Promise<ProgramResult> {
     if (json) return result(`${JSON.stringify(statusDoc(c))}\n`);
     const h = health(c);
     const q = cephQuorum(c);
-    return result(`  cluster:\n    id:     ${FSID}\n    health: ${h.status}\n\n  services:\n    mon: ${c.controllers.length} daemons, quorum ${q.inQuorum.map((n) => n.name).join(',')}\n    osd: 6 osds: 6 up, 6 in\n`);
+    return result(
+      `  cluster:\n    id:     ${FSID}\n    health: ${h.status}\n\n  services:\n    mon: ${c.controllers.length} daemons, quorum ${q.inQuorum.map((n) => n.name).join(',')}\n    osd: 6 osds: 6 up, 6 in\n`,
+    );
   }
   if (cmd === 'health' || cmd === 'health detail') {
     const h = health(c);
     if (json) return result(`${JSON.stringify(h)}\n`);
-    return result(`${h.status}${Object.keys(h.checks).length > 0 ? ` ${Object.values(h.checks).map((x) => (x as { summary: { message: string } }).summary.message).join('; ')}` : ''}\n`);
+    return result(
+      `${h.status}${
+        Object.keys(h.checks).length > 0
+          ? ` ${Object.values(h.checks)
+              .map((x) => (x as { summary: { message: string } }).summary.message)
+              .join('; ')}`
+          : ''
+      }\n`,
+    );
   }
   return fail(`no valid command found; 10 closest matches:\n${cmd}`, 22);
 }

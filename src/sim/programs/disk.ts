@@ -167,7 +167,12 @@ function find(ctx: ProgramContext): ProgramResult {
       }
       case '-name': {
         i++;
-        const re = new RegExp(`^${v.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+        const re = new RegExp(
+          `^${v
+            .replace(/[.+^${}()|\\]/g, '\\$&')
+            .replace(/\*/g, '.*')
+            .replace(/\?/g, '.')}$`,
+        );
         tests.push((p) => re.test(p.slice(p.lastIndexOf('/') + 1)));
         break;
       }
@@ -327,7 +332,8 @@ function lsof(ctx: ProgramContext): ProgramResult {
   const deleted = ctx.args.includes('+L1');
   const paths = ctx.args.filter((a) => !a.startsWith('-') && !a.startsWith('+'));
   const rows: { pid: number; path: string; size: number; deleted: boolean }[] = [];
-  if (deleted) for (const f of ctx.node.fs.deletedOpen) rows.push({ pid: ctx.node.services.get(f.holder)?.pid ?? 0, path: f.path, size: f.size, deleted: true });
+  if (deleted)
+    for (const f of ctx.node.fs.deletedOpen) rows.push({ pid: ctx.node.services.get(f.holder)?.pid ?? 0, path: f.path, size: f.size, deleted: true });
   for (const p of paths) {
     const abs = normalisePath(p, ctx.cwd);
     const e = ctx.node.fs.get(abs);
@@ -337,7 +343,15 @@ function lsof(ctx: ProgramContext): ProgramResult {
   if (rows.length === 0) return result('', '', 1);
   if (terse) return result([...new Set(rows.map((r) => r.pid))].map((p) => `${p}\n`).join(''));
   const head = 'COMMAND     PID   USER   FD   TYPE DEVICE    SIZE/OFF NLINK    NODE NAME\n';
-  return result(head + rows.map((r) => `cinder-vo ${String(r.pid).padStart(5)} cinder   12w   REG  252,0 ${String(r.size).padStart(11)}     ${r.deleted ? 0 : 1} 1835012 ${r.path}${r.deleted ? ' (deleted)' : ''}\n`).join(''));
+  return result(
+    head +
+      rows
+        .map(
+          (r) =>
+            `cinder-vo ${String(r.pid).padStart(5)} cinder   12w   REG  252,0 ${String(r.size).padStart(11)}     ${r.deleted ? 0 : 1} 1835012 ${r.path}${r.deleted ? ' (deleted)' : ''}\n`,
+        )
+        .join(''),
+  );
 }
 
 /** Disk tools. */

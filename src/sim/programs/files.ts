@@ -3,7 +3,8 @@ import { normalisePath, type VEntry } from '../state/vfs.js';
 import type { ProgramContext } from '../shell/types.js';
 
 /** A file an emulated program opened, or why it could not. */
-export type Opened = { readonly ok: true; readonly path: string; readonly entry: VEntry; readonly text: string } | { readonly ok: false; readonly why: 'missing' | 'directory' };
+export type Opened =
+  { readonly ok: true; readonly path: string; readonly entry: VEntry; readonly text: string } | { readonly ok: false; readonly why: 'missing' | 'directory' };
 
 /** What a compressed file reads as without decompression: gzip's magic bytes, then binary. */
 export const GZIP_BYTES = '\u001f\u008b\u0008\u0000binary';

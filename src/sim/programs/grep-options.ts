@@ -82,7 +82,11 @@ const LONG_FLAGS: Record<string, string> = {
 
 /** Options that take a value, by short letter, with their long names. */
 const VALUED: Record<string, string> = { e: 'regexp', A: 'after-context', B: 'before-context', C: 'context', m: 'max-count' };
-const LONG_VALUED: Record<string, string> = { ...Object.fromEntries(Object.entries(VALUED).map(([k, v]) => [v, k])), label: 'label', 'group-separator': 'group-separator' };
+const LONG_VALUED: Record<string, string> = {
+  ...Object.fromEntries(Object.entries(VALUED).map(([k, v]) => [v, k])),
+  label: 'label',
+  'group-separator': 'group-separator',
+};
 
 function own<T>(table: Record<string, T>, key: string): T | undefined {
   return Object.hasOwn(table, key) ? table[key] : undefined;

@@ -23,7 +23,10 @@ function compile(o: GrepOptions): RegExp | string {
   try {
     // A pattern holding newlines is several patterns, as in GNU grep.
     const all = o.patterns.flatMap((p) => p.split('\n'));
-    const src = all.map((p) => (o.mode === 'F' ? p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : o.mode === 'E' ? p : breToJs(p))).map((s) => `(?:${s})`).join('|');
+    const src = all
+      .map((p) => (o.mode === 'F' ? p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : o.mode === 'E' ? p : breToJs(p)))
+      .map((s) => `(?:${s})`)
+      .join('|');
     const anchored = o.lineRegexp ? `^(?:${src})$` : o.wordRegexp ? `(?<![\\w])(?:${src})(?![\\w])` : src;
     return new RegExp(anchored, o.ignoreCase ? 'i' : '');
   } catch {

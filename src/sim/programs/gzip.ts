@@ -29,7 +29,20 @@ const FLAGS: Record<string, keyof Omit<GzipOptions, 'files'> | null> = {
   ...Object.fromEntries([...'123456789'].map((d) => [d, null])),
 };
 
-const LONG: Record<string, string> = { decompress: 'd', uncompress: 'd', stdout: 'c', 'to-stdout': 'c', force: 'f', keep: 'k', quiet: 'q', verbose: 'v', 'no-name': 'n', name: 'N', fast: '1', best: '9' };
+const LONG: Record<string, string> = {
+  decompress: 'd',
+  uncompress: 'd',
+  stdout: 'c',
+  'to-stdout': 'c',
+  force: 'f',
+  keep: 'k',
+  quiet: 'q',
+  verbose: 'v',
+  'no-name': 'n',
+  name: 'N',
+  fast: '1',
+  best: '9',
+};
 
 function parseArgs(ctx: ProgramContext): GzipOptions | string {
   const o: GzipOptions = { decompress: ctx.name === 'gunzip', toStdout: false, force: false, keep: false, quiet: false, files: [] };
@@ -136,7 +149,15 @@ function gzip(ctx: ProgramContext): ProgramResult {
 }
 
 /** In-place (de)compression: the new file replaces the old one unless `-k`. */
-function move(ctx: ProgramContext, o: GzipOptions, from: string, to: string, text: string, compressed: boolean, problem: (m: string, c: 0 | 1 | 2) => void): void {
+function move(
+  ctx: ProgramContext,
+  o: GzipOptions,
+  from: string,
+  to: string,
+  text: string,
+  compressed: boolean,
+  problem: (m: string, c: 0 | 1 | 2) => void,
+): void {
   const fs = ctx.node.fs;
   const source = fs.get(from);
   if (source?.kind !== 'log' && source?.kind !== 'file') return;

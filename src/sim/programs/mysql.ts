@@ -14,7 +14,8 @@ function mysql(ctx: ProgramContext): ProgramResult {
     else if (a.startsWith('--execute=')) query = a.slice(10);
     else if (/^-[a-zA-Z]*N/.test(a) || a === '--skip-column-names') header = false;
   }
-  if (!isRunning(ctx.node, 'mysql')) return fail("ERROR 2002 (HY000): Can't connect to local MySQL server through socket '/var/run/mysqld/mysqld.sock' (111)", 1);
+  if (!isRunning(ctx.node, 'mysql'))
+    return fail("ERROR 2002 (HY000): Can't connect to local MySQL server through socket '/var/run/mysqld/mysqld.sock' (111)", 1);
   const g = galeraView(ctx.cluster);
   const vars: Record<string, string> = {
     wsrep_cluster_conf_id: String(g.primary ? 17 : '18446744073709551615'),
@@ -30,13 +31,21 @@ function mysql(ctx: ProgramContext): ProgramResult {
   const inList = /Variable_name\s+IN\s*\(([^)]*)\)/i.exec(query);
   const like = /LIKE\s+'([^']*)'/i.exec(query);
   if (inList) {
-    const wanted = (inList[1] ?? '').split(',').map((s) => s.trim().replace(/^['"]|['"]$/g, '').toLowerCase());
+    const wanted = (inList[1] ?? '').split(',').map((s) =>
+      s
+        .trim()
+        .replace(/^['"]|['"]$/g, '')
+        .toLowerCase(),
+    );
     names = names.filter((n) => wanted.includes(n));
   } else if (like) {
     const re = new RegExp(`^${(like[1] ?? '').replace(/%/g, '.*').replace(/_/g, '.')}$`, 'i');
     names = names.filter((n) => re.test(n));
   } else if (!/SHOW\s+(GLOBAL\s+)?STATUS/i.test(query)) {
-    return fail(`ERROR 1064 (42000) at line 1: You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version for the right syntax to use near '${query.slice(0, 40)}' at line 1`, 1);
+    return fail(
+      `ERROR 1064 (42000) at line 1: You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version for the right syntax to use near '${query.slice(0, 40)}' at line 1`,
+      1,
+    );
   }
   const rows = names.sort().map((n) => `${n}\t${vars[n] ?? ''}\n`);
   return result((header ? 'Variable_name\tValue\n' : '') + rows.join(''));

@@ -17,7 +17,10 @@ function apiUnavailable(ctx: ProgramContext): ProgramResult | undefined {
   }
   const vip = vipPlacement(ctx.cluster).get(PACEMAKER_VIPS[0]?.id ?? '');
   if (!vip || !galeraView(ctx.cluster).primary) {
-    return fail('Failed to discover available identity versions when contacting http://192.168.0.2:5000/. Attempting to parse version from URL.\nUnable to establish connection to http://192.168.0.2:5000/: HTTPConnectionPool(host=\'192.168.0.2\', port=5000): Max retries exceeded with url: / (Caused by NewConnectionError(\'<urllib3.connection.HTTPConnection object at 0x7f1b2c3d4e50>: Failed to establish a new connection: [Errno 113] No route to host\',))', 1);
+    return fail(
+      "Failed to discover available identity versions when contacting http://192.168.0.2:5000/. Attempting to parse version from URL.\nUnable to establish connection to http://192.168.0.2:5000/: HTTPConnectionPool(host='192.168.0.2', port=5000): Max retries exceeded with url: / (Caused by NewConnectionError('<urllib3.connection.HTTPConnection object at 0x7f1b2c3d4e50>: Failed to establish a new connection: [Errno 113] No route to host',))",
+      1,
+    );
   }
   return undefined;
 }
@@ -35,9 +38,20 @@ function computeServices(ctx: ProgramContext, format: string): ProgramResult {
     (r) => (!ctx.args.includes('--service') || r.binary === svcFilter) && (!ctx.args.includes('--host') || r.host === hostFilter),
   );
   if (format === 'json') {
-    return result(`${JSON.stringify(rows.map((r) => ({ ID: r.id, Binary: r.binary, Host: r.host, Zone: r.zone, Status: r.status, State: r.state, 'Updated At': isoMicro(r.updatedAt) })), null, 2)}\n`);
+    return result(
+      `${JSON.stringify(
+        rows.map((r) => ({ ID: r.id, Binary: r.binary, Host: r.host, Zone: r.zone, Status: r.status, State: r.state, 'Updated At': isoMicro(r.updatedAt) })),
+        null,
+        2,
+      )}\n`,
+    );
   }
-  return result(table(['ID', 'Binary', 'Host', 'Zone', 'Status', 'State', 'Updated At'], rows.map((r) => [String(r.id), r.binary, r.host, r.zone, r.status, r.state, isoMicro(r.updatedAt)])));
+  return result(
+    table(
+      ['ID', 'Binary', 'Host', 'Zone', 'Status', 'State', 'Updated At'],
+      rows.map((r) => [String(r.id), r.binary, r.host, r.zone, r.status, r.state, isoMicro(r.updatedAt)]),
+    ),
+  );
 }
 
 function networkAgents(ctx: ProgramContext, format: string): ProgramResult {
@@ -45,7 +59,19 @@ function networkAgents(ctx: ProgramContext, format: string): ProgramResult {
   const rows = neutronAgentRows(ctx.cluster).filter((r) => !ctx.args.includes('--host') || r.host === hostFilter);
   if (format === 'json') {
     return result(
-      `${JSON.stringify(rows.map((r) => ({ ID: r.id, 'Agent Type': r.agentType, Host: r.host, 'Availability Zone': r.availabilityZone, Alive: r.alive, State: r.adminStateUp, Binary: r.binary })), null, 2)}\n`,
+      `${JSON.stringify(
+        rows.map((r) => ({
+          ID: r.id,
+          'Agent Type': r.agentType,
+          Host: r.host,
+          'Availability Zone': r.availabilityZone,
+          Alive: r.alive,
+          State: r.adminStateUp,
+          Binary: r.binary,
+        })),
+        null,
+        2,
+      )}\n`,
     );
   }
   return result(

@@ -38,7 +38,12 @@ function resourceCommand(ctx: ProgramContext, verb: string, id: string | undefin
       if (r) setResourceTarget(ctx.cluster, r, verb === 'start');
       return result('');
     case 'status':
-      return result(`resource ${id} is running on: ${ctx.cluster.controllers.filter((n) => r && isRunning(n, r.service)).map((n) => n.name).join(' ')}\n`);
+      return result(
+        `resource ${id} is running on: ${ctx.cluster.controllers
+          .filter((n) => r && isRunning(n, r.service))
+          .map((n) => n.name)
+          .join(' ')}\n`,
+      );
     default:
       return fail(`ERROR: resource.${verb}: unknown command`, 1);
   }

@@ -40,7 +40,14 @@ function parse(ctx: ProgramContext): Parsed {
     else words.push(a);
   }
   const [command, ...rest] = words;
-  return { target: ctx.cluster.nodes.get(rabbitHost(targetName)), targetName: targetName.includes('@') ? targetName : `rabbit@${targetName}`, command, rest, json, given: args };
+  return {
+    target: ctx.cluster.nodes.get(rabbitHost(targetName)),
+    targetName: targetName.includes('@') ? targetName : `rabbit@${targetName}`,
+    command,
+    rest,
+    json,
+    given: args,
+  };
 }
 
 const USAGE: Record<string, string> = {
@@ -63,7 +70,8 @@ function rabbitmqctl(ctx: ProgramContext): ProgramResult {
   if (!node || !node.roles.includes('controller') || !rabbitVmUp(node)) return fail(renderNodeDown(p.targetName), 69);
   const c = ctx.cluster;
   const n = `rabbit@${node.name}`;
-  const needApp = (running: boolean): ProgramResult | undefined => (node.rabbit.appRunning === running ? undefined : fail(renderAppStateError(running, p.given, USAGE[p.command ?? ''] ?? p.command ?? ''), 64));
+  const needApp = (running: boolean): ProgramResult | undefined =>
+    node.rabbit.appRunning === running ? undefined : fail(renderAppStateError(running, p.given, USAGE[p.command ?? ''] ?? p.command ?? ''), 64);
   switch (p.command) {
     case 'cluster_status':
       return needApp(true) ?? result(p.json ? renderClusterStatusJson(c, node) : renderClusterStatusText(c, node));
@@ -77,7 +85,11 @@ function rabbitmqctl(ctx: ProgramContext): ProgramResult {
       const head = `Starting node ${n} ...\n`;
       if (r.ok) return result(head);
       if (r.reason === 'inconsistent_cluster') return fail(inconsistentError(node.name, r.peer ?? '', true), 69, head);
-      return fail(`Error:\n{:rabbit, {{:badmatch, {:error, {:file_error, '/var/lib/rabbitmq/mnesia/${n}/recovery.dets', :enospc}}}, {:rabbit, :start, [:normal, []]}}}\n`, 69, head);
+      return fail(
+        `Error:\n{:rabbit, {{:badmatch, {:error, {:file_error, '/var/lib/rabbitmq/mnesia/${n}/recovery.dets', :enospc}}}, {:rabbit, :start, [:normal, []]}}}\n`,
+        69,
+        head,
+      );
     }
     case 'reset':
     case 'force_reset': {
@@ -127,7 +139,9 @@ function rabbitmqctl(ctx: ProgramContext): ProgramResult {
       return result(`Setting disk free limit on ${n} to ${v} bytes ...\n`);
     }
     case 'environment':
-      return result(`Application environment of node ${n} ...\n[{rabbit,\n     [{cluster_nodes,{[${node.rabbit.members.map((m) => `'rabbit@${m}'`).join(',')}],disc}},\n      {disk_free_limit,${node.rabbit.diskFreeLimit}},\n      {tcp_listeners,[{"${node.ip}",5673}]},\n      {vm_memory_high_watermark,0.4}]}]\n`);
+      return result(
+        `Application environment of node ${n} ...\n[{rabbit,\n     [{cluster_nodes,{[${node.rabbit.members.map((m) => `'rabbit@${m}'`).join(',')}],disc}},\n      {disk_free_limit,${node.rabbit.diskFreeLimit}},\n      {tcp_listeners,[{"${node.ip}",5673}]},\n      {vm_memory_high_watermark,0.4}]}]\n`,
+      );
     case 'list_queues':
       return needApp(true) ?? result(`Timeout: 60.0 seconds ...\nListing queues for vhost / ...\n`);
     default:
@@ -143,9 +157,13 @@ function diagnostics(ctx: ProgramContext): ProgramResult {
     case 'alarms':
       return result(p.json ? renderAlarmsJson(node) : renderAlarmsText(node));
     case 'ping':
-      return node.rabbit.appRunning ? result(`Will ping rabbit@${node.name}. This only checks if the OS process is running and registered with epmd. Timeout: 60000 ms.\nPing succeeded\n`) : result('Ping succeeded\n');
+      return node.rabbit.appRunning
+        ? result(`Will ping rabbit@${node.name}. This only checks if the OS process is running and registered with epmd. Timeout: 60000 ms.\nPing succeeded\n`)
+        : result('Ping succeeded\n');
     case 'check_running':
-      return node.rabbit.appRunning ? result(`Checking if RabbitMQ is running on node rabbit@${node.name} ...\nRabbitMQ on node rabbit@${node.name} is fully booted and running\n`) : fail(`Error:\nRabbitMQ on node rabbit@${node.name} is not running or has not fully booted yet (check with is_booting)\n`, 69);
+      return node.rabbit.appRunning
+        ? result(`Checking if RabbitMQ is running on node rabbit@${node.name} ...\nRabbitMQ on node rabbit@${node.name} is fully booted and running\n`)
+        : fail(`Error:\nRabbitMQ on node rabbit@${node.name} is not running or has not fully booted yet (check with is_booting)\n`, 69);
     case 'cluster_status':
       return rabbitmqctl(ctx);
     default:

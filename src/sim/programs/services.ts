@@ -58,7 +58,11 @@ function systemctl(ctx: ProgramContext): ProgramResult {
     const r = apply(ctx, svc, verb);
     if (!r) return fail(`Unknown command verb ${verb}.`, 1);
     if (!r.ok) {
-      return fail(`Job for ${u} failed because the control process exited with error code.\nSee "systemctl status ${u}" and "journalctl -xeu ${u}" for details.`, 1, out);
+      return fail(
+        `Job for ${u} failed because the control process exited with error code.\nSee "systemctl status ${u}" and "journalctl -xeu ${u}" for details.`,
+        1,
+        out,
+      );
     }
   }
   return result(out, '', code);
@@ -76,7 +80,8 @@ function service(ctx: ProgramContext): ProgramResult {
   if (verb === 'status') return result(line(), '', active(ctx.node, svc) ? 0 : 3);
   if (verb === undefined) return fail(`Usage: /etc/init.d/${name} {start|stop|restart|status}`, 1);
   if (verb === 'stop' && !active(ctx.node, svc) && svc !== 'rabbitmq-server') return fail('stop: Unknown instance: ', 1);
-  if (verb === 'start' && active(ctx.node, svc) && !(svc === 'rabbitmq-server' && !rabbitRunning(ctx.node))) return fail('start: Job is already running: ' + name, 1);
+  if (verb === 'start' && active(ctx.node, svc) && !(svc === 'rabbitmq-server' && !rabbitRunning(ctx.node)))
+    return fail('start: Job is already running: ' + name, 1);
   const r = apply(ctx, svc, verb);
   if (!r) return fail(`Usage: /etc/init.d/${name} {start|stop|restart|status}`, 1);
   if (!r.ok) return fail(`start: Job failed to start`, 1);

@@ -10,7 +10,12 @@ function uptime(ctx: ProgramContext): ProgramResult {
   const hh = Math.floor((up % 1440) / 60);
   const mm = up % 60;
   const clock = `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}:${String(d.getUTCSeconds()).padStart(2, '0')}`;
-  const span = days > 0 ? `${days} day${days === 1 ? '' : 's'}, ${String(hh).padStart(2)}:${String(mm).padStart(2, '0')}` : hh > 0 ? `${String(hh).padStart(2)}:${String(mm).padStart(2, '0')}` : `${mm} min`;
+  const span =
+    days > 0
+      ? `${days} day${days === 1 ? '' : 's'}, ${String(hh).padStart(2)}:${String(mm).padStart(2, '0')}`
+      : hh > 0
+        ? `${String(hh).padStart(2)}:${String(mm).padStart(2, '0')}`
+        : `${mm} min`;
   return result(` ${clock} up ${span},  1 user,  load average: 0.52, 0.58, 0.59\n`);
 }
 
@@ -24,7 +29,14 @@ function pgrep(ctx: ProgramContext): ProgramResult {
     const name = processNameOf(svc).slice(0, 15);
     if (exact ? name === pattern : new RegExp(pattern).test(name)) pids.push(s.pid);
   }
-  return result(pids.sort((a, b) => a - b).map((p) => `${p}\n`).join(''), '', pids.length > 0 ? 0 : 1);
+  return result(
+    pids
+      .sort((a, b) => a - b)
+      .map((p) => `${p}\n`)
+      .join(''),
+    '',
+    pids.length > 0 ? 0 : 1,
+  );
 }
 
 function date(ctx: ProgramContext): ProgramResult {

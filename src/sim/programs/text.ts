@@ -10,7 +10,11 @@ function readInputs(ctx: ProgramContext, files: readonly string[], tool: string,
     const o = openFile(ctx, f, decompress);
     if (o.ok) texts.push({ name: f, text: o.text });
     else if (o.why === 'directory') err += `${tool}: ${f}: Is a directory\n`;
-    else err += tool === 'head' || tool === 'tail' ? `${tool}: cannot open '${f}' for reading: No such file or directory\n` : `${tool}: ${f}: No such file or directory\n`;
+    else
+      err +=
+        tool === 'head' || tool === 'tail'
+          ? `${tool}: cannot open '${f}' for reading: No such file or directory\n`
+          : `${tool}: ${f}: No such file or directory\n`;
   }
   return { texts, err };
 }

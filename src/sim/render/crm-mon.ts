@@ -38,13 +38,19 @@ export function renderCrmMonXml(c: ClusterState, request: string): string {
   lines.push(`<pacemaker-result api-version="2.25" request="${esc(request)}">`);
   lines.push('  <summary>');
   lines.push('    <stack type="corosync"/>');
-  lines.push(dc ? `    <current_dc present="true" version="${PCMK_VERSION}" name="${dc.name}" id="${nodeId(c, dc)}" with_quorum="${quorum}"/>` : '    <current_dc present="false"/>');
+  lines.push(
+    dc
+      ? `    <current_dc present="true" version="${PCMK_VERSION}" name="${dc.name}" id="${nodeId(c, dc)}" with_quorum="${quorum}"/>`
+      : '    <current_dc present="false"/>',
+  );
   lines.push(`    <last_update time="${ctime(now)}"/>`);
   const lc = c.pacemakerLastChange;
   lines.push(`    <last_change time="${ctime(lc.at)}" user="root" client="${esc(lc.client)}" origin="${esc(lc.origin)}"/>`);
   lines.push(`    <nodes_configured number="${c.controllers.length}"/>`);
   lines.push(`    <resources_configured number="${resourceInstanceCount(c)}" disabled="${c.disabledResources.size * c.controllers.length}" blocked="0"/>`);
-  lines.push('    <cluster_options stonith-enabled="false" symmetric-cluster="true" no-quorum-policy="stop" maintenance-mode="false" stop-all-resources="false" stonith-timeout-ms="60000" priority-fencing-delay-ms="0"/>');
+  lines.push(
+    '    <cluster_options stonith-enabled="false" symmetric-cluster="true" no-quorum-policy="stop" maintenance-mode="false" stop-all-resources="false" stonith-timeout-ms="60000" priority-fencing-delay-ms="0"/>',
+  );
   lines.push('  </summary>');
   lines.push('  <nodes>');
   for (const n of c.controllers) {
@@ -57,17 +63,25 @@ export function renderCrmMonXml(c: ClusterState, request: string): string {
   lines.push('  <resources>');
   for (const v of PACEMAKER_VIPS) {
     const host = vips.get(v.id);
-    lines.push(resourceXml(v.id, v.agent, host ? 'Started' : 'Stopped', false, host ? { name: host.name, id: nodeId(c, host) } : undefined, false).replace(/^ {6}/gm, '    '));
+    lines.push(
+      resourceXml(v.id, v.agent, host ? 'Started' : 'Stopped', false, host ? { name: host.name, id: nodeId(c, host) } : undefined, false).replace(
+        /^ {6}/gm,
+        '    ',
+      ),
+    );
   }
   for (const r of PACEMAKER_CLONES) {
     const failed = c.controllers.some((n) => n.pacemakerFailures.some((f) => f.resource === r.id) && resourceRole(n, r) === 'Started');
-    lines.push(`    <clone id="${r.cloneId}" multi_state="false" unique="false" maintenance="false" managed="true" disabled="${c.disabledResources.has(r.id)}" failed="${failed}" failure_ignored="false">`);
+    lines.push(
+      `    <clone id="${r.cloneId}" multi_state="false" unique="false" maintenance="false" managed="true" disabled="${c.disabledResources.has(r.id)}" failed="${failed}" failure_ignored="false">`,
+    );
     const started = c.controllers.filter((n) => resourceRole(n, r) === 'Started');
     for (const n of started) {
       const f = n.pacemakerFailures.some((x) => x.resource === r.id);
       lines.push(resourceXml(r.id, r.agent, 'Started', f, { name: n.name, id: nodeId(c, n) }, c.disabledResources.has(r.id)));
     }
-    for (let i = started.length; i < c.controllers.length; i++) lines.push(resourceXml(r.id, r.agent, 'Stopped', false, undefined, c.disabledResources.has(r.id)));
+    for (let i = started.length; i < c.controllers.length; i++)
+      lines.push(resourceXml(r.id, r.agent, 'Stopped', false, undefined, c.disabledResources.has(r.id)));
     lines.push('    </clone>');
   }
   lines.push('  </resources>');
@@ -147,4 +161,5 @@ export function renderCrmMonNotConnectedXml(request: string): string {
 }
 
 /** stderr of text-mode `crm_mon` when pacemaker is not running (exit 102). */
-export const CRM_MON_NOT_CONNECTED_TEXT = 'error: Could not connect to launcher: Connection refused\ncrm_mon: Connection to cluster failed: Connection refused\n';
+export const CRM_MON_NOT_CONNECTED_TEXT =
+  'error: Could not connect to launcher: Connection refused\ncrm_mon: Connection to cluster failed: Connection refused\n';

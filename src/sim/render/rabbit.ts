@@ -97,11 +97,15 @@ export function renderClusterStatusText(c: ClusterState, node: SimNode): string 
     '',
     title('Network Partitions'),
     '',
-    ...(Object.keys(v.partitions).length === 0 ? ['(none)'] : Object.entries(v.partitions).map(([n, o]) => `Node ${n} cannot communicate with ${o.join(', ')}`)),
+    ...(Object.keys(v.partitions).length === 0
+      ? ['(none)']
+      : Object.entries(v.partitions).map(([n, o]) => `Node ${n} cannot communicate with ${o.join(', ')}`)),
     '',
     title('Listeners'),
     '',
-    ...v.running.flatMap((n) => listeners(n).map((l) => `Node: ${l.node}, interface: ${l.interface}, port: ${l.port}, protocol: ${l.protocol}, purpose: ${l.purpose}`)),
+    ...v.running.flatMap((n) =>
+      listeners(n).map((l) => `Node: ${l.node}, interface: ${l.interface}, port: ${l.port}, protocol: ${l.protocol}, purpose: ${l.purpose}`),
+    ),
     '',
     title('Feature flags'),
     '',

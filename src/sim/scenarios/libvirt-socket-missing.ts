@@ -8,7 +8,7 @@ const DIED_AT = Date.UTC(2017, 1, 15, 5, 12, 8);
 /** libvirtd dead on every compute: no socket, nova-compute running but reported down. */
 export const libvirtSocketMissing: Scenario = {
   name: 'libvirt-socket-missing',
-  description: "libvirtd dead on the computes: no /var/run/libvirt/libvirt-sock, nova-compute down",
+  description: 'libvirtd dead on the computes: no /var/run/libvirt/libvirt-sock, nova-compute down',
   startsAt: Date.UTC(2017, 1, 15, 6, 30, 0),
   initOf: () => 'systemd',
   seedLog: (node, path) => {
@@ -17,7 +17,13 @@ export const libvirtSocketMissing: Scenario = {
       return [
         ...base,
         osloLine(DIED_AT, 3121, 'INFO', 'nova.service', 'Starting compute node (version 13.1.2)'),
-        osloLine(DIED_AT + 412, 3121, 'ERROR', 'nova.virt.libvirt.host', "Connection to libvirt failed: Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory"),
+        osloLine(
+          DIED_AT + 412,
+          3121,
+          'ERROR',
+          'nova.virt.libvirt.host',
+          "Connection to libvirt failed: Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory",
+        ),
       ];
     }
     return base;

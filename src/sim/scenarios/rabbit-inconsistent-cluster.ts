@@ -23,7 +23,12 @@ export const rabbitInconsistentCluster: Scenario = {
   seedLog: (node, path) => {
     const base = healthyHistory(node, path, '192.168.0.6');
     if (node.name === 'node-10' && path === '/var/log/rabbitmq/rabbit@node-10.log') {
-      return [...base, ...rabbitReport(FAILED_AT - 60_000, 'INFO', ['Stopping RabbitMQ']), ...rabbitReport(FAILED_AT - 59_000, 'INFO', ['Stopped RabbitMQ application']), ...rabbitInconsistentLines(node, 'node-11', FAILED_AT)];
+      return [
+        ...base,
+        ...rabbitReport(FAILED_AT - 60_000, 'INFO', ['Stopping RabbitMQ']),
+        ...rabbitReport(FAILED_AT - 59_000, 'INFO', ['Stopped RabbitMQ application']),
+        ...rabbitInconsistentLines(node, 'node-11', FAILED_AT),
+      ];
     }
     return base;
   },
@@ -38,7 +43,15 @@ export const rabbitInconsistentCluster: Scenario = {
       if (s) Object.assign(s, { running: false, pid: 0, since: FAILED_AT });
     }
     c.counters.call += 1;
-    n.pacemakerFailures.push({ resource: 'p_rabbitmq-server', task: 'start', exitstatus: 'error', exitreason: 'inconsistent_cluster', exitcode: 1, call: c.counters.call, at: FAILED_AT });
+    n.pacemakerFailures.push({
+      resource: 'p_rabbitmq-server',
+      task: 'start',
+      exitstatus: 'error',
+      exitreason: 'inconsistent_cluster',
+      exitcode: 1,
+      call: c.counters.call,
+      at: FAILED_AT,
+    });
     c.amqpDownSince = FAILED_AT;
   },
 };

@@ -13,8 +13,9 @@ const SECOND_ALARM = Date.UTC(2017, 1, 15, 4, 9, 41);
 const COMPUTE_REBOOT = Date.UTC(2017, 1, 15, 5, 12, 8);
 
 function amqpErrorLines(pid: number): string[] {
-  return SEED_AMQP_ERRORS.map(([t, ip, req]) =>
-    `${t} ${pid} ERROR oslo.messaging._drivers.impl_rabbit [req-${req} - - - - -] AMQP server on ${ip}:5673 is unreachable: [Errno 32] Broken pipe. Trying again in 5 seconds.`,
+  return SEED_AMQP_ERRORS.map(
+    ([t, ip, req]) =>
+      `${t} ${pid} ERROR oslo.messaging._drivers.impl_rabbit [req-${req} - - - - -] AMQP server on ${ip}:5673 is unreachable: [Errno 32] Broken pipe. Trying again in 5 seconds.`,
   );
 }
 
@@ -24,7 +25,7 @@ function isFirstController(node: SimNode): boolean {
 
 function seedLog(node: SimNode, path: string): readonly string[] {
   const base = healthyHistory(node, path, '192.168.0.6');
-  const pid = 2000 + (path.length * 131) % 7000;
+  const pid = 2000 + ((path.length * 131) % 7000);
   if (isFirstController(node) && path === '/var/log/rabbitmq/rabbit@node-10.log') {
     return [...SEED_RABBIT_NODE10, '', ...rabbitDiskCrashLines(node, SECOND_ALARM, 0)];
   }
@@ -35,7 +36,13 @@ function seedLog(node: SimNode, path: string): readonly string[] {
     if (path.endsWith('nova-compute.log')) {
       lines.push(
         osloLine(COMPUTE_REBOOT, pid + 1, 'INFO', 'nova.service', 'Starting compute node (version 13.1.2)'),
-        osloLine(COMPUTE_REBOOT + 412, pid + 1, 'ERROR', 'nova.virt.libvirt.host', "Connection to libvirt failed: Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory"),
+        osloLine(
+          COMPUTE_REBOOT + 412,
+          pid + 1,
+          'ERROR',
+          'nova.virt.libvirt.host',
+          "Connection to libvirt failed: Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory",
+        ),
       );
     }
     return lines;
@@ -60,8 +67,24 @@ function apply(c: ClusterState, options: { holdConversionFile?: boolean }): void
   n10.rabbit.appRunning = false;
   c.counters.call += 2;
   n10.pacemakerFailures.push(
-    { resource: 'p_mysqld', task: 'start', exitstatus: 'error', exitreason: 'No space left on device', exitcode: 1, call: c.counters.call - 1, at: SECOND_ALARM + 40_000 },
-    { resource: 'p_rabbitmq-server', task: 'start', exitstatus: 'error', exitreason: 'No space left on device', exitcode: 1, call: c.counters.call, at: SECOND_ALARM + 52_000 },
+    {
+      resource: 'p_mysqld',
+      task: 'start',
+      exitstatus: 'error',
+      exitreason: 'No space left on device',
+      exitcode: 1,
+      call: c.counters.call - 1,
+      at: SECOND_ALARM + 40_000,
+    },
+    {
+      resource: 'p_rabbitmq-server',
+      task: 'start',
+      exitstatus: 'error',
+      exitreason: 'No space left on device',
+      exitcode: 1,
+      call: c.counters.call,
+      at: SECOND_ALARM + 52_000,
+    },
   );
   c.pacemakerLastChange = { at: SECOND_ALARM + 52_000, client: 'crmd', origin: 'node-10' };
   c.amqpDownSince = Date.UTC(2017, 1, 15, 4, 9, 54);
@@ -77,7 +100,8 @@ function apply(c: ClusterState, options: { holdConversionFile?: boolean }): void
 /** The February 2017 outage: full root disk on node-10, RabbitMQ and pacemaker down, agents and nova-compute down. */
 export const seedIncident: Scenario = {
   name: 'seed-incident',
-  description: "the Feb 2017 outage: node-10's root disk full of a 78 GB cinder conversion file, RabbitMQ and every pacemaker resource stopped there, neutron agents down, nova-compute down without the libvirt socket",
+  description:
+    "the Feb 2017 outage: node-10's root disk full of a 78 GB cinder conversion file, RabbitMQ and every pacemaker resource stopped there, neutron agents down, nova-compute down without the libvirt socket",
   startsAt: Date.UTC(2017, 1, 15, 6, 30, 0),
   initOf: () => 'sysv',
   seedLog,

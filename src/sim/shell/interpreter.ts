@@ -75,7 +75,12 @@ function writeTarget(sh: Shell, target: { path: string; append: boolean }, text:
   sh.node.fs.put(path, { kind: 'file', size: Buffer.byteLength(content), mtime: now, content });
 }
 
-async function withRedirections(sh: Shell, redirs: readonly Redirection[], stdin: string, body: (stdin: string) => Promise<ProgramResult>): Promise<ProgramResult> {
+async function withRedirections(
+  sh: Shell,
+  redirs: readonly Redirection[],
+  stdin: string,
+  body: (stdin: string) => Promise<ProgramResult>,
+): Promise<ProgramResult> {
   const fds: Record<number, Target> = { 1: 'out', 2: 'err' };
   let input = stdin;
   for (const r of redirs) {
@@ -164,7 +169,8 @@ async function runArgv(sh: Shell, argv: readonly string[], stdin: string, signal
     cwd: sh.cwd,
     signal,
     run: (next, input, sig) => runArgv(sh, next, input, sig ?? signal),
-    runScript: (script, input) => runScript({ cluster: sh.cluster, node: sh.node, lookup: sh.lookup, env: new Map(sh.env), cwd: sh.cwd, signal }, script, input),
+    runScript: (script, input) =>
+      runScript({ cluster: sh.cluster, node: sh.node, lookup: sh.lookup, env: new Map(sh.env), cwd: sh.cwd, signal }, script, input),
   };
   return def.run(ctx);
 }
@@ -321,7 +327,13 @@ export async function runScript(o: RunScriptOptions, script: string, stdin = '')
     cluster: o.cluster,
     node: o.node,
     lookup: o.lookup,
-    env: o.env ?? new Map([['HOME', '/root'], ['PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], ['USER', 'root']]),
+    env:
+      o.env ??
+      new Map([
+        ['HOME', '/root'],
+        ['PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
+        ['USER', 'root'],
+      ]),
     cwd: o.cwd ?? '/root',
     lastCode: 0,
     signal: o.signal ?? new AbortController().signal,

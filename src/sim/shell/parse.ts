@@ -12,7 +12,12 @@ export interface Redirection {
 /** A command in a pipeline. */
 export type Command =
   | { readonly type: 'simple'; readonly words: readonly Word[]; readonly redirs: readonly Redirection[] }
-  | { readonly type: 'if'; readonly branches: readonly { readonly cond: List; readonly body: List }[]; readonly otherwise?: List; readonly redirs: readonly Redirection[] }
+  | {
+      readonly type: 'if';
+      readonly branches: readonly { readonly cond: List; readonly body: List }[];
+      readonly otherwise?: List;
+      readonly redirs: readonly Redirection[];
+    }
   | { readonly type: 'for'; readonly name: string; readonly items: readonly Word[]; readonly body: List; readonly redirs: readonly Redirection[] }
   /** `{ list; }` runs in the shell itself; `( list )` (`subshell`) in a copy of it. */
   | { readonly type: 'group'; readonly subshell: boolean; readonly body: List; readonly redirs: readonly Redirection[] };

@@ -6,8 +6,7 @@
 
 /** A piece of a word: literal text (quoted or not) or a variable reference. */
 export type WordPart =
-  | { readonly kind: 'text'; readonly text: string; readonly quoted: boolean }
-  | { readonly kind: 'var'; readonly name: string; readonly quoted: boolean };
+  { readonly kind: 'text'; readonly text: string; readonly quoted: boolean } | { readonly kind: 'var'; readonly name: string; readonly quoted: boolean };
 
 /** A shell word made of parts, e.g. `"$HOME"/x*`. */
 export interface Word {

@@ -4,15 +4,7 @@
  * cluster-wide consequences (disk alarms clearing, clients losing or regaining AMQP).
  */
 import { osloLine, pacemakerLine, rabbitReport, reqContext, libvirtLine } from '../logs/format.js';
-import {
-  amqpHealthy,
-  diskFree,
-  isRunning,
-  LIBVIRT_SOCKET,
-  rabbitRunning,
-  rabbitVmUp,
-  resourceRole,
-} from './derive.js';
+import { amqpHealthy, diskFree, isRunning, LIBVIRT_SOCKET, rabbitRunning, rabbitVmUp, resourceRole } from './derive.js';
 import { logService } from './logging.js';
 import { CLUSTER_STACK, FOUNDATION_RESOURCES, isAmqpClient, PACEMAKER_CLONES, type ResourceDef } from './topology.js';
 import type { ClusterState, SimNode } from './types.js';
@@ -67,7 +59,14 @@ function settle(c: ClusterState, amqpBefore: boolean): void {
       const ctx = reqContext(`${n.name}/${service}/${at}`);
       const line = after
         ? osloLine(at, st.pid, 'INFO', 'oslo.messaging._drivers.impl_rabbit', `Reconnected to AMQP server on ${endpoint}`, ctx)
-        : osloLine(at, st.pid, 'ERROR', 'oslo.messaging._drivers.impl_rabbit', `AMQP server on ${endpoint} is unreachable: [Errno 32] Broken pipe. Trying again in 5 seconds.`, ctx);
+        : osloLine(
+            at,
+            st.pid,
+            'ERROR',
+            'oslo.messaging._drivers.impl_rabbit',
+            `AMQP server on ${endpoint} is unreachable: [Errno 32] Broken pipe. Trying again in 5 seconds.`,
+            ctx,
+          );
       logService(n, service, [line], at);
     }
   }
@@ -147,9 +146,9 @@ export function rabbitInconsistentLines(node: SimNode, peer: string, at: number)
     'Stack trace:',
     '   [{rabbit_mnesia,check_cluster_consistency,0,',
     '                   [{file,"src/rabbit_mnesia.erl"},{line,588}]},',
-    "    {rabbit,'-start/0-fun-0-',0,[{file,\"src/rabbit.erl\"},{line,320}]},",
+    '    {rabbit,\'-start/0-fun-0-\',0,[{file,"src/rabbit.erl"},{line,320}]},',
     '    {rabbit,start_it,1,[{file,"src/rabbit.erl"},{line,356}]},',
-    "    {rpc,'-handle_call_call/6-fun-0-',5,[{file,\"rpc.erl\"},{line,206}]}]",
+    '    {rpc,\'-handle_call_call/6-fun-0-\',5,[{file,"rpc.erl"},{line,206}]}]',
   ]);
 }
 
@@ -211,7 +210,14 @@ function startPlain(c: ClusterState, node: SimNode, service: string): ActionResu
     }
     case 'mysql':
       if (diskFree(node) === 0) {
-        logService(node, 'mysql', [`${new Date(at).toISOString().slice(0, 19).replace('T', ' ')} 0 [ERROR] mysqld: Error writing file '/var/lib/mysql/ib_logfile101' (Errcode: 28 "No space left on device")`], at);
+        logService(
+          node,
+          'mysql',
+          [
+            `${new Date(at).toISOString().slice(0, 19).replace('T', ' ')} 0 [ERROR] mysqld: Error writing file '/var/lib/mysql/ib_logfile101' (Errcode: 28 "No space left on device")`,
+          ],
+          at,
+        );
         return { ok: false, reason: 'enospc' };
       }
       setRunning(c, node, service, true);
@@ -219,7 +225,19 @@ function startPlain(c: ClusterState, node: SimNode, service: string): ActionResu
     case 'libvirtd':
       setRunning(c, node, service, true);
       node.fs.put(LIBVIRT_SOCKET, { kind: 'socket', mtime: at });
-      logService(node, 'libvirtd', [libvirtLine(at, node.services.get('libvirtd')?.pid ?? 0, 'info', 'libvirt version: 1.3.1, package: 1ubuntu10.8 (Christian Ehrhardt <christian.ehrhardt@canonical.com> Mon, 05 Dec 2016 11:17:11 +0100)')], at);
+      logService(
+        node,
+        'libvirtd',
+        [
+          libvirtLine(
+            at,
+            node.services.get('libvirtd')?.pid ?? 0,
+            'info',
+            'libvirt version: 1.3.1, package: 1ubuntu10.8 (Christian Ehrhardt <christian.ehrhardt@canonical.com> Mon, 05 Dec 2016 11:17:11 +0100)',
+          ),
+        ],
+        at,
+      );
       return OK;
     case 'nova-compute': {
       setRunning(c, node, service, true);
@@ -227,10 +245,27 @@ function startPlain(c: ClusterState, node: SimNode, service: string): ActionResu
       const socket = isRunning(node, 'libvirtd') && node.fs.exists(LIBVIRT_SOCKET);
       node.novaLibvirtConnected = socket;
       if (!socket) {
-        logService(node, service, [
-          osloLine(at, pid, 'ERROR', 'nova.virt.libvirt.host', "Connection to libvirt failed: Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory"),
-          osloLine(at, pid, 'WARNING', 'nova.compute.monitors', 'Excluding nova.compute.monitors.cpu monitor virt_driver. Not in the list of enabled monitors (CONF.compute_monitors).'),
-        ], at);
+        logService(
+          node,
+          service,
+          [
+            osloLine(
+              at,
+              pid,
+              'ERROR',
+              'nova.virt.libvirt.host',
+              "Connection to libvirt failed: Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory",
+            ),
+            osloLine(
+              at,
+              pid,
+              'WARNING',
+              'nova.compute.monitors',
+              'Excluding nova.compute.monitors.cpu monitor virt_driver. Not in the list of enabled monitors (CONF.compute_monitors).',
+            ),
+          ],
+          at,
+        );
       } else {
         logService(node, service, [osloLine(at, pid, 'INFO', 'nova.service', 'Starting compute node (version 13.1.2)')], at);
       }
@@ -272,7 +307,12 @@ function recordFailure(c: ClusterState, node: SimNode, r: ResourceDef, reason: s
   c.counters.call += 1;
   const at = c.clock.now();
   node.pacemakerFailures.push({ resource: r.id, task: 'start', exitstatus: 'error', exitreason: reason, exitcode: 1, call: c.counters.call, at });
-  logService(node, 'pacemaker', [pacemakerLine(at, node.name, 2345, 'pacemaker-controld', 'error', `Result of start operation for ${r.id} on ${node.name}: error (${reason})`)], at);
+  logService(
+    node,
+    'pacemaker',
+    [pacemakerLine(at, node.name, 2345, 'pacemaker-controld', 'error', `Result of start operation for ${r.id} on ${node.name}: error (${reason})`)],
+    at,
+  );
 }
 
 /**
@@ -290,7 +330,13 @@ export function pacemakerConverge(c: ClusterState, node: SimNode): void {
     const failed = node.pacemakerFailures.some((f) => f.resource === r.id);
     if (resourceRole(node, r) !== 'Started' && !failed) {
       const res = startPlain(c, node, r.service);
-      if (!res.ok) recordFailure(c, node, r, res.reason === 'inconsistent_cluster' ? 'inconsistent_cluster' : res.reason === 'enospc' ? 'No space left on device' : res.reason);
+      if (!res.ok)
+        recordFailure(
+          c,
+          node,
+          r,
+          res.reason === 'inconsistent_cluster' ? 'inconsistent_cluster' : res.reason === 'enospc' ? 'No space left on device' : res.reason,
+        );
     }
     if (foundation && resourceRole(node, r) !== 'Started') blocked = true;
   }
@@ -299,7 +345,12 @@ export function pacemakerConverge(c: ClusterState, node: SimNode): void {
 function startPacemakerStack(c: ClusterState, node: SimNode): void {
   const at = c.clock.now();
   for (const s of CLUSTER_STACK) setRunning(c, node, s, true);
-  logService(node, 'pacemaker', [pacemakerLine(at, node.name, node.services.get('pacemaker')?.pid ?? 0, 'pacemakerd', 'notice', 'Starting Pacemaker 2.1.5')], at);
+  logService(
+    node,
+    'pacemaker',
+    [pacemakerLine(at, node.name, node.services.get('pacemaker')?.pid ?? 0, 'pacemakerd', 'notice', 'Starting Pacemaker 2.1.5')],
+    at,
+  );
   c.pacemakerLastChange = { at, client: 'crmd', origin: node.name };
   pacemakerConverge(c, node);
 }

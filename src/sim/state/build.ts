@@ -55,7 +55,14 @@ export OS_ENDPOINT_TYPE='internalURL'
 export MURANO_REPO_URL='http://storage.apps.openstack.org/'
 `;
 
-function makeNode(c: { clock: SimClock; pid: () => number }, name: string, roles: SimRole[], ip: string, init: InitSystem, seedLog: BuildOptions['seedLog']): SimNode {
+function makeNode(
+  c: { clock: SimClock; pid: () => number },
+  name: string,
+  roles: SimRole[],
+  ip: string,
+  init: InitSystem,
+  seedLog: BuildOptions['seedLog'],
+): SimNode {
   const now = c.clock.now();
   const fs = new VirtualFs(() => c.clock.now());
   const controller = roles.includes('controller');
@@ -69,7 +76,9 @@ function makeNode(c: { clock: SimClock; pid: () => number }, name: string, roles
     ip,
     init,
     fs,
-    disk: controller ? { device: '/dev/mapper/os-root', size: 100 * GIB, baseUsed: 21 * GIB } : { device: '/dev/mapper/os-root', size: 200 * GIB, baseUsed: 34 * GIB },
+    disk: controller
+      ? { device: '/dev/mapper/os-root', size: 100 * GIB, baseUsed: 21 * GIB }
+      : { device: '/dev/mapper/os-root', size: 200 * GIB, baseUsed: 34 * GIB },
     services,
     rabbit: { appRunning: controller, members: [], alarms: new Set(), diskFreeLimit: 5_000_000 },
     novaLibvirtConnected: !controller,

@@ -51,9 +51,7 @@ export function rabbitRunningPeers(cluster: ClusterState, node: SimNode): SimNod
 export function amqpHealthy(cluster: ClusterState): boolean {
   if (cluster.rabbitPartition.size > 0) return false;
   const ctl = cluster.controllers;
-  return ctl.every(
-    (n) => rabbitRunning(n) && n.rabbit.alarms.size === 0 && ctl.every((o) => n.rabbit.members.includes(o.name)),
-  );
+  return ctl.every((n) => rabbitRunning(n) && n.rabbit.alarms.size === 0 && ctl.every((o) => n.rabbit.members.includes(o.name)));
 }
 
 /** One row of `openstack compute service list`. */
@@ -87,12 +85,28 @@ export function novaServiceRows(cluster: ClusterState): NovaServiceRow[] {
   for (const n of cluster.controllers) {
     for (const binary of ['nova-consoleauth', 'nova-scheduler', 'nova-conductor']) {
       const up = amqp && isRunning(n, binary);
-      rows.push({ id: id++, binary, host: n.name, zone: 'internal', status: 'enabled', state: up ? 'up' : 'down', updatedAt: heartbeat(cluster, up, n, binary) });
+      rows.push({
+        id: id++,
+        binary,
+        host: n.name,
+        zone: 'internal',
+        status: 'enabled',
+        state: up ? 'up' : 'down',
+        updatedAt: heartbeat(cluster, up, n, binary),
+      });
     }
   }
   for (const n of cluster.computes) {
     const up = amqp && isRunning(n, 'nova-compute') && novaLibvirtOk(n);
-    rows.push({ id: id++, binary: 'nova-compute', host: n.name, zone: 'nova', status: 'enabled', state: up ? 'up' : 'down', updatedAt: heartbeat(cluster, up, n, 'nova-compute') });
+    rows.push({
+      id: id++,
+      binary: 'nova-compute',
+      host: n.name,
+      zone: 'nova',
+      status: 'enabled',
+      state: up ? 'up' : 'down',
+      updatedAt: heartbeat(cluster, up, n, 'nova-compute'),
+    });
   }
   return rows;
 }

@@ -26,7 +26,16 @@ export function catchUpLogs(c: ClusterState, node: SimNode): void {
     if (!st.running || !isAmqpClient(service)) continue;
     const lines: string[] = [];
     for (let t = from + EVERY_MS; t <= now; t += EVERY_MS) {
-      lines.push(osloLine(t, st.pid, 'ERROR', 'oslo.messaging._drivers.impl_rabbit', `AMQP server on ${endpoint} is unreachable: [Errno 111] ECONNREFUSED. Trying again in 32 seconds.`, reqContext(`${node.name}/${service}/${t}`)));
+      lines.push(
+        osloLine(
+          t,
+          st.pid,
+          'ERROR',
+          'oslo.messaging._drivers.impl_rabbit',
+          `AMQP server on ${endpoint} is unreachable: [Errno 111] ECONNREFUSED. Trying again in 32 seconds.`,
+          reqContext(`${node.name}/${service}/${t}`),
+        ),
+      );
     }
     if (lines.length > 0) logService(node, service, lines, now);
   }

@@ -27,7 +27,12 @@ const logs: string[] = [];
 let topTs = '';
 
 async function run(text: string, actor = 'alice'): Promise<Reply> {
-  const result = await app.router.dispatch({ text, actor: { id: `U-${actor}`, name: actor, via: 'slack', channel: CHANNEL }, role: 'operator', confirmed: true });
+  const result = await app.router.dispatch({
+    text,
+    actor: { id: `U-${actor}`, name: actor, via: 'slack', channel: CHANNEL },
+    role: 'operator',
+    confirmed: true,
+  });
   if (result.kind !== 'reply') throw new Error(`${text}: expected a reply, got ${result.kind}`);
   return result.reply;
 }
@@ -83,7 +88,8 @@ describe('incidents on the simulated seed-incident cluster', () => {
     expect(incident?.chainText).toMatch(/^Root disk full \(ENOSPC\) on node-10 -> RabbitMQ disk alarm on node-10.* -> nova-compute reported down on 3 nodes$/);
     // The computes' missing libvirt socket and node-10's ceph-mon are part of the same outage, not incidents of their own.
     const signatures = new Set(store.evidence(incident?.id ?? 0).map((e) => e.signature));
-    for (const s of ['libvirt-socket-gone', 'ceph-mon-down', 'disk-full-now', 'rabbit-enospc-shutdown', 'nova-compute-libvirt-socket']) expect(signatures).toContain(s);
+    for (const s of ['libvirt-socket-gone', 'ceph-mon-down', 'disk-full-now', 'rabbit-enospc-shutdown', 'nova-compute-libvirt-socket'])
+      expect(signatures).toContain(s);
 
     const [top, evidence] = slack.of('chat.postMessage');
     expect(top?.body.channel).toBe(CHANNEL);
@@ -98,7 +104,9 @@ describe('incidents on the simulated seed-incident cluster', () => {
     expect(summary).toMatch(/`node-10:\/var\/log\/cinder\/cinder-volume\.log:\d+` 2017-02-14 10:35:53 Root disk full/);
     expect(summary).toContain('`/cluster free-disk node-10`');
     expect(summary).toContain('Run /cluster free-disk node-10');
-    const buttons = (top?.body.blocks as { type: string; elements?: { action_id?: string; value?: string }[] }[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
+    const buttons = (top?.body.blocks as { type: string; elements?: { action_id?: string; value?: string }[] }[])
+      .filter((b) => b.type === 'actions')
+      .flatMap((b) => b.elements ?? []);
     expect(buttons[0]).toMatchObject({ action_id: 'stackmedic_run', value: '/cluster free-disk node-10' });
     topTs = top?.ts ?? '';
     expect(evidence?.body.thread_ts).toBe(topTs);
@@ -127,11 +135,19 @@ describe('incidents on the simulated seed-incident cluster', () => {
     expect(m.logBytes).toBeGreaterThan(0);
     expect(m.fetchedBytes).toBeGreaterThan(0);
     expect(m.fetchedBytes).toBe(m.nodes.reduce((a, n) => a + n.fetchedBytes, 0));
-    console.log(`log fetch on the seed cluster: ${m.fetchedBytes} bytes fetched of ${m.logBytes} bytes of logs (${(m.ratio * 100).toFixed(1)}%) on ${m.nodes.length} nodes`);
+    console.log(
+      `log fetch on the seed cluster: ${m.fetchedBytes} bytes fetched of ${m.logBytes} bytes of logs (${(m.ratio * 100).toFixed(1)}%) on ${m.nodes.length} nodes`,
+    );
   }, 120_000);
 
   it('after the runbooks, the thread gets every action, goes green, and resolves after the green window', async () => {
-    for (const command of ['/cluster free-disk node-10', '/rabbit heal node-10', '/compute fix-libvirt node-18', '/compute fix-libvirt node-19', '/compute fix-libvirt node-20']) {
+    for (const command of [
+      '/cluster free-disk node-10',
+      '/rabbit heal node-10',
+      '/compute fix-libvirt node-18',
+      '/compute fix-libvirt node-19',
+      '/compute fix-libvirt node-20',
+    ]) {
       const reply = await run(command);
       expect(reply.title, reply.text).toMatch(/done, verified/);
     }
@@ -194,10 +210,16 @@ describe('incidents on the simulated seed-incident cluster', () => {
     expect(md).toBe(reply.files?.[0]?.content);
     expect(md).toMatch(/^# Post-mortem: incident #1: Root disk full \(ENOSPC\) on node-10/);
     expect(md).toMatch(/\| 2017-02-14 05:49:45 \| log \| RabbitMQ disk alarm on node-10/);
-    expect(md).toMatch(/\| 2017-02-14 10:35:53 \| log \| Root disk full \(ENOSPC\) on node-10 in 2 services, 3 records \(`node-10:\/var\/log\/cinder\/cinder-volume\.log:\d+`\)/);
+    expect(md).toMatch(
+      /\| 2017-02-14 10:35:53 \| log \| Root disk full \(ENOSPC\) on node-10 in 2 services, 3 records \(`node-10:\/var\/log\/cinder\/cinder-volume\.log:\d+`\)/,
+    );
     expect(md).toMatch(/\| 2017-02-15 0\d:\d\d:\d\d \| log \| nova-compute cannot connect to libvirt on node-18/);
-    expect(md).toMatch(/\| audit \| alice ran `\/cluster free-disk node-10` \(slack\): ok<br>↳ step 1: [^|]*<br>↳ step 3: remove cinder conversion leftover \/var\/lib\/cinder\/conversion\/tmpG3Ukq5 \(83\.7 GB\) on node-10: ok/);
-    expect(md).toMatch(/\| audit \| alice ran `\/compute fix-libvirt node-18` \(slack\): ok<br>.*step 5: start libvirtd on node-18: ok `service libvirtd start`/);
+    expect(md).toMatch(
+      /\| audit \| alice ran `\/cluster free-disk node-10` \(slack\): ok<br>↳ step 1: [^|]*<br>↳ step 3: remove cinder conversion leftover \/var\/lib\/cinder\/conversion\/tmpG3Ukq5 \(83\.7 GB\) on node-10: ok/,
+    );
+    expect(md).toMatch(
+      /\| audit \| alice ran `\/compute fix-libvirt node-18` \(slack\): ok<br>.*step 5: start libvirtd on node-18: ok `service libvirtd start`/,
+    );
     expect(md).toMatch(/\| audit \| alice ran `\/rabbit heal node-10` \(slack\): ok/);
     expect(md).toMatch(/\| stackmedic \| Resolved: Checks green since/);
     expect(md).toContain('- Time to detect: 1d 0h 40m');

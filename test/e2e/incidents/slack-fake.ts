@@ -82,7 +82,15 @@ export class StrictSlack {
       (...msg: unknown[]): void => {
         this.logs.push(`${level} ${msg.map(String).join(' ')}`);
       };
-    const logger: Logger = { debug: () => undefined, info: log('info'), warn: log('warn'), error: log('error'), setLevel: () => undefined, getLevel: () => LogLevel.INFO, setName: () => undefined };
+    const logger: Logger = {
+      debug: () => undefined,
+      info: log('info'),
+      warn: log('warn'),
+      error: log('error'),
+      setLevel: () => undefined,
+      getLevel: () => LogLevel.INFO,
+      setName: () => undefined,
+    };
     return new SlackPoster(new webApi.WebClient('xoxb-incident-e2e', { retryConfig: { retries: 0 }, logLevel: webApi.LogLevel.ERROR }), logger);
   }
 }

@@ -7,7 +7,10 @@ import { OPS_CHANNEL, startHarness, USERS, type Harness, type SlackCall } from '
 /** Every text Slack would show for a message. */
 function shown(call: SlackCall): string {
   const blocks = (call.body.blocks ?? []) as { text?: { text?: string }; elements?: { text?: string | { text?: string } }[] }[];
-  return blocks.flatMap((b) => [b.text?.text, ...(b.elements ?? []).map((e) => (typeof e.text === 'string' ? e.text : e.text?.text))]).filter(Boolean).join('\n');
+  return blocks
+    .flatMap((b) => [b.text?.text, ...(b.elements ?? []).map((e) => (typeof e.text === 'string' ? e.text : e.text?.text))])
+    .filter(Boolean)
+    .join('\n');
 }
 
 let sim: SimCluster;
@@ -41,7 +44,9 @@ describe('incidents through the Slack adapter', () => {
     expect(pass.opened).toHaveLength(1);
     const top = await h.slack.waitFor('chat.postMessage', (c) => c.body.channel === OPS_CHANNEL && c.body.thread_ts === undefined);
     expect(top.body.text).toMatch(/^Incident #1 \(critical\): .* on node-10$/);
-    const buttons = (top.body.blocks as { type: string; elements?: { action_id?: string; value?: string }[] }[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
+    const buttons = (top.body.blocks as { type: string; elements?: { action_id?: string; value?: string }[] }[])
+      .filter((b) => b.type === 'actions')
+      .flatMap((b) => b.elements ?? []);
     expect(buttons.map((b) => b.action_id)).toEqual(buttons.map(() => 'stackmedic_run'));
     expect(buttons.map((b) => b.value)).toContain('/cluster free-disk node-10');
     await h.slack.waitFor('chat.postMessage', (c) => c.body.thread_ts === top.response?.ts);
@@ -58,7 +63,10 @@ describe('incidents through the Slack adapter', () => {
 
     const show = await h.slash('/incident', 'show 1', { user: USERS.viewer });
     expect(show.status).toBe(200);
-    const shownSummary = await h.slack.waitFor('chat.postMessage', (c) => String(c.body.text).startsWith('Incident #1') && c.body.thread_ts === undefined && c !== top);
+    const shownSummary = await h.slack.waitFor(
+      'chat.postMessage',
+      (c) => String(c.body.text).startsWith('Incident #1') && c.body.thread_ts === undefined && c !== top,
+    );
     expect(shown(shownSummary)).toContain('*Root cause and chain*');
   }, 120_000);
 });

@@ -44,7 +44,7 @@ describe('/trace request REQ_ID on the simulated seed cluster', () => {
     expect(data.lines[0]?.text).toMatch(/^2017-02-14 10:35:53\.231 29058 ERROR cinder\.scheduler\.filter_scheduler/);
     expect(data.lines.at(-1)?.text).toMatch(/Image c99a47d5-3f75-448b-bb6d-1c67134e11a3 is unacceptable: Size is 100GB/);
     // Scheduler and volume lines interleave by time, not by file.
-    expect(data.lines.map((l) => l.file.endsWith('scheduler.log') ? 's' : 'v').join('')).toMatch(/^s+v+$/);
+    expect(data.lines.map((l) => (l.file.endsWith('scheduler.log') ? 's' : 'v')).join('')).toMatch(/^s+v+$/);
     expect(reply.text).toContain('node-10 /var/log/cinder/cinder-volume.log:');
     const asked = new Set(sim.commandLog.filter((e) => e.command.includes(SEED_REQUEST)).map((e) => e.node));
     expect(asked).toEqual(new Set(sim.inventory.nodes.map((n) => n.name)));
@@ -69,12 +69,15 @@ describe('/trace request REQ_ID on the simulated seed cluster', () => {
     },
   );
 
-  it.each(['req-36aaf95c-53ed-4b77-8bc9-9cc0f6d90feb;reboot', "req-36aaf95c-53ed-4b77-8bc9-9cc0f6d90fe'"])('refuses %j (shell syntax) before anything runs', async (bad) => {
-    const before = sim.commandLog.length;
-    const { reply, ephemeral } = await trace(`/trace request ${bad}`);
-    expect(ephemeral).toBe(true);
-    expect(reply.ok).toBe(false);
-    expect(reply.title).toMatch(/^unexpected ".*" in the command/);
-    expect(sim.commandLog.length).toBe(before);
-  });
+  it.each(['req-36aaf95c-53ed-4b77-8bc9-9cc0f6d90feb;reboot', "req-36aaf95c-53ed-4b77-8bc9-9cc0f6d90fe'"])(
+    'refuses %j (shell syntax) before anything runs',
+    async (bad) => {
+      const before = sim.commandLog.length;
+      const { reply, ephemeral } = await trace(`/trace request ${bad}`);
+      expect(ephemeral).toBe(true);
+      expect(reply.ok).toBe(false);
+      expect(reply.title).toMatch(/^unexpected ".*" in the command/);
+      expect(sim.commandLog.length).toBe(before);
+    },
+  );
 });

@@ -13,7 +13,10 @@ export interface RunbookRig {
   readonly sim: SimCluster;
   readonly app: StackmedicApp;
   /** Sends one command as an operator (confirmed) and returns the reply; progress lines are kept. */
-  run(text: string, options?: { role?: PermissionRole; confirmed?: boolean; actor?: string }): Promise<{ result: DispatchResult; reply: Reply | undefined; progress: string[] }>;
+  run(
+    text: string,
+    options?: { role?: PermissionRole; confirmed?: boolean; actor?: string },
+  ): Promise<{ result: DispatchResult; reply: Reply | undefined; progress: string[] }>;
   health(): Promise<HealthReport>;
   close(): Promise<void>;
 }
@@ -49,7 +52,8 @@ export async function startRig(options: SimClusterOptions): Promise<RunbookRig> 
 
 /** Commands the simulator received that change something (everything else is a read). */
 export function writeCommands(sim: SimCluster, from = 0): string[] {
-  const WRITES = /\b(rm|stop_app|start_app|reset|join_cluster|forget_cluster_node|set_disk_free_limit|--cleanup|restart|service \S+ (start|stop)|systemctl (start|stop|restart))\b/;
+  const WRITES =
+    /\b(rm|stop_app|start_app|reset|join_cluster|forget_cluster_node|set_disk_free_limit|--cleanup|restart|service \S+ (start|stop)|systemctl (start|stop|restart))\b/;
   return sim.commandLog
     .slice(from)
     .map((e) => e.command)

@@ -122,7 +122,9 @@ describe('the quorum guard on a healthy cluster', () => {
     const before = rig.sim.commandLog.length;
     const { reply } = await rig.run('/pacemaker restart node-12');
     expect(reply?.ok).toBe(false);
-    expect(reply?.title).toMatch(/refused: taking node-12's pacemaker\/RabbitMQ\/Galera down now could lose quorum, because another member is already down or restarting \(node-11: RabbitMQ rabbit application stopped\)/);
+    expect(reply?.title).toMatch(
+      /refused: taking node-12's pacemaker\/RabbitMQ\/Galera down now could lose quorum, because another member is already down or restarting \(node-11: RabbitMQ rabbit application stopped\)/,
+    );
     expect(reply?.text).toContain('Next: /rabbit heal node-11');
     expect(writeCommands(rig.sim, before)).toEqual([]);
 
@@ -178,7 +180,9 @@ describe('free-disk when cinder-volume still holds the conversion file', () => {
     try {
       const before = rig.sim.commandLog.length;
       const { reply } = await rig.run('/cluster free-disk node-10');
-      expect(reply?.title).toMatch(/^Free disk on node-10: refused: every cinder conversion leftover on node-10 is held open \(\/var\/lib\/cinder\/conversion\/tmpG3Ukq5 by pid \d+\): removing it would free nothing/);
+      expect(reply?.title).toMatch(
+        /^Free disk on node-10: refused: every cinder conversion leftover on node-10 is held open \(\/var\/lib\/cinder\/conversion\/tmpG3Ukq5 by pid \d+\): removing it would free nothing/,
+      );
       expect(reply?.text).toContain('Next: wait for the volume creation to finish or fail, or restart cinder-volume on node-10');
       expect(writeCommands(rig.sim, before)).toEqual([]);
       const status = await rig.run('/rabbit status', { role: 'viewer' });

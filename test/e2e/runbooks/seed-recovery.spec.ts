@@ -59,7 +59,11 @@ describe('healing the seed outage through stackmedic commands', () => {
       ['node-18', 'service libvirtd start'],
       ['node-20', 'service nova-compute start'],
     ];
-    for (const [node, text] of musts) expect(audited.some((c) => c.startsWith(`${node} `) && c.includes(text)), `${node}: ${text}`).toBe(true);
+    for (const [node, text] of musts)
+      expect(
+        audited.some((c) => c.startsWith(`${node} `) && c.includes(text)),
+        `${node}: ${text}`,
+      ).toBe(true);
     const steps = rig.app.services.audit.list(500).filter((e) => e.kind === 'runbook');
     expect(steps.some((e) => /rabbit heal node-10 · step \d+: pacemaker: clean up p_rabbitmq-server/.test(e.command) && e.outcome === 'ok')).toBe(true);
   }, 120_000);

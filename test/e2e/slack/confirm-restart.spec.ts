@@ -54,7 +54,8 @@ async function ask(h: Harness): Promise<{ id: string; ts: string }> {
   const actions = (post.body.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).find((b) => b.type === 'actions');
   const id = actions?.elements?.find((e) => e.action_id === 'stackmedic_confirm')?.value ?? '';
   // The request is recorded when Slack answers the post; wait for that before "restarting".
-  const stored = (): unknown => (h.stackmedic.db.prepare('SELECT message_ts FROM slack_confirmation WHERE id = ?').get(id) as { message_ts: string | null } | undefined)?.message_ts;
+  const stored = (): unknown =>
+    (h.stackmedic.db.prepare('SELECT message_ts FROM slack_confirmation WHERE id = ?').get(id) as { message_ts: string | null } | undefined)?.message_ts;
   for (let i = 0; i < 100 && !stored(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
   return { id, ts: String(post.response?.ts) };
 }

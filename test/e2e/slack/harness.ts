@@ -153,7 +153,9 @@ export class FakeSlack {
       if (found) return found;
       const left = deadline - Date.now();
       if (left <= 0) {
-        throw new Error(`no ${method} call matched within ${timeoutMs} ms; calls so far:\n${this.calls.map((c) => `${c.method} ${JSON.stringify(c.body).slice(0, 300)}`).join('\n')}`);
+        throw new Error(
+          `no ${method} call matched within ${timeoutMs} ms; calls so far:\n${this.calls.map((c) => `${c.method} ${JSON.stringify(c.body).slice(0, 300)}`).join('\n')}`,
+        );
       }
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, Math.min(left, 500));
@@ -255,10 +257,23 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const log =
     (level: string) =>
     (...msg: unknown[]): void => {
-      logs.push(`${level} ${msg.map((m) => (m instanceof Error ? m.stack ?? m.message : String(m))).join(' ')}`);
+      logs.push(`${level} ${msg.map((m) => (m instanceof Error ? (m.stack ?? m.message) : String(m))).join(' ')}`);
     };
-  const logger: Logger = { debug: () => undefined, info: log('info'), warn: log('warn'), error: log('error'), setLevel: () => undefined, getLevel: () => LogLevel.INFO, setName: () => undefined };
-  const stackmedic = createApp({ inventory: options.inventory, env, ...(options.families ? { families: options.families } : {}), ...(options.clock ? { clock: options.clock } : {}) });
+  const logger: Logger = {
+    debug: () => undefined,
+    info: log('info'),
+    warn: log('warn'),
+    error: log('error'),
+    setLevel: () => undefined,
+    getLevel: () => LogLevel.INFO,
+    setName: () => undefined,
+  };
+  const stackmedic = createApp({
+    inventory: options.inventory,
+    env,
+    ...(options.families ? { families: options.families } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   const slackApp = createSlackApp({
     stackmedic,
     env,
@@ -308,7 +323,16 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         channel: { id: channel, name: 'ops' },
         message: { type: 'message', ts: o.messageTs ?? '1.0', text: 'Confirm' },
         response_url: `https://hooks.slack.com/actions/T1/${n}/secret`,
-        actions: [{ action_id: actionId, block_id: 'stackmedic_confirmation', text: { type: 'plain_text', text: 'Confirm' }, value, type: 'button', action_ts: String(Date.now() / 1000) }],
+        actions: [
+          {
+            action_id: actionId,
+            block_id: 'stackmedic_confirmation',
+            text: { type: 'plain_text', text: 'Confirm' },
+            value,
+            type: 'button',
+            action_ts: String(Date.now() / 1000),
+          },
+        ],
       };
       const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
       return post(url, body, signatureHeaders(body));

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSimCluster, type SimCluster } from '../../../src/sim/index.js';
 import { bodyText, OPS_CHANNEL, startHarness, USERS, type Harness, type SlackCall } from './harness.js';
 
-
 /** Every text Slack would show for a message: header, sections, context. */
 function shownText(call: SlackCall): string {
   const blocks = (call.body.blocks ?? []) as { type: string; text?: { text?: string }; fields?: { text?: string }[]; elements?: { text?: string }[] }[];
@@ -55,7 +54,8 @@ describe('Slack against the simulated seed-incident cluster', () => {
     expect(r.status).toBe(200);
     expect(r.ms).toBeLessThan(3000);
     // The status reports its progress in a message, then replaces it with the result.
-    const isResult = (c: SlackCall): boolean => c.body.channel === OPS_CHANNEL && c.body.thread_ts === undefined && !shownText(c).includes(':hourglass_flowing_sand:');
+    const isResult = (c: SlackCall): boolean =>
+      c.body.channel === OPS_CHANNEL && c.body.thread_ts === undefined && !shownText(c).includes(':hourglass_flowing_sand:');
     const post = await Promise.race([h.slack.waitFor('chat.update', isResult, 60_000), h.slack.waitFor('chat.postMessage', isResult, 60_000)]);
     const text = shownText(post);
     const blocks = post.body.blocks as { type: string }[];
@@ -79,32 +79,28 @@ describe('Slack against the simulated seed-incident cluster', () => {
     expect(h.slack.of('chat.postMessage')).toHaveLength(0);
   });
 
-  it(
-    'asks an operator to confirm /compute fix-libvirt node-18 once the seed is healed in order through Slack',
-    async () => {
-      // Before RabbitMQ is healed the runbook refuses, saying why and what to run first.
-      // The ack comes first ("running…"); the refusal follows, to the asker only.
-      const early = await h.slash('/compute', 'fix-libvirt node-18', { user: USERS.operator });
-      expect(JSON.stringify(early.json ?? '')).toMatch(/running `\/compute fix-libvirt node-18`/);
-      const refusal = await h.slack.waitFor('*', (c) => /Refused: .*RabbitMQ.*\/rabbit heal node-10/.test(bodyText(c)), 60_000);
-      expect(refusal.method === 'chat.postEphemeral' || refusal.method.startsWith('response_url:')).toBe(true);
+  it('asks an operator to confirm /compute fix-libvirt node-18 once the seed is healed in order through Slack', async () => {
+    // Before RabbitMQ is healed the runbook refuses, saying why and what to run first.
+    // The ack comes first ("running…"); the refusal follows, to the asker only.
+    const early = await h.slash('/compute', 'fix-libvirt node-18', { user: USERS.operator });
+    expect(JSON.stringify(early.json ?? '')).toMatch(/running `\/compute fix-libvirt node-18`/);
+    const refusal = await h.slack.waitFor('*', (c) => /Refused: .*RabbitMQ.*\/rabbit heal node-10/.test(bodyText(c)), 60_000);
+    expect(refusal.method === 'chat.postEphemeral' || refusal.method.startsWith('response_url:')).toBe(true);
 
-      for (const command of ['/cluster free-disk node-10', '/rabbit heal node-10']) {
-        const outcome = await confirmThroughSlack(command);
-        expect(outcome, command).toMatch(/finished: /);
-      }
+    for (const command of ['/cluster free-disk node-10', '/rabbit heal node-10']) {
+      const outcome = await confirmThroughSlack(command);
+      expect(outcome, command).toMatch(/finished: /);
+    }
 
-      h.slack.reset();
-      const operator = await h.slash('/compute', 'fix-libvirt node-18', { user: USERS.operator });
-      expect(operator.status).toBe(200);
-      const ask = await h.slack.waitFor('chat.postMessage', (c) => bodyText(c).includes('Confirm: /compute fix-libvirt node-18'), 60_000);
-      const text = shownText(ask);
-      expect(text).toMatch(/\[node-18\]/);
-      expect(text).toMatch(/libvirtd/);
-      expect(text).toMatch(/nova-compute/);
-      const buttons = (ask.body.blocks as { type: string; elements?: { action_id?: string }[] }[]).find((b) => b.type === 'actions');
-      expect(buttons?.elements?.map((e) => e.action_id)).toEqual(['stackmedic_confirm', 'stackmedic_cancel']);
-    },
-    180_000,
-  );
+    h.slack.reset();
+    const operator = await h.slash('/compute', 'fix-libvirt node-18', { user: USERS.operator });
+    expect(operator.status).toBe(200);
+    const ask = await h.slack.waitFor('chat.postMessage', (c) => bodyText(c).includes('Confirm: /compute fix-libvirt node-18'), 60_000);
+    const text = shownText(ask);
+    expect(text).toMatch(/\[node-18\]/);
+    expect(text).toMatch(/libvirtd/);
+    expect(text).toMatch(/nova-compute/);
+    const buttons = (ask.body.blocks as { type: string; elements?: { action_id?: string }[] }[]).find((b) => b.type === 'actions');
+    expect(buttons?.elements?.map((e) => e.action_id)).toEqual(['stackmedic_confirm', 'stackmedic_cancel']);
+  }, 180_000);
 });

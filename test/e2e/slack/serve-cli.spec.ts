@@ -83,8 +83,22 @@ describe('stackmedic serve', () => {
       const banner = await waitForOutput(proc, /serving Slack/);
       expect(banner).toContain(`serving Slack (HTTP on port ${port}, /slack/events) for cluster sshd-test (2 nodes`);
       expect(slack.calls.map((c) => c.method)).toContain('auth.test');
-      const body = new URLSearchParams({ team_id: 'T1', channel_id: 'COPS', channel_name: 'ops', user_id: 'U1', user_name: 'alice', command: '/cluster', text: 'ping', response_url: 'http://127.0.0.1:9/unused', trigger_id: 't' }).toString();
-      const res = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...signatureHeaders(body) }, body });
+      const body = new URLSearchParams({
+        team_id: 'T1',
+        channel_id: 'COPS',
+        channel_name: 'ops',
+        user_id: 'U1',
+        user_name: 'alice',
+        command: '/cluster',
+        text: 'ping',
+        response_url: 'http://127.0.0.1:9/unused',
+        trigger_id: 't',
+      }).toString();
+      const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...signatureHeaders(body) },
+        body,
+      });
       expect(res.status).toBe(200);
       const deadline = Date.now() + 20_000;
       while (!slack.calls.some((c) => c.method === 'chat.postMessage') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
@@ -145,7 +159,14 @@ describe('stackmedic serve', () => {
     const perms = join(dir, 'permissions.yml');
     (await import('node:fs')).writeFileSync(perms, 'users:\n  U012: superuser\n');
     const proc = spawn(process.execPath, [MAIN, 'serve', '--inventory', cluster.inventoryPath], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, STACKMEDIC_DB: join(dir, 'db.sqlite'), SLACK_BOT_TOKEN: 'xoxb-x', SLACK_SIGNING_SECRET: 's', STACKMEDIC_PERMISSIONS: perms },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        STACKMEDIC_DB: join(dir, 'db.sqlite'),
+        SLACK_BOT_TOKEN: 'xoxb-x',
+        SLACK_SIGNING_SECRET: 's',
+        STACKMEDIC_PERMISSIONS: perms,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';

@@ -40,7 +40,10 @@ function setup() {
         args: [{ name: 'node', kind: 'node', description: 'a compute node' }],
         permission: 'operator',
         dangerous: true,
-        plan: async (ctx) => ({ summary: 'restart libvirtd', actions: [{ node: ctx.args.positional.node ?? '', description: 'restart libvirtd', command: 'service libvirtd restart' }] }),
+        plan: async (ctx) => ({
+          summary: 'restart libvirtd',
+          actions: [{ node: ctx.args.positional.node ?? '', description: 'restart libvirtd', command: 'service libvirtd restart' }],
+        }),
         run: async (ctx) => {
           await ctx.executor.exec(ctx.args.positional.node ?? '', remote(sh`service libvirtd restart`));
           return { ok: true, title: 'restarted', text: '' };
@@ -50,7 +53,13 @@ function setup() {
   });
   const db = openDatabase(':memory:');
   const audit = new AuditLog(db);
-  const router = new Router([family], inventory, executor, { audit, locks: new NodeLocks(), clock: () => new Date(), catalog: () => loadCatalog(), incidents: new IncidentStore(db) });
+  const router = new Router([family], inventory, executor, {
+    audit,
+    locks: new NodeLocks(),
+    clock: () => new Date(),
+    catalog: () => loadCatalog(),
+    incidents: new IncidentStore(db),
+  });
   return { router, ran, audit };
 }
 

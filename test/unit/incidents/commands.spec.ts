@@ -24,7 +24,19 @@ beforeAll(async () => {
   const [problem] = groupProblems(await seedEvidence(catalog), catalog.signatures);
   if (!problem) throw new Error('no problem in the seed evidence');
   store = attachIncidentStore(app);
-  store.open({ severity: problem.severity, title: problem.title, root: problem.root, chain: problem.chain, chainText: problem.chainText, impact: [], nextSteps: ['/cluster free-disk node-10'] }, problem.evidence, now);
+  store.open(
+    {
+      severity: problem.severity,
+      title: problem.title,
+      root: problem.root,
+      chain: problem.chain,
+      chainText: problem.chainText,
+      impact: [],
+      nextSteps: ['/cluster free-disk node-10'],
+    },
+    problem.evidence,
+    now,
+  );
 });
 
 afterAll(async () => {
@@ -46,7 +58,9 @@ describe('/incident', () => {
   it('lists the open incidents', async () => {
     const { reply } = await run('/incident list');
     expect(reply.title).toBe('1 open incident');
-    expect(reply.text).toMatch(/^ID\s+STATUS\s+SEVERITY\s+OPENED \(UTC\)\s+STATE\s+TITLE\n#1\s+open\s+critical\s+2017-02-15 06:30\s+ongoing\s+Root disk full \(ENOSPC\) on node-10$/);
+    expect(reply.text).toMatch(
+      /^ID\s+STATUS\s+SEVERITY\s+OPENED \(UTC\)\s+STATE\s+TITLE\n#1\s+open\s+critical\s+2017-02-15 06:30\s+ongoing\s+Root disk full \(ENOSPC\) on node-10$/,
+    );
   });
 
   it('shows an incident summary, and refuses an unknown or malformed id', async () => {

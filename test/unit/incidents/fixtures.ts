@@ -21,7 +21,10 @@ export async function seedEvidence(catalog: Catalog): Promise<Evidence[]> {
     probe('disk-full-now', 'node-10', undefined, { mount: '/', usePercent: '100', availBytes: '0' }, '/ 100% used'),
     probe('rabbit-node-down', 'node-10'),
     probe('pacemaker-resources-stopped', 'node-10', undefined, {}, 'resources stopped'),
-    ...['node-18', 'node-19', 'node-20'].flatMap((n) => [probe('nova-compute-down', n, undefined, { binary: 'nova-compute' }), probe('libvirt-socket-gone', n, undefined, { daemonRunning: 'true' })]),
+    ...['node-18', 'node-19', 'node-20'].flatMap((n) => [
+      probe('nova-compute-down', n, undefined, { binary: 'nova-compute' }),
+      probe('libvirt-socket-gone', n, undefined, { daemonRunning: 'true' }),
+    ]),
     ...['node-10', 'node-11', 'node-12'].map((n) => probe('neutron-agent-down', n, undefined, { agents: 'L3 agent' })),
   ]);
 }

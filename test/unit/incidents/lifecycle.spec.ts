@@ -89,7 +89,8 @@ describe('groupProblems', () => {
     expect(p?.title).toBe('Root disk full (ENOSPC) on node-10');
     expect(p?.chainText).toMatch(/^Root disk full \(ENOSPC\) on node-10 -> .*nova-compute reported down on 3 nodes$/);
     const signatures = new Set(p?.evidence.map((e) => e.signature));
-    for (const s of ['libvirt-socket-gone', 'nova-compute-down', 'neutron-agent-down', 'amqp-unreachable', 'rabbit-disk-alarm']) expect(signatures).toContain(s);
+    for (const s of ['libvirt-socket-gone', 'nova-compute-down', 'neutron-agent-down', 'amqp-unreachable', 'rabbit-disk-alarm'])
+      expect(signatures).toContain(s);
     // On node-18, joined through the request id it shares with the ENOSPC traceback.
     expect(p?.evidence.find((e) => e.signature === 'cinder-image-too-large')?.node).toBe('node-18');
   });
@@ -97,7 +98,14 @@ describe('groupProblems', () => {
   it('keeps an unrelated failure on another node as a problem of its own', async () => {
     const catalog = await builtinCatalog();
     const unrelated = evidenceOf([
-      logFinding({ signature: 'cinder-backend-full', node: 'node-11', file: '/var/log/cinder/cinder-volume.log', line: 9, time: '2017-02-15T06:20:00.000Z', text: "dd: error writing '/dev/mapper/cinder--volumes-x': No space left on device" }),
+      logFinding({
+        signature: 'cinder-backend-full',
+        node: 'node-11',
+        file: '/var/log/cinder/cinder-volume.log',
+        line: 9,
+        time: '2017-02-15T06:20:00.000Z',
+        text: "dd: error writing '/dev/mapper/cinder--volumes-x': No space left on device",
+      }),
     ]);
     const problems = groupProblems([...(await seedEvidence(catalog)), ...unrelated], catalog.signatures);
     expect(problems.map((p) => `${p.root.signature}@${p.root.node}`)).toEqual(['root-disk-full@node-10', 'cinder-backend-full@node-11']);
@@ -105,7 +113,14 @@ describe('groupProblems', () => {
 
   it('puts recoveries (alarm cleared) with the problem they clear, never as a cause', async () => {
     const catalog = await builtinCatalog();
-    const cleared = evidenceOf([logFinding({ signature: 'rabbit-disk-alarm-cleared', line: 90, time: '2017-02-15T07:00:00.000Z', text: "disk resource limit alarm cleared on node 'rabbit@node-10'" })]);
+    const cleared = evidenceOf([
+      logFinding({
+        signature: 'rabbit-disk-alarm-cleared',
+        line: 90,
+        time: '2017-02-15T07:00:00.000Z',
+        text: "disk resource limit alarm cleared on node 'rabbit@node-10'",
+      }),
+    ]);
     const problems = groupProblems([...(await seedEvidence(catalog)), ...cleared], catalog.signatures);
     expect(problems).toHaveLength(1);
     expect(problems[0]?.evidence.some((e) => e.signature === 'rabbit-disk-alarm-cleared')).toBe(true);
@@ -176,14 +191,21 @@ describe('planIncidents', () => {
 
   it('breaks the green streak when the problem is seen again', async () => {
     const problem = await seedProblem();
-    const [d] = planIncidents([snapshotOf(incident({ greenSince: at(3).toISOString() }), problem)], [], { at: at(5), problems: [problem], unreachable: [] }, POLICY);
+    const [d] = planIncidents(
+      [snapshotOf(incident({ greenSince: at(3).toISOString() }), problem)],
+      [],
+      { at: at(5), problems: [problem], unreachable: [] },
+      POLICY,
+    );
     expect(d).toMatchObject({ kind: 'update', greenBroken: true });
   });
 
   it('does not call an incident green while one of its nodes cannot be reached', async () => {
     const problem = await seedProblem();
     expect(planIncidents([snapshotOf(incident(), problem)], [], { at: at(3), problems: [], unreachable: ['node-10'] }, POLICY)).toEqual([]);
-    expect(planIncidents([snapshotOf(incident(), problem)], [], { at: at(3), problems: [], unreachable: ['node-99'] }, POLICY)).toEqual([expect.objectContaining({ kind: 'green' })]);
+    expect(planIncidents([snapshotOf(incident(), problem)], [], { at: at(3), problems: [], unreachable: ['node-99'] }, POLICY)).toEqual([
+      expect.objectContaining({ kind: 'green' }),
+    ]);
   });
 
   it('reopens a recently resolved incident the problem belongs to, and opens a new one once the reopen window has passed', async () => {
@@ -199,7 +221,15 @@ describe('planIncidents', () => {
     const catalog = await builtinCatalog();
     const problem = await seedProblem();
     const [other] = groupProblems(
-      evidenceOf([logFinding({ signature: 'cinder-backend-full', node: 'node-11', file: '/var/log/cinder/cinder-volume.log', time: '2017-02-15T06:31:00.000Z', text: "dd: error writing '/dev/sdb': No space left on device" })]),
+      evidenceOf([
+        logFinding({
+          signature: 'cinder-backend-full',
+          node: 'node-11',
+          file: '/var/log/cinder/cinder-volume.log',
+          time: '2017-02-15T06:31:00.000Z',
+          text: "dd: error writing '/dev/sdb': No space left on device",
+        }),
+      ]),
       catalog.signatures,
     );
     const decisions = planIncidents([snapshotOf(incident(), problem)], [], { at: at(2), problems: [problem, other as ProblemGroup], unreachable: [] }, POLICY);
@@ -211,7 +241,15 @@ describe('minor problems', () => {
   it('do not open an incident on their own', async () => {
     const catalog = await builtinCatalog();
     const [minor] = groupProblems(
-      evidenceOf([logFinding({ signature: 'cinder-image-too-large', node: 'node-12', file: '/var/log/cinder/cinder-volume.log', time: '2017-02-15T06:31:00.000Z', text: "Image c99a47d5-3f75-448b-bb6d-1c67134e11a3 is unacceptable: Size is 100GB and doesn't fit in a volume of size 78GB." })]),
+      evidenceOf([
+        logFinding({
+          signature: 'cinder-image-too-large',
+          node: 'node-12',
+          file: '/var/log/cinder/cinder-volume.log',
+          time: '2017-02-15T06:31:00.000Z',
+          text: "Image c99a47d5-3f75-448b-bb6d-1c67134e11a3 is unacceptable: Size is 100GB and doesn't fit in a volume of size 78GB.",
+        }),
+      ]),
       catalog.signatures,
     );
     expect(minor?.severity).toBe('minor');

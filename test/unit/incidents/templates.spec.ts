@@ -36,11 +36,25 @@ function data(): IncidentData {
   return { incident, evidence: store.evidence(id), events: store.events(id), signatures: catalog.signatures, now, resolveAfterMinutes: 10 };
 }
 
-function act(at: string, command: string, outcome: 'ok' | 'refused', remote: { node: string; command: string; exitCode: number }[], steps: { description: string; command?: string; outcome: 'ok' | 'refused' }[] = []): void {
+function act(
+  at: string,
+  command: string,
+  outcome: 'ok' | 'refused',
+  remote: { node: string; command: string; exitCode: number }[],
+  steps: { description: string; command?: string; outcome: 'ok' | 'refused' }[] = [],
+): void {
   now = at;
   const inv = audit.begin({ actor: alice, command, kind: 'command' });
   for (const r of remote) audit.remote(inv, { node: r.node, command: r.command, ok: true, exitCode: r.exitCode, failure: null, durationMs: 40 });
-  steps.forEach((s, i) => audit.record({ actor: alice, command: `${command} · step ${i + 1}: ${s.description}`, kind: 'runbook', outcome: s.outcome, ...(s.command ? { detail: `$ ${s.command}` } : {}) }));
+  steps.forEach((s, i) =>
+    audit.record({
+      actor: alice,
+      command: `${command} · step ${i + 1}: ${s.description}`,
+      kind: 'runbook',
+      outcome: s.outcome,
+      ...(s.command ? { detail: `$ ${s.command}` } : {}),
+    }),
+  );
   audit.end(inv, outcome, outcome === 'ok' ? `${command}: done, verified.` : 'Refused: 0 B free on node-10');
 }
 
@@ -91,7 +105,11 @@ describe('incident templates (golden files)', () => {
       ],
       [
         { description: 'cinder conversion leftovers that no process holds open', outcome: 'ok' },
-        { description: 'remove /var/lib/cinder/conversion/tmpG3Ukq5 (83.7 GB) on node-10', command: 'rm -f -- /var/lib/cinder/conversion/tmpG3Ukq5', outcome: 'ok' },
+        {
+          description: 'remove /var/lib/cinder/conversion/tmpG3Ukq5 (83.7 GB) on node-10',
+          command: 'rm -f -- /var/lib/cinder/conversion/tmpG3Ukq5',
+          outcome: 'ok',
+        },
       ],
     );
     act('2017-02-15T06:41:00.000Z', '/compute fix-libvirt node-18', 'ok', [{ node: 'node-18', command: 'service libvirtd start', exitCode: 0 }]);
@@ -110,7 +128,9 @@ describe('incident templates (golden files)', () => {
     golden('postmortem.md', md);
     expect(md).toContain('| 2017-02-14 05:49:45 | log | Root disk full (ENOSPC) on node-10');
     expect(md).toContain('| 2017-02-14 10:35:53 | log |');
-    expect(md).toContain('alice ran `/cluster free-disk node-10` (slack): ok<br>↳ step 1: cinder conversion leftovers that no process holds open: ok<br>↳ step 2: remove /var/lib/cinder/conversion/tmpG3Ukq5 (83.7 GB) on node-10: ok `rm -f -- /var/lib/cinder/conversion/tmpG3Ukq5`');
+    expect(md).toContain(
+      'alice ran `/cluster free-disk node-10` (slack): ok<br>↳ step 1: cinder conversion leftovers that no process holds open: ok<br>↳ step 2: remove /var/lib/cinder/conversion/tmpG3Ukq5 (83.7 GB) on node-10: ok `rm -f -- /var/lib/cinder/conversion/tmpG3Ukq5`',
+    );
     expect(md).toContain('1 action was refused by safety checks before touching the cluster.');
   });
 });

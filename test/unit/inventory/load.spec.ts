@@ -13,7 +13,15 @@ describe('stackmedic YAML inventory', () => {
     expect(inv.knownHostsPath).toBe(fixture('known_hosts'));
     expect(inv.openrcPath).toBe('/root/openrc');
     expect(inv.nodes.map((n) => n.name)).toEqual(['node-10', 'node-11', 'node-12', 'node-18', 'node-19']);
-    expect(inv.nodes[0]).toMatchObject({ address: '192.168.0.6', port: 22, user: 'root', roles: ['controller'], privateKeyPath: fixture('id_ed25519'), jump: 'bastion', become: false });
+    expect(inv.nodes[0]).toMatchObject({
+      address: '192.168.0.6',
+      port: 22,
+      user: 'root',
+      roles: ['controller'],
+      privateKeyPath: fixture('id_ed25519'),
+      jump: 'bastion',
+      become: false,
+    });
     expect(inv.nodes[3]).toMatchObject({ user: 'stack', become: true });
     expect(inv.nodes[4]?.port).toBe(2200);
     expect(inv.jumpHosts).toEqual([expect.objectContaining({ name: 'bastion', address: '203.0.113.10', port: 2222, user: 'ops' })]);
@@ -27,7 +35,14 @@ describe('Ansible inventories', () => {
     expect(inv.openrcPath).toBe('/root/openrc');
     expect(inv.knownHostsPath).toBe(fixture('known_hosts'));
     const byName = Object.fromEntries(inv.nodes.map((n) => [n.name, n]));
-    expect(byName['node-10']).toMatchObject({ address: '192.168.0.6', port: 22, user: 'root', roles: ['openstack', 'controller'], become: false, privateKeyPath: fixture('keys/id_ed25519') });
+    expect(byName['node-10']).toMatchObject({
+      address: '192.168.0.6',
+      port: 22,
+      user: 'root',
+      roles: ['openstack', 'controller'],
+      become: false,
+      privateKeyPath: fixture('keys/id_ed25519'),
+    });
     expect(byName['node-11']?.port).toBe(2201);
     expect(byName['node-18']).toMatchObject({ user: 'stack', become: true, roles: ['openstack', 'compute'] });
     expect(byName['node-18']?.privateKeyPath).toMatch(/\.ssh\/stack_key$/);

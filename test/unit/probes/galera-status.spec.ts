@@ -11,18 +11,9 @@ describe('galera-status', () => {
   });
 
   it.each([
-    [
-      'wsrep_primary_synced_2_nodes.tsv',
-      { running: true, clusterSize: 2, clusterStatus: 'Primary', localState: 'Synced', ready: true, connected: true },
-    ],
-    [
-      'wsrep_non_primary.tsv',
-      { running: true, clusterSize: 1, clusterStatus: 'non-Primary', localState: 'Initialized', ready: false, connected: true },
-    ],
-    [
-      'wsrep_no_provider.tsv',
-      { running: true, clusterSize: 0, clusterStatus: 'Disconnected', localState: undefined, ready: false, connected: false },
-    ],
+    ['wsrep_primary_synced_2_nodes.tsv', { running: true, clusterSize: 2, clusterStatus: 'Primary', localState: 'Synced', ready: true, connected: true }],
+    ['wsrep_non_primary.tsv', { running: true, clusterSize: 1, clusterStatus: 'non-Primary', localState: 'Initialized', ready: false, connected: true }],
+    ['wsrep_no_provider.tsv', { running: true, clusterSize: 0, clusterStatus: 'Disconnected', localState: undefined, ready: false, connected: false }],
   ])('reads real MariaDB 10.11 + Galera 4 output (%s)', (path, expected) => {
     expect(okValue(galeraStatus.parse(stdoutOf(`galera/${path}`)))).toEqual(expected);
   });

@@ -92,7 +92,7 @@ describe('space-hogs', () => {
   });
 
   it('gives unknown with the raw text kept for garbage', () => {
-    const stdout = 'find: unknown predicate `-printf\'\n';
+    const stdout = "find: unknown predicate `-printf'\n";
     expect(spaceHogs.parse(out(stdout))).toMatchObject({ kind: 'unknown', raw: stdout });
   });
 });

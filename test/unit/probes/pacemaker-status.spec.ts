@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  pacemakerStatus,
-  type PacemakerClusterState,
-  type PacemakerStatus,
-} from '../../../src/probes/pacemaker-status.js';
+import { pacemakerStatus, type PacemakerClusterState, type PacemakerStatus } from '../../../src/probes/pacemaker-status.js';
 import { fixture, okValue, stdoutOf } from './fixtures.js';
 
 function running(status: PacemakerStatus): PacemakerClusterState {
@@ -13,14 +9,11 @@ function running(status: PacemakerStatus): PacemakerClusterState {
 
 const parse = (path: string): PacemakerClusterState => running(okValue(pacemakerStatus.parse(stdoutOf(path))));
 
-const stoppedOnNode10 = (s: PacemakerClusterState): string[] =>
-  s.resources.filter((r) => r.inactiveOn === 'node-10').map((r) => r.id);
+const stoppedOnNode10 = (s: PacemakerClusterState): string[] => s.resources.filter((r) => r.inactiveOn === 'node-10').map((r) => r.id);
 
 describe('pacemaker-status', () => {
   it('runs the agreed crm_mon fallback chain as root on one controller', () => {
-    expect(pacemakerStatus.command.script.text).toBe(
-      'crm_mon --output-as=xml 2>/dev/null || crm_mon -1 -X 2>/dev/null || crm_mon -1 -r',
-    );
+    expect(pacemakerStatus.command.script.text).toBe('crm_mon --output-as=xml 2>/dev/null || crm_mon -1 -X 2>/dev/null || crm_mon -1 -r');
     expect(pacemakerStatus.command.privileged).toBe(true);
     expect(pacemakerStatus.scope).toBe('cluster');
     expect(pacemakerStatus.roles).toEqual(['controller']);
@@ -38,11 +31,12 @@ describe('pacemaker-status', () => {
       { name: 'node-12', state: 'online', kind: 'member' },
     ]);
     expect(s.resources.every((r) => r.role === 'Started' || r.role === 'Promoted')).toBe(true);
-    expect(s.resources.filter((r) => r.id === 'rabbitmq').flatMap((r) => r.nodes).sort()).toEqual([
-      'node-10',
-      'node-11',
-      'node-12',
-    ]);
+    expect(
+      s.resources
+        .filter((r) => r.id === 'rabbitmq')
+        .flatMap((r) => r.nodes)
+        .sort(),
+    ).toEqual(['node-10', 'node-11', 'node-12']);
     expect(s.resources.filter((r) => r.id === 'galera').map((r) => r.role)).toEqual(['Promoted', 'Promoted', 'Promoted']);
     expect(s.resources.find((r) => r.id === 'rabbitmq')?.parents).toEqual([{ id: 'rabbitmq-clone', kind: 'clone' }]);
     expect(s.resources.find((r) => r.id === 'vip__public')?.parents).toEqual([{ id: 'vip-group', kind: 'group' }]);
@@ -56,9 +50,7 @@ describe('pacemaker-status', () => {
       expect(s.nodes.find((n) => n.name === 'node-10')?.state).toBe('standby');
       expect(s.resources.some((r) => r.nodes.includes('node-10'))).toBe(false);
       const stopped = s.resources.filter((r) => r.role === 'Stopped').map((r) => r.id);
-      expect(stopped).toEqual(
-        expect.arrayContaining(['rabbitmq', 'galera', 'ceph-mon', 'neutron-l3-agent', 'openstack-nova-api']),
-      );
+      expect(stopped).toEqual(expect.arrayContaining(['rabbitmq', 'galera', 'ceph-mon', 'neutron-l3-agent', 'openstack-nova-api']));
     },
   );
 
@@ -153,19 +145,18 @@ describe('pacemaker-status', () => {
     }
   });
 
-  it.each([
-    'upstream_crm_mon_1_basic.txt',
-    'upstream_crm_mon_1_inactive_resources_stopped.txt',
-    'upstream_crm_mon_partially_active_failed.txt',
-  ])('reads pacemaker 2.1 text layouts (%s)', (path) => {
-    const s = parse(`pacemaker/${path}`);
-    expect(s.nodes.filter((n) => n.kind === 'member').map((n) => n.name)).toEqual(['cluster01', 'cluster02']);
-    expect(s.resources.find((r) => r.id === 'Fencing')).toMatchObject({
-      agent: 'stonith:fence_xvm',
-      role: 'Started',
-      nodes: ['cluster01'],
-    });
-  });
+  it.each(['upstream_crm_mon_1_basic.txt', 'upstream_crm_mon_1_inactive_resources_stopped.txt', 'upstream_crm_mon_partially_active_failed.txt'])(
+    'reads pacemaker 2.1 text layouts (%s)',
+    (path) => {
+      const s = parse(`pacemaker/${path}`);
+      expect(s.nodes.filter((n) => n.kind === 'member').map((n) => n.name)).toEqual(['cluster01', 'cluster02']);
+      expect(s.resources.find((r) => r.id === 'Fencing')).toMatchObject({
+        agent: 'stonith:fence_xvm',
+        role: 'Started',
+        nodes: ['cluster01'],
+      });
+    },
+  );
 
   it('reads promotable clones and stopped (disabled) groups from text', () => {
     const s = parse('pacemaker/upstream_crm_mon_1_inactive_resources_stopped.txt');
@@ -191,9 +182,7 @@ describe('pacemaker-status', () => {
     expect(s.nodes.map((n) => n.name)).toEqual(['myhost15', 'myhost16', 'myhost17']);
     expect(s.dc).toBe('myhost15');
     expect(s.resources.filter((r) => r.id === 'galera').map((r) => r.role)).toEqual(['Master', 'Master', 'Master']);
-    expect(s.resources.find((r) => r.id === 'rabbitmq-server')?.parents).toEqual([
-      { id: 'rabbitmq-server-clone', kind: 'clone' },
-    ]);
+    expect(s.resources.find((r) => r.id === 'rabbitmq-server')?.parents).toEqual([{ id: 'rabbitmq-server-clone', kind: 'clone' }]);
     expect(s.resources.find((r) => r.id === 'neutron-scale:0')).toMatchObject({ nodes: ['myhost17'] });
     expect(s.resources.find((r) => r.id === 'openstack-heat-engine')?.parents).toEqual([{ id: 'heat', kind: 'group' }]);
     const tripleo = parse('pacemaker/pcs_status_pcmk1.1_tripleo_overcloud.txt');
@@ -203,9 +192,7 @@ describe('pacemaker-status', () => {
   it('reads pcs 1.1 failed actions with a timeout status and node ids in the node list', () => {
     const s = parse('pacemaker/pcs_status_pcmk1.1_stopped_failed_actions.txt');
     expect(s.nodes.map((n) => n.name)).toEqual(['test-host1', 'test-host2']);
-    expect(s.resources).toEqual([
-      expect.objectContaining({ id: 'clusterfence', role: 'Stopped', nodes: [], agent: 'stonith:fence_aws' }),
-    ]);
+    expect(s.resources).toEqual([expect.objectContaining({ id: 'clusterfence', role: 'Stopped', nodes: [], agent: 'stonith:fence_aws' })]);
     expect(s.failedActions.map((a) => [a.resource, a.operation, a.node, a.exitStatus])).toEqual([
       ['clusterfence', 'start', 'test-host1', 'unknown error'],
       ['clusterfence', 'start', 'test-host2', 'unknown error'],

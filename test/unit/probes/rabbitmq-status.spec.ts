@@ -11,9 +11,7 @@ const parse = (path: string): RabbitClusterRunning => running(okValue(rabbitmqSt
 
 describe('rabbitmq-status', () => {
   it('runs the agreed command: JSON first, text for old rabbitmqctl', () => {
-    expect(rabbitmqStatus.command.script.text).toBe(
-      'rabbitmqctl cluster_status --formatter json 2>/dev/null || rabbitmqctl cluster_status',
-    );
+    expect(rabbitmqStatus.command.script.text).toBe('rabbitmqctl cluster_status --formatter json 2>/dev/null || rabbitmqctl cluster_status');
     expect(rabbitmqStatus.command.privileged).toBe(true);
     expect(rabbitmqStatus.scope).toBe('node');
   });
@@ -36,21 +34,20 @@ describe('rabbitmq-status', () => {
     expect(s.listeners).toContainEqual({ node: 'rabbit1@localhost', protocol: 'amqp', port: 5673, interface: '[::]' });
   });
 
-  it.each(['cluster_status_3.10_json_two_nodes.json', 'cluster_status_3.10_text_two_nodes.txt'])(
-    'reads a two-node cluster (%s)',
-    (path) => {
-      const s = parse(path);
-      expect([...s.runningNodes].sort()).toEqual(['rabbit1@localhost', 'rabbit2@localhost']);
-      expect(s.listeners.filter((l) => l.protocol === 'amqp').map((l) => l.port).sort()).toEqual([5673, 5674]);
-    },
-  );
+  it.each(['cluster_status_3.10_json_two_nodes.json', 'cluster_status_3.10_text_two_nodes.txt'])('reads a two-node cluster (%s)', (path) => {
+    const s = parse(path);
+    expect([...s.runningNodes].sort()).toEqual(['rabbit1@localhost', 'rabbit2@localhost']);
+    expect(
+      s.listeners
+        .filter((l) => l.protocol === 'amqp')
+        .map((l) => l.port)
+        .sort(),
+    ).toEqual([5673, 5674]);
+  });
 
-  it.each(['cluster_status_3.10_json_disk_alarm.json', 'cluster_status_3.10_text_disk_alarm.txt'])(
-    'reports a real disk alarm (%s)',
-    (path) => {
-      expect(parse(path).alarms).toEqual([{ node: 'rabbit1@localhost', kind: 'disk', resource: 'disk' }]);
-    },
-  );
+  it.each(['cluster_status_3.10_json_disk_alarm.json', 'cluster_status_3.10_text_disk_alarm.txt'])('reports a real disk alarm (%s)', (path) => {
+    expect(parse(path).alarms).toEqual([{ node: 'rabbit1@localhost', kind: 'disk', resource: 'disk' }]);
+  });
 
   it.each(['cluster_status_3.10_json_disk_and_memory_alarm.json', 'cluster_status_3.10_text_disk_and_memory_alarm.txt'])(
     'reports disk and memory alarms on different nodes (%s)',
@@ -113,8 +110,7 @@ describe('rabbitmq-status', () => {
     expect(s).toEqual({
       running: false,
       node: 'rabbit1@localhost',
-      message:
-        "Error: unable to perform an operation on node 'rabbit1@localhost'. Please see diagnostics information and suggestions below.",
+      message: "Error: unable to perform an operation on node 'rabbit1@localhost'. Please see diagnostics information and suggestions below.",
     });
   });
 

@@ -5,9 +5,7 @@ import { parseXml } from '../../../src/probes/xml.js';
 
 describe('parseXml', () => {
   it('reads elements, attributes, entities, comments, CDATA and a prolog', () => {
-    const r = parseXml(
-      `<?xml version="1.0"?>\n<!-- c --><a x="1 &lt; 2" y='&#65;&#x42;'><b/>t&amp;u<![CDATA[<raw>]]><c k="v"></c></a>\n`,
-    );
+    const r = parseXml(`<?xml version="1.0"?>\n<!-- c --><a x="1 &lt; 2" y='&#65;&#x42;'><b/>t&amp;u<![CDATA[<raw>]]><c k="v"></c></a>\n`);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.root.name).toBe('a');
@@ -36,8 +34,20 @@ describe('parseErlangTerm', () => {
       term: {
         type: 'list',
         items: [
-          { type: 'tuple', items: [{ type: 'atom', value: 'a' }, { type: 'atom', value: 'rabbit@x' }] },
-          { type: 'tuple', items: [{ type: 'atom', value: 'b' }, { type: 'binary', value: 'bin' }] },
+          {
+            type: 'tuple',
+            items: [
+              { type: 'atom', value: 'a' },
+              { type: 'atom', value: 'rabbit@x' },
+            ],
+          },
+          {
+            type: 'tuple',
+            items: [
+              { type: 'atom', value: 'b' },
+              { type: 'binary', value: 'bin' },
+            ],
+          },
           {
             type: 'tuple',
             items: [

@@ -20,7 +20,17 @@ const inventory = parseInventory(
 /** Answers every command with "ran <command>": the router, not SSH, is under test here. */
 const executor: Executor = {
   async exec(node, command) {
-    return { ok: true, node, command: command.script.text, stdout: `ran ${command.script.text}`, stderr: '', exitCode: 0, signal: undefined, durationMs: 1, truncated: false } satisfies ExecOutcome;
+    return {
+      ok: true,
+      node,
+      command: command.script.text,
+      stdout: `ran ${command.script.text}`,
+      stderr: '',
+      exitCode: 0,
+      signal: undefined,
+      durationMs: 1,
+      truncated: false,
+    } satisfies ExecOutcome;
   },
   async fanOut(nodes, command) {
     return Promise.all(nodes.map((n) => this.exec(n, command)));
@@ -49,8 +59,22 @@ const family = defineFamily({
         return { ok: r.ok, title: ctx.args.flags.has('dry-run') ? 'dry run' : `fixed ${node}`, text: r.ok ? r.stdout : '' };
       },
     }),
-    defineCommand({ family: 'compute', name: 'boom', summary: 'fails', args: [], permission: 'viewer', run: () => Promise.reject(new Error('secret internals')) }),
-    defineCommand({ family: 'compute', name: 'refuse', summary: 'refuses', args: [], permission: 'viewer', run: () => Promise.reject(new UserError('disk still full on node-10')) }),
+    defineCommand({
+      family: 'compute',
+      name: 'boom',
+      summary: 'fails',
+      args: [],
+      permission: 'viewer',
+      run: () => Promise.reject(new Error('secret internals')),
+    }),
+    defineCommand({
+      family: 'compute',
+      name: 'refuse',
+      summary: 'refuses',
+      args: [],
+      permission: 'viewer',
+      run: () => Promise.reject(new UserError('disk still full on node-10')),
+    }),
   ],
 });
 
@@ -58,7 +82,13 @@ function setup() {
   const db = openDatabase(':memory:');
   const audit = new AuditLog(db);
   const logError = vi.fn();
-  const router = new Router([family], inventory, executor, { audit, locks: new NodeLocks(), clock: () => new Date(), catalog: () => loadCatalog(), incidents: new IncidentStore(db) }, logError);
+  const router = new Router(
+    [family],
+    inventory,
+    executor,
+    { audit, locks: new NodeLocks(), clock: () => new Date(), catalog: () => loadCatalog(), incidents: new IncidentStore(db) },
+    logError,
+  );
   const actor: Actor = { id: 'U1', name: 'alice', via: 'slack', channel: 'C1' };
   return { router, audit, actor, logError };
 }
@@ -69,7 +99,9 @@ describe('Router', () => {
     const all = await router.dispatch({ text: '/help', actor, role: 'viewer' });
     expect(all.kind === 'reply' && all.reply.text).toMatch(/\/compute +compute nodes/);
     const fam = await router.dispatch({ text: '/compute', actor, role: 'viewer' });
-    expect(fam.kind === 'reply' && fam.reply.text).toMatch(/\/compute fix-libvirt NODE \[--dry-run\] +restart libvirtd and nova-compute \(asks for confirmation\)/);
+    expect(fam.kind === 'reply' && fam.reply.text).toMatch(
+      /\/compute fix-libvirt NODE \[--dry-run\] +restart libvirtd and nova-compute \(asks for confirmation\)/,
+    );
     expect(audit.list()).toEqual([]);
   });
 
@@ -164,7 +196,13 @@ describe('a family with a default command', () => {
       ],
     });
     const db = openDatabase(':memory:');
-    const router = new Router([trace], inventory, executor, { audit: new AuditLog(db), locks: new NodeLocks(), clock: () => new Date(), catalog: () => loadCatalog(), incidents: new IncidentStore(db) });
+    const router = new Router([trace], inventory, executor, {
+      audit: new AuditLog(db),
+      locks: new NodeLocks(),
+      clock: () => new Date(),
+      catalog: () => loadCatalog(),
+      incidents: new IncidentStore(db),
+    });
     const actor: Actor = { id: 'U1', name: 'alice', via: 'slack' };
     const short = await router.dispatch({ text: '/trace req-36aaf95c-53ed-4b77-8bc9-9cc0f6d90feb', actor, role: 'viewer' });
     expect(short.kind === 'reply' && short.reply.title).toBe('traced req-36aaf95c-53ed-4b77-8bc9-9cc0f6d90feb');

@@ -15,7 +15,10 @@ const inventory: Inventory = {
   source: 'test',
 };
 
-function context(answer: (command: string, timeoutMs: number | undefined) => ExecOutcome, extra: Partial<RunbookContext> = {}): RunbookContext & { sent: string[] } {
+function context(
+  answer: (command: string, timeoutMs: number | undefined) => ExecOutcome,
+  extra: Partial<RunbookContext> = {},
+): RunbookContext & { sent: string[] } {
   const sent: string[] = [];
   const executor: Executor = {
     exec: async (_node, command, options) => {
@@ -28,7 +31,17 @@ function context(answer: (command: string, timeoutMs: number | undefined) => Exe
   return { inventory, executor, progress: () => undefined, sleep: async (ms) => void (now += ms), now: () => now, sent, ...extra };
 }
 
-const okOut = (command: string, exitCode = 0, stderr = ''): ExecOutcome => ({ ok: true, node: 'n1', command, stdout: '', stderr, exitCode, signal: undefined, durationMs: 1, truncated: false });
+const okOut = (command: string, exitCode = 0, stderr = ''): ExecOutcome => ({
+  ok: true,
+  node: 'n1',
+  command,
+  stdout: '',
+  stderr,
+  exitCode,
+  signal: undefined,
+  durationMs: 1,
+  truncated: false,
+});
 
 function runbook(extra: Partial<Runbook> = {}): Runbook {
   return {
@@ -47,7 +60,10 @@ function runbook(extra: Partial<Runbook> = {}): Runbook {
 describe('executeRunbook', () => {
   it('reports what is still down elsewhere after success, never in a dry run', async () => {
     const rb = runbook({ followUp: async () => ({ notes: ['nova-compute on c1 is down'], next: '/compute fix-libvirt c1' }) });
-    const done = await executeRunbook(rb, context((c) => okOut(c)));
+    const done = await executeRunbook(
+      rb,
+      context((c) => okOut(c)),
+    );
     expect(done).toMatchObject({ status: 'succeeded', notes: ['nova-compute on c1 is down'], next: '/compute fix-libvirt c1' });
     expect(renderRunbookReport(done).text).toContain('Still to do elsewhere:\n  - nova-compute on c1 is down\nNext: /compute fix-libvirt c1');
     const ctx = context((c) => okOut(c));
@@ -59,7 +75,10 @@ describe('executeRunbook', () => {
 
   it('reads the node state when an act fails, and says what to do', async () => {
     const rb = runbook({ stateNow: async () => 'service stopped' });
-    const r = await executeRunbook(rb, context((c) => okOut(c, 1, 'boom')));
+    const r = await executeRunbook(
+      rb,
+      context((c) => okOut(c, 1, 'boom')),
+    );
     expect(r).toMatchObject({ status: 'failed', state: 'service stopped', next: 'undo it by hand' });
     expect(r.reason).toBe('step 2 (do it) failed (exit 1) on n1: boom');
     expect(renderRunbookReport(r).text).toContain('State now: service stopped\nNext: undo it by hand');
@@ -68,10 +87,22 @@ describe('executeRunbook', () => {
   it('stops a verify at its deadline with the last answer (polls at 0, 1, ... 10 s)', async () => {
     let polls = 0;
     const rb = runbook({
-      steps: [{ kind: 'verify', description: 'never', deadlineMs: 10_000, intervalMs: 1_000, poll: async () => ({ ok: false, detail: `still down (${++polls})` }), onFailure: 'look at the log' }],
+      steps: [
+        {
+          kind: 'verify',
+          description: 'never',
+          deadlineMs: 10_000,
+          intervalMs: 1_000,
+          poll: async () => ({ ok: false, detail: `still down (${++polls})` }),
+          onFailure: 'look at the log',
+        },
+      ],
       stateNow: async () => 'down',
     });
-    const r = await executeRunbook(rb, context((c) => okOut(c)));
+    const r = await executeRunbook(
+      rb,
+      context((c) => okOut(c)),
+    );
     expect(r.status).toBe('failed');
     expect(r.reason).toBe('step 1 (never) did not pass within 10 s: still down (11)');
     expect(r).toMatchObject({ state: 'down', next: 'look at the log' });
@@ -79,7 +110,10 @@ describe('executeRunbook', () => {
 
   it('caps act timeouts with maxActTimeoutMs', async () => {
     const seen: (number | undefined)[] = [];
-    await executeRunbook(runbook(), context((c, t) => (seen.push(t), okOut(c)), { maxActTimeoutMs: 1_500 }));
+    await executeRunbook(
+      runbook(),
+      context((c, t) => (seen.push(t), okOut(c)), { maxActTimeoutMs: 1_500 }),
+    );
     expect(seen).toEqual([1_500]);
   });
 });

@@ -63,10 +63,18 @@ describe('built-in catalog', () => {
 
 describe('bad catalog files are refused with one message naming file, signature, field and expectation', () => {
   it.each([
-    ['malformed.yaml', 'schema', /malformed\.yaml: signature 'keystone-token-errors' \(#1\) severity: Invalid enum value\. Expected 'critical' \| 'major' \| 'minor' \| 'info', received 'severe'/],
+    [
+      'malformed.yaml',
+      'schema',
+      /malformed\.yaml: signature 'keystone-token-errors' \(#1\) severity: Invalid enum value\. Expected 'critical' \| 'major' \| 'minor' \| 'info', received 'severe'/,
+    ],
     ['evil.yaml', 'glob', /evil\.yaml: signature 'sneaky' \(#1\) source\.logs\.paths\.0: an absolute path glob made of/],
     ['empty.yaml', 'empty', /empty\.yaml: \(file\): one signature, or `signatures:` with a list of signatures; the file is empty/],
-    ['unknown-leadsTo.yaml', 'reference', /unknown-leadsTo\.yaml: signature 'keystone-down' leadsTo\.0: the id of a known signature; 'everything-broken' is not defined/],
+    [
+      'unknown-leadsTo.yaml',
+      'reference',
+      /unknown-leadsTo\.yaml: signature 'keystone-down' leadsTo\.0: the id of a known signature; 'everything-broken' is not defined/,
+    ],
   ])('%s', (name, reason, message) => {
     const error = rejection(load(name));
     expect(error).toBeInstanceOf(ConfigError);
@@ -75,14 +83,19 @@ describe('bad catalog files are refused with one message naming file, signature,
     expect(error.message).toMatch(message);
   });
 
-  const base = "id: x-y\ntitle: T\nseverity: info\nsource:\n  logs: { roles: [controller], paths: [/var/log/x/*.log] }\nremediation: r\n";
+  const base = 'id: x-y\ntitle: T\nseverity: info\nsource:\n  logs: { roles: [controller], paths: [/var/log/x/*.log] }\nremediation: r\n';
   it.each([
     ['a glob with ..', base.replace('/var/log/x/*.log', '/var/log/../etc/shadow'), 'glob', /paths\.0: a path without "\.\." segments/],
     ['a glob with a space', base.replace('/var/log/x/*.log', "'/var/log/x y'"), 'glob', /paths\.0: an absolute path glob/],
     ['an invalid regex', `${base}patterns: ['(unclosed']\n`, 'regex', /patterns\.0: a valid JavaScript regular expression/],
     ['a catastrophic regex', `${base}patterns: ['(a+)+b and more']\n`, 'regex', /catastrophic backtracking/],
     ['a pattern without literal', `${base}patterns: ['\\d+\\s+\\w+']\n`, 'literal', /patterns\.0: a pattern containing a literal of at least 3 characters/],
-    ['a runbook with an unknown placeholder', `${base}patterns: ['Failed (?<what>\\w+)']\nrunbook: '/x fix {nope}'\n`, 'placeholder', /runbook: placeholders naming a captured field \(node, what\); \{nope\} is not one/],
+    [
+      'a runbook with an unknown placeholder',
+      `${base}patterns: ['Failed (?<what>\\w+)']\nrunbook: '/x fix {nope}'\n`,
+      'placeholder',
+      /runbook: placeholders naming a captured field \(node, what\); \{nope\} is not one/,
+    ],
     ['an unknown field', `${base}patterns: ['Failed here']\nseverty: major\n`, 'schema', /\(#1\) : only known fields; unknown: severty|unknown: severty/],
     ['a missing source', 'id: x-y\ntitle: T\nseverity: info\nremediation: r\n', 'schema', /source: either \{ logs:/],
     ['a bad id', base.replace('id: x-y', 'id: X_Y'), 'schema', /signature 'X_Y' \(#1\) id: a kebab-case id/],
@@ -95,8 +108,13 @@ describe('bad catalog files are refused with one message naming file, signature,
   });
 
   it('refuses an id defined twice, naming the first file', () => {
-    const text = "id: dup\ntitle: T\nseverity: info\nsource:\n  probe: { id: p, fact: f }\nremediation: r\n";
-    const error = rejection(() => buildCatalog([{ file: 'a.yaml', text }, { file: 'b.yaml', text }]));
+    const text = 'id: dup\ntitle: T\nseverity: info\nsource:\n  probe: { id: p, fact: f }\nremediation: r\n';
+    const error = rejection(() =>
+      buildCatalog([
+        { file: 'a.yaml', text },
+        { file: 'b.yaml', text },
+      ]),
+    );
     expect(error.message).toBe("b.yaml: signature 'dup' (#1) id: a unique id; 'dup' is already defined in a.yaml");
   });
 });

@@ -17,7 +17,11 @@ describe('diagnose on the seed incident laid out per node', () => {
   it('finds the disk-full root cause on node-10 and the chain down to nova-compute', async () => {
     const { output, exitCode } = await runDiagnose({ logsDir: SEED, json: true });
     expect(exitCode).toBe(1);
-    const json = JSON.parse(output) as { rootCause: unknown; chain: string[]; findings: { signature: string; node: string; file: string; line: number; time: string | null; fields: Record<string, string> }[] };
+    const json = JSON.parse(output) as {
+      rootCause: unknown;
+      chain: string[];
+      findings: { signature: string; node: string; file: string; line: number; time: string | null; fields: Record<string, string> }[];
+    };
     expect(Object.keys(json)).toEqual(['findings', 'rootCause', 'chain']);
     expect(json.rootCause).toEqual({ signature: 'root-disk-full', node: 'node-10' });
     expect(json.chain).toEqual([
@@ -61,7 +65,7 @@ describe('diagnose on the seed incident laid out per node', () => {
     expect(output).toContain('  - Move cinder image_conversion_dir off the root partition');
   });
 
-  it('reads rotated and gzipped copies with the live file\'s signatures', async () => {
+  it("reads rotated and gzipped copies with the live file's signatures", async () => {
     const dir = join(scratch, 'rotated');
     cpSync(SEED, dir, { recursive: true });
     const live = join(dir, 'node-10/var/log/rabbitmq/rabbit@messaging-node-10.log');
@@ -70,7 +74,13 @@ describe('diagnose on the seed incident laid out per node', () => {
     const catalog = await builtinCatalog();
     const diagnosis = await diagnoseDirectory(dir, catalog);
     const files = new Set(diagnosis.findings.filter((f) => f.signature === 'rabbit-enospc-shutdown').map((f) => f.file));
-    expect(files).toEqual(new Set(['/var/log/rabbitmq/rabbit@messaging-node-10.log', '/var/log/rabbitmq/rabbit@messaging-node-10.log.1', '/var/log/rabbitmq/rabbit@messaging-node-10.log.2.gz']));
+    expect(files).toEqual(
+      new Set([
+        '/var/log/rabbitmq/rabbit@messaging-node-10.log',
+        '/var/log/rabbitmq/rabbit@messaging-node-10.log.1',
+        '/var/log/rabbitmq/rabbit@messaging-node-10.log.2.gz',
+      ]),
+    );
   });
 
   it('applies signatures by role: a compute node is not searched for RabbitMQ failures', async () => {

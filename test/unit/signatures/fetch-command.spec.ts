@@ -15,7 +15,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'stackmedic-fetch-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('log fetch command', () => {
-  it('greps a controller\'s logs for the prefilter literals, quoted, with globs left to the shell', async () => {
+  it("greps a controller's logs for the prefilter literals, quoted, with globs left to the shell", async () => {
     const { signatures } = await builtinCatalog();
     const command = logFetchCommand(signatures, ['controller'], { maxBytes: 65536 });
     const text = command?.script.toString() ?? '';
@@ -32,7 +32,7 @@ describe('log fetch command', () => {
     expect(renderRemoteCommand(command!, { become: true })).toMatch(/^sudo -n -- sh -c '/);
   });
 
-  it('looks only where a compute node\'s signatures look', async () => {
+  it("looks only where a compute node's signatures look", async () => {
     const { signatures } = await builtinCatalog();
     const text = logFetchCommand(signatures, ['compute'])?.script.toString() ?? '';
     expect(text).toContain('/var/log/nova/*.log');
@@ -66,26 +66,29 @@ describe('trace command', () => {
     expect(text).toContain('/var/log/cinder/*.log.1');
   });
 
-  it.each(['req-36aaf95c', "req-36aaf95c-53ed-4b77-8bc9-9cc0f6d90fe'; reboot", 'REQ-36AAF95C-53ED-4B77-8BC9-9CC0F6D90FEB', '36aaf95c-53ed-4b77-8bc9-9cc0f6d90feb'])(
-    'refuses %j as a user error',
-    (id) => {
-      expect(() => traceCommand(id)).toThrow(UserError);
-      expect(() => traceCommand(id)).toThrow(/is not a request id: expected req- followed by a 36-character uuid/);
-    },
-  );
+  it.each([
+    'req-36aaf95c',
+    "req-36aaf95c-53ed-4b77-8bc9-9cc0f6d90fe'; reboot",
+    'REQ-36AAF95C-53ED-4B77-8BC9-9CC0F6D90FEB',
+    '36aaf95c-53ed-4b77-8bc9-9cc0f6d90feb',
+  ])('refuses %j as a user error', (id) => {
+    expect(() => traceCommand(id)).toThrow(UserError);
+    expect(() => traceCommand(id)).toThrow(/is not a request id: expected req- followed by a 36-character uuid/);
+  });
 });
 
 describe('parsing grep output', () => {
   it('rebuilds runs per file from matches and context, once each', () => {
-    const out = [
-      'og/a.log\u00003:cut by the cap at its start',
-      '/var/log/a.log\u00004-ctx before',
-      '/var/log/a.log\u00005:hit: one',
-      '--',
-      '/var/log/a.log\u00009:hit two',
-      '/var/log/a.log\u00005:hit: one',
-      '/var/log/nova-api.log.1.2017-05-16_13:53:08\u00003:2017-05-16 00:00:00.008 x',
-    ].join('\n') + '\n';
+    const out =
+      [
+        'og/a.log\u00003:cut by the cap at its start',
+        '/var/log/a.log\u00004-ctx before',
+        '/var/log/a.log\u00005:hit: one',
+        '--',
+        '/var/log/a.log\u00009:hit two',
+        '/var/log/a.log\u00005:hit: one',
+        '/var/log/nova-api.log.1.2017-05-16_13:53:08\u00003:2017-05-16 00:00:00.008 x',
+      ].join('\n') + '\n';
     const parsed = parseLogFetchOutput(out);
     // No start marker: the cap cut the beginning away, and the first (partial) line is dropped.
     expect(parsed.truncated).toBe(true);
@@ -109,8 +112,12 @@ describe('parsing grep output', () => {
     const command = logFetchCommand(local, ['controller'])!;
     const stdout = execFileSync('sh', ['-c', command.script.toString()], { encoding: 'utf8' });
     const remote = matchFetchedLogs(parseLogFetchOutput(stdout), 'node-10', new LogMatcher(local));
-    const offline = new LogMatcher(local).scanText(readFileSync(join(dir, 'rabbit@node-10.log'), 'utf8'), { node: 'node-10', file: join(dir, 'rabbit@node-10.log') });
-    const key = (f: { signature: string; line: number; time: string | null; fields: object }): string => JSON.stringify([f.signature, f.line, f.time, f.fields]);
+    const offline = new LogMatcher(local).scanText(readFileSync(join(dir, 'rabbit@node-10.log'), 'utf8'), {
+      node: 'node-10',
+      file: join(dir, 'rabbit@node-10.log'),
+    });
+    const key = (f: { signature: string; line: number; time: string | null; fields: object }): string =>
+      JSON.stringify([f.signature, f.line, f.time, f.fields]);
     for (const suffix of ['', '.1', '.2.gz']) {
       const fromFile = remote.filter((f) => f.file === join(dir, `rabbit@node-10.log${suffix}`)).map(key);
       expect(fromFile.sort(), suffix || 'live').toEqual(offline.map(key).sort());

@@ -25,14 +25,24 @@ const POSITIVES: readonly [string, string, number, Record<string, string>][] = [
   ['indexed/rabbit_partition_new_format_doc.log', 'rabbit-partition', 1, { peer: 'rabbit@hostname2' }],
   ['indexed/rabbit_partition_old_format_doc_UNATTRIBUTED.log', 'rabbit-partition', 1, { peer: 'hare@smacmullen' }],
   ['indexed/rabbit_memory_alarm_old_format_UNATTRIBUTED.log', 'rabbit-memory-alarm', 2, { usedBytes: '7128316368', allowedBytes: '6640204185' }],
-  ['indexed/rabbit_memory_alarm_new_format_UNATTRIBUTED.log', 'rabbit-memory-alarm', 1, { rabbitNode: 'rabbit@rmqlocal-0.rmqlocal.ankorabbitstatefulset0.svc.cluster.local' }],
+  [
+    'indexed/rabbit_memory_alarm_new_format_UNATTRIBUTED.log',
+    'rabbit-memory-alarm',
+    1,
+    { rabbitNode: 'rabbit@rmqlocal-0.rmqlocal.ankorabbitstatefulset0.svc.cluster.local' },
+  ],
   ['indexed/rabbit_memory_alarm_cleared_old_format_UNATTRIBUTED.log', 'rabbit-memory-alarm-cleared', 1, { rabbitNode: 'rabbit@VM_2_12_centos' }],
   ['indexed/neutron_server_dead_agents_UNATTRIBUTED.log', 'neutron-agent-heartbeat-lost', 1, { deadAgents: '1', totalAgents: '5' }],
   ['indexed/ceph_cluster_log_mon_down_UNATTRIBUTED.log', 'ceph-mon-out-of-quorum', 1, { down: '1', total: '3', quorum: 'ceph-mon0,yumy' }],
   ['indexed/ceph_cluster_log_mon_down_UNATTRIBUTED.log', 'ceph-mon-quorum-restored', 1, {}],
   ['openstack/neutron_server_amqp_unreachable_2014.log', 'amqp-unreachable', 2, { host: '127.0.0.1', port: '5671', reason: '[Errno 111] ECONNREFUSED' }],
   ['openstack/neutron_amqp_unreachable_line_2017.log', 'amqp-unreachable', 1, { host: '192.168.236.10', retrySeconds: '2' }],
-  ['openstack/nova_compute_libvirt_sock_trace_2014.log', 'nova-compute-libvirt-socket', 1, { socket: '/var/run/libvirt/libvirt-sock', reason: 'No such file or directory' }],
+  [
+    'openstack/nova_compute_libvirt_sock_trace_2014.log',
+    'nova-compute-libvirt-socket',
+    1,
+    { socket: '/var/run/libvirt/libvirt-sock', reason: 'No such file or directory' },
+  ],
   ['openstack/cinder_volume_enospc_dd_trace_2014.log', 'cinder-backend-full', 1, {}],
   ['galera/wsrep_non_primary_log_rpc_openstack.log', 'galera-non-primary', 5, {}],
   ['elastic-recheck/1251521.yaml', 'nova-compute-libvirt-socket', 1, { reason: 'Connection refused' }],
@@ -54,12 +64,24 @@ describe('built-in signatures on real log lines', () => {
     ['2015-11-27 11:22:45.426 16656 INFO oslo.messaging._drivers.impl_rabbit [-] Connected to AMQP server on 169.254.10.22:5672', 'amqp-reconnected'],
     ['=INFO REPORT==== 14-Feb-2017::08:04:35 ===\nDisk free limit set to 5MB\n', 'rabbit-disk-alarm'],
     ['=INFO REPORT==== 14-Feb-2017::05:50:06 ===\nStopping RabbitMQ\n', 'rabbit-stopped'],
-    ['2020-06-29 09:59:36.555 [info] <0.219.0> Memory high watermark set to 1864 MiB (1955258368 bytes) of 3729 MiB (3910516736 bytes) total', 'rabbit-memory-alarm'],
+    [
+      '2020-06-29 09:59:36.555 [info] <0.219.0> Memory high watermark set to 1864 MiB (1955258368 bytes) of 3729 MiB (3910516736 bytes) total',
+      'rabbit-memory-alarm',
+    ],
     ['2021-08-02 13:45:54.292539+00:00 [info] <0.295.0> Free disk space is insufficient. Free bytes: 14336000. Limit: 50000000', 'root-disk-full'],
-    ['2020-05-30T00:51:00.129247+0200 mon.ceph-mon0 (mon.0) 27094 : cluster [WRN] overall HEALTH_WARN 1/3 mons down, quorum ceph-mon0,yumy', 'ceph-mon-out-of-quorum'],
-    ['2020-05-30T00:51:11.180148+0200 mon.ceph-mon0 (mon.0) 27116 : cluster [WRN] Health check failed: mon cephpi is low on available space (MON_DISK_LOW)', 'ceph-mon-out-of-quorum'],
+    [
+      '2020-05-30T00:51:00.129247+0200 mon.ceph-mon0 (mon.0) 27094 : cluster [WRN] overall HEALTH_WARN 1/3 mons down, quorum ceph-mon0,yumy',
+      'ceph-mon-out-of-quorum',
+    ],
+    [
+      '2020-05-30T00:51:11.180148+0200 mon.ceph-mon0 (mon.0) 27116 : cluster [WRN] Health check failed: mon cephpi is low on available space (MON_DISK_LOW)',
+      'ceph-mon-out-of-quorum',
+    ],
     ['160609 10:59:52 [Note] WSREP: New COMPONENT: primary = no, bootstrap = no, my_idx = 0, memb_num = 1', 'galera-non-primary'],
-    ["2019-11-25 10:49:19.037 21 ERROR oslo_messaging.notify.messaging   File \"/var/lib/kolla/venv/local/lib/python2.7/site-packages/oslo_messaging/_drivers/amqpdriver.py\", line 552, in _send", 'amqp-unreachable'],
+    [
+      '2019-11-25 10:49:19.037 21 ERROR oslo_messaging.notify.messaging   File "/var/lib/kolla/venv/local/lib/python2.7/site-packages/oslo_messaging/_drivers/amqpdriver.py", line 552, in _send',
+      'amqp-unreachable',
+    ],
     ['2016-11-10 09:59:36.226 1453 DEBUG neutron.db.agents_db [-] Agent healthcheck: found 5 active agents', 'neutron-agent-heartbeat-lost'],
   ];
   it.each(NEAR_MISSES)('does not fire on %s', async (text, signature) => {
@@ -67,12 +89,17 @@ describe('built-in signatures on real log lines', () => {
   });
 
   it('fires nothing on ordinary nova logs (loghub sample) and startup banners', async () => {
-    for (const file of ['openstack/loghub_OpenStack_2k.head120.log', 'rabbitmq/new_format_3.7_startup_disk_monitor_2020.log', 'rabbitmq/old_format_3.6_disk_free_limit_2016.log', 'openstack/cinder_volume_amqp_connect_2015.log']) {
+    for (const file of [
+      'openstack/loghub_OpenStack_2k.head120.log',
+      'rabbitmq/new_format_3.7_startup_disk_monitor_2020.log',
+      'rabbitmq/old_format_3.6_disk_free_limit_2016.log',
+      'openstack/cinder_volume_amqp_connect_2015.log',
+    ]) {
       expect(await matchAll(logFixture(file)), file).toEqual([]);
     }
   });
 
-  it('recognises the disk alarm cleared line built from RabbitMQ\'s format string (constructed)', async () => {
+  it("recognises the disk alarm cleared line built from RabbitMQ's format string (constructed)", async () => {
     const text = "=WARNING REPORT==== 14-Feb-2017::09:12:01 ===\ndisk resource limit alarm cleared on node 'rabbit@messaging-node-10'\n";
     const [finding] = await matchAll(text);
     expect(finding).toMatchObject({ signature: 'rabbit-disk-alarm-cleared', fields: { rabbitNode: 'rabbit@messaging-node-10' } });
@@ -81,7 +108,9 @@ describe('built-in signatures on real log lines', () => {
   it('keeps a partial-partition report together across its lines (real body, constructed header)', async () => {
     const text = `=ERROR REPORT==== 16-Oct-2017::18:20:55 ===\n${logFixture('indexed/rabbit_partial_partition_body_UNATTRIBUTED.txt')}`;
     const findings = await matchAll(text);
-    expect(findings).toEqual([expect.objectContaining({ signature: 'rabbit-partition', line: 1, fields: { peer: 'rabbit@node6' }, time: '2017-10-16T18:20:55.000Z' })]);
+    expect(findings).toEqual([
+      expect.objectContaining({ signature: 'rabbit-partition', line: 1, fields: { peer: 'rabbit@node6' }, time: '2017-10-16T18:20:55.000Z' }),
+    ]);
   });
 });
 
@@ -90,7 +119,9 @@ describe('records', () => {
     const findings = await matchAll(logFixture('seed/rabbit@messaging-node-10.log'));
     const enospc = findings.find((f) => f.signature === 'rabbit-enospc-shutdown');
     expect(enospc).toMatchObject({ line: 37, time: '2017-02-14T05:50:01.000Z' });
-    expect(enospc?.text).toBe('=ERROR REPORT==== 14-Feb-2017::05:50:01 === … file_error,"/var/lib/rabbitmq/mnesia/rabbit@messaging-node-10/recovery.dets", enospc');
+    expect(enospc?.text).toBe(
+      '=ERROR REPORT==== 14-Feb-2017::05:50:01 === … file_error,"/var/lib/rabbitmq/mnesia/rabbit@messaging-node-10/recovery.dets", enospc',
+    );
     const inconsistent = findings.find((f) => f.signature === 'rabbit-inconsistent-cluster');
     expect(inconsistent?.time).toBe('2017-02-14T08:04:28.000Z');
   });

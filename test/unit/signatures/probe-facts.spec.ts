@@ -11,9 +11,14 @@ interface Snapshot {
 describe('probe signatures', () => {
   it('turn registered fact hits into findings that join the causal chain', async () => {
     const { signatures } = await builtinCatalog();
-    const stoppedResources: ProbeFact<Snapshot> = (s) => s.stopped.map((node) => ({ node, time: '2017-02-14T06:00:00.000Z', fields: { resources: 'rabbitmq,galera' } }));
-    const { findings, missingFacts } = evaluateProbeSignatures(signatures, new Map([['pacemaker-status/resources-stopped', stoppedResources]]), { stopped: ['node-10'] });
-    expect(findings).toEqual([{ signature: 'pacemaker-resources-stopped', node: 'node-10', time: '2017-02-14T06:00:00.000Z', fields: { resources: 'rabbitmq,galera' } }]);
+    const stoppedResources: ProbeFact<Snapshot> = (s) =>
+      s.stopped.map((node) => ({ node, time: '2017-02-14T06:00:00.000Z', fields: { resources: 'rabbitmq,galera' } }));
+    const { findings, missingFacts } = evaluateProbeSignatures(signatures, new Map([['pacemaker-status/resources-stopped', stoppedResources]]), {
+      stopped: ['node-10'],
+    });
+    expect(findings).toEqual([
+      { signature: 'pacemaker-resources-stopped', node: 'node-10', time: '2017-02-14T06:00:00.000Z', fields: { resources: 'rabbitmq,galera' } },
+    ]);
     expect(missingFacts).toContain('nova-services/compute-down');
     const chain = buildCausalChain([...findings, { signature: 'root-disk-full', node: 'node-10', time: '2017-02-14T05:49:45.000Z' }], signatures);
     expect(chain?.root.signature).toBe('root-disk-full');

@@ -7,7 +7,11 @@ describe('log timestamps', () => {
     ['old RabbitMQ report, one-digit day', '=ERROR REPORT==== 7-Jun-2015::03:42:28 ===', '2015-06-07T03:42:28.000Z'],
     ['RabbitMQ 3.7 lager', '2020-06-29 09:59:36.559 [info] <0.221.0> Disk free limit set to 50MB', '2020-06-29T09:59:36.559Z'],
     ['RabbitMQ 3.9 with offset', '2021-08-02 13:45:54.292688+00:00 [warn] <0.291.0> disk resource limit alarm set', '2021-08-02T13:45:54.292Z'],
-    ['journald test-driver prefix', 'machine # [   32.518810] rabbitmq-server[799]: 2021-08-02 13:45:54.292688+00:00 [warn] <0.291.0> x', '2021-08-02T13:45:54.292Z'],
+    [
+      'journald test-driver prefix',
+      'machine # [   32.518810] rabbitmq-server[799]: 2021-08-02 13:45:54.292688+00:00 [warn] <0.291.0> x',
+      '2021-08-02T13:45:54.292Z',
+    ],
     ['oslo.log', '2017-02-14 10:35:53.231 29058 ERROR cinder.scheduler.filter_scheduler', '2017-02-14T10:35:53.231Z'],
     ["the seed's tab format", '2017-02-15 06:25:44\tERR\toslo.messaging._drivers.impl_rabbit', '2017-02-15T06:25:44.000Z'],
     ['ceph ISO with +0200', '2020-05-30T00:51:00.026583+0200 mon.ceph-mon0 (mon.0) 27092 : cluster [WRN]', '2020-05-29T22:51:00.026Z'],

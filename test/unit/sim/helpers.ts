@@ -3,7 +3,10 @@ import type { ManualClock } from '../../../src/sim/clock.js';
 import type { ProgramResult } from '../../../src/sim/shell/types.js';
 
 /** A scenario's state on a manual clock, with a `sh` helper that runs commands on a node. */
-export function simulate(scenario: ScenarioName, opts: { controllers?: number; computes?: number; holdConversionFile?: boolean } = {}): {
+export function simulate(
+  scenario: ScenarioName,
+  opts: { controllers?: number; computes?: number; holdConversionFile?: boolean } = {},
+): {
   state: ClusterState;
   clock: ManualClock;
   sh: (node: string, command: string) => Promise<ProgramResult>;

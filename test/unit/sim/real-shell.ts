@@ -38,7 +38,10 @@ export async function runBoth(files: FileSet, script: string): Promise<BothResul
       const gz = rel.endsWith('.gz');
       const lines = text.replace(/\n$/, '').split('\n');
       // Rotated logs are gzip-marked log entries in the sim, as the cluster builder makes them.
-      node.fs.put(`${simDir}/${rel}`, gz ? { kind: 'log', log: new LogFile(() => lines), mtime: 0, gzip: true } : { kind: 'file', size: Buffer.byteLength(text), mtime: 0, content: text });
+      node.fs.put(
+        `${simDir}/${rel}`,
+        gz ? { kind: 'log', log: new LogFile(() => lines), mtime: 0, gzip: true } : { kind: 'file', size: Buffer.byteLength(text), mtime: 0, content: text },
+      );
       mkdirSync(dirname(join(realDir, rel)), { recursive: true });
       writeFileSync(join(realDir, rel), gz ? gzipSync(text) : text);
     }

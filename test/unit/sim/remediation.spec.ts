@@ -12,7 +12,9 @@ async function agentsAlive(sh: ReturnType<typeof simulate>['sh']): Promise<boole
 
 async function novaStates(sh: ReturnType<typeof simulate>['sh']): Promise<Record<string, string>> {
   const r = await sh('node-11', `${OPENRC}openstack compute service list -f json`);
-  return Object.fromEntries((JSON.parse(r.stdout) as { Binary: string; Host: string; State: string }[]).filter((s) => s.Binary === 'nova-compute').map((s) => [s.Host, s.State]));
+  return Object.fromEntries(
+    (JSON.parse(r.stdout) as { Binary: string; Host: string; State: string }[]).filter((s) => s.Binary === 'nova-compute').map((s) => [s.Host, s.State]),
+  );
 }
 
 describe('seed-incident remediation', () => {
@@ -138,7 +140,10 @@ describe('rabbit-inconsistent-cluster', () => {
 describe('partition', () => {
   it('shows the partition from both sides until the minority restarts its app', async () => {
     const { sh, state } = simulate('partition');
-    const a = JSON.parse((await sh('node-10', 'rabbitmqctl cluster_status --formatter json')).stdout) as { partitions: Record<string, string[]>; running_nodes: string[] };
+    const a = JSON.parse((await sh('node-10', 'rabbitmqctl cluster_status --formatter json')).stdout) as {
+      partitions: Record<string, string[]>;
+      running_nodes: string[];
+    };
     expect(a.running_nodes).toEqual(['rabbit@node-10']);
     expect(a.partitions).toEqual({ 'rabbit@node-10': ['rabbit@node-11', 'rabbit@node-12'] });
     await sh('node-10', 'rabbitmqctl stop_app && rabbitmqctl start_app');
@@ -165,6 +170,8 @@ describe('log growth', () => {
     const after = await count();
     expect(after).toBeGreaterThan(before);
     const last = (await sh('node-11', 'tail -n 1 /var/log/nova/nova-conductor.log')).stdout;
-    expect(last).toMatch(/^2017-02-15 06:3\d:\d\d\.\d{3} \d+ ERROR oslo\.messaging\._drivers\.impl_rabbit \[req-[0-9a-f-]{36} - - - - -\] AMQP server on 192\.168\.0\.6:5673 is unreachable/);
+    expect(last).toMatch(
+      /^2017-02-15 06:3\d:\d\d\.\d{3} \d+ ERROR oslo\.messaging\._drivers\.impl_rabbit \[req-[0-9a-f-]{36} - - - - -\] AMQP server on 192\.168\.0\.6:5673 is unreachable/,
+    );
   });
 });

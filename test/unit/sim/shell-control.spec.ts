@@ -22,7 +22,10 @@ describe('mini shell control flow, compared with dash', () => {
     ['for with an empty list is status 0', 'false; for f in; do echo x; done; echo $?'],
     ['for status is the last body status', 'for f in a; do false; done; echo $?'],
     ['"$f" keeps a name with a space in one word', 'for f in odd/*.log; do [ -f "$f" ] && echo "file $f"; done'],
-    ['[ -f ] on files, directories and missing paths', 'for f in cinder cinder/cinder-volume.log nope; do if [ -f "$f" ]; then echo "f $f"; else echo "no $f"; fi; done'],
+    [
+      '[ -f ] on files, directories and missing paths',
+      'for f in cinder cinder/cinder-volume.log nope; do if [ -f "$f" ]; then echo "f $f"; else echo "no $f"; fi; done',
+    ],
     ['the fetch shape: [ -f ] guards the unexpanded glob', 'for f in cinder/*.log.*.gz nova/*.log.*.gz; do [ -f "$f" ] && echo "gz $f"; done; echo $?'],
     ['{ } piped into head -c', '{ echo one; echo two; echo three; } | head -c 9'],
     ['{ } piped into tail -c', '{ echo one; echo two; echo three; } | tail -c 9'],

@@ -42,9 +42,12 @@ describe('grep, compared with GNU grep on the same files', () => {
     expect(sim).toEqual(real);
   });
 
-  it.each([['grep -x'], ['grep -j X t1'], ['grep --foo X t1'], ['grep -A'], ['grep -A x X t1'], ['grep -m x X t1']])('refuses %j like GNU grep', async (script) => {
-    const { sim, real } = await runBoth(FILES, script);
-    expect(sim).toEqual(real);
-    expect(sim.code).toBe(2);
-  });
+  it.each([['grep -x'], ['grep -j X t1'], ['grep --foo X t1'], ['grep -A'], ['grep -A x X t1'], ['grep -m x X t1']])(
+    'refuses %j like GNU grep',
+    async (script) => {
+      const { sim, real } = await runBoth(FILES, script);
+      expect(sim).toEqual(real);
+      expect(sim.code).toBe(2);
+    },
+  );
 });

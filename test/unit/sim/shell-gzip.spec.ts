@@ -21,8 +21,14 @@ describe('gzip, compared with GNU gzip on the same files', () => {
     ['-f passes plain text through', 'gzip -dcf plain cinder-volume.log.3.gz'],
     ['empty stdin', 'gzip -dc </dev/null; echo $?'],
     ['an unknown option', 'gzip -j x; echo $?'],
-    ['the fetch loop: [ -f ] then gzip -dc into grep --label', 'for f in *.log.*.gz nova/*.log.*.gz; do [ -f "$f" ] && gzip -dc -- "$f" 2>/dev/null | grep -H -Z -n -F --label="$f" -e second -e third; done'],
-    ['in place: -d replaces x.gz by x, -k keeps it', 'gzip -d cinder-volume.log.3.gz; cat cinder-volume.log.3; [ -f cinder-volume.log.3.gz ] || echo gone; gzip -dk cinder-volume.log.2.gz; [ -f cinder-volume.log.2.gz ] && cat cinder-volume.log.2'],
+    [
+      'the fetch loop: [ -f ] then gzip -dc into grep --label',
+      'for f in *.log.*.gz nova/*.log.*.gz; do [ -f "$f" ] && gzip -dc -- "$f" 2>/dev/null | grep -H -Z -n -F --label="$f" -e second -e third; done',
+    ],
+    [
+      'in place: -d replaces x.gz by x, -k keeps it',
+      'gzip -d cinder-volume.log.3.gz; cat cinder-volume.log.3; [ -f cinder-volume.log.3.gz ] || echo gone; gzip -dk cinder-volume.log.2.gz; [ -f cinder-volume.log.2.gz ] && cat cinder-volume.log.2',
+    ],
     ['in place: compressing and back', 'gzip plain; [ -f plain ] || echo gone; gzip -dc plain.gz; gzip plain.gz; echo $?'],
   ])('%s', async (_, script) => {
     const { sim, real } = await runBoth(FILES, script);
@@ -37,6 +43,10 @@ describe('gzip on the seed cluster', () => {
     const r = await sh('node-10', 'gzip -dc -- /var/log/cinder/cinder-volume.log.2.gz | grep -c Connected');
     expect(r).toEqual({ stdout: '1\n', stderr: '', code: 0 });
     expect((await sh('node-10', 'grep -c Connected /var/log/cinder/cinder-volume.log.2.gz')).code).toBe(1);
-    expect(await sh('node-10', 'gzip -dc /var/log/cinder/cinder-volume.log.1')).toEqual({ stdout: '', stderr: '\ngzip: /var/log/cinder/cinder-volume.log.1: not in gzip format\n', code: 1 });
+    expect(await sh('node-10', 'gzip -dc /var/log/cinder/cinder-volume.log.1')).toEqual({
+      stdout: '',
+      stderr: '\ngzip: /var/log/cinder/cinder-volume.log.1: not in gzip format\n',
+      code: 1,
+    });
   });
 });

@@ -28,7 +28,11 @@ function copyLogs(node: SimNode): string {
 
 /** The script run by the host's sh, grep and gzip over the copy, with paths mapped back. */
 function realRun(base: string, script: string): { stdout: string; code: number } {
-  const r = spawnSync('sh', ['-c', script.replaceAll('/var/log/', `${base}/var/log/`)], { encoding: 'utf8', maxBuffer: 1 << 28, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' } });
+  const r = spawnSync('sh', ['-c', script.replaceAll('/var/log/', `${base}/var/log/`)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' },
+  });
   return { stdout: r.stdout.replaceAll(`${base}/var/log/`, '/var/log/'), code: r.status ?? -1 };
 }
 

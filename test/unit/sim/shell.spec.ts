@@ -77,7 +77,9 @@ describe('emulated tools', () => {
   it('greps logs with GNU grep flags and exit codes', async () => {
     const r = await sh('node-10', 'grep -H -n -F -e "No space left" -- /var/log/cinder/cinder-volume.log');
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n')[0]).toMatch(/^\/var\/log\/cinder\/cinder-volume\.log:\d+:2017-02-14 10:35:53\.066 6225 ERROR cinder\.volume\.manager IOError: \[Errno 28\] No space left on device$/);
+    expect(r.stdout.split('\n')[0]).toMatch(
+      /^\/var\/log\/cinder\/cinder-volume\.log:\d+:2017-02-14 10:35:53\.066 6225 ERROR cinder\.volume\.manager IOError: \[Errno 28\] No space left on device$/,
+    );
     expect((await sh('node-10', 'grep -c -i "inconsistent_cluster" /var/log/rabbitmq/rabbit@node-10.log')).stdout).toBe('1\n');
     expect((await sh('node-10', 'grep zzzz /var/log/cinder/cinder-volume.log')).code).toBe(1);
     expect(await sh('node-10', 'grep x /nope')).toMatchObject({ code: 2, stderr: 'grep: /nope: No such file or directory\n' });
@@ -87,7 +89,9 @@ describe('emulated tools', () => {
   it('prints wc, stat, tail and find like coreutils/findutils', async () => {
     const wc = await sh('node-10', 'wc -c /etc/hostname /root/openrc');
     expect(wc.stdout).toBe('  8 /etc/hostname\n610 /root/openrc\n618 total\n');
-    expect((await sh('node-10', "stat -c '%s %Y %n' /var/lib/cinder/conversion/tmpG3Ukq5")).stdout).toBe('83690057216 1487069661 /var/lib/cinder/conversion/tmpG3Ukq5\n');
+    expect((await sh('node-10', "stat -c '%s %Y %n' /var/lib/cinder/conversion/tmpG3Ukq5")).stdout).toBe(
+      '83690057216 1487069661 /var/lib/cinder/conversion/tmpG3Ukq5\n',
+    );
     expect((await sh('node-10', 'tail -n 2 /var/log/rabbitmq/rabbit@node-10.log')).stdout).toBe('Halting Erlang VM\n\n');
     expect((await sh('node-10', 'find /nope -type f')).stderr).toBe('find: \u2018/nope\u2019: No such file or directory\n');
   });

@@ -35,7 +35,10 @@ describe('createSlackApp', () => {
 
   it.each([
     [{}, 'environment: SLACK_BOT_TOKEN: the bot token (xoxb-...) of the Slack app, to serve Slack'],
-    [{ SLACK_BOT_TOKEN: 'xoxb-1' }, 'environment: SLACK_APP_TOKEN or SLACK_SIGNING_SECRET: an app-level token (xapp-..., Socket Mode) or the signing secret (HTTP mode)'],
+    [
+      { SLACK_BOT_TOKEN: 'xoxb-1' },
+      'environment: SLACK_APP_TOKEN or SLACK_SIGNING_SECRET: an app-level token (xapp-..., Socket Mode) or the signing secret (HTTP mode)',
+    ],
   ])('refuses to start without credentials (%j)', (vars, message) => {
     expect(() => build(vars)).toThrow(ConfigError);
     expect(() => build(vars)).toThrow(message);

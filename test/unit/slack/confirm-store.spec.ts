@@ -11,7 +11,16 @@ function setup(): { store: ConfirmationStore; advance: (ms: number) => void } {
 }
 
 function request(store: ConfirmationStore) {
-  return store.create({ auditId: 7, command: '/compute fix-libvirt node-18', permission: 'operator', plan, channel: 'C0OPS', requestedBy: 'U1', requestedName: 'alice', ttlMs: 600_000 });
+  return store.create({
+    auditId: 7,
+    command: '/compute fix-libvirt node-18',
+    permission: 'operator',
+    plan,
+    channel: 'C0OPS',
+    requestedBy: 'U1',
+    requestedName: 'alice',
+    ttlMs: 600_000,
+  });
 }
 
 describe('ConfirmationStore', () => {

@@ -55,7 +55,10 @@ describe('loadPermissions', () => {
 });
 
 describe('PermissionResolver', () => {
-  const config = parsePermissions('users:\n  U0ADMIN: admin\n  U0VIEW: viewer\ngroups:\n  S0OPS: operator\n  S0LEADS: admin\nchannels: [C0OPS, ops]\n', 'p.yml');
+  const config = parsePermissions(
+    'users:\n  U0ADMIN: admin\n  U0VIEW: viewer\ngroups:\n  S0OPS: operator\n  S0LEADS: admin\nchannels: [C0OPS, ops]\n',
+    'p.yml',
+  );
 
   it('gives direct users their role and everyone else viewer', async () => {
     const r = new PermissionResolver(config, async () => []);

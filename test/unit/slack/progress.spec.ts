@@ -5,7 +5,15 @@ import type { PostedMessage, SlackPoster } from '../../../src/slack/poster.js';
 import { ProgressMessage } from '../../../src/slack/progress.js';
 import type { SlackMessage } from '../../../src/slack/render.js';
 
-const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, setLevel: () => undefined, getLevel: () => LogLevel.INFO, setName: () => undefined };
+const quiet: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  setLevel: () => undefined,
+  getLevel: () => LogLevel.INFO,
+  setName: () => undefined,
+};
 
 function fakePoster(delayMs = 5) {
   const sent: { kind: 'post' | 'update'; text: string }[] = [];

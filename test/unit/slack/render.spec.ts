@@ -66,7 +66,10 @@ describe('renderReply', () => {
   });
 
   it('does not add a second header to blocks that carry their own verdict', () => {
-    const r = renderReply({ ok: false, title: 'CRITICAL: 2 problems', text: '', blocks: [{ type: 'header', text: { type: 'plain_text', text: 'CRITICAL: 2 problems' } }] }, { footer: 'f' });
+    const r = renderReply(
+      { ok: false, title: 'CRITICAL: 2 problems', text: '', blocks: [{ type: 'header', text: { type: 'plain_text', text: 'CRITICAL: 2 problems' } }] },
+      { footer: 'f' },
+    );
     expect(r.main.blocks.map((b) => b.type)).toEqual(['header', 'context']);
     expect(r.main.text).toBe('CRITICAL: 2 problems');
   });
@@ -92,7 +95,10 @@ describe('enforceBlockLimits', () => {
 describe('renderProgress', () => {
   it('keeps the mention in the intro and escapes the step', () => {
     const m = renderProgress('`/compute fix-libvirt node-18` by <@U1>', 'step 2/5: restarting <libvirtd>...');
-    expect(m.blocks[0]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: ':hourglass_flowing_sand: `/compute fix-libvirt node-18` by <@U1>\nstep 2/5: restarting &lt;libvirtd&gt;...' } });
+    expect(m.blocks[0]).toEqual({
+      type: 'section',
+      text: { type: 'mrkdwn', text: ':hourglass_flowing_sand: `/compute fix-libvirt node-18` by <@U1>\nstep 2/5: restarting &lt;libvirtd&gt;...' },
+    });
   });
 });
 
