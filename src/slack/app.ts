@@ -105,7 +105,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
   const mode = appToken ? 'socket' : 'http';
   // The Socket Mode receiver is built here (as Bolt would) to keep its client: Bolt's stop() does
   // not wait for the WebSocket to close, and stop() must, before the store is closed behind it.
-  const socketReceiver = appToken ? new SocketModeReceiver({ appToken, logger, installerOptions: { clientOptions: { ...clientOptions, logger } } }) : undefined;
+  const socketReceiver = appToken ? new SocketModeReceiver({ appToken, logger, installerOptions: { clientOptions } }) : undefined;
   const receiver = socketReceiver ?? (signingSecret ? new HTTPReceiver({ signingSecret, endpoints: SLACK_EVENTS_PATH, logger }) : undefined);
   const bolt = new App({ token: botToken, receiver, logger, clientOptions, deferInitialization: true });
 
