@@ -1,5 +1,5 @@
 /** Starts a simulated OpenStack cluster: one SSH server per node, plus the files to reach them. */
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Inventory } from '../inventory/types.js';
@@ -125,6 +125,8 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     },
     stop: async () => {
       await Promise.all([...servers.values()].map((s) => s.close()));
+      // A directory the simulator made for itself goes with it; one it was given stays.
+      if (opts.dir === undefined) await rm(dir, { recursive: true, force: true });
     },
   };
 }
