@@ -8,18 +8,16 @@ const shortNode = (rabbitNode: string): string => rabbitNode.replace(/^[^@]+@/, 
 /** Facts computed from typed probe results, by `<probe id>/<fact>` as signatures name them. */
 const facts: Record<string, ProbeFact<ClusterSnapshot>> = {
   'disk-usage/mount-full': (s) =>
-    s
-      .values(diskUsage)
-      .flatMap(({ node, value }) =>
-        value.mounts
-          .filter((m) => m.usePercent >= DISK_CRITICAL_PERCENT)
-          .map((m): FactHit => ({
-            node,
-            time: s.takenAt.toISOString(),
-            fields: { mount: m.mountpoint, usePercent: String(m.usePercent), availBytes: String(m.availBytes) },
-            text: `${m.mountpoint} ${m.usePercent}% used`,
-          })),
-      ),
+    s.values(diskUsage).flatMap(({ node, value }) =>
+      value.mounts
+        .filter((m) => m.usePercent >= DISK_CRITICAL_PERCENT)
+        .map((m): FactHit => ({
+          node,
+          time: s.takenAt.toISOString(),
+          fields: { mount: m.mountpoint, usePercent: String(m.usePercent), availBytes: String(m.availBytes) },
+          text: `${m.mountpoint} ${m.usePercent}% used`,
+        })),
+    ),
   'rabbitmq-status/node-down': (s) =>
     s
       .values(rabbitmqStatus)
