@@ -3,6 +3,7 @@ import type { Inventory } from '../inventory/types.js';
 import type { Executor } from '../router/types.js';
 import {
   DEFAULT_FETCH_BYTES,
+  globWords,
   LogMatcher,
   logFetchCommand,
   logSignaturesForRoles,
@@ -11,7 +12,7 @@ import {
   type Catalog,
   type LogFinding,
 } from '../signatures/index.js';
-import { remote, sh, ShellScript } from '../ssh/shell.js';
+import { remote, sh } from '../ssh/shell.js';
 import { evidenceOf, groupProblems } from './lifecycle.js';
 import type { Evidence, ProblemGroup } from './types.js';
 
@@ -135,8 +136,7 @@ export async function measureLogFetch(
       const fetch = await fetchNodeLogs(n.name, n.roles, executor, catalog, options.maxBytesPerNode ? { maxBytesPerNode: options.maxBytesPerNode } : {});
       const globs = [...new Set(logSignaturesForRoles(catalog.signatures, n.roles).flatMap((s) => s.source.logs.paths))];
       if (globs.length === 0) return { node: n.name, fetchedBytes: fetch.fetch.bytes, logBytes: 0, files: 0 };
-      // The globs passed the catalog's inert-charset check: the remote shell must expand them.
-      const words = ShellScript.raw(globs.flatMap((g) => [g, `${g}.1`, `${g}.*.gz`]).join(' '));
+      const words = globWords(globs.flatMap((g) => [g, `${g}.1`, `${g}.*.gz`]));
       const out = await executor.exec(n.name, remote(sh`stat -L -c '%s %n' -- ${words} 2>/dev/null`, { privileged: true }));
       const sizes = new Map<string, number>();
       for (const line of out.ok ? out.stdout.split('\n') : []) {

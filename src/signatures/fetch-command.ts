@@ -95,20 +95,28 @@ function withCap(script: ShellScript, maxBytes: number): RemoteCommand {
  * `nova-api.log.1.2017-05-16_13:53:08` cannot be told apart from the line number that follows.
  */
 function grepScript(literals: readonly string[], globs: readonly string[], flags: readonly string[]): ShellScript {
-  for (const glob of globs) {
-    const problem = globProblem(glob);
-    if (problem) throw new Error(`refusing log glob ${JSON.stringify(glob)}: expected ${problem}`);
-  }
   const patterns = ShellScript.join(
     literals.map((l) => sh`-e ${l}`),
     ' ',
   );
-  // Validated above against a charset that is inert in a shell word: inserted raw so the remote shell expands them.
-  const live = ShellScript.raw(globs.flatMap((g) => [`${g}.1`, g]).join(' '));
-  const rotated = ShellScript.raw(globs.map((g) => `${g}.*.gz`).join(' '));
+  const live = globWords(globs.flatMap((g) => [`${g}.1`, g]));
+  const rotated = globWords(globs.map((g) => `${g}.*.gz`));
   const options = flags.length > 0 ? sh` ${[...flags]}` : ShellScript.raw('');
   // Oldest first (compressed rotations, `.1`, live), so that the cap at the end keeps the newest.
   return sh`for f in ${rotated}; do [ -f "$f" ] && gzip -dc -- "$f" 2>/dev/null | grep -H -Z -n -F${options} --label="$f" ${patterns}; done; grep -H -Z -n -F${options} ${patterns} -- ${live} 2>/dev/null`;
+}
+
+/**
+ * Log globs as shell words the remote shell expands. Each is checked here, again, against a
+ * charset that is inert in a shell word (no quotes, `$`, spaces, `;`...): the catalog checked them
+ * when it loaded, but this is the one place where text goes into a command unquoted.
+ */
+export function globWords(globs: readonly string[]): ShellScript {
+  for (const glob of globs) {
+    const problem = globProblem(glob);
+    if (problem) throw new Error(`refusing log glob ${JSON.stringify(glob)}: expected ${problem}`);
+  }
+  return ShellScript.raw(globs.join(' '));
 }
 
 /** A contiguous run of lines of one file, as grep printed them. */

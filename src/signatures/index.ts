@@ -15,6 +15,7 @@ export {
 } from './diagnose.js';
 export {
   DEFAULT_FETCH_BYTES,
+  globWords,
   logFetchCommand,
   logSignaturesForRoles,
   matchFetchedLogs,
