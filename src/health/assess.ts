@@ -78,8 +78,11 @@ function readProblems(snapshot: ClusterSnapshot, probe: Probe<unknown>): string[
   });
 }
 
-function area(a: Area, problems: Problem[], okNote: string, unknownNote: string[], applicable = true): AreaReport {
-  if (!applicable) return { area: a, title: TITLES[a], status: 'n/a', note: 'no node with this role', problems: [] };
+function area(a: Area, problems: Problem[], okNote: string, s: ClusterSnapshot, probe: Probe<unknown>): AreaReport {
+  const unknownNote = readProblems(s, probe);
+  if (!s.nodes.some((n) => n.roles.some((r) => probe.roles.includes(r)))) {
+    return { area: a, title: TITLES[a], status: 'n/a', note: 'no node with this role', problems: [] };
+  }
   if (problems.length > 0) return { area: a, title: TITLES[a], status: 'problem', note: unknownNote.join('; '), problems };
   if (unknownNote.length > 0 && okNote === '') return { area: a, title: TITLES[a], status: 'unknown', note: unknownNote.join('; '), problems };
   return { area: a, title: TITLES[a], status: 'ok', note: okNote, problems };
@@ -175,13 +178,7 @@ function assessPacemaker(s: ClusterSnapshot): AreaReport {
     const started = v.resources.filter((r) => r.nodes.length > 0).length;
     okNote = `${v.nodes.length} nodes online, ${started} resources started (seen from ${view.node})`;
   }
-  return area(
-    'pacemaker',
-    problems,
-    okNote,
-    readProblems(s, pacemakerStatus),
-    s.of(pacemakerStatus).length > 0 || s.nodes.some((n) => n.roles.includes('controller')),
-  );
+  return area('pacemaker', problems, okNote, s, pacemakerStatus);
 }
 
 function assessRabbit(s: ClusterSnapshot): AreaReport {
@@ -223,13 +220,7 @@ function assessRabbit(s: ClusterSnapshot): AreaReport {
   }
   const running = values.find((v) => v.value.running);
   const okNote = running && running.value.running ? `${running.value.runningNodes.length} nodes running, no alarms, no partitions` : '';
-  return area(
-    'rabbitmq',
-    problems,
-    okNote,
-    readProblems(s, rabbitmqStatus),
-    s.nodes.some((n) => n.roles.includes('controller')),
-  );
+  return area('rabbitmq', problems, okNote, s, rabbitmqStatus);
 }
 
 function assessGalera(s: ClusterSnapshot): AreaReport {
@@ -247,13 +238,7 @@ function assessGalera(s: ClusterSnapshot): AreaReport {
   }
   const sizes = values.flatMap((v) => (v.value.running && v.value.clusterSize !== undefined ? [v.value.clusterSize] : []));
   const okNote = sizes.length ? `cluster size ${Math.max(...sizes)}, all members Synced` : '';
-  return area(
-    'galera',
-    problems,
-    okNote,
-    readProblems(s, galeraStatus),
-    s.nodes.some((n) => n.roles.includes('controller')),
-  );
+  return area('galera', problems, okNote, s, galeraStatus);
 }
 
 function assessCeph(s: ClusterSnapshot): AreaReport {
@@ -282,13 +267,7 @@ function assessCeph(s: ClusterSnapshot): AreaReport {
     }
     okNote = `HEALTH_OK, ${v.quorum.length} mons in quorum`;
   }
-  return area(
-    'ceph',
-    problems,
-    okNote,
-    readProblems(s, cephStatus),
-    s.nodes.some((n) => n.roles.includes('controller')),
-  );
+  return area('ceph', problems, okNote, s, cephStatus);
 }
 
 function assessNova(s: ClusterSnapshot): AreaReport {
@@ -304,13 +283,7 @@ function assessNova(s: ClusterSnapshot): AreaReport {
     }
     okNote = `${view.value.services.length} services up`;
   }
-  return area(
-    'nova',
-    problems,
-    okNote,
-    readProblems(s, novaServices),
-    s.nodes.some((n) => n.roles.includes('controller')),
-  );
+  return area('nova', problems, okNote, s, novaServices);
 }
 
 function assessNeutron(s: ClusterSnapshot): AreaReport {
@@ -331,13 +304,7 @@ function assessNeutron(s: ClusterSnapshot): AreaReport {
     }
     okNote = `${view.value.agents.length} agents alive`;
   }
-  return area(
-    'neutron',
-    problems,
-    okNote,
-    readProblems(s, neutronAgents),
-    s.nodes.some((n) => n.roles.includes('controller')),
-  );
+  return area('neutron', problems, okNote, s, neutronAgents);
 }
 
 /** Root or data mount usage at which a node is flagged. */
@@ -368,7 +335,7 @@ function assessDisk(s: ClusterSnapshot): AreaReport {
       });
     }
   }
-  return area('disk', problems, s.values(diskUsage).length ? `fullest mount at ${fullest}%` : '', readProblems(s, diskUsage), true);
+  return area('disk', problems, s.values(diskUsage).length ? `fullest mount at ${fullest}%` : '', s, diskUsage);
 }
 
 function assessLibvirt(s: ClusterSnapshot): AreaReport {
@@ -382,13 +349,7 @@ function assessLibvirt(s: ClusterSnapshot): AreaReport {
     }
   }
   const n = s.values(libvirtStatus).length;
-  return area(
-    'libvirt',
-    problems,
-    n ? `libvirtd running on ${n} computes` : '',
-    readProblems(s, libvirtStatus),
-    s.nodes.some((x) => x.roles.includes('compute')),
-  );
+  return area('libvirt', problems, n ? `libvirtd running on ${n} computes` : '', s, libvirtStatus);
 }
 
 /** Turns a snapshot into a verdict and per-area problems. Pure. */
