@@ -112,6 +112,20 @@ export interface IncidentPicture {
   readonly nextSteps: readonly string[];
 }
 
+/** The columns severity .. next_steps_json, in table order, of an incident's picture. */
+function pictureValues(picture: IncidentPicture): (string | null)[] {
+  return [
+    picture.severity,
+    picture.title,
+    picture.root.signature,
+    picture.root.node,
+    picture.chain ? JSON.stringify(picture.chain) : null,
+    picture.chainText,
+    JSON.stringify(picture.impact),
+    JSON.stringify(picture.nextSteps),
+  ];
+}
+
 /**
  * Incidents in the embedded SQLite store (schema migration 3): the incident, its evidence, its
  * timeline and its Slack message. Everything survives a restart; nothing is kept in memory.
@@ -128,19 +142,7 @@ export class IncidentStore {
             `INSERT INTO incident (status, severity, title, root_signature, root_node, chain_json, chain_text, impact_json, next_steps_json, opened_at, updated_at, last_bad_at)
              VALUES ('open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(
-            picture.severity,
-            picture.title,
-            picture.root.signature,
-            picture.root.node,
-            picture.chain ? JSON.stringify(picture.chain) : null,
-            picture.chainText,
-            JSON.stringify(picture.impact),
-            JSON.stringify(picture.nextSteps),
-            at,
-            at,
-            at,
-          ).lastInsertRowid,
+          .run(...pictureValues(picture), at, at, at).lastInsertRowid,
       );
       this.addEvidence(id, evidence, at);
       this.addEvent(id, { at, kind: 'opened', text: `Incident opened: ${picture.title}` });
@@ -154,19 +156,7 @@ export class IncidentStore {
       .prepare(
         `UPDATE incident SET severity = ?, title = ?, root_signature = ?, root_node = ?, chain_json = ?, chain_text = ?, impact_json = ?, next_steps_json = ?, updated_at = ?, last_bad_at = ?, green_since = NULL WHERE id = ?`,
       )
-      .run(
-        picture.severity,
-        picture.title,
-        picture.root.signature,
-        picture.root.node,
-        picture.chain ? JSON.stringify(picture.chain) : null,
-        picture.chainText,
-        JSON.stringify(picture.impact),
-        JSON.stringify(picture.nextSteps),
-        at,
-        at,
-        id,
-      );
+      .run(...pictureValues(picture), at, at, id);
   }
 
   /** Attaches evidence not attached yet (by key); returns what was new. */
