@@ -240,6 +240,24 @@ async function post(url: string, body: string, headers: Record<string, string>):
   return { status: res.status, text, json, ms };
 }
 
+/** A Bolt logger that appends every info, warn and error line (with stacks) to `logs`. */
+export function capturingLogger(logs: string[]): Logger {
+  const log =
+    (level: string) =>
+    (...msg: unknown[]): void => {
+      logs.push(`${level} ${msg.map((m) => (m instanceof Error ? (m.stack ?? m.message) : String(m))).join(' ')}`);
+    };
+  return {
+    debug: () => undefined,
+    info: log('info'),
+    warn: log('warn'),
+    error: log('error'),
+    setLevel: () => undefined,
+    getLevel: () => LogLevel.INFO,
+    setName: () => undefined,
+  };
+}
+
 /** Starts stackmedic's Slack adapter in HTTP mode on a free port, with the fake Slack installed. */
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'stackmedic-slack-e2e-'));
@@ -254,20 +272,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const slack = new FakeSlack();
   slack.install();
   const logs: string[] = [];
-  const log =
-    (level: string) =>
-    (...msg: unknown[]): void => {
-      logs.push(`${level} ${msg.map((m) => (m instanceof Error ? (m.stack ?? m.message) : String(m))).join(' ')}`);
-    };
-  const logger: Logger = {
-    debug: () => undefined,
-    info: log('info'),
-    warn: log('warn'),
-    error: log('error'),
-    setLevel: () => undefined,
-    getLevel: () => LogLevel.INFO,
-    setName: () => undefined,
-  };
+  const logger = capturingLogger(logs);
   const stackmedic = createApp({
     inventory: options.inventory,
     env,

@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
-import { LogLevel, type Logger } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type StackmedicApp } from '../../../src/app/create-app.js';
 import { readEnvOptions } from '../../../src/config/env.js';
 import { startSimCluster, type SimCluster } from '../../../src/sim/index.js';
 import { createSlackApp, type SlackApp } from '../../../src/slack/app.js';
 import { FakeSocketSlack, type ApiCall } from './fake-socket-slack.js';
+import { capturingLogger } from './harness.js';
 
 /**
  * Socket Mode end to end (issue 4: Socket Mode when SLACK_APP_TOKEN is set): the real Bolt app
@@ -78,20 +78,7 @@ beforeAll(async () => {
     STACKMEDIC_DB: join(dir, 'stackmedic.sqlite'),
     STACKMEDIC_PERMISSIONS: permissionsPath,
   });
-  const log =
-    (level: string) =>
-    (...msg: unknown[]): void => {
-      logs.push(`${level} ${msg.map((m) => (m instanceof Error ? (m.stack ?? m.message) : String(m))).join(' ')}`);
-    };
-  const logger: Logger = {
-    debug: () => undefined,
-    info: log('info'),
-    warn: log('warn'),
-    error: log('error'),
-    setLevel: () => undefined,
-    getLevel: () => LogLevel.INFO,
-    setName: () => undefined,
-  };
+  const logger = capturingLogger(logs);
   stackmedic = createApp({ inventory: sim.inventory, env });
   app = createSlackApp({ stackmedic, env, logger, retryConfig: { retries: 2, factor: 1, minTimeout: 20, maxTimeout: 50 }, progressIntervalMs: 50 });
 });
