@@ -118,4 +118,16 @@ export const migrations: readonly { readonly version: number; readonly descripti
       );
     `,
   },
+  {
+    version: 4,
+    description: 'Slack request signatures seen within the timestamp window (replays are refused, across restarts)',
+    sql: `
+      CREATE TABLE slack_request_seen (
+        signature TEXT PRIMARY KEY,
+        request_ts INTEGER NOT NULL,
+        seen_at TEXT NOT NULL
+      );
+      CREATE INDEX slack_request_seen_ts ON slack_request_seen(request_ts);
+    `,
+  },
 ];
