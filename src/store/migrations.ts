@@ -130,4 +130,39 @@ export const migrations: readonly { readonly version: number; readonly descripti
       CREATE INDEX slack_request_seen_ts ON slack_request_seen(request_ts);
     `,
   },
+  {
+    version: 5,
+    description: 'undelivered Slack answers (the outbox) and the Slack messages of running commands (updated after a crash)',
+    sql: `
+      CREATE TABLE slack_outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        ephemeral INTEGER NOT NULL,
+        audit_id INTEGER,
+        title TEXT NOT NULL,
+        reply_json TEXT NOT NULL,
+        footer TEXT NOT NULL,
+        replace_ts TEXT,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'expired')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT,
+        ended_at TEXT
+      );
+      CREATE INDEX slack_outbox_due ON slack_outbox(state, next_attempt_at);
+      CREATE TABLE slack_run_message (
+        channel TEXT NOT NULL,
+        ts TEXT NOT NULL,
+        opened_at TEXT NOT NULL,
+        content_json TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('running', 'settled', 'announced')),
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (channel, ts)
+      );
+      CREATE INDEX slack_run_message_state ON slack_run_message(state);
+    `,
+  },
 ];
