@@ -4,12 +4,11 @@
  * and may be a conversion in progress), and verifies the space came back.
  */
 import { diskUsage, type DiskMount } from '../probes/disk-usage.js';
-import { spaceHogs, type SpaceHogFile } from '../probes/space-hogs.js';
+import { CINDER_CONVERSION_DIR as CONVERSION_DIR, displayPath, pathProblem, spaceHogs, type SpaceHogFile } from '../probes/space-hogs.js';
 import { remote, sh } from '../ssh/shell.js';
+import { guardedRemoveScript } from './guarded-remove.js';
 import { bytes, readProbe } from './read.js';
 import type { ActStep, Runbook, RunbookContext, StepVerdict } from './types.js';
-
-const CONVERSION_DIR = '/var/lib/cinder/conversion';
 
 /** Whether a process holds a file open, as fuser and lsof on the node tell. */
 export type HolderCheck = { readonly held: true; readonly pids: string } | { readonly held: false } | { readonly held: 'unknown'; readonly why: string };
@@ -44,6 +43,9 @@ function mountLine(m: DiskMount | undefined): string {
 export async function buildFreeDisk(rctx: RunbookContext, node: string): Promise<Runbook> {
   const [hogs, df] = await Promise.all([readProbe(rctx, node, spaceHogs), readProbe(rctx, node, diskUsage)]);
   const files: readonly SpaceHogFile[] = hogs.ok ? hogs.value.files : [];
+  // Names that start like the conversion dir but do not plainly lie in it (`..`, `//`, line
+  // breaks): a crafted name, never acted on, and said so.
+  const suspicious = files.filter((f) => f.category !== 'cinder-conversion' && f.path.startsWith(`${CONVERSION_DIR}/`));
   const leftovers = files.filter((f) => f.category === 'cinder-conversion');
   const checked = await Promise.all(leftovers.map(async (f) => ({ file: f, holders: await holdersOf(rctx, node, f.path) })));
   const removable = checked.filter((c) => c.holders.held === false).map((c) => c.file);
@@ -54,13 +56,15 @@ export async function buildFreeDisk(rctx: RunbookContext, node: string): Promise
     kind: 'act',
     description: `remove cinder conversion leftover ${f.path} (${bytes(f.bytes)}) on ${node}`,
     node,
-    // Checked again right before removal: a conversion may have started since the plan was shown.
-    command: remote(sh`if fuser -s ${f.path} >/dev/null 2>&1; then echo ${`${f.path} is held open now; not removed`} >&2; exit 3; fi; rm -f -- ${f.path}`, {
-      privileged: true,
-    }),
+    // Everything is checked again on the node in the same command: the name may have been swapped
+    // for a symlink, the file replaced, or a conversion started since the plan was shown.
+    command: remote(guardedRemoveScript({ dir: CONVERSION_DIR, path: f.path, device: f.device, inode: f.inode }), { privileged: true }),
     timeoutMs: 60_000,
-    onFailure: `a process opened ${f.path} since the check, or rm failed: run /cluster free-disk ${node} again to see its holders`,
+    onFailure: `${node} refused the removal or rm failed (the reason is above): run /cluster free-disk ${node} again to see the files as they are now`,
   }));
+  const suspiciousLines = suspicious.map(
+    (f) => `${displayPath(f.path)}: refused, ${pathProblem(f.path) ?? 'not plainly inside the conversion dir'}; never removed`,
+  );
 
   return {
     id: 'cluster-free-disk',
@@ -72,7 +76,7 @@ export async function buildFreeDisk(rctx: RunbookContext, node: string): Promise
         description: `largest known space hogs on ${node}`,
         async run(): Promise<StepVerdict> {
           if (!hogs.ok) return { ok: false, detail: `cannot list the space hogs: ${hogs.problem}`, next: `/cluster disk ${node}` };
-          const list = files.slice(0, 10).map((f) => `${bytes(f.bytes)}  ${f.path}  (${f.category})`);
+          const list = files.slice(0, 10).map((f) => `${bytes(f.bytes)}  ${displayPath(f.path)}  (${f.category})`);
           return {
             ok: true,
             detail: [mountLine(before), ...(list.length ? list : ['no file over 100 MB in the cinder conversion dir, the glance cache or /var/log'])].join(
@@ -87,18 +91,26 @@ export async function buildFreeDisk(rctx: RunbookContext, node: string): Promise
         async run(): Promise<StepVerdict> {
           const held = checked.filter((c) => c.holders.held === true);
           const unknown = checked.filter((c) => c.holders.held === 'unknown');
-          const lines = checked.map((c) =>
-            c.holders.held === true
-              ? `${c.file.path}: held open by pid ${c.holders.pids}, kept`
-              : c.holders.held === 'unknown'
-                ? `${c.file.path}: ${c.holders.why}, kept`
-                : `${c.file.path}: not open, removable`,
-          );
+          const lines = [
+            ...suspiciousLines,
+            ...checked.map((c) =>
+              c.holders.held === true
+                ? `${c.file.path}: held open by pid ${c.holders.pids}, kept`
+                : c.holders.held === 'unknown'
+                  ? `${c.file.path}: ${c.holders.why}, kept`
+                  : `${c.file.path}: not open, removable`,
+            ),
+          ];
           if (removable.length > 0) return { ok: true, detail: [`${bytes(freed)} removable`, ...lines].join('\n') };
           if (leftovers.length === 0) {
             return {
               ok: false,
-              detail: `no cinder conversion leftover over 100 MB on ${node}; nothing stackmedic can safely remove (the list above shows what else is large)`,
+              detail: [
+                ...(suspiciousLines.length > 0
+                  ? [`${node} listed names under ${CONVERSION_DIR} that are not plain paths: ${suspiciousLines.join('; ')}.`]
+                  : []),
+                `no cinder conversion leftover over 100 MB on ${node}; nothing stackmedic can safely remove (the list above shows what else is large)`,
+              ].join(' '),
               next: `inspect the largest files by hand`,
             };
           }

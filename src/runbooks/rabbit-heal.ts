@@ -23,6 +23,7 @@ import {
   type RabbitView,
 } from './rabbit-facts.js';
 import { bytes, nodesWithRole, othersFirst, readProbe } from './read.js';
+import { reportedNameProblem, reportedNamesCheck } from './reported-names.js';
 import type { ActStep, CheckStep, Runbook, RunbookContext, RunbookStep, StepVerdict, VerifyStep } from './types.js';
 
 /** RabbitMQ's default disk_free_limit, used when no broker can tell us the configured one. */
@@ -60,7 +61,8 @@ function logSignatures(): Promise<LogSignature[]> {
 }
 
 async function logEvidence(rctx: RunbookContext, node: string, rabbitName: string | undefined): Promise<string[]> {
-  if (!rabbitName) return [];
+  // The name came from the node: it must not be able to point the read elsewhere.
+  if (!rabbitName || reportedNameProblem('rabbit-node', rabbitName)) return [];
   const file = `/var/log/rabbitmq/${rabbitName}.log`;
   const r = await rctx.executor.exec(node, remote(sh`tail -n 400 ${file}`, { privileged: true }), { timeoutMs: 15_000 });
   if (!r.ok || r.exitCode !== 0 || r.stdout === '') return [];
@@ -343,7 +345,14 @@ export async function buildRabbitHeal(rctx: RunbookContext, node: string, busy: 
   const guarded: GuardedService[] = s.mode === 'disk-alarm' || s.mode === 'healthy' ? [] : ['rabbitmq'];
   if (s.mode === 'stopped' && s.pacemaker?.failedOnNode.some((r) => /mysql|galera|maria/i.test(r))) guarded.push('galera');
   const planned = acts(s, init);
-  const steps: RunbookStep[] = [...checks(s, busy, guarded)];
+  const names = reportedNamesCheck([
+    ...(s.targetName ? [{ kind: 'rabbit-node' as const, value: s.targetName, from: node }] : []),
+    ...(s.anchor ? [{ kind: 'rabbit-node' as const, value: s.anchor.name, from: s.anchor.node }] : []),
+    ...(s.pacemaker
+      ? [s.pacemaker.resource, ...s.pacemaker.failedOnNode].map((value) => ({ kind: 'pacemaker-id' as const, value, from: `crm_mon on ${node}` }))
+      : []),
+  ]);
+  const steps: RunbookStep[] = [...(names ? [names] : []), ...checks(s, busy, guarded)];
   if (s.mode === 'inconsistent-cluster' && !s.anchor) {
     steps.push({
       kind: 'check',

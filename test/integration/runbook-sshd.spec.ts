@@ -85,9 +85,13 @@ describe('runbooks over real OpenSSH: quoting, timeouts, exit codes', () => {
 
   it('removes a file whose name the node reported, quoted: one argument, nothing injected', async () => {
     const marker = join(records(), 'node-2.removed');
-    cluster.script('node-2', 'find', `printf '83690057216\\t1487069661.0000000000\\t%s\\n' "${NASTY.replace(/\$/g, '\\$')}"`);
+    cluster.script('node-2', 'find', `printf '83690057216\\t1487069661.0000000000\\t64768\\t1835012\\t%s\\0' "${NASTY.replace(/\$/g, '\\$')}"`);
     cluster.script('node-2', 'fuser', 'exit 1');
     cluster.script('node-2', 'lsof', 'exit 1');
+    // The name does not exist on this machine: realpath and stat answer as they would on the node
+    // (the real tools' refusals are pinned in test/unit/runbooks/guarded-remove.spec.ts).
+    cluster.script('node-2', 'realpath', 'printf \'%s\\n\' "$3"');
+    cluster.script('node-2', 'stat', 'case "$4" in *conversion) echo 64768 ;; *) echo "64768:1835012:regular file" ;; esac');
     cluster.script('node-2', 'rm', recorder('node-2', `touch ${marker}`));
     cluster.script(
       'node-2',
@@ -99,6 +103,29 @@ describe('runbooks over real OpenSSH: quoting, timeouts, exit codes', () => {
     expect(argv('node-2')).toEqual(['-f', '--', NASTY]);
     expect(existsSync('/tmp/stackmedic-pwned')).toBe(false);
     expect(reply.text).toContain('/ 17% used, 83.7 GB free of 100 GB (gained 83.7 GB)');
+  });
+
+  it('never plans a removal of a crafted name that climbs out of the conversion dir, and says so', async () => {
+    const crafted = '/var/lib/cinder/conversion/../../mysql/ibdata1';
+    cluster.script('node-3', 'find', `printf '83690057216\\t1487069661.0000000000\\t64768\\t1835012\\t%s\\0' '${crafted}'`);
+    cluster.script('node-3', 'fuser', 'exit 1');
+    cluster.script('node-3', 'lsof', 'exit 1');
+    cluster.script('node-3', 'rm', recorder('node-3', 'exit 0'));
+    const r = await app.router.dispatch({
+      text: '/cluster free-disk node-3',
+      actor: { id: 'U1', name: 'alice', via: 'console' },
+      role: 'operator',
+      confirmed: false,
+    });
+    if (r.kind !== 'reply') throw new Error(`expected a reply, got ${r.kind}`);
+    expect(r.reply.ok).toBe(false);
+    expect(r.reply.title).toContain(
+      `node-3 listed names under /var/lib/cinder/conversion that are not plain paths: ${crafted}: refused, it has a \`.\` or \`..\` component; never removed.`,
+    );
+    const audited = app.services.audit.list(5).find((e) => e.id === r.auditId);
+    expect(audited).toMatchObject({ outcome: 'refused' });
+    expect(audited?.detail).toContain(`${crafted}: refused`);
+    expect(existsSync(argvFile('node-3'))).toBe(false);
   });
 
   it('stops at a tool that hangs past its timeout and reports the node state', async () => {

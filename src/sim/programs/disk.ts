@@ -1,7 +1,7 @@
 /** Disk tools: df, du, find, rm, ls, fuser, lsof, answered from the node's disk and files. */
 import { diskUsed, isRunning } from '../state/derive.js';
 import { removeFile } from '../state/actions.js';
-import { normalisePath } from '../state/vfs.js';
+import { normalisePath, SIM_ROOT_DEVICE } from '../state/vfs.js';
 import type { SimNode } from '../state/types.js';
 import { fail, result, type ProgramContext, type ProgramDef, type ProgramResult } from '../shell/types.js';
 
@@ -214,8 +214,11 @@ function find(ctx: ProgramContext): ProgramResult {
         out += printf
           .replace(/\\t/g, '\t')
           .replace(/\\n/g, '\n')
-          .replace(/%(T@|[spfh%])/g, (_, k: string) => {
+          .replace(/\\0/g, '\0')
+          .replace(/%(T@|[spfhDi%])/g, (_, k: string) => {
             if (k === 's') return String(size);
+            if (k === 'D') return String(SIM_ROOT_DEVICE);
+            if (k === 'i') return String(ctx.node.fs.inodeOf(e));
             if (k === 'T@') return `${Math.floor(mtime / 1000)}.${String(mtime % 1000).padStart(3, '0')}0000000`;
             if (k === 'p') return shown;
             if (k === 'f') return shown.slice(shown.lastIndexOf('/') + 1);
@@ -265,6 +268,28 @@ function rm(ctx: ProgramContext): ProgramResult {
     }
     removeFile(ctx.cluster, ctx.node, abs);
     if (verbose) out += `removed '${p}'\n`;
+  }
+  return result(out, err, err ? 1 : 0);
+}
+
+/** `realpath [-e] [--] PATH...`: the simulated file system has no symlinks, so the name normalised. */
+function realpath(ctx: ProgramContext): ProgramResult {
+  let mustExist = false;
+  let end = false;
+  const paths: string[] = [];
+  for (const a of ctx.args) {
+    if (!end && a === '--') end = true;
+    else if (!end && (a === '-e' || a === '--canonicalize-existing')) mustExist = true;
+    else if (!end && a.startsWith('-')) return fail(`realpath: unrecognized option '${a}'`, 1);
+    else paths.push(a);
+  }
+  if (paths.length === 0) return fail('realpath: missing operand', 1);
+  let out = '';
+  let err = '';
+  for (const p of paths) {
+    const abs = normalisePath(p, ctx.cwd);
+    if (mustExist && !ctx.node.fs.exists(abs)) err += `realpath: ${p}: No such file or directory\n`;
+    else out += `${abs}\n`;
   }
   return result(out, err, err ? 1 : 0);
 }
@@ -360,6 +385,7 @@ export const diskPrograms: Record<string, ProgramDef> = {
   du: { run: du },
   find: { run: find },
   rm: { run: rm },
+  realpath: { run: realpath },
   ls: { run: ls },
   fuser: { run: fuser },
   lsof: { run: lsof },

@@ -20,14 +20,14 @@ export function openFile(ctx: ProgramContext, path: string, decompress = false):
 }
 
 /** Splits text into lines without the trailing empty one. */
-export function linesOf(text: string): string[] {
+export function linesOf(text: string, separator = '\n'): string[] {
   if (text === '') return [];
-  const lines = text.split('\n');
+  const lines = text.split(separator);
   if (lines[lines.length - 1] === '') lines.pop();
   return lines;
 }
 
 /** Joins lines back into newline-terminated text. */
-export function textOf(lines: readonly string[]): string {
-  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+export function textOf(lines: readonly string[], separator = '\n'): string {
+  return lines.length === 0 ? '' : `${lines.join(separator)}${separator}`;
 }

@@ -1,5 +1,6 @@
 /** Text tools over the virtual files: cat, zcat, head, tail, sort, uniq, wc, stat. */
 import { fail, result, type ProgramContext, type ProgramDef, type ProgramResult } from '../shell/types.js';
+import { SIM_ROOT_DEVICE } from '../state/vfs.js';
 import { linesOf, openFile, textOf } from './files.js';
 
 function readInputs(ctx: ProgramContext, files: readonly string[], tool: string, decompress = false): { texts: { name: string; text: string }[]; err: string } {
@@ -25,10 +26,11 @@ function cat(ctx: ProgramContext, decompress: boolean): ProgramResult {
   return result(texts.map((t) => t.text).join(''), err, err ? 1 : 0);
 }
 
-function parseCount(args: string[], flag: string): { n: number; fromStart: boolean; files: string[]; bytes: boolean } | string {
+function parseCount(args: string[], flag: string): { n: number; fromStart: boolean; files: string[]; bytes: boolean; zero: boolean } | string {
   let n = 10;
   let fromStart = false;
   let bytes = false;
+  let zero = false;
   const files: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
@@ -43,10 +45,11 @@ function parseCount(args: string[], flag: string): { n: number; fromStart: boole
       fromStart = a.includes('+');
       n = Number(a.slice(2).replace('+', ''));
     } else if (/^-\d+$/.test(a)) n = Number(a.slice(1));
+    else if (a === '-z' || a === '--zero-terminated') zero = true;
     else if (a === '-q' || a === '-F' || a === '-f') continue;
     else files.push(a);
   }
-  return { n, fromStart, files, bytes };
+  return { n, fromStart, files, bytes, zero };
 }
 
 function headTail(ctx: ProgramContext, tail: boolean): ProgramResult {
@@ -61,9 +64,10 @@ function headTail(ctx: ProgramContext, tail: boolean): ProgramResult {
       out += (tail ? (p.fromStart ? b.subarray(p.n - 1) : b.subarray(Math.max(0, b.length - p.n))) : b.subarray(0, p.n)).toString();
       continue;
     }
-    const lines = linesOf(t.text);
+    const sep = p.zero ? '\0' : '\n';
+    const lines = linesOf(t.text, sep);
     const pick = tail ? (p.fromStart ? lines.slice(Math.max(0, p.n - 1)) : lines.slice(Math.max(0, lines.length - p.n))) : lines.slice(0, p.n);
-    out += textOf(pick);
+    out += textOf(pick, sep);
   }
   return result(out, err, err ? 1 : 0);
 }
@@ -72,6 +76,7 @@ function sort(ctx: ProgramContext): ProgramResult {
   let numeric = false;
   let reverse = false;
   let unique = false;
+  let zero = false;
   let key: number | undefined;
   const files: string[] = [];
   const args = [...ctx.args];
@@ -83,17 +88,19 @@ function sort(ctx: ProgramContext): ProgramResult {
       numeric ||= a.includes('n') || a.includes('h');
       reverse ||= a.includes('r');
       unique ||= a.includes('u');
+      zero ||= a.includes('z');
     } else files.push(a);
   }
   const { texts, err } = readInputs(ctx, files, 'sort');
   const field = (l: string): string => (key === undefined ? l : (l.trim().split(/\s+/)[key - 1] ?? ''));
-  let lines = texts.flatMap((t) => linesOf(t.text));
+  const sep = zero ? '\0' : '\n';
+  let lines = texts.flatMap((t) => linesOf(t.text, sep));
   lines.sort((x, y) => {
     const c = numeric ? (Number.parseFloat(field(x)) || 0) - (Number.parseFloat(field(y)) || 0) : field(x) < field(y) ? -1 : field(x) > field(y) ? 1 : 0;
     return reverse ? -c : c;
   });
   if (unique) lines = lines.filter((l, i) => i === 0 || l !== lines[i - 1]);
-  return result(textOf(lines), err, err ? 2 : 0);
+  return result(textOf(lines, sep), err, err ? 2 : 0);
 }
 
 function uniq(ctx: ProgramContext): ProgramResult {
@@ -145,7 +152,7 @@ function stat(ctx: ProgramContext): ProgramResult {
     const a = args[i] as string;
     if (a === '-c' || a === '--format' || a === '--printf') fmt = (args[++i] ?? '') + (a === '--printf' ? '' : '\n');
     else if (a.startsWith('--format=')) fmt = `${a.slice(9)}\n`;
-    else if (a === '-L') continue;
+    else if (a === '-L' || a === '--') continue;
     else files.push(a);
   }
   let out = '';
@@ -158,8 +165,12 @@ function stat(ctx: ProgramContext): ProgramResult {
       continue;
     }
     const mtime = ctx.node.fs.mtimeOf(e);
-    out += fmt.replace(/%([sYnyFU])/g, (_, k: string) => {
+    out += fmt.replace(/%([sYnyFUdi])/g, (_, k: string) => {
       switch (k) {
+        case 'd':
+          return String(SIM_ROOT_DEVICE);
+        case 'i':
+          return String(ctx.node.fs.inodeOf(e));
         case 's':
           return String(ctx.node.fs.sizeOf(e));
         case 'Y':

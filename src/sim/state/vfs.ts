@@ -80,8 +80,14 @@ export interface DeletedOpenFile {
 }
 
 /** The per-node file tree. */
+/** Device number every simulated file lives on (253:0, a first device-mapper volume, as `stat %d` prints it). */
+export const SIM_ROOT_DEVICE = 64768;
+
 export class VirtualFs {
   private readonly entries = new Map<string, VEntry>();
+  /** Inode numbers, given out on first look: a replaced file is a new entry, so it gets a new number. */
+  private readonly inodes = new WeakMap<VEntry, number>();
+  private nextInode = 1_835_008;
   private readonly children = new Map<string, Set<string>>();
   /** Unlinked files whose space is still held by a process (`lsof +L1` territory). */
   readonly deletedOpen: DeletedOpenFile[] = [];
@@ -142,6 +148,16 @@ export class VirtualFs {
   }
 
   /** Size of an entry in bytes (directories count as 4096, like ext4). */
+  /** The entry's inode number (`stat %i`, `find -printf %i`). */
+  inodeOf(e: VEntry): number {
+    let n = this.inodes.get(e);
+    if (n === undefined) {
+      n = this.nextInode++;
+      this.inodes.set(e, n);
+    }
+    return n;
+  }
+
   sizeOf(e: VEntry): number {
     switch (e.kind) {
       case 'dir':

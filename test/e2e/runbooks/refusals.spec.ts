@@ -46,7 +46,10 @@ describe('runbooks on the seed outage: refusals, locks, dry runs, failures', () 
     const { reply } = await rig.run('/cluster free-disk node-10 --dry-run');
     expect(reply?.title).toBe('Free disk on node-10: dry run (checks only, nothing changed).');
     expect(reply?.text).toContain('○ 3. remove cinder conversion leftover /var/lib/cinder/conversion/tmpG3Ukq5 (83.7 GB) on node-10 [node-10]');
-    expect(reply?.text).toContain('$ if fuser -s /var/lib/cinder/conversion/tmpG3Ukq5');
+    // The exact command: every check runs on the node in the same command as the rm.
+    expect(reply?.text).toContain('$ { realpath -e -- /var/lib/cinder/conversion/tmpG3Ukq5 2>/dev/null | grep -qxF -e /var/lib/cinder/conversion/tmpG3Ukq5; }');
+    expect(reply?.text).toMatch(/grep -qxF -e '64768:\d+:regular file'; }/);
+    expect(reply?.text).toContain('; fi; rm -f -- /var/lib/cinder/conversion/tmpG3Ukq5\n');
     expect(writeCommands(rig.sim, before)).toEqual([]);
     expect(rig.sim.state.nodes.get('node-10')?.fs.exists('/var/lib/cinder/conversion/tmpG3Ukq5')).toBe(true);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { diskUsage } from '../../../src/probes/disk-usage.js';
 import { initSystem } from '../../../src/probes/init-system.js';
 import { libvirtStatus } from '../../../src/probes/libvirt-status.js';
-import { spaceHogs } from '../../../src/probes/space-hogs.js';
+import { displayPath, spaceHogCategory, spaceHogs } from '../../../src/probes/space-hogs.js';
 import { uptime } from '../../../src/probes/uptime.js';
 import { fixture, okValue, stdoutOf } from './fixtures.js';
 
@@ -69,30 +69,56 @@ describe('disk-usage', () => {
 });
 
 describe('space-hogs', () => {
-  it('lists the big files by category, largest first, with their mtime', () => {
+  it('lists the big files by category, largest first, with their mtime, device and inode', () => {
     const v = okValue(spaceHogs.parse(stdoutOf('node/space_hogs_debian12.stdout')));
     expect(v.files.map((f) => [f.category, f.bytes])).toEqual([
       ['cinder-conversion', 83690057216],
       ['glance-cache', 167772160],
       ['log', 125829120],
     ]);
-    expect(v.files[0]?.path).toBe('/var/lib/cinder/conversion/tmpc99a47d5-3f75-448b-bb6d-1c67134e11a3');
-    expect(v.files[0]?.mtime.getTime()).toBe(1795554346169);
+    expect(v.files[0]).toMatchObject({ path: '/var/lib/cinder/conversion/tmpc99a47d5-3f75-448b-bb6d-1c67134e11a3', device: '65024', inode: '1483572' });
+    expect(v.files[0]?.mtime.getTime()).toBe(1796115491297);
+  });
+
+  it('reads names with newlines and tabs as one file each: a forged record inside a name stays a name', () => {
+    const v = okValue(spaceHogs.parse(stdoutOf('node/space_hogs_debian12_hostile_names.stdout')));
+    expect(v.files).toHaveLength(2);
+    expect(v.files.map((f) => f.bytes)).toEqual([209715200, 104857601]);
+    expect(v.files[0]?.path).toBe('/var/lib/cinder/conversion/tmpa\n83690057216\t1487069661.0\tevil');
+    // A name with a line break is not plainly inside the conversion dir: free-disk never acts on it.
+    expect(v.files[0]?.category).toBe('other');
+    expect(v.files[1]).toMatchObject({ path: '/var/lib/cinder/conversion/tab\tname', category: 'other' });
+    expect(displayPath(v.files[0]?.path ?? '')).toBe('/var/lib/cinder/conversion/tmpa\\x0a83690057216\\x091487069661.0\\x09evil');
+  });
+
+  it.each([
+    ['/var/lib/cinder/conversion/../../mysql/ibdata1', 'other'],
+    ['/var/lib/cinder/conversion/./tmp1', 'other'],
+    ['/var/lib/cinder/conversion//tmp1', 'other'],
+    ['/var/lib/cinder/conversion', 'other'],
+    ['/var/lib/cinder/conversionX/tmp1', 'other'],
+    ['/var/lib/cinder/conversion/tmp1', 'cinder-conversion'],
+    ['/var/log/../lib/mysql/ibdata1', 'other'],
+  ] as const)('classifies %s as %s', (path, category) => {
+    expect(spaceHogCategory(path)).toBe(category);
   });
 
   it('reads no output as no big files', () => {
     expect(okValue(spaceHogs.parse(stdoutOf('node/space_hogs_debian12_none.stdout')))).toEqual({ files: [] });
   });
 
-  it('runs the agreed find, as root', () => {
+  it('runs the agreed find, NUL-separated, as root', () => {
     expect(spaceHogs.command.script.text).toBe(
-      "find /var/lib/cinder/conversion /var/lib/glance/image-cache /var/log -xdev -type f -size +100M -printf '%s\\t%T@\\t%p\\n' 2>/dev/null | sort -rn | head -n 20",
+      "find /var/lib/cinder/conversion /var/lib/glance/image-cache /var/log -xdev -type f -size +100M -printf '%s\\t%T@\\t%D\\t%i\\t%p\\0' 2>/dev/null | sort -z -rn | head -z -n 20",
     );
     expect(spaceHogs.command.privileged).toBe(true);
   });
 
-  it('gives unknown with the raw text kept for garbage', () => {
-    const stdout = "find: unknown predicate `-printf'\n";
+  it.each([
+    ['garbage', "find: unknown predicate `-printf'\n"],
+    ['the old newline listing', '83690057216\t1795554346.1689371970\t/var/lib/cinder/conversion/tmp1\n'],
+    ['a record cut short by a cap', '83690057216\t1796115491.29\t65024\t1483572\t/var/lib/cinder/conversion/tmp1\u0000104857601\t179611'],
+  ])('gives unknown with the raw text kept for %s', (_name, stdout) => {
     expect(spaceHogs.parse(out(stdout))).toMatchObject({ kind: 'unknown', raw: stdout });
   });
 });
