@@ -9,7 +9,9 @@ import { CANCEL_ACTION, CONFIRM_ACTION, ConfirmationFlow } from './confirm.js';
 import type { SlackDeps } from './context.js';
 import { loadPermissions, PermissionResolver, type PermissionsConfig } from './permissions.js';
 import { SlackPoster, type ChannelPublisher } from './poster.js';
+import { guardSlackRequests, REQUEST_WINDOW_SECONDS } from './request-guard.js';
 import { handleRunButton, RUN_ACTION } from './run-button.js';
+import { SeenRequests } from './seen-requests.js';
 
 /** The slash commands stackmedic answers even before their command family exists (the manifest declares them). */
 export const SLASH_COMMANDS: readonly string[] = ['cluster', 'rabbit', 'compute', 'incident', 'pacemaker', 'trace'];
@@ -106,7 +108,17 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
   // The Socket Mode receiver is built here (as Bolt would) to keep its client: Bolt's stop() does
   // not wait for the WebSocket to close, and stop() must, before the store is closed behind it.
   const socketReceiver = appToken ? new SocketModeReceiver({ appToken, logger, installerOptions: { clientOptions } }) : undefined;
-  const receiver = socketReceiver ?? (signingSecret ? new HTTPReceiver({ signingSecret, endpoints: SLACK_EVENTS_PATH, logger }) : undefined);
+  const httpReceiver = !socketReceiver && signingSecret ? new HTTPReceiver({ signingSecret, endpoints: SLACK_EVENTS_PATH, logger }) : undefined;
+  if (httpReceiver && signingSecret) {
+    // Checks Bolt lacks (future timestamps, replays, the body encoding) run before its own.
+    httpReceiver.requestListener = guardSlackRequests(httpReceiver.requestListener, {
+      signingSecret,
+      path: SLACK_EVENTS_PATH,
+      seen: new SeenRequests(stackmedic.db, REQUEST_WINDOW_SECONDS),
+      logger,
+    });
+  }
+  const receiver = socketReceiver ?? httpReceiver;
   const bolt = new App({ token: botToken, receiver, logger, clientOptions, deferInitialization: true });
 
   const poster = new SlackPoster(bolt.client, logger);
@@ -149,6 +161,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
         confirmationId: value,
         user: { id: body.user.id, name: body.user.username ?? body.user.name ?? body.user.id },
         channel: body.channel?.id ?? body.container.channel_id ?? '',
+        channelName: body.channel?.name,
         messageTs: body.message?.ts ?? body.container.message_ts,
         respond,
       });
@@ -161,6 +174,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
       command,
       user: { id: body.user.id, name: body.user.username ?? body.user.name ?? body.user.id },
       channel: body.channel?.id ?? body.container.channel_id ?? '',
+      channelName: body.channel?.name,
       respond,
     });
   });

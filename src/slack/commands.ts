@@ -2,11 +2,10 @@ import type { AckFn, RespondArguments, RespondFn, SlashCommand } from '@slack/bo
 import type { DispatchResult } from '../router/router.js';
 import type { Actor, PermissionRole, Reply } from '../router/types.js';
 import type { ConfirmationFlow } from './confirm.js';
-import { footerFor, type SlackDeps } from './context.js';
+import { channelRefusal, echoCommand, footerFor, type SlackDeps } from './context.js';
 import { deliverReply } from './deliver.js';
 import { ProgressMessage } from './progress.js';
 import { renderProgress, renderReply } from './render.js';
-import { escapeMrkdwn } from './split.js';
 import { redactDeep } from '../redact.js';
 
 /** Options of the slash command handler. */
@@ -44,37 +43,25 @@ export async function handleSlashCommand(
 ): Promise<void> {
   const text = `${command.command} ${command.text}`.trim();
   const actor: Actor = { id: command.user_id, name: command.user_name, via: 'slack', channel: command.channel_id };
-  if (!deps.permissions.channelAllowed(command.channel_id, command.channel_name)) {
-    deps.audit.record({
-      actor,
-      command: text,
-      kind: 'command',
-      outcome: 'refused',
-      detail: `channel ${command.channel_name ?? command.channel_id} is not configured`,
-    });
-    await safeAck(deps, ack, {
-      response_type: 'ephemeral',
-      text: `stackmedic takes commands only in ${deps.permissions.allowedChannelsText()}. Run \`${text}\` there (or ask an admin to add this channel to STACKMEDIC_CHANNELS or the permissions file).`,
-    });
+  const refusal = channelRefusal(deps, { actor, command: text, kind: 'command', channel: command.channel_id, channelName: command.channel_name });
+  if (refusal) {
+    await safeAck(deps, ack, { response_type: 'ephemeral', text: refusal });
     return;
   }
 
   const family = command.command.replace(/^\//, '');
   if (!deps.router.commandFamilies.some((f) => f.name === family)) {
     const known = deps.router.commandFamilies.map((f) => `\`/${f.name}\``).join(', ');
-    await safeAck(deps, ack, { response_type: 'ephemeral', text: `\`/${family}\` is not available in this stackmedic yet. Available: ${known}.` });
+    await safeAck(deps, ack, {
+      response_type: 'ephemeral',
+      text: `${echoCommand(`/${family}`)} is not available in this stackmedic yet. Available: ${known}.`,
+    });
     return;
   }
 
-  const progress = new ProgressMessage(
-    deps.poster,
-    command.channel_id,
-    (step) => renderProgress(`\`${escapeMrkdwn(text)}\` by <@${actor.id}>`, step),
-    deps.logger,
-    {
-      minIntervalMs: deps.progressIntervalMs,
-    },
-  );
+  const progress = new ProgressMessage(deps.poster, command.channel_id, (step) => renderProgress(`${echoCommand(text)} by <@${actor.id}>`, step), deps.logger, {
+    minIntervalMs: deps.progressIntervalMs,
+  });
   // Ack first, always: only the role lookup (user groups, cached) may delay it, and only up to
   // quickAnswerMs; parsing, help, validation and permission checks are synchronous, so their
   // answers ride in the ack, and everything that touches nodes runs after it.
@@ -83,7 +70,8 @@ export async function handleSlashCommand(
     return 'viewer';
   });
   const role = await Promise.race([roleLookup, timeout(options.quickAnswerMs)]);
-  const running: RespondArguments = { response_type: 'ephemeral', text: `running \`${text}\`…` };
+  // Shown while a slow role lookup holds the answer: the text is the user's, so escaped and capped.
+  const running: RespondArguments = { response_type: 'ephemeral', text: `running ${echoCommand(text)}…` };
   let result: DispatchResult;
   if (role === undefined) {
     await safeAck(deps, ack, running);

@@ -3,7 +3,7 @@ import type { DispatchResult } from '../router/router.js';
 import { roleAllows } from '../router/router.js';
 import type { Actor, PermissionRole, SlackBlock } from '../router/types.js';
 import type { Confirmation, ConfirmationStore } from './confirm-store.js';
-import { footerFor, type SlackDeps } from './context.js';
+import { channelRefusal, footerFor, tellAsker, type SlackDeps } from './context.js';
 import { deliverReply } from './deliver.js';
 import { SlackPostError } from './poster.js';
 import { ProgressMessage } from './progress.js';
@@ -21,6 +21,7 @@ export interface ButtonPress {
   readonly confirmationId: string;
   readonly user: { readonly id: string; readonly name: string };
   readonly channel: string;
+  readonly channelName?: string | undefined;
   /** The message the button is on (Slack sends it with the press). */
   readonly messageTs?: string | undefined;
   readonly respond?: RespondFn | undefined;
@@ -119,10 +120,22 @@ export class ConfirmationFlow {
     const { audit } = this.deps;
     const actor: Actor = { id: p.user.id, name: p.user.name, via: 'slack', channel: p.channel };
     const stored = this.store.get(p.confirmationId);
+    const label = p.action === 'confirm' ? 'Confirm' : 'Cancel';
+    // The channel rule first: a press from elsewhere decides nothing, not even the message's ts.
+    const refusal = channelRefusal(this.deps, {
+      actor,
+      command: `${label}: ${stored?.command ?? `confirmation ${p.confirmationId}`}`,
+      kind: 'button',
+      channel: p.channel,
+      channelName: p.channelName,
+    });
+    if (refusal) {
+      await this.tell(p, refusal);
+      return;
+    }
     // The press names its message: adopt it if storing the ts was missed (a post that raced a restart).
     if (stored && !stored.messageTs && p.messageTs && p.channel === stored.channel) this.store.attachMessage(stored.id, p.messageTs);
     const existing = stored && !stored.messageTs && p.messageTs && p.channel === stored.channel ? { ...stored, messageTs: p.messageTs } : stored;
-    const label = p.action === 'confirm' ? 'Confirm' : 'Cancel';
     if (!existing) {
       audit.record({
         actor,
@@ -242,17 +255,6 @@ export class ConfirmationFlow {
   }
 
   private async tell(p: ButtonPress, text: string): Promise<void> {
-    const message: SlackMessage = { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
-    try {
-      await this.deps.poster.ephemeral(p.channel, p.user.id, message);
-    } catch {
-      if (p.respond) {
-        try {
-          await this.deps.poster.viaResponseUrl(p.respond, message, 'ephemeral');
-        } catch {
-          this.deps.logger.error(`[stackmedic] could not tell ${p.user.id}: ${text}`);
-        }
-      }
-    }
+    await tellAsker(this.deps, { channel: p.channel, user: p.user.id, respond: p.respond }, text);
   }
 }

@@ -1,11 +1,11 @@
 import type { RespondFn } from '@slack/bolt';
 import type { Actor, SlackBlock } from '../router/types.js';
 import type { ConfirmationFlow } from './confirm.js';
-import { footerFor, type SlackDeps } from './context.js';
+import { channelRefusal, echoCommand, footerFor, tellAsker, type SlackDeps } from './context.js';
 import { deliverReply } from './deliver.js';
 import { ProgressMessage } from './progress.js';
 import { renderProgress } from './render.js';
-import { escapeMrkdwn, SLACK_LIMITS } from './split.js';
+import { SLACK_LIMITS } from './split.js';
 
 /** Action id of a "run this command" button (an incident's recommended runbook). */
 export const RUN_ACTION = 'stackmedic_run';
@@ -30,6 +30,7 @@ export interface RunPress {
   readonly command: string;
   readonly user: { readonly id: string; readonly name: string };
   readonly channel: string;
+  readonly channelName?: string | undefined;
   readonly respond?: RespondFn | undefined;
 }
 
@@ -37,27 +38,22 @@ export interface RunPress {
 export async function handleRunButton(deps: SlackDeps, confirmations: ConfirmationFlow, press: RunPress): Promise<void> {
   const actor: Actor = { id: press.user.id, name: press.user.name, via: 'slack', channel: press.channel };
   const footer = footerFor(press.command, actor.id);
-  if (!deps.permissions.channelAllowed(press.channel)) {
-    deps.audit.record({
-      actor,
-      command: `Run button: ${press.command}`,
-      kind: 'button',
-      outcome: 'refused',
-      detail: `channel ${press.channel} is not configured`,
-    });
-    await deliverReply(deps, { ok: false, title: `stackmedic takes commands only in ${deps.permissions.allowedChannelsText()}.`, text: '' }, true, {
-      channel: press.channel,
-      user: actor.id,
-      footer,
-      respond: press.respond,
-    });
+  const refusal = channelRefusal(deps, {
+    actor,
+    command: `Run button: ${press.command}`,
+    kind: 'button',
+    channel: press.channel,
+    channelName: press.channelName,
+  });
+  if (refusal) {
+    await tellAsker(deps, { channel: press.channel, user: actor.id, respond: press.respond }, refusal);
     return;
   }
   deps.audit.record({ actor, command: `Run button: ${press.command}`, kind: 'button', outcome: 'ok', detail: 'pressed' });
   const progress = new ProgressMessage(
     deps.poster,
     press.channel,
-    (step) => renderProgress(`\`${escapeMrkdwn(press.command)}\` by <@${actor.id}>`, step),
+    (step) => renderProgress(`${echoCommand(press.command)} by <@${actor.id}>`, step),
     deps.logger,
     {
       minIntervalMs: deps.progressIntervalMs,

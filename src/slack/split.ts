@@ -19,6 +19,25 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** The marker that says how much of a text was cut off. */
+export function moreCharacters(count: number): string {
+  return `... (${count} more characters)`;
+}
+
+/**
+ * User or node text put into a message: `&`, `<` and `>` escaped (so `<!channel>` or
+ * `<http://x|y>` is shown, never acts), and cut after `max` characters with the count of the rest.
+ */
+export function echoText(text: string, max: number): string {
+  if (text.length <= max) return escapeMrkdwn(text);
+  const cut = isHighSurrogate(text.charCodeAt(max - 1)) ? max - 1 : max;
+  return `${escapeMrkdwn(text.slice(0, cut))}${moreCharacters(text.length - cut)}`;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
 /** A triple backtick inside output would close our code block early; a zero-width space defuses it. */
 function defuseFences(text: string): string {
   return text.replace(/```/g, '`\u200b`\u200b`');
@@ -32,8 +51,7 @@ function safeCut(text: string, max: number): number {
     const semi = text.indexOf(';', amp);
     if (semi !== -1 && semi >= cut && semi - amp <= 4) cut = amp;
   }
-  const code = text.charCodeAt(cut - 1);
-  if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
+  if (isHighSurrogate(text.charCodeAt(cut - 1))) cut -= 1;
   return cut > 0 ? cut : max;
 }
 
