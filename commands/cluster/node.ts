@@ -1,6 +1,7 @@
 import { assessSnapshot } from '../../src/health/assess.js';
 import { takeSnapshot, type NodeProbeOutcome } from '../../src/health/snapshot.js';
-import { allProbes, type Probe } from '../../src/probes/index.js';
+import { allProbes } from '../../src/health/registry.js';
+import type { Probe } from '../../src/probes/types.js';
 import { defineCommand } from '../../src/router/command.js';
 import { describeExit, tailLines } from '../../src/ssh/exit-codes.js';
 
@@ -22,9 +23,7 @@ export default defineCommand({
     const name = ctx.args.positional.node ?? '';
     const node = ctx.inventory.nodes.find((n) => n.name === name);
     // Cluster-wide probes are run on this node too, so that its own view is shown.
-    const probes = (allProbes as readonly Probe<unknown>[])
-      .filter((p) => node?.roles.some((r) => p.roles.includes(r)))
-      .map((p): Probe<unknown> => ({ ...p, scope: 'node' }));
+    const probes = allProbes.filter((p) => node?.roles.some((r) => p.roles.includes(r))).map((p): Probe<unknown> => ({ ...p, scope: 'node' }));
     const snapshot = await takeSnapshot(ctx.inventory, ctx.executor, { probes, nodes: [name], clock: ctx.services.clock });
     const state = snapshot.nodes[0];
     if (!state?.reachable) {

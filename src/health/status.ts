@@ -1,15 +1,4 @@
 import type { Inventory } from '../inventory/types.js';
-import {
-  cephStatus,
-  diskUsage,
-  galeraStatus,
-  libvirtStatus,
-  neutronAgents,
-  novaServices,
-  pacemakerStatus,
-  rabbitmqStatus,
-  type Probe,
-} from '../probes/index.js';
 import type { Executor } from '../router/types.js';
 import {
   buildCausalChain,
@@ -21,20 +10,8 @@ import {
   type ProbeFinding,
 } from '../signatures/index.js';
 import { assessSnapshot, type HealthReport } from './assess.js';
-import { probeFacts } from './facts.js';
+import { probeFacts, statusProbes } from './registry.js';
 import { takeSnapshot, type ClusterSnapshot } from './snapshot.js';
-
-/** The probes `/cluster status` runs (the slow `find` of space hogs is left to `/cluster disk`). */
-export const statusProbes: readonly Probe<unknown>[] = [
-  pacemakerStatus,
-  rabbitmqStatus,
-  galeraStatus,
-  cephStatus,
-  novaServices,
-  neutronAgents,
-  diskUsage,
-  libvirtStatus,
-];
 
 /** A snapshot, its assessment, and what the probe signatures make of it. */
 export interface ClusterStatus {

@@ -1,5 +1,6 @@
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Problem } from '../health/assess.js';
+import { areasByCause } from '../health/registry.js';
 import type { Inventory } from '../inventory/types.js';
 import type { Executor } from '../router/types.js';
 import type { Catalog } from '../signatures/index.js';
@@ -35,8 +36,8 @@ export interface IncidentMonitorOptions {
   readonly log?: (line: string) => void;
 }
 
-/** Areas from causes to consequences, for ordering an incident's impact. */
-const AREA_ORDER: readonly Problem['area'][] = ['reachability', 'disk', 'rabbitmq', 'pacemaker', 'galera', 'ceph', 'libvirt', 'nova', 'neutron'];
+/** Areas from causes to consequences, for ordering an incident's impact (each area declares its place). */
+const AREA_ORDER: readonly Problem['area'][] = areasByCause;
 
 /** Nodes a step names: `/rabbit heal node-10` names node-10. */
 function namesNode(text: string, nodes: ReadonlySet<string>, inventory: Inventory): boolean {

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { novaServices } from '../../../../src/probes/nova-services.js';
+import { areaReport, factHits, fixtureText, snapshotOf } from './fixture-snapshot.js';
+
+const listing = (file: string) => snapshotOf([[novaServices, [{ node: 'node-10', stdout: `probes/openstack-cli/${file}` }]]]);
+
+describe('Nova area (assessSnapshot on real openstack compute service list)', () => {
+  it('is ok when every service is up', () => {
+    const r = areaReport(listing('osc6_compute_service_list_healthy.json'), 'nova');
+    expect(r.status).toBe('ok');
+    expect(r.note).toBe('9 services up');
+  });
+
+  it('groups down services by binary; the compute-down fact names the same hosts for nova-compute', () => {
+    const s = listing('osc6_compute_service_list_seed-incident.json');
+    const r = areaReport(s, 'nova');
+    expect(r.problems.map((p) => p.summary)).toEqual([
+      'nova-scheduler DOWN on node-10',
+      'nova-conductor DOWN on node-10',
+      'nova-compute DOWN on node-13, node-14',
+    ]);
+    expect(factHits(s, 'nova-services/compute-down').map((h) => h.node)).toEqual(r.problems.find((p) => p.summary.startsWith('nova-compute'))?.nodes);
+  });
+
+  it('reads the table the same as the JSON', () => {
+    const json = areaReport(listing('osc6_compute_service_list_seed-incident.json'), 'nova');
+    const table = areaReport(listing('osc6_compute_service_list_seed-incident.txt'), 'nova');
+    expect(table.problems).toEqual(json.problems);
+  });
+
+  it('leaves a compute an operator disabled out of both the verdict and the fact', () => {
+    const file = 'openstack_compute_service_list_one_down_UNATTRIBUTED.txt';
+    expect(areaReport(listing(file), 'nova').problems.map((p) => p.summary)).toEqual(['nova-compute DOWN on compute1']);
+    // The same real listing after `openstack compute service set --disable compute1 nova-compute`.
+    const disabled = fixtureText(`probes/openstack-cli/${file}`).replace('| enabled | down  |', '| disabled | down  |');
+    expect(disabled).not.toBe(fixtureText(`probes/openstack-cli/${file}`));
+    const s = snapshotOf([[novaServices, [{ node: 'node-10', printed: disabled }]]]);
+    expect(areaReport(s, 'nova').status).toBe('ok');
+    expect(factHits(s, 'nova-services/compute-down')).toEqual([]);
+  });
+});

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import type { HealthArea } from '../../../src/health/area.js';
+import { allProbes, areasByCause, checkAreas, healthAreas, probeFacts, statusProbes } from '../../../src/health/registry.js';
+import { isProbeSignature, loadCatalog, probeFactKey } from '../../../src/signatures/index.js';
+
+describe('health area registry', () => {
+  it('finds every area module, in report order', () => {
+    expect(healthAreas.map((a) => a.id)).toEqual(['pacemaker', 'rabbitmq', 'galera', 'ceph', 'nova', 'neutron', 'disk', 'libvirt']);
+    expect(healthAreas.map((a) => a.title)).toEqual(['Pacemaker', 'RabbitMQ', 'Galera', 'Ceph', 'Nova', 'Neutron', 'Disk', 'libvirt']);
+  });
+
+  it('derives the status probes, the cause order and every probe from the areas', () => {
+    expect(statusProbes.map((p) => p.id)).toEqual(healthAreas.flatMap((a) => a.probes.map((p) => p.id)));
+    expect(statusProbes.map((p) => p.id)).not.toContain('space-hogs');
+    expect(areasByCause).toEqual(['reachability', 'disk', 'rabbitmq', 'pacemaker', 'galera', 'ceph', 'libvirt', 'nova', 'neutron']);
+    for (const p of statusProbes) expect(allProbes).toContain(p);
+  });
+
+  it('registers a fact for every probe signature of the builtin catalog', async () => {
+    const catalog = await loadCatalog();
+    const wanted = catalog.signatures.filter(isProbeSignature).map((s) => probeFactKey(s.source.probe));
+    expect(wanted.length).toBeGreaterThan(0);
+    for (const key of wanted) expect([...probeFacts.keys()]).toContain(key);
+  });
+
+  it('refuses areas that would collide or read facts of probes they do not run', () => {
+    const [first, second] = healthAreas as [HealthArea, HealthArea];
+    expect(() => checkAreas([first, { ...second, id: first.id }])).toThrow(`two health areas have the id ${first.id}`);
+    expect(() => checkAreas([first, { ...second, causeOrder: first.causeOrder }])).toThrow('causeOrder');
+    expect(() => checkAreas([{ ...first, id: 'reachability' }])).toThrow('reachability');
+    expect(() => checkAreas([{ ...first, facts: { 'libvirt-status/socket-missing': () => [] } }])).toThrow('of a probe it does not run');
+    expect(() => checkAreas(healthAreas)).not.toThrow();
+  });
+});
