@@ -27,7 +27,10 @@ export function inventoryTarget(path: string | undefined, env: EnvOptions): Targ
   };
 }
 
-/** Starts the simulated cluster of `scenario` and targets it, with a throwaway store. */
+/**
+ * Starts the simulated cluster of `scenario` and targets it, with a throwaway store in its temp
+ * dir unless STACKMEDIC_DB is set (then that store is used, so a killed run leaves its trace).
+ */
 export async function simTarget(scenario: string, env: EnvOptions): Promise<Target> {
   const { isScenarioName, SCENARIOS, startSimCluster } = await import('../sim/index.js');
   if (!isScenarioName(scenario)) {
@@ -37,7 +40,7 @@ export async function simTarget(scenario: string, env: EnvOptions): Promise<Targ
   return {
     inventory: sim.inventory,
     description: `SIMULATED cluster "${sim.inventory.cluster}" (scenario ${scenario}, ${sim.inventory.nodes.length} in-process nodes on 127.0.0.1; nothing real is touched). Point stackmedic at your cluster with --inventory FILE or STACKMEDIC_INVENTORY`,
-    env: { ...env, databasePath: join(sim.dir, 'stackmedic.sqlite') },
+    env: env.databasePathSet ? env : { ...env, databasePath: join(sim.dir, 'stackmedic.sqlite') },
     close: () => sim.stop(),
   };
 }

@@ -8,6 +8,8 @@ export interface EnvOptions {
   readonly knownHostsPath: string | undefined;
   readonly openrcPath: string | undefined;
   readonly databasePath: string;
+  /** Whether STACKMEDIC_DB was set (the simulator keeps its store in its temp dir otherwise). */
+  readonly databasePathSet?: boolean;
   readonly permissionsPath: string | undefined;
   /** Slack channel ids where commands are accepted; empty means any channel the app is in. */
   readonly channels: readonly string[];
@@ -37,6 +39,8 @@ export interface EnvOptions {
   readonly reopenWithinMinutes?: number;
   /** Hours of logs that count as evidence of a current problem (default 48). */
   readonly evidenceHours?: number;
+  /** Socket Mode: port of the GET /healthz server (STACKMEDIC_HTTP_PORT); none when unset. */
+  readonly healthPort?: number | undefined;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -75,6 +79,7 @@ export function readEnvOptions(env: NodeJS.ProcessEnv = process.env): EnvOptions
     knownHostsPath: path(env, 'STACKMEDIC_KNOWN_HOSTS'),
     openrcPath: env.STACKMEDIC_OPENRC?.trim() || undefined,
     databasePath: path(env, 'STACKMEDIC_DB') ?? resolve('stackmedic.sqlite'),
+    databasePathSet: path(env, 'STACKMEDIC_DB') !== undefined,
     permissionsPath: path(env, 'STACKMEDIC_PERMISSIONS'),
     channels: (env.STACKMEDIC_CHANNELS ?? '')
       .split(',')
@@ -93,6 +98,7 @@ export function readEnvOptions(env: NodeJS.ProcessEnv = process.env): EnvOptions
     httpHost: env.STACKMEDIC_HTTP_HOST?.trim() || undefined,
     reopenWithinMinutes: int(env, 'STACKMEDIC_REOPEN_WITHIN_MINUTES', 60, 0, 10080),
     evidenceHours: int(env, 'STACKMEDIC_EVIDENCE_HOURS', 48, 1, 8760),
+    healthPort: env.STACKMEDIC_HTTP_PORT?.trim() ? int(env, 'STACKMEDIC_HTTP_PORT', 0, 0, 65535) : undefined,
   };
 }
 

@@ -1,6 +1,5 @@
 /** Starts a simulated OpenStack cluster: one SSH server per node, plus the files to reach them. */
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Inventory } from '../inventory/types.js';
 import { withCachedKeyObjects } from '../ssh/pool.js';
@@ -11,6 +10,7 @@ import type { ScenarioName } from './scenarios/types.js';
 import { generateEd25519, parseOne, publicKeyLine } from './server/keys.js';
 import { NodeServer, type CommandLogEntry } from './server/node-server.js';
 import type { ClusterState, InitSystem } from './state/types.js';
+import { makeSimDir } from './temp-dirs.js';
 
 /** Options of `startSimCluster`. */
 export interface SimClusterOptions {
@@ -56,7 +56,7 @@ export interface SimCluster {
 
 /** Starts the simulated cluster of `opts.scenario` on 127.0.0.1. */
 export async function startSimCluster(opts: SimClusterOptions): Promise<SimCluster> {
-  const dir = resolve(opts.dir ?? (await mkdtemp(join(tmpdir(), 'stackmedic-sim-'))));
+  const dir = resolve(opts.dir ?? (await makeSimDir()));
   await mkdir(dir, { recursive: true });
   const state = createClusterState({
     scenario: opts.scenario,

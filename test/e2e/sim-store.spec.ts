@@ -1,0 +1,52 @@
+import Database from 'better-sqlite3';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/cli.js';
+import { OWNER_FILE, SIM_DIR_PREFIX } from '../../src/sim/temp-dirs.js';
+
+/** Runs the CLI in process with `env`; returns the exit code and what it printed. */
+async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  stdout.on('data', (d: Buffer) => (out += d.toString()));
+  stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await runCli(argv, { env: { HOME: process.env.HOME, ...env }, stdin: new PassThrough(), stdout, stderr });
+  return { code, out };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'stackmedic-sim-store-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('--sim and STACKMEDIC_DB', () => {
+  it('writes the audit to the store STACKMEDIC_DB names when the user set it', async () => {
+    const db = join(dir, 'mine.sqlite');
+    const r = await cli(['run', '/cluster ping', '--sim', 'healthy'], { STACKMEDIC_DB: db });
+    expect(r.code).toBe(0);
+    const store = new Database(db, { readonly: true });
+    const rows = store.prepare(`SELECT command, outcome FROM audit_invocation`).all();
+    store.close();
+    expect(rows).toEqual([{ command: '/cluster ping', outcome: 'ok' }]);
+  });
+
+  it('keeps a throwaway store in the simulator dir when STACKMEDIC_DB is unset, and removes that dir after', async () => {
+    const cwd = process.cwd();
+    const r = await cli(['run', '/cluster ping', '--sim', 'healthy'], {});
+    expect(r.code).toBe(0);
+    expect(existsSync(join(cwd, 'stackmedic.sqlite'))).toBe(false);
+    // Other test files run simulators too: only dirs owned by this process must be gone.
+    const ours = readdirSync(tmpdir())
+      .filter((n) => n.startsWith(SIM_DIR_PREFIX))
+      .filter((n) => {
+        try {
+          return (JSON.parse(readFileSync(join(tmpdir(), n, OWNER_FILE), 'utf8')) as { pid?: number }).pid === process.pid;
+        } catch {
+          return false;
+        }
+      });
+    expect(ours).toEqual([]);
+  });
+});
