@@ -1,28 +1,63 @@
 import { ConfigError } from '../errors.js';
+import { VaultedValue } from './yaml-doc.js';
 
-/** Host variables as Ansible gives them: every value a string. */
+/** Host variables as Ansible gives them: every value a string (lists joined with commas). */
 export type AnsibleVars = Record<string, string>;
 
-/** An Ansible inventory flattened to hosts, their groups and merged variables. */
-export interface AnsibleHost {
-  readonly name: string;
-  readonly groups: string[];
+/**
+ * Stands in for a vaulted value in `AnsibleVars`, so that variable precedence still applies
+ * (a host's plain value beats its group's vaulted one) and the loader knows what it lost.
+ */
+export const VAULTED = '\u0000vaulted';
+
+/** One group: its direct hosts, child groups and own variables. */
+export interface AnsibleGroup {
+  readonly hosts: Set<string>;
+  readonly children: Set<string>;
   readonly vars: AnsibleVars;
 }
 
-interface GroupDef {
-  hosts: Map<string, AnsibleVars>;
-  children: Set<string>;
-  vars: AnsibleVars;
+/** Where a vaulted variable was set (`group all`, `host node-3`). */
+export interface VaultedVariable {
+  readonly scope: string;
+  readonly variable: string;
 }
 
-function group(groups: Map<string, GroupDef>, name: string): GroupDef {
-  let g = groups.get(name);
-  if (!g) {
-    g = { hosts: new Map(), children: new Set(), vars: {} };
-    groups.set(name, g);
+/** An Ansible inventory as read from one or more files, before groups are resolved. */
+export class AnsibleTree {
+  readonly groups = new Map<string, AnsibleGroup>();
+  /** Host variables, wherever the host was listed. */
+  readonly hostVars = new Map<string, AnsibleVars>();
+  readonly vaulted: VaultedVariable[] = [];
+
+  /** The group named `name`, created empty when new. */
+  group(name: string): AnsibleGroup {
+    let g = this.groups.get(name);
+    if (!g) {
+      g = { hosts: new Set(), children: new Set(), vars: {} };
+      this.groups.set(name, g);
+    }
+    return g;
   }
-  return g;
+
+  /** Lists `host` in `group`, merging `vars` into its host variables. */
+  addHost(group: string, host: string, vars: AnsibleVars = {}): void {
+    this.group(group).hosts.add(host);
+    this.hostVars.set(host, { ...this.hostVars.get(host), ...vars });
+  }
+}
+
+/** An Ansible inventory host with its groups resolved and variables merged. */
+export interface AnsibleHost {
+  readonly name: string;
+  /** Every group the host is in, parents included (`all` and `ungrouped` left out), outermost first. */
+  readonly groups: string[];
+  /** The groups that list the host itself. */
+  readonly directGroups: string[];
+  /** Variables merged as Ansible does: all < parent group < child group < host. */
+  readonly vars: AnsibleVars;
+  /** Variables set on the host itself. */
+  readonly ownVars: AnsibleVars;
 }
 
 /** Splits `a=1 b='x y'` into key/value pairs, honouring quotes as Ansible's INI parser does. */
@@ -31,6 +66,7 @@ export function parseKeyValues(text: string, file: string, lineNo: number): Ansi
   const re = /\s*([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)/y;
   let rest = text.trim();
   while (rest.length > 0) {
+    if (rest.startsWith('#') || rest.startsWith(';')) break;
     re.lastIndex = 0;
     const m = re.exec(rest);
     if (!m || m[1] === undefined || m[2] === undefined) {
@@ -46,65 +82,123 @@ export function parseKeyValues(text: string, file: string, lineNo: number): Ansi
   return vars;
 }
 
-/** Parses an Ansible INI inventory (`[group]`, `[group:vars]`, `[group:children]`). */
-export function parseAnsibleIni(text: string, file: string): AnsibleHost[] {
-  const groups = new Map<string, GroupDef>();
+/**
+ * Expands Ansible host patterns: `node-[01:03]` (leading zeros kept), `node-[a:c]` and strides
+ * `[0:10:2]`; `host:2222` sets the port as Ansible's INI format does.
+ */
+export function expandHostPattern(pattern: string, file: string, where: string): { names: string[]; port?: string } {
+  let name = pattern;
+  let port: string | undefined;
+  const withPort = /^([^:[\]]+|.*\])(?::(\d{1,5}))$/.exec(pattern);
+  if (withPort?.[1] && withPort[2]) {
+    name = withPort[1];
+    port = withPort[2];
+  }
+  const m = /^(.*?)\[([0-9]+|[a-z]):([0-9]+|[a-z])(?::([0-9]+))?\](.*)$/.exec(name);
+  if (!m) {
+    if (/[[\]]/.test(name)) throw new ConfigError(file, where, 'host ranges like node-[01:03] or node-[a:c]');
+    return { names: [name], ...(port ? { port } : {}) };
+  }
+  const [, head = '', from = '', to = '', strideText, tail = ''] = m;
+  const stride = strideText ? Number(strideText) : 1;
+  const numeric = /^\d+$/.test(from) && /^\d+$/.test(to);
+  if (!numeric && (/^\d+$/.test(from) || /^\d+$/.test(to))) throw new ConfigError(file, where, 'a host range of numbers or of letters, not both');
+  const start = numeric ? Number(from) : from.charCodeAt(0);
+  const end = numeric ? Number(to) : to.charCodeAt(0);
+  if (end < start || stride < 1) throw new ConfigError(file, where, 'a host range whose end is not before its start');
+  if ((end - start) / stride > 10_000) throw new ConfigError(file, where, 'a host range of at most 10000 hosts');
+  const names: string[] = [];
+  for (let i = start; i <= end; i += stride) {
+    const part = numeric ? String(i).padStart(from.startsWith('0') ? from.length : 0, '0') : String.fromCharCode(i);
+    // The tail may hold another range: Ansible expands them all.
+    names.push(...expandHostPattern(`${head}${part}${tail}`, file, where).names);
+  }
+  return { names, ...(port ? { port } : {}) };
+}
+
+/** Reads an Ansible INI inventory (`[group]`, `[group:vars]`, `[group:children]`) into `tree`. */
+export function readAnsibleIni(text: string, file: string, tree: AnsibleTree): void {
   let section = 'ungrouped';
   let kind: 'hosts' | 'vars' | 'children' = 'hosts';
   text.split(/\r?\n/).forEach((raw, i) => {
     const lineNo = i + 1;
     const line = raw.replace(/^\s+/, '');
     if (line === '' || line.startsWith('#') || line.startsWith(';')) return;
-    const header = /^\[([^\]:]+)(?::(vars|children))?\]\s*$/.exec(line);
+    const header = /^\[([^\]:]+)(?::(vars|children))?\]\s*(?:[#;].*)?$/.exec(line);
     if (header && header[1]) {
       section = header[1].trim();
       kind = (header[2] as 'vars' | 'children' | undefined) ?? 'hosts';
-      group(groups, section);
+      tree.group(section);
       return;
     }
     if (line.startsWith('[')) throw new ConfigError(file, `line ${lineNo}`, 'a section header like [controller] or [all:vars]');
-    const g = group(groups, section);
+    const g = tree.group(section);
     if (kind === 'vars') {
       Object.assign(g.vars, parseKeyValues(line, file, lineNo));
     } else if (kind === 'children') {
-      g.children.add(line.trim());
-      group(groups, line.trim());
+      const child = line.trim().split(/\s+/)[0] ?? '';
+      g.children.add(child);
+      tree.group(child);
     } else {
-      const [host = '', ...rest] = line.trim().split(/\s+/);
-      if (/[[\]]/.test(host)) throw new ConfigError(file, `line ${lineNo}`, 'one host per line (host ranges like node-[1:3] are not supported)');
-      g.hosts.set(host, parseKeyValues(rest.join(' '), file, lineNo));
+      const [pattern = '', ...rest] = line.trim().split(/\s+/);
+      const vars = parseKeyValues(rest.join(' '), file, lineNo);
+      const { names, port } = expandHostPattern(pattern, file, `line ${lineNo}`);
+      for (const host of names) tree.addHost(section, host, port ? { ansible_port: port, ...vars } : vars);
     }
   });
-  return flatten(groups);
 }
 
-function asVars(value: unknown, file: string, field: string): AnsibleVars {
+/** Turns a YAML/JSON variables mapping into `AnsibleVars`; vaulted values become `VAULTED`. */
+export function readVars(value: unknown, file: string, field: string, scope: string, tree: AnsibleTree): AnsibleVars {
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(file, field, 'a mapping of variables');
   const vars: AnsibleVars = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (v !== null && typeof v === 'object') continue;
-    vars[k] = String(v);
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (v instanceof VaultedValue) {
+      vars[k] = VAULTED;
+      tree.vaulted.push({ scope, variable: k });
+    } else if (Array.isArray(v)) {
+      // Lists of plain values (stackmedic_roles: [controller]) are kept; lists of mappings are
+      // data for playbooks, not for connecting.
+      if (v.every((x) => x !== null && typeof x !== 'object')) vars[k] = v.map(String).join(',');
+    } else if (v !== null && v !== undefined && typeof v !== 'object') {
+      vars[k] = String(v);
+    }
   }
   return vars;
 }
 
-/** Parses an Ansible YAML inventory (`all: { hosts, vars, children }`) already loaded as data. */
-export function parseAnsibleYaml(doc: unknown, file: string): AnsibleHost[] {
-  const groups = new Map<string, GroupDef>();
+const GROUP_KEYS = ['hosts', 'vars', 'children'];
+
+/** Whether a YAML value has the shape of an Ansible group (`hosts`, `vars`, `children`, or empty). */
+export function looksLikeYamlGroup(body: unknown): boolean {
+  if (body === null || body === undefined) return true;
+  if (typeof body !== 'object' || Array.isArray(body)) return false;
+  const keys = Object.keys(body);
+  return keys.length === 0 || keys.some((k) => GROUP_KEYS.includes(k));
+}
+
+/** Reads an Ansible YAML inventory (`all: { hosts, vars, children }`), already parsed, into `tree`. */
+export function readAnsibleYaml(doc: unknown, file: string, tree: AnsibleTree): void {
   const visit = (name: string, body: unknown, path: string): void => {
-    const g = group(groups, name);
+    const g = tree.group(name);
     if (body === null || body === undefined) return;
     if (typeof body !== 'object' || Array.isArray(body)) throw new ConfigError(file, path, 'a group mapping with hosts, vars or children');
     const b = body as Record<string, unknown>;
     for (const key of Object.keys(b)) {
-      if (!['hosts', 'vars', 'children'].includes(key)) throw new ConfigError(file, `${path}.${key}`, 'only hosts, vars and children in a group');
+      if (!GROUP_KEYS.includes(key)) throw new ConfigError(file, `${path}.${key}`, 'only hosts, vars and children in a group');
     }
-    Object.assign(g.vars, asVars(b.vars, file, `${path}.vars`));
+    Object.assign(g.vars, readVars(b.vars, file, `${path}.vars`, `group ${name}`, tree));
     const hosts = b.hosts;
     if (hosts !== null && hosts !== undefined) {
       if (typeof hosts !== 'object' || Array.isArray(hosts)) throw new ConfigError(file, `${path}.hosts`, 'a mapping of host names');
-      for (const [host, vars] of Object.entries(hosts)) g.hosts.set(host, asVars(vars, file, `${path}.hosts.${host}`));
+      for (const [pattern, vars] of Object.entries(hosts)) {
+        const { names, port } = expandHostPattern(pattern, file, `${path}.hosts.${pattern}`);
+        for (const host of names) {
+          const read = readVars(vars, file, `${path}.hosts.${pattern}`, `host ${host}`, tree);
+          tree.addHost(name, host, port ? { ansible_port: port, ...read } : read);
+        }
+      }
     }
     const children = b.children;
     if (children !== null && children !== undefined) {
@@ -117,36 +211,38 @@ export function parseAnsibleYaml(doc: unknown, file: string): AnsibleHost[] {
   };
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(file, '(top level)', 'a mapping of groups, e.g. all:');
   for (const [name, body] of Object.entries(doc)) visit(name, body, name);
-  return flatten(groups);
 }
 
 /** Resolves group membership (through children) and merges variables: all < parent < child < host. */
-function flatten(groups: Map<string, GroupDef>): AnsibleHost[] {
+export function flattenAnsible(tree: AnsibleTree): AnsibleHost[] {
   const parents = new Map<string, string[]>();
-  for (const [name, g] of groups) for (const c of g.children) parents.set(c, [...(parents.get(c) ?? []), name]);
-  const ancestry = (name: string, seen = new Set<string>()): string[] => {
-    if (seen.has(name)) return [];
-    seen.add(name);
-    const up = (parents.get(name) ?? []).flatMap((p) => ancestry(p, seen));
-    return [...up, name];
+  for (const [name, g] of tree.groups) for (const c of g.children) parents.set(c, [...(parents.get(c) ?? []), name]);
+  // A group's ancestors, outermost first, computed once per group: generated inventories
+  // (OpenStack-Ansible, TripleO) have hundreds of groups nested several levels deep.
+  const memo = new Map<string, string[]>();
+  const ancestry = (name: string, visiting: Set<string>): string[] => {
+    const known = memo.get(name);
+    if (known) return known;
+    if (visiting.has(name)) return [];
+    visiting.add(name);
+    const chain = [...new Set([...(parents.get(name) ?? []).flatMap((p) => ancestry(p, visiting)), name])];
+    visiting.delete(name);
+    memo.set(name, chain);
+    return chain;
   };
-  const hosts = new Map<string, { groups: Set<string>; hostVars: AnsibleVars }>();
-  for (const [name, g] of groups) {
-    for (const [host, vars] of g.hosts) {
-      const h = hosts.get(host) ?? { groups: new Set<string>(), hostVars: {} };
-      h.groups.add(name);
-      Object.assign(h.hostVars, vars);
-      hosts.set(host, h);
-    }
-  }
-  return [...hosts].map(([name, h]) => {
+  const direct = new Map<string, string[]>();
+  for (const [name, g] of tree.groups) for (const host of g.hosts) direct.set(host, [...(direct.get(host) ?? []), name]);
+  const names = [...new Set([...direct.keys(), ...tree.hostVars.keys()])];
+  return names.map((name) => {
+    const directGroups = direct.get(name) ?? [];
     const chain = new Set<string>(['all']);
-    for (const g of h.groups) for (const a of ancestry(g)) chain.add(a);
+    for (const g of directGroups) for (const a of ancestry(g, new Set())) chain.add(a);
+    const ownVars = tree.hostVars.get(name) ?? {};
     const vars: AnsibleVars = {};
-    for (const g of chain) Object.assign(vars, groups.get(g)?.vars ?? {});
-    Object.assign(vars, h.hostVars);
-    const roles = [...chain].filter((g) => g !== 'all' && g !== 'ungrouped');
-    return { name, groups: roles, vars };
+    for (const g of chain) Object.assign(vars, tree.groups.get(g)?.vars ?? {});
+    Object.assign(vars, ownVars);
+    const skip = (g: string): boolean => g === 'all' || g === 'ungrouped';
+    return { name, groups: [...chain].filter((g) => !skip(g)), directGroups: directGroups.filter((g) => !skip(g)), vars, ownVars };
   });
 }
 

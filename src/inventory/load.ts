@@ -1,25 +1,27 @@
-import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, isAbsolute, resolve } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { ZodError } from 'zod';
 import { ConfigError } from '../errors.js';
-import { parseAnsibleIni, parseAnsibleYaml, proxyJumpOf, type AnsibleHost } from './ansible.js';
-import { isValidNodeName } from './names.js';
+import { AnsibleTree, looksLikeYamlGroup, readAnsibleIni, readAnsibleYaml } from './ansible.js';
+import { looksLikeAnsibleJson, readAnsibleJson } from './ansible-json.js';
+import { inventoryFromAnsible } from './ansible-nodes.js';
 import { nativeInventorySchema } from './native.js';
-import type { Inventory, JumpHostSpec, NodeSpec } from './types.js';
+import { looksLikeOsaUserConfig, osaUserConfigError } from './openstack-ansible.js';
+import { rolesOfNativeNode } from './roles.js';
+import type { Inventory, InventoryDefaults, JumpHostSpec, NodeSpec } from './types.js';
+import { expandPath, validateInventory } from './validate.js';
+import { readYaml } from './yaml-doc.js';
 
-/** Options that the inventory file itself may not carry (Ansible inventories have no known_hosts). */
-export interface InventoryDefaults {
-  /** known_hosts to use when the file names none; `~/.ssh/known_hosts` otherwise. */
-  readonly knownHostsPath?: string | undefined;
-  readonly openrcPath?: string | undefined;
-}
+export type { InventoryDefaults } from './types.js';
 
-function expandPath(path: string, base: string): string {
-  if (path === '~' || path.startsWith('~/')) return resolve(homedir(), path.slice(2));
-  return isAbsolute(path) ? path : resolve(base, path);
-}
+/** The formats `loadInventory` reads, as messages name them. */
+export const ACCEPTED_FORMATS =
+  "a stackmedic inventory (YAML with nodes:), an Ansible inventory (INI or YAML; a file, or a directory of them) or ansible-inventory --list JSON (tripleo-ansible-inventory's and OpenStack-Ansible's openstack_inventory.json too)";
+
+/** Files Ansible skips in an inventory directory (its INVENTORY_IGNORE_EXTS default). */
+const IGNORED_IN_DIRECTORY = /(~|\.(orig|ini|cfg|retry|pyc|pyo|swp|bak|rpm|md|txt|rst))$/;
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function zodToConfigError(file: string, error: ZodError): ConfigError {
   const issue = error.issues[0];
@@ -27,39 +29,117 @@ function zodToConfigError(file: string, error: ZodError): ConfigError {
   return new ConfigError(file, field, issue?.message ?? 'a valid inventory');
 }
 
-/** Reads an inventory file: stackmedic YAML, Ansible YAML or Ansible INI, detected from content. */
-export function loadInventory(file: string, defaults: InventoryDefaults = {}): Inventory {
-  const path = resolve(file);
-  let text: string;
+function readText(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError(path, '(file)', code === 'ENOENT' ? 'an existing inventory file' : `a readable file (${code ?? 'read failed'})`);
   }
-  return parseInventory(text, path, defaults);
+}
+
+/**
+ * Reads an inventory: stackmedic YAML, Ansible INI/YAML or `--list` JSON (detected from content),
+ * or a directory of Ansible inventory files as Ansible reads one (kayobe keeps its inventory so).
+ */
+export function loadInventory(file: string, defaults: InventoryDefaults = {}): Inventory {
+  const path = resolve(file);
+  let directory = false;
+  try {
+    directory = statSync(path).isDirectory();
+  } catch {
+    // A missing file is reported by readText, with the message every missing file gets.
+  }
+  if (directory) return loadDirectory(path, defaults);
+  return parseInventory(readText(path), path, defaults);
+}
+
+function loadDirectory(dir: string, defaults: InventoryDefaults): Inventory {
+  const files = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && !e.name.startsWith('.') && !IGNORED_IN_DIRECTORY.test(e.name))
+    .map((e) => e.name)
+    .sort();
+  if (files.length === 0) throw new ConfigError(dir, '(directory)', 'inventory files (Ansible would read none in this directory)');
+  const tree = new AnsibleTree();
+  const notes: string[] = [];
+  for (const name of files) {
+    const path = join(dir, name);
+    if (readInto(tree, readText(path), path, notes)) {
+      throw new ConfigError(path, '(top level)', 'an Ansible inventory file: a stackmedic inventory is one file, pass it alone');
+    }
+  }
+  return inventoryFromAnsible(tree, dir, { defaults, notes, base: dir });
 }
 
 /** Parses inventory text; `path` is used for messages and to resolve relative paths. */
 export function parseInventory(text: string, path: string, defaults: InventoryDefaults = {}): Inventory {
-  const looksIni = /^\s*\[[^\]]+\]\s*$/m.test(text) && !/^\s*[A-Za-z_]+:\s*/m.test(text.split('\n').find((l) => l.trim() && !l.trim().startsWith('#')) ?? '');
-  if (looksIni) return fromAnsible(parseAnsibleIni(text, path), path, defaults);
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (error) {
-    if (error instanceof YAMLParseError) {
-      const pos = error.linePos?.[0];
-      throw new ConfigError(path, pos ? `line ${pos.line}` : '(yaml)', `valid YAML (${error.code})`);
-    }
-    throw error;
-  }
-  if (doc !== null && typeof doc === 'object' && !Array.isArray(doc) && 'nodes' in doc) return fromNative(doc, path, defaults);
-  if (doc !== null && typeof doc === 'object' && !Array.isArray(doc)) return fromAnsible(parseAnsibleYaml(doc, path), path, defaults);
-  throw new ConfigError(path, '(top level)', 'a stackmedic inventory (with nodes:) or an Ansible inventory (all: / [group])');
+  const tree = new AnsibleTree();
+  const notes: string[] = [];
+  const native = readInto(tree, text, path, notes);
+  if (native) return fromNative(native.doc, path, defaults, notes);
+  return inventoryFromAnsible(tree, path, { defaults, notes });
 }
 
-function fromNative(doc: unknown, path: string, defaults: InventoryDefaults): Inventory {
+function looksIni(text: string): boolean {
+  const first = text.split('\n').find((l) => l.trim() !== '' && !/^\s*[#;]/.test(l)) ?? '';
+  if (/^\s*[{[]\s*$/.test(first) || /^\s*\{/.test(first)) return false;
+  return /^\s*\[[^\]]+\]\s*([#;].*)?$/m.test(text) && !/^\s*[A-Za-z_]+:(\s|$)/.test(first);
+}
+
+/**
+ * Reads one file's text into `tree`, or returns the document when it is a stackmedic inventory;
+ * refuses, with a message saying what it is, anything that is not an inventory stackmedic reads.
+ */
+function readInto(tree: AnsibleTree, text: string, path: string, notes: string[]): { doc: unknown } | undefined {
+  if (text.startsWith('$ANSIBLE_VAULT;')) {
+    throw new ConfigError(
+      path,
+      '(file)',
+      'an inventory stackmedic can read: this file is encrypted with ansible-vault, and stackmedic does not decrypt vault (give it a decrypted copy, or the output of ansible-inventory --list)',
+    );
+  }
+  if (text.startsWith('#!')) {
+    throw new ConfigError(
+      path,
+      '(file)',
+      'a static inventory: this is an inventory script, which stackmedic does not run; save its output and pass that (ansible-inventory -i FILE --list > inventory.json)',
+    );
+  }
+  // Even an all-comments copy of the example (as OSA ships it) is the wrong file, not an empty one.
+  if (/openstack_user_config/.test(basename(path))) throw osaUserConfigError(path);
+  if (looksIni(text)) {
+    readAnsibleIni(text, path, tree);
+    return undefined;
+  }
+  const { value: doc, unknownTags } = readYaml(text, path);
+  if (unknownTags.length > 0) notes.push(`${path}: read the values tagged ${unknownTags.join(', ')} as plain text (YAML tags stackmedic does not know)`);
+  // Host lines without any [group] header are an INI inventory too; YAML reads them as one string.
+  if (typeof doc === 'string' && !/:\s/.test(doc)) {
+    readAnsibleIni(text, path, tree);
+    return undefined;
+  }
+  if (isObject(doc) && 'nodes' in doc) return { doc };
+  if (looksLikeOsaUserConfig(doc)) throw osaUserConfigError(path);
+  if (looksLikeAnsibleJson(doc)) {
+    readAnsibleJson(doc, path, tree);
+    return undefined;
+  }
+  if (isObject(doc) && Object.values(doc).some(looksLikeYamlGroup)) {
+    readAnsibleYaml(doc, path, tree);
+    return undefined;
+  }
+  throw new ConfigError(path, '(top level)', `${ACCEPTED_FORMATS}; this file is none of those (${describe(doc)})`);
+}
+
+function describe(doc: unknown): string {
+  if (doc === null || doc === undefined) return 'it is empty';
+  if (Array.isArray(doc)) return 'it is a list';
+  if (!isObject(doc)) return 'it is a single value';
+  const keys = Object.keys(doc);
+  return `a mapping of ${keys.slice(0, 4).join(', ')}${keys.length > 4 ? ', ...' : ''} with no host groups`;
+}
+
+function fromNative(doc: unknown, path: string, defaults: InventoryDefaults, notes: readonly string[]): Inventory {
   const parsed = nativeInventorySchema.safeParse(doc);
   if (!parsed.success) throw zodToConfigError(path, parsed.error);
   const inv = parsed.data;
@@ -68,15 +148,17 @@ function fromNative(doc: unknown, path: string, defaults: InventoryDefaults): In
   const key = (k: string | undefined): string | undefined => (k ? expandPath(k, base) : undefined);
   const nodes: NodeSpec[] = inv.nodes.map((n) => {
     const user = n.user ?? d.user ?? 'root';
+    const local = n.connection === 'local';
     return {
       name: n.name,
       address: n.address,
       port: n.port ?? d.port ?? 22,
       user,
-      roles: n.roles,
+      roles: rolesOfNativeNode(n.roles, inv.roles),
       privateKeyPath: key(n.private_key ?? d.private_key),
-      jump: n.jump ?? d.jump,
-      become: n.become ?? d.become ?? user !== 'root',
+      jump: local ? undefined : (n.jump ?? d.jump),
+      become: n.become ?? d.become ?? (!local && user !== 'root'),
+      ...(local ? { connection: 'local' as const } : {}),
     };
   });
   const jumpHosts: JumpHostSpec[] = inv.jump_hosts.map((j) => ({
@@ -87,82 +169,15 @@ function fromNative(doc: unknown, path: string, defaults: InventoryDefaults): In
     privateKeyPath: key(j.private_key ?? d.private_key),
     jump: j.jump,
   }));
-  return validate({
+  return validateInventory({
     cluster: inv.cluster,
     knownHostsPath: expandPath(inv.known_hosts ?? defaults.knownHostsPath ?? '~/.ssh/known_hosts', base),
     openrcPath: inv.openrc ?? defaults.openrcPath,
     nodes,
     jumpHosts,
     source: path,
+    ...(notes.length > 0 ? { notes: [...notes] } : {}),
   });
-}
-
-function fromAnsible(hosts: AnsibleHost[], path: string, defaults: InventoryDefaults): Inventory {
-  const base = dirname(path);
-  const jumpHosts = new Map<string, JumpHostSpec>();
-  let knownHosts: string | undefined;
-  let openrc: string | undefined;
-  let cluster: string | undefined;
-  const nodes: NodeSpec[] = hosts.map((h) => {
-    const v = h.vars;
-    const field = (name: string): string => `${h.name}.${name}`;
-    if (!isValidNodeName(h.name)) throw new ConfigError(path, h.name, 'a host name of letters, digits, ".", "_" or "-"');
-    const port = v.ansible_port ?? v.ansible_ssh_port;
-    if (port !== undefined && !/^\d{1,5}$/.test(port)) throw new ConfigError(path, field('ansible_port'), 'a port number');
-    const user = v.ansible_user ?? v.ansible_ssh_user ?? 'root';
-    const keyFile = v.ansible_ssh_private_key_file ?? v.ansible_private_key_file;
-    knownHosts ??= v.stackmedic_known_hosts;
-    openrc ??= v.stackmedic_openrc;
-    cluster ??= v.stackmedic_cluster;
-    const proxy = proxyJumpOf(v.ansible_ssh_common_args ?? v.ansible_ssh_extra_args);
-    let jump: string | undefined;
-    if (proxy) {
-      jump = hosts.some((o) => o.name === proxy.host) ? proxy.host : `jump-${proxy.host}`.replace(/[^A-Za-z0-9._-]/g, '-');
-      if (!hosts.some((o) => o.name === proxy.host) && !jumpHosts.has(jump)) {
-        jumpHosts.set(jump, {
-          name: jump,
-          address: proxy.host,
-          port: proxy.port ?? 22,
-          user: proxy.user ?? user,
-          privateKeyPath: keyFile ? expandPath(keyFile, base) : undefined,
-        });
-      }
-    }
-    const become = v.ansible_become ?? v.become;
-    return {
-      name: h.name,
-      address: v.ansible_host ?? v.ansible_ssh_host ?? h.name,
-      port: port === undefined ? 22 : Number(port),
-      user,
-      roles: h.groups.length > 0 ? h.groups : ['ungrouped'],
-      privateKeyPath: keyFile ? expandPath(keyFile, base) : undefined,
-      jump,
-      become: become !== undefined ? /^(true|yes|1)$/i.test(become) : user !== 'root',
-    };
-  });
-  if (nodes.length === 0) throw new ConfigError(path, '(hosts)', 'at least one host');
-  return validate({
-    cluster: cluster ?? 'openstack',
-    knownHostsPath: expandPath(knownHosts ?? defaults.knownHostsPath ?? '~/.ssh/known_hosts', base),
-    openrcPath: openrc ?? defaults.openrcPath,
-    nodes,
-    jumpHosts: [...jumpHosts.values()],
-    source: path,
-  });
-}
-
-function validate(inv: Inventory): Inventory {
-  const names = new Set<string>();
-  for (const n of [...inv.nodes, ...inv.jumpHosts]) {
-    if (names.has(n.name)) throw new ConfigError(inv.source, n.name, 'unique node names (this one appears twice)');
-    names.add(n.name);
-  }
-  for (const n of [...inv.nodes, ...inv.jumpHosts]) {
-    if (n.jump !== undefined && !names.has(n.jump))
-      throw new ConfigError(inv.source, `${n.name}.jump`, `a node or jump host of this inventory (no "${n.jump}")`);
-    if (n.jump === n.name) throw new ConfigError(inv.source, `${n.name}.jump`, 'another host than the node itself');
-  }
-  return inv;
 }
 
 /** Finds a node by inventory name. */

@@ -16,6 +16,9 @@ const target = {
   become: z.boolean().optional(),
 };
 
+/** `local`: the node is stackmedic's own host; its commands run there without SSH. */
+const connection = z.enum(['ssh', 'local']).optional();
+
 /** Schema of stackmedic's own YAML inventory. */
 export const nativeInventorySchema = z
   .object({
@@ -32,8 +35,10 @@ export const nativeInventorySchema = z
       })
       .strict()
       .default({}),
+    /** Role names the nodes use, mapped to the roles stackmedic knows (`ctl: [controller]`). */
+    roles: z.record(name, z.array(name)).default({}),
     jump_hosts: z.array(z.object({ name, ...target }).strict()).default([]),
-    nodes: z.array(z.object({ name, ...target, roles: z.array(name).min(1, 'at least one role') }).strict()).min(1, 'at least one node'),
+    nodes: z.array(z.object({ name, ...target, connection, roles: z.array(name).min(1, 'at least one role') }).strict()).min(1, 'at least one node'),
   })
   .strict();
 

@@ -19,7 +19,17 @@ export interface NodeSpec extends SshTarget {
   readonly jump?: string | undefined;
   /** Privileged commands go through `sudo -n` (true when `user` is not root, or Ansible's `become`). */
   readonly become: boolean;
+  /**
+   * `local` (Ansible's `ansible_connection=local`): commands run on stackmedic's own host, not over
+   * SSH; absent means `ssh`.
+   */
+  readonly connection?: NodeConnection | undefined;
+  /** The Ansible groups the node is in (parents included), for messages; absent for stackmedic YAML. */
+  readonly groups?: readonly string[] | undefined;
 }
+
+/** How stackmedic reaches a node. */
+export type NodeConnection = 'ssh' | 'local';
 
 /** A jump host that is not itself a cluster node. */
 export interface JumpHostSpec extends SshTarget {
@@ -39,4 +49,13 @@ export interface Inventory {
   readonly jumpHosts: readonly JumpHostSpec[];
   /** The file it was read from, for messages. */
   readonly source: string;
+  /** One line each about what the loader ignored or read differently (vaulted values, containers). */
+  readonly notes?: readonly string[] | undefined;
+}
+
+/** Options that the inventory file itself may not carry (Ansible inventories have no known_hosts). */
+export interface InventoryDefaults {
+  /** known_hosts to use when the file names none; `~/.ssh/known_hosts` otherwise. */
+  readonly knownHostsPath?: string | undefined;
+  readonly openrcPath?: string | undefined;
 }

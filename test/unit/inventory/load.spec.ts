@@ -29,7 +29,7 @@ describe('stackmedic YAML inventory', () => {
 });
 
 describe('Ansible inventories', () => {
-  it('reads INI groups as roles and honours ansible_host/user/port/key, become and ProxyJump', () => {
+  it('maps INI groups to roles and honours ansible_host/user/port/key, become and ProxyJump', () => {
     const inv = loadInventory(fixture('ansible.ini'));
     expect(inv.cluster).toBe('lab');
     expect(inv.openrcPath).toBe('/root/openrc');
@@ -39,12 +39,13 @@ describe('Ansible inventories', () => {
       address: '192.168.0.6',
       port: 22,
       user: 'root',
-      roles: ['openstack', 'controller'],
+      roles: ['controller'],
+      groups: ['openstack', 'controller'],
       become: false,
       privateKeyPath: fixture('keys/id_ed25519'),
     });
     expect(byName['node-11']?.port).toBe(2201);
-    expect(byName['node-18']).toMatchObject({ user: 'stack', become: true, roles: ['openstack', 'compute'] });
+    expect(byName['node-18']).toMatchObject({ user: 'stack', become: true, roles: ['compute'] });
     expect(byName['node-18']?.privateKeyPath).toMatch(/\.ssh\/stack_key$/);
     expect(byName['node-19']?.become).toBe(false);
     expect(byName['node-10']?.jump).toBe('jump-bastion.example.net');
@@ -55,7 +56,7 @@ describe('Ansible inventories', () => {
     const inv = loadInventory(fixture('ansible.yml'));
     expect(inv.openrcPath).toBe('/etc/kolla/admin-openrc.sh');
     const byName = Object.fromEntries(inv.nodes.map((n) => [n.name, n]));
-    expect(byName['ctl-1']).toMatchObject({ address: '10.1.0.11', roles: ['control'], user: 'root', become: false });
+    expect(byName['ctl-1']).toMatchObject({ address: '10.1.0.11', roles: ['controller'], groups: ['control'], user: 'root', become: false });
     expect(byName['ctl-2']?.jump).toBe('ctl-1');
     expect(byName['cmp-1']).toMatchObject({ port: 2222, user: 'deploy', become: true, roles: ['compute'] });
     expect(inv.jumpHosts).toEqual([]);
@@ -81,6 +82,8 @@ describe('bad inventories get one clear message naming the file and the field', 
   });
 
   it('refuses INI host ranges it cannot expand', () => {
-    expect(() => parseInventory('[compute]\nnode-[1:3]\n', '/tmp/r.ini')).toThrow(/line 2: one host per line/);
+    expect(() => parseInventory('[compute]\nnode-[3:1]\n', '/tmp/r.ini')).toThrow(/line 2: a host range whose end is not before its start/);
+    expect(() => parseInventory('[compute]\nnode-[1:c]\n', '/tmp/r.ini')).toThrow(/line 2: a host range of numbers or of letters/);
+    expect(() => parseInventory('[compute]\nnode-[1-3]\n', '/tmp/r.ini')).toThrow(/line 2: host ranges like node-\[01:03\]/);
   });
 });
