@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createApp, type StackmedicApp } from '../app/create-app.js';
 import { hasSlackCredentials, readEnvOptions, type EnvOptions } from '../config/env.js';
 import { runConsole } from '../console/console.js';
+import { formatReply, replyJson } from '../console/format.js';
 import { runLine } from '../console/session.js';
-import { ConfigError, UserError } from '../errors.js';
+import { ConfigError, UsageError, UserError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
 import { consoleActor } from './actor.js';
 import { resolveTarget, type Target } from './target.js';
@@ -19,19 +20,118 @@ export interface CliIO {
   readonly stderr: Writable;
 }
 
-const HELP = `stackmedic: see and heal an OpenStack cluster from Slack or a terminal
+/** The subcommands, each with its own `--help`. */
+type Subcommand = 'run' | 'console' | 'diagnose' | 'sim serve' | 'serve' | 'doctor';
 
-Usage:
-  stackmedic run "<command>" [--inventory FILE | --sim SCENARIO] [--json] [--yes]
-  stackmedic console [--inventory FILE | --sim SCENARIO] [--yes]
-  stackmedic diagnose --logs DIR [--json] [--timezone ZONE]
-  stackmedic sim serve --nodes N --scenario SCENARIO [--dir DIR]
-  stackmedic serve [--inventory FILE | --sim SCENARIO]   (Slack: docs/slack.md)
-  stackmedic --help | --version
+const TARGET_HELP = `  --inventory FILE   the cluster's inventory (stackmedic YAML or Ansible); default STACKMEDIC_INVENTORY
+  --sim SCENARIO     a simulated cluster instead ({scenarios}); nothing real is touched`;
+
+/**
+ * Usage of each subcommand: the first line is its synopsis (the global help lists them), the
+ * rest is what `stackmedic SUBCOMMAND --help` prints. `{scenarios}` becomes the simulator's list.
+ */
+const USAGE: Readonly<Record<Subcommand, string>> = {
+  run: `stackmedic run "<command>" [--inventory FILE | --sim SCENARIO] [--json] [--yes]
+
+Runs one command, the same as in Slack (/cluster status, /rabbit heal node-10, ...), and exits.
+Commands that change the cluster show what will run where and need --yes without a terminal.
+
+${TARGET_HELP}
+  --json             machine-readable output
+  -y, --yes          answer yes to confirmations (for scripts)
+  -h, --help         this help
 
 Examples:
   stackmedic run "/cluster ping" --inventory inventory.yml
   stackmedic run "/cluster status" --sim seed-incident
+  stackmedic run "/cluster help"
+
+Exit codes: 0 ok, 1 the command failed or found problems, 2 bad usage (unknown command, node or
+option; text that is not plain words) or bad configuration.`,
+  console: `stackmedic console [--inventory FILE | --sim SCENARIO] [--json] [--yes]
+
+An interactive prompt with history on the cluster; reads one command per line from a pipe.
+With no arguments and nothing configured, \`stackmedic\` opens it on the simulated seed outage.
+
+${TARGET_HELP}
+  --json             machine-readable output
+  -y, --yes          answer yes to confirmations
+  -h, --help         this help
+
+Exit codes: 0 every command succeeded, 1 one failed, 2 bad usage or configuration.`,
+  diagnose: `stackmedic diagnose --logs DIR [--json] [--timezone ZONE]
+
+Offline analysis of logs copied off a cluster, laid out as DIR/<node>/<absolute log path>:
+findings, the root cause and the causal chain.
+
+  --logs DIR         the collected logs
+  --json             machine-readable output
+  --timezone ZONE    zone of log timestamps that carry none (default STACKMEDIC_LOG_TIMEZONE, UTC)
+  -h, --help         this help
+
+Exit codes: 0 nothing found, 1 findings, 2 bad usage or configuration.`,
+  'sim serve': `stackmedic sim serve [--nodes N] [--scenario SCENARIO] [--dir DIR] [--base-port PORT]
+
+A simulated cluster as its own process, until Ctrl-C: writes an inventory, known_hosts and a
+client key into DIR and prints the inventory's path, for other stackmedic processes to use.
+
+  --nodes N          number of nodes, 1 to 5000 (default 6)
+  --scenario NAME    {scenarios} (default healthy)
+  --dir DIR          where the files go (default: a new temporary directory)
+  --base-port PORT   node i listens on PORT + i (default: free ports)
+  -h, --help         this help`,
+  serve: `stackmedic serve [--inventory FILE | --sim SCENARIO]   (Slack: docs/slack.md)
+
+Serves the slash commands in Slack until SIGINT or SIGTERM: Socket Mode when SLACK_APP_TOKEN is
+set, else HTTP on PORT with SLACK_SIGNING_SECRET; SLACK_BOT_TOKEN is always needed. With
+STACKMEDIC_INCIDENT_CHANNEL set, the scheduler checks the cluster on STACKMEDIC_SCHEDULE.
+Run \`stackmedic doctor\` first: it checks the tokens, scopes and channel.
+
+${TARGET_HELP}
+  -h, --help         this help
+
+Exit codes: 0 stopped by a signal, 2 bad configuration.`,
+  doctor: `stackmedic doctor [--inventory FILE | --sim SCENARIO] [--json]
+
+Checks what stackmedic needs before you trust its answers, one line each (✔ pass, ✘ fail,
+! warning, - not configured), with what to do:
+  configuration  every environment variable, the inventory, known_hosts, permissions, signatures
+  nodes          reachable, host key in known_hosts (never trusted on first use), login, sudo -n,
+                 the tools the probes of the node's roles run
+  coverage       areas of /cluster status no node will check; nodes nothing checks
+  slack          when SLACK_BOT_TOKEN is set: the token, its scopes, the mode, the incident channel
+  store          STACKMEDIC_DB opens, its schema is current, it is writable
+  schedule       STACKMEDIC_SCHEDULE is valid; its next three runs
+
+${TARGET_HELP}
+  --json             machine-readable output
+  -h, --help         this help
+
+Exit codes: 0 every check passes, 1 a check fails, 2 bad usage or bad configuration.`,
+};
+
+/** The help of one subcommand, with the simulator's scenarios filled in. */
+async function usage(sub: Subcommand): Promise<string> {
+  const { SCENARIOS } = await import('../sim/index.js');
+  return `Usage: ${USAGE[sub].replaceAll('{scenarios}', Object.keys(SCENARIOS).join(', '))}`;
+}
+
+/** The synopsis of a subcommand: the first line of its usage. */
+function synopsis(sub: Subcommand): string {
+  return USAGE[sub].split('\n')[0] ?? sub;
+}
+
+const HELP = `stackmedic: see and heal an OpenStack cluster from Slack or a terminal
+
+Usage:
+${(Object.keys(USAGE) as Subcommand[]).map((s) => `  ${synopsis(s)}`).join('\n')}
+  stackmedic --help | --version
+  stackmedic SUBCOMMAND --help    the options of one subcommand
+
+Examples:
+  stackmedic run "/cluster ping" --inventory inventory.yml
+  stackmedic run "/cluster status" --sim seed-incident
+  stackmedic doctor --inventory inventory.yml
   stackmedic run "/cluster help"
 
 Exit codes: 0 ok, 1 the command failed or found problems, 2 bad configuration or usage.`;
@@ -41,12 +141,25 @@ function version(): string {
   return pkg.version;
 }
 
+const HELP_OPTION = { help: { type: 'boolean', short: 'h', default: false } } as const;
+
 const TARGET_OPTIONS = {
   inventory: { type: 'string' },
   sim: { type: 'string' },
   json: { type: 'boolean', default: false },
   yes: { type: 'boolean', short: 'y', default: false },
+  ...HELP_OPTION,
 } as const;
+
+/** Node's parseArgs, with its errors as usage errors of `sub` (exit code 2, the subcommand's help). */
+async function parseFor<T extends ParseArgsConfig>(sub: Subcommand, config: T): Promise<ReturnType<typeof parseArgs<T>>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) throw new UsageError(error.message, await usage(sub));
+    throw error;
+  }
+}
 
 /** Resolves `--inventory` / `--sim` into a cluster to talk to. */
 export type TargetResolver = (options: { inventory?: string | undefined; sim?: string | undefined }, env: EnvOptions) => Promise<Target>;
@@ -79,31 +192,62 @@ export async function runCli(argv: readonly string[], io: CliIO, resolveTarget: 
   const [sub, ...rest] = argv;
   try {
     if (sub === '--help' || sub === '-h' || sub === 'help') {
-      out(HELP);
+      const topic = rest.join(' ');
+      out(topic in USAGE ? await usage(topic as Subcommand) : HELP);
       return 0;
     }
     if (sub === '--version' || sub === '-V') {
       out(version());
       return 0;
     }
+    if (sub === 'doctor') {
+      // Before readEnvOptions: a bad variable is one of the doctor's findings, not a reason to stop.
+      const { values } = await parseFor('doctor', {
+        args: rest,
+        options: { inventory: TARGET_OPTIONS.inventory, sim: TARGET_OPTIONS.sim, json: TARGET_OPTIONS.json, ...HELP_OPTION },
+        strict: true,
+      });
+      if (values.help) {
+        out(await usage('doctor'));
+        return 0;
+      }
+      if (values.sim !== undefined && values.inventory !== undefined)
+        throw new UsageError('pass either --sim SCENARIO or --inventory FILE, not both', await usage('doctor'));
+      const { runDoctor } = await import('../doctor/run.js');
+      const { renderDoctorJson, renderDoctorText } = await import('../doctor/render.js');
+      const report = await runDoctor({ env: io.env, inventory: values.inventory, sim: values.sim });
+      out(values.json ? renderDoctorJson(report) : renderDoctorText(report));
+      return report.exitCode;
+    }
     const env = readEnvOptions(io.env);
     if (sub === 'run') {
-      const { values, positionals } = parseArgs({ args: rest, options: TARGET_OPTIONS, allowPositionals: true, strict: true });
-      if (positionals.length !== 1) throw new UserError(`stackmedic run takes one command in quotes, e.g. stackmedic run "/cluster ping"`);
+      const { values, positionals } = await parseFor('run', { args: rest, options: TARGET_OPTIONS, allowPositionals: true, strict: true });
+      if (values.help) {
+        out(await usage('run'));
+        return 0;
+      }
+      if (positionals.length !== 1) throw new UsageError(`stackmedic run takes one command in quotes, e.g. stackmedic run "/cluster ping"`, await usage('run'));
+      const text = positionals[0] ?? '';
       return await withApp(await resolveTarget(values, env), async (app) => {
-        const ok = await runLine(positionals[0] ?? '', {
-          router: app.router,
-          actor: consoleActor(),
-          role: 'admin',
-          json: values.json,
-          yes: values.yes,
-          io: { print: out },
-        });
+        const invocation = { text, actor: consoleActor(), role: 'admin' as const };
+        // The router answers help and refusals of the command line itself (unknown command, node
+        // or option, text that is not plain words) without touching a node; as admin nothing is
+        // denied, so a failed early answer is bad usage: exit 2, as for the CLI's own options.
+        const early = app.router.prepare(invocation);
+        if (early.kind === 'answered' && early.result.kind === 'reply' && !early.result.reply.ok) {
+          out(values.json ? replyJson(early.result) : formatReply(early.result.reply));
+          return 2;
+        }
+        const ok = await runLine(text, { router: app.router, ...invocation, json: values.json, yes: values.yes, io: { print: out } });
         return ok ? 0 : 1;
       });
     }
     if (sub === 'console' || (sub === undefined && !hasSlackCredentials(env))) {
-      const { values } = parseArgs({ args: rest, options: TARGET_OPTIONS, allowPositionals: false, strict: true });
+      const { values } = await parseFor('console', { args: rest, options: TARGET_OPTIONS, allowPositionals: false, strict: true });
+      if (values.help) {
+        out(await usage('console'));
+        return 0;
+      }
       // `npm start` with nothing configured is the demo: the simulated cluster in the seed outage.
       const demo = sub === undefined && values.inventory === undefined && values.sim === undefined && !env.inventoryPath;
       const target = await resolveTarget(demo ? { sim: 'seed-incident' } : values, env);
@@ -121,12 +265,17 @@ export async function runCli(argv: readonly string[], io: CliIO, resolveTarget: 
       );
     }
     if (sub === 'diagnose') {
-      const { values } = parseArgs({
+      const { values } = await parseFor('diagnose', {
         args: rest,
-        options: { logs: { type: 'string' }, json: { type: 'boolean', default: false }, timezone: { type: 'string' } },
+        options: { logs: { type: 'string' }, json: { type: 'boolean', default: false }, timezone: { type: 'string' }, ...HELP_OPTION },
         strict: true,
       });
-      if (!values.logs) throw new UserError('stackmedic diagnose needs --logs DIR (a directory laid out as <node>/<absolute log path>)');
+      if (values.help) {
+        out(await usage('diagnose'));
+        return 0;
+      }
+      if (!values.logs)
+        throw new UsageError('stackmedic diagnose needs --logs DIR (a directory laid out as <node>/<absolute log path>)', await usage('diagnose'));
       const { runDiagnose } = await import('../signatures/diagnose.js');
       const r = await runDiagnose({ logsDir: values.logs, json: values.json, signaturesDir: env.signaturesDir, zone: values.timezone ?? env.logTimezone });
       io.stdout.write(r.output);
@@ -134,20 +283,31 @@ export async function runCli(argv: readonly string[], io: CliIO, resolveTarget: 
     }
     if (sub === 'sim') {
       const [verb, ...simArgs] = rest;
-      if (verb !== 'serve') throw new UserError('usage: stackmedic sim serve --nodes N --scenario SCENARIO [--dir DIR] [--base-port PORT]');
-      const { values } = parseArgs({
+      if (verb === '--help' || verb === '-h' || verb === 'help') {
+        out(await usage('sim serve'));
+        return 0;
+      }
+      if (verb !== 'serve')
+        throw new UsageError(verb === undefined ? 'stackmedic sim needs a verb: serve' : `unknown sim verb "${verb}"`, await usage('sim serve'));
+      const { values } = await parseFor('sim serve', {
         args: simArgs,
         options: {
           nodes: { type: 'string', default: '6' },
           scenario: { type: 'string', default: 'healthy' },
           dir: { type: 'string' },
           'base-port': { type: 'string' },
+          ...HELP_OPTION,
         },
         strict: true,
       });
+      if (values.help) {
+        out(await usage('sim serve'));
+        return 0;
+      }
       const { isScenarioName, SCENARIOS, serveSim } = await import('../sim/index.js');
       const nodes = Number(values.nodes);
-      if (!Number.isInteger(nodes) || nodes < 1 || nodes > 5000) throw new UserError('--nodes must be a whole number from 1 to 5000');
+      if (!Number.isInteger(nodes) || nodes < 1 || nodes > 5000)
+        throw new UsageError('--nodes must be a whole number from 1 to 5000', await usage('sim serve'));
       if (!isScenarioName(values.scenario)) throw new UserError(`unknown scenario "${values.scenario}"; choose one of: ${Object.keys(SCENARIOS).join(', ')}`);
       const basePort = values['base-port'] === undefined ? undefined : Number(values['base-port']);
       const handle = await serveSim({
@@ -161,7 +321,11 @@ export async function runCli(argv: readonly string[], io: CliIO, resolveTarget: 
       return 0;
     }
     if (sub === 'serve' || (sub === undefined && hasSlackCredentials(env))) {
-      const { values } = parseArgs({ args: rest, options: TARGET_OPTIONS, allowPositionals: false, strict: true });
+      const { values } = await parseFor('serve', { args: rest, options: TARGET_OPTIONS, allowPositionals: false, strict: true });
+      if (values.help) {
+        out(await usage('serve'));
+        return 0;
+      }
       // Loaded on demand: Bolt is only needed when serving Slack.
       const { serveSlack } = await import('../slack/serve.js');
       return await serveSlack({ target: await resolveTarget(values, env), out, err });
@@ -173,12 +337,12 @@ export async function runCli(argv: readonly string[], io: CliIO, resolveTarget: 
       err(`stackmedic: configuration error: ${error.message}`);
       return 2;
     }
-    if (error instanceof UserError) {
-      err(`stackmedic: ${error.message}`);
+    if (error instanceof UsageError) {
+      err(`stackmedic: ${error.message}\n\n${error.usage}`);
       return 2;
     }
-    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
-      err(`stackmedic: ${error.message}\n\n${HELP}`);
+    if (error instanceof UserError) {
+      err(`stackmedic: ${error.message}`);
       return 2;
     }
     throw error;

@@ -67,7 +67,7 @@ describe('stackmedic run "/cluster ping" against real sshd nodes', () => {
     'refuses hostile text %j with a usage error',
     async (text) => {
       const r = await stackmedic(['run', text, '--inventory', cluster.inventoryPath]);
-      expect(r.code).toBe(1);
+      expect(r.code).toBe(2);
       expect(r.stdout).toMatch(/^unexpected .* in the command: commands take plain words only/);
       expect(r.stdout).not.toMatch(/uid=/);
     },
@@ -75,7 +75,7 @@ describe('stackmedic run "/cluster ping" against real sshd nodes', () => {
 
   it('explains an unknown subcommand with the family help', async () => {
     const r = await stackmedic(['run', '/cluster pnig', '--inventory', cluster.inventoryPath]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/^unknown subcommand "pnig" for \/cluster \(did you mean ping\?\)/);
     expect(r.stdout).toMatch(/\/cluster ping/);
   });
