@@ -56,7 +56,11 @@ function list(items: readonly string[], max = 4): string {
 function consequences(lost: readonly LostValue[]): string[] {
   const byVariable = new Map<string, string[]>();
   for (const l of lost) byVariable.set(l.variable, [...(byVariable.get(l.variable) ?? []), l.host]);
-  return [...byVariable].map(([variable, hosts]) => `without ${variable}: ${FALLBACK[variable]?.(list(hosts)) ?? list(hosts)}`);
+  const order = Object.keys(FALLBACK);
+  const rank = (v: string): number => (order.includes(v) ? order.indexOf(v) : order.length);
+  return [...byVariable]
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .map(([variable, hosts]) => `without ${variable}: ${FALLBACK[variable]?.(list(hosts)) ?? list(hosts)}`);
 }
 
 /**
