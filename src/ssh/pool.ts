@@ -476,7 +476,7 @@ function classifyConnectError(
 }
 
 /** Keeps the first `cap` bytes of a stream's output. */
-class CappedBuffer {
+export class CappedBuffer {
   private readonly chunks: Buffer[] = [];
   private size = 0;
   truncated = false;
@@ -497,7 +497,8 @@ class CappedBuffer {
   }
 }
 
-function formatMs(ms: number): string {
+/** `1.5 s` or `300 ms`, for timeout messages. */
+export function formatMs(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)} s` : `${ms} ms`;
 }
 
