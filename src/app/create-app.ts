@@ -3,7 +3,7 @@ import type { Inventory } from '../inventory/types.js';
 import { AuditLog } from '../audit/audit-log.js';
 import type { CommandFamily } from '../router/command.js';
 import { Router, type ErrorLogger } from '../router/router.js';
-import { SshPool } from '../ssh/pool.js';
+import { RoutingExecutor } from '../ssh/routing-executor.js';
 import { openDatabase, type Db } from '../store/database.js';
 import { NodeLocks } from './locks.js';
 import type { Services } from './services.js';
@@ -15,7 +15,8 @@ import { IncidentStore } from '../incidents/store.js';
 export interface StackmedicApp {
   readonly inventory: Inventory;
   readonly router: Router;
-  readonly pool: SshPool;
+  /** Runs each node's commands over SSH, or on this host for `connection: local` nodes. */
+  readonly pool: RoutingExecutor;
   readonly services: Services;
   readonly db: Db;
   /** Invocations a previous process left unfinished, now marked interrupted. */
@@ -39,7 +40,7 @@ export function createApp(options: CreateAppOptions): StackmedicApp {
   const db = openDatabase(env.databasePath);
   const audit = new AuditLog(db, clock);
   const interruptedOnStart = audit.markInterrupted();
-  const pool = new SshPool(inventory, { commandTimeoutMs: env.sshTimeoutMs, connectTimeoutMs: Math.min(env.sshTimeoutMs, 10_000) });
+  const pool = RoutingExecutor.create(inventory, { commandTimeoutMs: env.sshTimeoutMs, connectTimeoutMs: Math.min(env.sshTimeoutMs, 10_000) });
   let catalog: Promise<Catalog> | undefined;
   const services: Services = {
     audit,
