@@ -1,7 +1,12 @@
 import { remote, ShellScript } from '../ssh/shell.js';
+import { exitReasonOf, notRunning, resourceOfHistoryId, splitOpKey, type PacemakerFailedAction, type PacemakerNotRunning } from './pacemaker-ops.js';
+import { parseCrmMonText } from './pacemaker-text.js';
+import { rawText } from './text.js';
 import { ok, unknown, type Probe, type ProbeOutput, type ProbeResult } from './types.js';
-import { lines, rawText } from './text.js';
 import { childElement, childElements, parseXml, type XmlElement } from './xml.js';
+
+export type { PacemakerFailedAction, PacemakerNotRunning } from './pacemaker-ops.js';
+export { parseCrmMonText } from './pacemaker-text.js';
 
 /** How pacemaker sees one cluster node; the worst condition wins (unclean > offline > standby ...). */
 export type PacemakerNodeState = 'online' | 'offline' | 'standby' | 'unclean' | 'maintenance' | 'pending';
@@ -33,20 +38,13 @@ export interface PacemakerResource {
   readonly inactiveOn: string | undefined;
   readonly managed: boolean;
   readonly failed: boolean;
+  /**
+   * Stopped on purpose (target-role Stopped: `Stopped (disabled)`). Always set by the parsers;
+   * optional only so values built before the field existed still type-check.
+   */
+  readonly disabled?: boolean;
   /** Containers, outermost first (a group inside a clone gives `[clone, group]`). */
   readonly parents: readonly PacemakerParent[];
-}
-
-/** A failed resource operation from "Failed Resource Actions". */
-export interface PacemakerFailedAction {
-  readonly resource: string;
-  readonly operation: string;
-  readonly node: string;
-  /** `not running`, `error`, `Timed Out` ... */
-  readonly exitStatus: string;
-  /** The agent's own explanation; empty when it gave none. */
-  readonly exitReason: string;
-  readonly intervalMs: number | undefined;
 }
 
 /** The cluster as crm_mon showed it. */
@@ -62,24 +60,8 @@ export interface PacemakerClusterState {
   readonly failedActions: readonly PacemakerFailedAction[];
 }
 
-/** crm_mon answered but the cluster stack is not running on the node (or the CIB is unreachable). */
-export interface PacemakerNotRunning {
-  readonly running: false;
-  readonly message: string;
-}
-
 /** The value of the `pacemaker-status` probe. */
 export type PacemakerStatus = PacemakerClusterState | PacemakerNotRunning;
-
-const NOT_RUNNING = [
-  /Could not connect to the CIB/i,
-  /connection to cluster failed/i,
-  /cluster is not currently running on this node/i,
-  /cluster is not available on this node/i,
-];
-
-const OPERATIONS = 'monitor|start|stop|promote|demote|notify|migrate_to|migrate_from|reload|reload-agent|probe|cancel';
-const OP_KEY = new RegExp(`^(.+)_(${OPERATIONS})_(\\d+)$`);
 
 /** Reads `crm_mon` output: pacemaker 2 XML, legacy `<crm_mon>` XML, or the text of crm_mon/pcs status. */
 export function parsePacemakerStatus(output: ProbeOutput): ProbeResult<PacemakerStatus> {
@@ -92,15 +74,6 @@ export function parsePacemakerStatus(output: ProbeOutput): ProbeResult<Pacemaker
     return parseCrmMonXml(parsed.root, raw);
   }
   return parseCrmMonText(stdout, raw);
-}
-
-function notRunning(raw: string): PacemakerNotRunning | undefined {
-  for (const line of lines(raw)) {
-    if (NOT_RUNNING.some((p) => p.test(line))) {
-      return { running: false, message: line.replace(/<[^>]+>/g, '').trim() };
-    }
-  }
-  return undefined;
 }
 
 /** Reads the XML of `crm_mon --output-as=xml` (pacemaker 2) or `crm_mon -1 -X`/`--as-xml` (1.1). */
@@ -122,7 +95,7 @@ export function parseCrmMonXml(root: XmlElement, raw: string): ProbeResult<Pacem
   const nodes = childElements(nodesEl, 'node').map(xmlNode);
   const resources: PacemakerResource[] = [];
   const resourcesEl = childElement(root, 'resources');
-  if (resourcesEl) collectXmlResources(resourcesEl, [], resources);
+  if (resourcesEl) collectXmlResources(resourcesEl, { parents: [], unmanaged: false, disabled: false }, resources);
   const failuresEl = childElement(root, 'failures');
   const failedActions = failuresEl ? childElements(failuresEl, 'failure').map(xmlFailure) : [];
   return ok({
@@ -157,276 +130,66 @@ function normaliseAgent(agent: string | undefined): string | undefined {
   return agent?.replace(/::/g, ':');
 }
 
-function collectXmlResources(el: XmlElement, parents: PacemakerParent[], out: PacemakerResource[]): void {
+/** What a clone, group or bundle passes down to the resources it holds. */
+interface XmlInherited {
+  readonly parents: readonly PacemakerParent[];
+  readonly unmanaged: boolean;
+  readonly disabled: boolean;
+}
+
+/** `target_role="Stopped"` (2.0.4+ writes `stopped`), or a container's `disabled="true"` (2.1.5+). */
+function xmlDisabled(el: XmlElement): boolean {
+  return flag(el, 'disabled') || /^stopped$/i.test(el.attributes['target_role'] ?? '');
+}
+
+function collectXmlResources(el: XmlElement, inherited: XmlInherited, out: PacemakerResource[]): void {
   for (const child of el.children) {
     if (child.name === 'resource') {
+      const nodes = childElements(child, 'node').map((n) => n.attributes['name'] ?? '');
       out.push({
         id: child.attributes['id'] ?? '',
         agent: normaliseAgent(child.attributes['resource_agent']),
         role: child.attributes['role'] ?? 'Unknown',
-        nodes: childElements(child, 'node').map((n) => n.attributes['name'] ?? ''),
+        nodes,
         inactiveOn: undefined,
-        managed: child.attributes['managed'] !== 'false',
+        managed: !inherited.unmanaged && child.attributes['managed'] !== 'false',
         failed: flag(child, 'failed'),
-        parents,
+        disabled: nodes.length === 0 && (inherited.disabled || xmlDisabled(child)),
+        parents: inherited.parents,
       });
     } else if (child.name === 'clone' || child.name === 'group' || child.name === 'bundle') {
-      collectXmlResources(child, [...parents, { id: child.attributes['id'] ?? '', kind: child.name }], out);
+      collectXmlResources(
+        child,
+        {
+          parents: [...inherited.parents, { id: child.attributes['id'] ?? '', kind: child.name }],
+          unmanaged: inherited.unmanaged || child.attributes['managed'] === 'false',
+          disabled: inherited.disabled || xmlDisabled(child),
+        },
+        out,
+      );
     } else if (child.name === 'replica') {
-      collectXmlResources(child, parents, out);
+      collectXmlResources(child, inherited, out);
     }
   }
 }
 
-function splitOpKey(opKey: string): { resource: string; operation: string; intervalMs: number } | undefined {
-  const m = OP_KEY.exec(opKey);
-  return m ? { resource: m[1] ?? '', operation: m[2] ?? '', intervalMs: Number(m[3]) } : undefined;
-}
-
+/**
+ * A `<failure>`: `op_key` names resource, operation and interval; an entry without one (CIBs
+ * written by older pacemaker) is printed with the history entry's `id` instead (`rsc_last_failure_0`).
+ */
 function xmlFailure(el: XmlElement): PacemakerFailedAction {
   const a = el.attributes;
-  const split = splitOpKey(a['op_key'] ?? '');
+  const key = a['op_key'] ?? a['id'] ?? '';
+  const split = splitOpKey(key);
   const interval = a['interval'] === undefined ? split?.intervalMs : Number(a['interval']);
   return {
-    resource: split?.resource ?? a['op_key'] ?? '',
+    resource: split?.resource ?? (a['op_key'] === undefined ? resourceOfHistoryId(key) : key),
     operation: a['task'] ?? split?.operation ?? '',
     node: a['node'] ?? '',
     exitStatus: a['exitstatus'] ?? a['status'] ?? '',
-    exitReason: a['exitreason'] ?? '',
+    exitReason: exitReasonOf(a['exitreason']),
     intervalMs: Number.isFinite(interval) ? interval : undefined,
   };
-}
-
-type Section = 'header' | 'nodes' | 'resources' | 'failed' | 'other';
-
-function sectionOf(heading: string): Section {
-  const h = heading.toLowerCase();
-  if (h === 'node list') return 'nodes';
-  if (/^(full list of resources|active resources|inactive resources)$/.test(h)) return 'resources';
-  if (h === 'failed resource actions' || h === 'failed actions') return 'failed';
-  return 'other';
-}
-
-interface Container extends PacemakerParent {
-  readonly indent: number;
-  /** For clones: the id of the cloned resource (`rabbitmq` in `rabbitmq-clone [rabbitmq]`). */
-  readonly member: string | undefined;
-}
-
-const NODE_LIST = /^(Online|OFFLINE|GuestOnline|GuestOFFLINE|RemoteOnline|RemoteOFFLINE|Standby|Maintenance):\s*\[(.*)\]\s*$/;
-const NODE_LINE = /^(Node|GuestNode|RemoteNode)\s+(\S+?)(?:\s+\(\d+\))?:\s*(.+)$/;
-const CONTAINER = /^(Clone Set|Master\/Slave Set|Resource Group|Container bundle set|Container bundle):\s+(\S+?)(?:\s+\[([^\]]+)\])?(?:\s+\((.*)\))?:?\s*$/;
-const INSTANCE_LIST = /^([A-Za-z]+(?:\s+\([^)]*\))?):\s*\[(.*)\]\s*$/;
-const PRIMITIVE = /^(\S+)(?:\s+\([^)]*\))?\s*\(((?:ocf|lsb|systemd|stonith|service|upstart|nagios|heartbeat)[^)]*)\):\s*(.*)$/;
-const ROLE_WORDS = new Set(['Started', 'Stopped', 'Master', 'Slave', 'Promoted', 'Unpromoted', 'Starting', 'Stopping', 'Migrating']);
-
-function nodeNames(list: string): string[] {
-  return list
-    .split(/\s+/)
-    .filter((t) => t !== '' && !/^\(\d+\)$/.test(t))
-    .map((t) => t.replace(/@.*$/, ''));
-}
-
-function textNodeState(text: string): PacemakerNodeState | undefined {
-  const t = text.toLowerCase();
-  if (t.includes('unclean')) return 'unclean';
-  if (t.startsWith('offline')) return 'offline';
-  if (t.startsWith('standby')) return 'standby';
-  if (t.startsWith('maintenance')) return 'maintenance';
-  if (t.startsWith('pending')) return 'pending';
-  if (t.startsWith('online')) return 'online';
-  return undefined;
-}
-
-/** Reads `crm_mon -1 -r` / `pcs status` text, pacemaker 1.1 to 2.1 layouts. */
-export function parseCrmMonText(stdout: string, raw: string): ProbeResult<PacemakerStatus> {
-  const nodes = new Map<string, PacemakerNode>();
-  const resources: PacemakerResource[] = [];
-  const failedActions: PacemakerFailedAction[] = [];
-  let section: Section = 'header';
-  let sawSummary = false;
-  let dc: string | undefined;
-  let quorum: boolean | undefined;
-  let maintenanceMode = false;
-  let stack: Container[] = [];
-
-  const addNode = (name: string, state: PacemakerNodeState, kind: PacemakerNode['kind']): void => {
-    nodes.set(name, { name, state, kind });
-  };
-
-  for (const rawLine of lines(stdout)) {
-    if (rawLine.trim() === '') continue;
-    const indent = rawLine.search(/\S/);
-    const line = rawLine
-      .trim()
-      .replace(/^\*\s+/, '')
-      .trim();
-    if (/^\*\*\* Resource management is DISABLED \*\*\*$/.test(line)) {
-      maintenanceMode = true;
-      continue;
-    }
-    const heading = /^([A-Z][A-Za-z /]+):$/.exec(line);
-    if (heading && indent === 0 && !CONTAINER.test(line)) {
-      section = sectionOf(heading[1] ?? '');
-      if ((heading[1] ?? '').toLowerCase() === 'cluster summary') sawSummary = true;
-      stack = [];
-      continue;
-    }
-    if (section === 'header' || section === 'nodes') {
-      const dcMatch = /^Current DC:\s+(\S+)(.*)$/.exec(line);
-      if (dcMatch) {
-        sawSummary = true;
-        dc = dcMatch[1] === 'NONE' ? undefined : dcMatch[1];
-        if (/partition with quorum/.test(dcMatch[2] ?? '')) quorum = true;
-        else if (/WITHOUT quorum/i.test(dcMatch[2] ?? '')) quorum = false;
-        continue;
-      }
-      if (/^(Stack|Last updated|Cluster name):/.test(line)) sawSummary = true;
-      const list = NODE_LIST.exec(line);
-      if (list) {
-        const label = list[1] ?? '';
-        const kind = label.startsWith('Guest') ? 'guest' : label.startsWith('Remote') ? 'remote' : 'member';
-        const state = textNodeState(label.replace(/^(Guest|Remote)/, '')) ?? 'online';
-        for (const name of nodeNames(list[2] ?? '')) addNode(name, state, kind);
-        continue;
-      }
-      const single = NODE_LINE.exec(line);
-      if (single) {
-        const state = textNodeState(single[3] ?? '');
-        const kind = single[1] === 'GuestNode' ? 'guest' : single[1] === 'RemoteNode' ? 'remote' : 'member';
-        if (state) addNode((single[2] ?? '').replace(/@.*$/, ''), state, kind);
-      }
-      continue;
-    }
-    if (section === 'resources') {
-      parseResourceLine(line, indent, stack, resources, maintenanceMode);
-      continue;
-    }
-    if (section === 'failed' && rawLine.trim().startsWith('*')) {
-      const action = parseFailedActionLine(line);
-      if (action) failedActions.push(action);
-    }
-  }
-
-  if (nodes.size === 0) {
-    const down = notRunning(raw);
-    if (down) return ok(down);
-    if (!sawSummary) return unknown('not crm_mon output: no cluster summary and no node list', raw);
-  }
-  return ok({
-    running: true,
-    format: 'text',
-    dc,
-    quorum,
-    maintenanceMode,
-    nodes: [...nodes.values()],
-    resources,
-    failedActions,
-  });
-}
-
-function parseResourceLine(line: string, indent: number, stack: Container[], out: PacemakerResource[], maintenanceMode: boolean): void {
-  while (stack.length > 0 && (stack[stack.length - 1]?.indent ?? 0) >= indent) stack.pop();
-  const parents = (): PacemakerParent[] => stack.map(({ id, kind }) => ({ id, kind }));
-  const container = CONTAINER.exec(line);
-  if (container) {
-    const label = container[1] ?? '';
-    const kind = label.startsWith('Resource Group') ? 'group' : label.startsWith('Container') ? 'bundle' : 'clone';
-    stack.push({ id: container[2] ?? '', kind, indent, member: container[3] });
-    return;
-  }
-  if (/^Replica\[\d+\]$/.test(line)) return;
-  const innermost = stack[stack.length - 1];
-  const instances = INSTANCE_LIST.exec(line);
-  if (instances && innermost?.kind === 'clone') {
-    const words = (instances[1] ?? '').split(/\s+/);
-    const role = singularRole(words[0] ?? '');
-    const qualifier = (instances[1] ?? '').toLowerCase();
-    for (const node of nodeNames(instances[2] ?? '')) {
-      const stopped = role === 'Stopped';
-      out.push({
-        id: innermost.member ?? innermost.id,
-        agent: undefined,
-        role,
-        nodes: stopped ? [] : [node],
-        inactiveOn: stopped ? node : undefined,
-        managed: !maintenanceMode && !/unmanaged|maintenance/.test(qualifier),
-        failed: role === 'FAILED',
-        parents: parents(),
-      });
-    }
-    return;
-  }
-  const primitive = PRIMITIVE.exec(line);
-  if (!primitive) return;
-  const statusText = primitive[3] ?? '';
-  const qualifiers = [...statusText.matchAll(/\(([^)]*)\)/g)].map((m) => (m[1] ?? '').toLowerCase());
-  const words = statusText
-    .replace(/\([^)]*\)/g, ' ')
-    .replace(/[[\]]/g, ' ')
-    .split(/\s+/)
-    .filter((w) => w !== '');
-  let failed = false;
-  if (words[0] === 'FAILED') {
-    failed = true;
-    words.shift();
-  }
-  let role = failed ? 'Started' : 'Unknown';
-  if (words[0] !== undefined && ROLE_WORDS.has(words[0])) role = words.shift() ?? role;
-  out.push({
-    id: primitive[1] ?? '',
-    agent: normaliseAgent(primitive[2]),
-    role,
-    nodes: role === 'Stopped' ? [] : words,
-    inactiveOn: undefined,
-    managed: !maintenanceMode && !qualifiers.some((q) => q === 'unmanaged' || q === 'maintenance'),
-    failed,
-    parents: parents(),
-  });
-}
-
-function singularRole(label: string): string {
-  if (label === 'Masters') return 'Master';
-  if (label === 'Slaves') return 'Slave';
-  return label;
-}
-
-function parseFailedActionLine(line: string): PacemakerFailedAction | undefined {
-  // Pacemaker 1.1 / 2.0: "rsc_monitor_10000 on node 'not running' (7): call=.., status=.., exitreason='..',"
-  const old = /^(\S+)\s+on\s+(\S+)\s+'([^']*)'\s+\((\d+)\):\s*(.*)$/.exec(line);
-  if (old) {
-    const split = splitOpKey(old[1] ?? '');
-    const rest = old[5] ?? '';
-    return {
-      resource: split?.resource ?? old[1] ?? '',
-      operation: split?.operation ?? '',
-      node: old[2] ?? '',
-      exitStatus: old[3] ?? '',
-      exitReason: /exitreason='([^']*)'/.exec(rest)?.[1] ?? '',
-      intervalMs: split?.intervalMs,
-    };
-  }
-  // Pacemaker 2.1: "rsc 30s-interval monitor on node returned 'not running' (reason) at <date>"
-  const current = /^(\S+)\s+(?:(\S+)-interval\s+)?(\S+)\s+on\s+(\S+)\s+(.*)$/.exec(line);
-  if (!current) return undefined;
-  const rest = current[5] ?? '';
-  const returned = /^returned\s+'([^']*)'(?:\s+\((.*?)\))?(?:\s+at\s|$)/.exec(rest);
-  const notExecuted = /^could not be executed\s+\(([^)]*)\)/.exec(rest);
-  return {
-    resource: current[1] ?? '',
-    operation: current[3] ?? '',
-    node: current[4] ?? '',
-    exitStatus: returned?.[1] ?? notExecuted?.[1] ?? rest,
-    exitReason: returned?.[2] ?? '',
-    intervalMs: current[2] === undefined ? 0 : parseDurationMs(current[2]),
-  };
-}
-
-function parseDurationMs(text: string): number | undefined {
-  const m = /^(\d+)(ms|s|m|h)$/.exec(text);
-  if (!m) return undefined;
-  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-  return Number(m[1]) * factor;
 }
 
 /** Cluster-wide pacemaker state from one controller: nodes, every resource instance, failed actions. */

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ProbeOutput } from '../../../src/probes/types.js';
 
@@ -23,4 +23,17 @@ export function stderrOf(path: string, exitCode: number): ProbeOutput {
 export function okValue<T>(result: { kind: 'ok'; value: T } | { kind: 'unknown'; reason: string; raw: string }): T {
   if (result.kind !== 'ok') throw new Error(`expected ok, got unknown: ${result.reason}`);
   return result.value;
+}
+
+/**
+ * A probe output recorded as three files, `<base>.stdout`, `<base>.stderr` and `<base>.exitcode`
+ * (the last two optional: empty stderr, exit code 0).
+ */
+export function recordedOutput(base: string): ProbeOutput {
+  const optional = (suffix: string): string | undefined => (existsSync(ROOT + base + suffix) ? fixture(base + suffix) : undefined);
+  return {
+    stdout: optional('.stdout') ?? '',
+    stderr: optional('.stderr') ?? '',
+    exitCode: Number((optional('.exitcode') ?? '0').trim()),
+  };
 }
