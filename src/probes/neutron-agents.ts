@@ -14,10 +14,26 @@ export interface NeutronAgent {
   readonly binary: string;
 }
 
+/** A row of the agent list whose liveness or admin state could not be read. */
+export interface NeutronAgentUnknown {
+  readonly id: string;
+  readonly agentType: string;
+  readonly host: string;
+  readonly binary: string;
+  readonly reason: string;
+}
+
 /** The value of the `neutron-agents` probe. */
 export interface NeutronAgents {
   readonly format: 'json' | 'table';
+  /** The agents whose liveness and admin state were read. */
   readonly agents: readonly NeutronAgent[];
+  /**
+   * Rows that name a host but whose Alive or State cell is unreadable, when other rows read fine:
+   * those agents are unknown, the rest of the listing still counts. Always set by the parser;
+   * optional only so values built before the field existed still type-check.
+   */
+  readonly unknownAgents?: readonly NeutronAgentUnknown[];
 }
 
 /** `true`, `:-)`, `True`, `UP` read as true; `false`, `XXX`, `xxx`, `DOWN` as false. */
@@ -45,12 +61,24 @@ export function parseNeutronAgents(output: ProbeOutput): ProbeResult<NeutronAgen
   const read = readCliRows(output.stdout, output.stderr);
   if (!read.ok) return unknown(read.reason, raw);
   const agents: NeutronAgent[] = [];
+  const unknownAgents: NeutronAgentUnknown[] = [];
+  let unreadable: Readonly<Record<string, unknown>> | undefined;
   for (const row of read.rows) {
     const alive = truthy(pick(row, 'Alive', 'alive'));
     const adminStateUp = truthy(pick(row, 'State', 'Admin State Up', 'admin_state_up'));
     const host = text(pick(row, 'Host', 'host'));
     if (alive === undefined || adminStateUp === undefined || host === '') {
-      return unknown(`unreadable agent row: ${JSON.stringify(row)}`, raw);
+      unreadable ??= row;
+      if (host !== '') {
+        unknownAgents.push({
+          id: text(pick(row, 'ID', 'id')),
+          agentType: text(pick(row, 'Agent Type', 'agent_type')),
+          host,
+          binary: text(pick(row, 'Binary', 'binary')),
+          reason: `unreadable Alive/State: ${JSON.stringify(pick(row, 'Alive', 'alive'))}/${JSON.stringify(pick(row, 'State', 'Admin State Up', 'admin_state_up'))}`,
+        });
+      }
+      continue;
     }
     agents.push({
       id: text(pick(row, 'ID', 'id')),
@@ -61,7 +89,11 @@ export function parseNeutronAgents(output: ProbeOutput): ProbeResult<NeutronAgen
       binary: text(pick(row, 'Binary', 'binary')),
     });
   }
-  return ok({ format: read.format, agents });
+  // A listing with no readable row, or a row naming no host, is not one we understand at all.
+  if (unreadable && (agents.length === 0 || unknownAgents.length < read.rows.length - agents.length)) {
+    return unknown(`unreadable agent row: ${JSON.stringify(unreadable)}`, raw);
+  }
+  return ok({ format: read.format, agents, unknownAgents });
 }
 
 /** Every neutron agent with its liveness; all of them down usually means RabbitMQ trouble. */

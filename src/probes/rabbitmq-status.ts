@@ -1,6 +1,6 @@
 import { remote, ShellScript } from '../ssh/shell.js';
 import { parseErlangTerm, proplistGet, termText, type ErlangTerm } from './erlang-terms.js';
-import { isRecord, lines, rawText, str, stripAnsi, tryJson } from './text.js';
+import { isRecord, lines, rawText, str, strings, stripAnsi, tryJson } from './text.js';
 import { ok, unknown, type Probe, type ProbeOutput, type ProbeResult } from './types.js';
 
 /** A resource alarm raised by a RabbitMQ node: publishers are blocked while it lasts. */
@@ -42,17 +42,25 @@ export interface RabbitClusterRunning {
   readonly listeners: readonly RabbitListener[];
 }
 
-/** rabbitmqctl could not reach the node: it is down, or its Erlang VM is. */
+/** rabbitmqctl could not reach the node (it is down, or its Erlang VM is), or the rabbit app on it is stopped. */
 export interface RabbitNodeDown {
   readonly running: false;
   readonly message: string;
   readonly node: string | undefined;
+  /**
+   * `node-down`: nothing answered; `app-stopped`: the Erlang VM answered but the rabbit application
+   * is stopped (`rabbitmqctl stop_app`, a paused minority, a failed boot). Always set by the parser;
+   * optional only so values built before the field existed still type-check.
+   */
+  readonly state?: 'node-down' | 'app-stopped';
 }
 
 /** The value of the `rabbitmq-status` probe. */
 export type RabbitClusterStatus = RabbitClusterRunning | RabbitNodeDown;
 
 const NODE_DOWN = [/unable to perform an operation on node/i, /unable to connect to node/i, /\bnodedown\b/i];
+/** 3.7+ refuses `cluster_status` while the rabbit app is stopped, with this error and exit code 64. */
+const APP_STOPPED = /requires the 'rabbit' app to be running/i;
 
 function alarmKind(resource: string): RabbitAlarm['kind'] {
   if (resource === 'disk') return 'disk';
@@ -72,8 +80,10 @@ export function parseRabbitClusterStatus(output: ProbeOutput): ProbeResult<Rabbi
   const jsonStart = stdout.search(/^\s*\{/m);
   if (jsonStart >= 0) {
     const parsed = tryJson(stdout.slice(jsonStart));
-    if (parsed.ok && isRecord(parsed.value) && Array.isArray(parsed.value['running_nodes'])) {
-      return ok(fromJson(parsed.value));
+    if (parsed.ok && isRecord(parsed.value) && parsed.value['running_nodes'] !== undefined) {
+      const running = jsonRunningNodes(parsed.value);
+      if (!running.ok) return unknown(running.reason, raw);
+      return ok(fromJson(parsed.value, running.nodes));
     }
   }
   const termStart = stdout.search(/^\s*\[\s*\{/m);
@@ -84,8 +94,14 @@ export function parseRabbitClusterStatus(output: ProbeOutput): ProbeResult<Rabbi
       .trim();
     const parsed = parseErlangTerm(body);
     if (!parsed.ok) return unknown(`cluster_status Erlang term is malformed: ${parsed.error}`, raw);
-    const value = fromErlang(parsed.term, queriedNode(stdout));
-    return value ? ok(value) : unknown('cluster_status Erlang term has no running_nodes', raw);
+    const node = queriedNode(stdout);
+    const value = fromErlang(parsed.term, node);
+    if (value) return ok(value);
+    // Before 3.7 a node whose rabbit app (and so mnesia) is stopped reports its members only.
+    if (proplistGet(parsed.term, 'nodes')) {
+      return ok({ running: false, state: 'app-stopped', node, message: 'the rabbit app is stopped: cluster_status lists the members but no running nodes' });
+    }
+    return unknown('cluster_status Erlang term has no running_nodes', raw);
   }
   if (/^\s*Running Nodes\s*$/m.test(stdout)) return ok(fromText(stdout));
   const down = nodeDown(output);
@@ -100,7 +116,8 @@ function queriedNode(text: string): string | undefined {
 
 function nodeDown(output: ProbeOutput): RabbitNodeDown | undefined {
   const text = stripAnsi(`${output.stdout}\n${output.stderr}`);
-  const matches = NODE_DOWN.some((p) => p.test(text));
+  const appStopped = APP_STOPPED.test(text);
+  const matches = appStopped || NODE_DOWN.some((p) => p.test(text));
   if (!matches && output.exitCode !== 69 && output.exitCode !== 70) return undefined;
   if (!matches && !/^Error/m.test(text)) return undefined;
   const message =
@@ -112,10 +129,57 @@ function nodeDown(output: ProbeOutput): RabbitNodeDown | undefined {
       ?.trim() ??
     '';
   const node = /on node '?([^'\s:]+)'?/.exec(message)?.[1] ?? /to node '?([^'\s:]+)'?/.exec(message)?.[1];
-  return { running: false, message, node };
+  return { running: false, message, node, state: appStopped ? 'app-stopped' : 'node-down' };
 }
 
-function fromJson(doc: Record<string, unknown>): RabbitClusterRunning {
+/**
+ * `running_nodes` of the JSON: a list, except in 4.1.0 to 4.1.3, which print the names run together
+ * in one string (`"rabbit@arabbit@crabbit@b"`, rabbitmq-server#14398, fixed in 4.1.4). The string is
+ * split back into the names the same document knows (members, versions, listeners, alarms); a
+ * string that does not split exactly one way is not guessed at.
+ */
+function jsonRunningNodes(doc: Record<string, unknown>): { ok: true; nodes: string[] } | { ok: false; reason: string } {
+  const value = doc['running_nodes'];
+  if (Array.isArray(value)) return { ok: true, nodes: value.filter((x): x is string => typeof x === 'string') };
+  if (typeof value !== 'string') return { ok: false, reason: 'cluster_status JSON: running_nodes is neither a list nor a string' };
+  if (value === '') return { ok: true, nodes: [] };
+  const known = new Set<string>([...strings(doc, 'disk_nodes'), ...strings(doc, 'ram_nodes')]);
+  for (const key of ['versions', 'listeners', 'partitions']) {
+    const map = doc[key];
+    if (isRecord(map)) for (const node of Object.keys(map)) known.add(node);
+  }
+  for (const a of Array.isArray(doc['alarms']) ? doc['alarms'] : []) {
+    if (isRecord(a) && typeof a['node'] === 'string') known.add(a['node']);
+  }
+  const splits = splitJoined(value, [...known], 2);
+  if (splits.length === 1 && splits[0]) return { ok: true, nodes: splits[0] };
+  return {
+    ok: false,
+    reason:
+      splits.length === 0
+        ? `cluster_status JSON: running_nodes is one string (RabbitMQ 4.1.0-4.1.3) that is not made of the cluster's node names: ${value}`
+        : `cluster_status JSON: running_nodes is one string (RabbitMQ 4.1.0-4.1.3) that splits into node names in more than one way: ${value}`,
+  };
+}
+
+/** Every way (up to `limit`) of writing `text` as a concatenation of distinct `names`. */
+function splitJoined(text: string, names: readonly string[], limit: number): string[][] {
+  const found: string[][] = [];
+  const walk = (at: number, taken: string[]): void => {
+    if (found.length >= limit) return;
+    if (at === text.length) {
+      found.push([...taken]);
+      return;
+    }
+    for (const name of names) {
+      if (name !== '' && !taken.includes(name) && text.startsWith(name, at)) walk(at + name.length, [...taken, name]);
+    }
+  };
+  walk(0, []);
+  return found;
+}
+
+function fromJson(doc: Record<string, unknown>, runningNodes: readonly string[]): RabbitClusterRunning {
   const list = (key: string): string[] => {
     const v = doc[key];
     return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
@@ -155,7 +219,7 @@ function fromJson(doc: Record<string, unknown>): RabbitClusterRunning {
     clusterName: str(doc, 'cluster_name'),
     diskNodes: list('disk_nodes'),
     ramNodes: list('ram_nodes'),
-    runningNodes: list('running_nodes'),
+    runningNodes,
     partitions,
     alarms,
     listeners,

@@ -109,6 +109,7 @@ describe('rabbitmq-status', () => {
     const s = okValue(rabbitmqStatus.parse(stderrOf('rabbitmq/node_down_3.10_probe_exit69.stderr', 69)));
     expect(s).toEqual({
       running: false,
+      state: 'node-down',
       node: 'rabbit1@localhost',
       message: "Error: unable to perform an operation on node 'rabbit1@localhost'. Please see diagnostics information and suggestions below.",
     });
@@ -118,6 +119,7 @@ describe('rabbitmq-status', () => {
     const s = okValue(rabbitmqStatus.parse(stdoutOf('rabbitmq/rabbitmqctl_nodedown_error_3.x.txt', 2)));
     expect(s).toEqual({
       running: false,
+      state: 'node-down',
       node: 'rabbit@dprcclab002',
       message: 'Error: unable to connect to node rabbit@dprcclab002: nodedown',
     });
