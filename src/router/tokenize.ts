@@ -78,6 +78,14 @@ export function describeCharacter(ch: string): string {
   return cp < 0x80 ? `"${ch}"` : `"${ch}" (${codePoint(cp)})`;
 }
 
+/**
+ * Text shown back as it was typed (a footer echoing a refused command), with every invisible or
+ * direction character replaced by its code point in brackets, so nothing hides or reverses.
+ */
+export function revealInvisible(text: string): string {
+  return text.replace(new RegExp(INVISIBLE.source, 'gu'), (ch) => (ch === ' ' ? ch : `[${codePoint(ch.codePointAt(0) ?? 0)}]`));
+}
+
 /** Splits command text into words, refusing anything that is not a plain word. */
 export function tokenize(text: string, usage: string): string[] {
   if (text.length > MAX_COMMAND_LENGTH) {

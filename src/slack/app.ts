@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type CustomRoute, type Logger, type webApi } from '@slack/bolt';
 import type { StackmedicApp } from '../app/create-app.js';
 import type { EnvOptions } from '../config/env.js';
 import { ConfigError } from '../errors.js';
@@ -8,7 +8,7 @@ import { ConfirmationStore } from './confirm-store.js';
 import { CANCEL_ACTION, CONFIRM_ACTION, ConfirmationFlow } from './confirm.js';
 import type { SlackDeps } from './context.js';
 import { loadPermissions, PermissionResolver, type PermissionsConfig } from './permissions.js';
-import { SlackPoster, type ChannelPublisher } from './poster.js';
+import { SlackPoster, type ChannelPublisher, type PosterOptions } from './poster.js';
 import { guardSlackRequests, REQUEST_WINDOW_SECONDS } from './request-guard.js';
 import { handleRunButton, RUN_ACTION } from './run-button.js';
 import { SeenRequests } from './seen-requests.js';
@@ -38,6 +38,10 @@ export interface CreateSlackAppOptions {
   readonly groupCacheTtlMs?: number;
   /** Web API retry policy (rate limits and network errors); defaults to five retries with backoff. */
   readonly retryConfig?: webApi.RetryOptions;
+  /** The poster at shutdown and under rate limits, and where it keeps what Slack refused. */
+  readonly poster?: PosterOptions;
+  /** Extra routes on the HTTP receiver's port (HTTP mode): GET /healthz. */
+  readonly customRoutes?: CustomRoute[];
 }
 
 /** Where the app listens, once started. */
@@ -58,6 +62,8 @@ export interface SlackApp {
   readonly publisher: ChannelPublisher;
   readonly confirmations: ConfirmationFlow;
   readonly permissions: PermissionResolver;
+  /** Socket Mode's client (connected and disconnected events); absent in HTTP mode. */
+  readonly socketClient?: SocketModeReceiver['client'] | undefined;
   /** Verifies the token (auth.test) and starts listening: HTTP on `listen` (default PORT) or Socket Mode. */
   start(listen?: { port?: number; host?: string }): Promise<SlackListening>;
   stop(): Promise<void>;
@@ -108,7 +114,10 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
   // The Socket Mode receiver is built here (as Bolt would) to keep its client: Bolt's stop() does
   // not wait for the WebSocket to close, and stop() must, before the store is closed behind it.
   const socketReceiver = appToken ? new SocketModeReceiver({ appToken, logger, installerOptions: { clientOptions } }) : undefined;
-  const httpReceiver = !socketReceiver && signingSecret ? new HTTPReceiver({ signingSecret, endpoints: SLACK_EVENTS_PATH, logger }) : undefined;
+  const httpReceiver =
+    !socketReceiver && signingSecret
+      ? new HTTPReceiver({ signingSecret, endpoints: SLACK_EVENTS_PATH, logger, customRoutes: options.customRoutes ?? [] })
+      : undefined;
   if (httpReceiver && signingSecret) {
     // Checks Bolt lacks (future timestamps, replays, the body encoding) run before its own.
     httpReceiver.requestListener = guardSlackRequests(httpReceiver.requestListener, {
@@ -121,7 +130,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
   const receiver = socketReceiver ?? httpReceiver;
   const bolt = new App({ token: botToken, receiver, logger, clientOptions, deferInitialization: true });
 
-  const poster = new SlackPoster(bolt.client, logger);
+  const poster = SlackPoster.forToken(botToken, clientOptions, logger, options.poster);
   const permissions = new PermissionResolver(
     permissionsConfig,
     async (group) => {
@@ -191,6 +200,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
     publisher: poster,
     confirmations,
     permissions,
+    socketClient: socketReceiver?.client,
     async start(listen = {}) {
       await bolt.init();
       await confirmations.sweep();

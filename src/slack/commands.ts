@@ -1,9 +1,10 @@
 import type { AckFn, RespondArguments, RespondFn, SlashCommand } from '@slack/bolt';
 import type { DispatchResult } from '../router/router.js';
-import type { Actor, PermissionRole, Reply } from '../router/types.js';
+import type { Actor, PermissionRole, Reply, SlackBlock } from '../router/types.js';
 import type { ConfirmationFlow } from './confirm.js';
 import { channelRefusal, echoCommand, footerFor, type SlackDeps } from './context.js';
 import { deliverReply } from './deliver.js';
+import { fitMessage } from './limit.js';
 import { ProgressMessage } from './progress.js';
 import { renderProgress, renderReply } from './render.js';
 import { redactDeep } from '../redact.js';
@@ -102,10 +103,18 @@ export async function handleSlashCommand(
   });
 }
 
+/** An ack's payload through the same redaction and the same limiter as every post. */
+function limitAck(payload: RespondArguments): RespondArguments {
+  const safe = redactDeep(payload) as RespondArguments & { text?: string; blocks?: readonly SlackBlock[] };
+  // An ack has no thread to move the rest to: cut it (the asker can run the command again for all).
+  const { message } = fitMessage({ text: safe.text ?? '', blocks: safe.blocks ?? [] });
+  return { ...safe, text: message.text, ...(safe.blocks ? { blocks: [...message.blocks] } : {}) } as RespondArguments;
+}
+
 async function safeAck(deps: SlackDeps, ack: AckFn<string | RespondArguments>, payload?: RespondArguments): Promise<void> {
   try {
-    // Acks carry text too (help, refusals, the echoed command): same redaction as every post.
-    await ack(payload === undefined ? undefined : redactDeep(payload));
+    // Acks carry text too (help, refusals, the echoed command): redacted and limited like every post.
+    await ack(payload === undefined ? undefined : limitAck(payload));
   } catch (error) {
     deps.logger.error('[stackmedic] ack failed:', error);
   }

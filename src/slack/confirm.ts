@@ -7,8 +7,9 @@ import { channelRefusal, footerFor, tellAsker, type SlackDeps } from './context.
 import { deliverReply } from './deliver.js';
 import { SlackPostError } from './poster.js';
 import { ProgressMessage } from './progress.js';
-import { chunk, escapeMrkdwn } from './split.js';
-import { contextBlocks, planSections, titleBlocks, type SlackMessage } from './render.js';
+import { blockChars, packBlocks } from './limit.js';
+import { escapeMrkdwn, SLACK_LIMITS } from './split.js';
+import { contextBlocks, fallbackText, planSections, titleBlocks, type SlackMessage } from './render.js';
 
 /** Action id of the Confirm button. */
 export const CONFIRM_ACTION = 'stackmedic_confirm';
@@ -51,15 +52,14 @@ function confirmationBlocks(c: Confirmation, status: string, withButtons: boolea
         },
       ]
     : [];
-  const room = 50 - head.length - status_.length - buttons.length - 1;
-  if (plan.length <= room + 1) return { blocks: [...head, ...plan, ...status_, ...buttons], extra: [] };
+  const fixed = head.length + status_.length + buttons.length;
+  const charRoom = SLACK_LIMITS.messageText - SLACK_LIMITS.fallbackText - [...head, ...status_, ...buttons].reduce((n, b) => n + blockChars(b), 0) - 200;
+  if (packBlocks(plan, SLACK_LIMITS.blocksPerMessage - fixed, charRoom).length <= 1) return { blocks: [...head, ...plan, ...status_, ...buttons], extra: [] };
   // A plan longer than one message: the rest goes to the thread, and the message says so.
+  const first = packBlocks(plan, SLACK_LIMITS.blocksPerMessage - fixed - 1, charRoom)[0] ?? [];
   return {
-    blocks: [...head, ...plan.slice(0, room), ...contextBlocks('_the plan continues in the thread: read it before confirming_'), ...status_, ...buttons].slice(
-      0,
-      50,
-    ),
-    extra: chunk(plan.slice(room), 50),
+    blocks: [...head, ...first, ...contextBlocks('_the plan continues in the thread: read it before confirming_'), ...status_, ...buttons],
+    extra: packBlocks(plan.slice(first.length)),
   };
 }
 
@@ -89,11 +89,12 @@ export class ConfirmationFlow {
     });
     const status = `Requested by <@${actor.id}> · needs the ${c.permission} role · expires at ${when(c.expiresAt)} · audit #${c.auditId}`;
     const { blocks, extra } = confirmationBlocks(c, status, true);
-    const message: SlackMessage = { text: `Confirm: ${c.command}`, blocks };
+    const message: SlackMessage = { text: fallbackText(`Confirm: ${c.command}`), blocks };
     try {
       const posted = await this.deps.poster.post(channel, message);
       this.store.attachMessage(c.id, posted.ts);
-      for (const part of extra) await this.deps.poster.post(channel, { text: `Plan of ${c.command} (continued)`, blocks: part }, { threadTs: posted.ts });
+      for (const part of extra)
+        await this.deps.poster.post(channel, { text: fallbackText(`Plan of ${c.command} (continued)`), blocks: part }, { threadTs: posted.ts });
     } catch (error) {
       const ref = error instanceof SlackPostError ? error.reference : 'n/a';
       if (respond) {
@@ -217,7 +218,7 @@ export class ConfirmationFlow {
     const progress = new ProgressMessage(
       this.deps.poster,
       c.channel,
-      (step) => ({ text: `${c.command}: ${step}`, blocks: confirmationBlocks(c, `${confirmedBy} · ${step}`, false).blocks }),
+      (step) => ({ text: fallbackText(`${c.command}: ${step}`), blocks: confirmationBlocks(c, `${confirmedBy} · ${escapeMrkdwn(step)}`, false).blocks }),
       this.deps.logger,
       { minIntervalMs: this.deps.progressIntervalMs, message },
     );
@@ -247,7 +248,7 @@ export class ConfirmationFlow {
     try {
       await this.deps.poster.update(
         { channel: c.channel, ts: c.messageTs },
-        { text: `${c.command}: ${status}`, blocks: confirmationBlocks(c, status, false).blocks },
+        { text: `${escapeMrkdwn(c.command)}: ${status}`, blocks: confirmationBlocks(c, status, false).blocks },
       );
     } catch {
       // Already logged with a reference by the poster; the result message still follows.

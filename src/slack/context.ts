@@ -1,9 +1,11 @@
 import type { Logger, RespondFn } from '@slack/bolt';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Router } from '../router/router.js';
+import { revealInvisible } from '../router/tokenize.js';
 import type { Actor } from '../router/types.js';
 import type { PermissionResolver } from './permissions.js';
 import type { SlackPoster } from './poster.js';
+import { fitMessage } from './limit.js';
 import { echoText } from './split.js';
 
 /** What the Slack listeners share: built once by createSlackApp. */
@@ -23,7 +25,7 @@ export const ECHO_MAX = 300;
 
 /** The command text as shown back to people: escaped, and capped (the audit record keeps it whole). */
 export function echoCommand(command: string): string {
-  return `\`${echoText(command.replace(/`/g, "'"), ECHO_MAX)}\``;
+  return `\`${echoText(revealInvisible(command.replace(/`/g, "'")), ECHO_MAX)}\``;
 }
 
 /** The context line under a result: what ran, who asked, where to find it in the audit. */
@@ -73,7 +75,7 @@ export interface Asker {
  * response_url when Slack refuses that (the bot is not in the channel). Never throws.
  */
 export async function tellAsker(deps: SlackDeps, asker: Asker, mrkdwn: string): Promise<void> {
-  const message = { text: mrkdwn, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: mrkdwn } }] };
+  const { message } = fitMessage({ text: mrkdwn, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: mrkdwn } }] });
   try {
     await deps.poster.ephemeral(asker.channel, asker.user, message);
   } catch {

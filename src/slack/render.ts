@@ -1,5 +1,6 @@
 import type { ActionPlan, Reply, ReplyFile, SlackBlock } from '../router/types.js';
-import { chunk, codeSections, escapeMrkdwn, headerText, mrkdwnSections, SLACK_LIMITS } from './split.js';
+import { blockChars, fitMessage, packBlocks } from './limit.js';
+import { chunk, codeSections, escapeMrkdwn, headerText, mrkdwnSections, SLACK_LIMITS, unescapeMrkdwn } from './split.js';
 
 /** One Slack message: the notification text and its Block Kit blocks. */
 export interface SlackMessage {
@@ -39,9 +40,15 @@ function context(text: string): SlackBlock {
 
 /** The verdict: a header when it fits in one, else bold sections (never cut). */
 export function titleBlocks(title: string): SlackBlock[] {
-  const header = headerText(title);
+  // Titles carry node and user text: escaped in the header too, where Slack decodes the entities.
+  const header = headerText(escapeMrkdwn(title));
   if (header !== undefined) return [{ type: 'header', text: { type: 'plain_text', text: header, emoji: true } }];
   return mrkdwnSections(`*${escapeMrkdwn(title.trim())}*`).map(section);
+}
+
+/** The fallback text of a message (notifications, screen readers) from a plain-text title. */
+export function fallbackText(title: string): string {
+  return escapeMrkdwn(title.trim().replace(/\s*\n\s*/g, ' ')) || 'stackmedic';
 }
 
 /** A context line, split into several context blocks if someone made it enormous. */
@@ -96,28 +103,51 @@ function splitMrkdwnKeepingFences(text: string): string[] {
  * file; the channel message says where the rest is.
  */
 export function renderReply(reply: Reply, options: RenderOptions = {}): RenderedReply {
+  return limitRendered(layOut(reply, options), reply.title);
+}
+
+/** The file that takes what the limiter cut from a reply's messages. */
+export const REST_FILENAME = 'rest.txt';
+
+/**
+ * Every message of a reply through the limiter; what it cuts (a verdict of megabytes, blocks
+ * past Slack's limits) is attached as a file in the thread, so nothing is lost.
+ */
+function limitRendered(r: RenderedReply, title: string): RenderedReply {
+  const note = `— the rest is attached in the thread as ${REST_FILENAME}`;
+  const main = fitMessage(r.main, note);
+  const thread = r.thread.map((m) => fitMessage(m, note));
+  const rest = [main, ...thread].map((f) => f.rest).filter((t) => t !== '');
+  const files =
+    rest.length > 0
+      ? [...r.files, { filename: REST_FILENAME, title: `${title.trim().slice(0, 150) || 'stackmedic'} (the rest)`, content: unescapeMrkdwn(rest.join('\n')) }]
+      : r.files;
+  return { main: main.message, thread: thread.map((f) => f.message), files };
+}
+
+function layOut(reply: Reply, options: RenderOptions): RenderedReply {
   const inline = options.inlineSections ?? DEFAULTS.inlineSections;
   const threadMax = options.threadSections ?? DEFAULTS.threadSections;
   const perThread = options.sectionsPerThreadMessage ?? DEFAULTS.sectionsPerThreadMessage;
   const head = titleBlocks(reply.title);
   const foot = options.footer ? contextBlocks(options.footer) : [];
   const files = [...(reply.files ?? [])];
-  const fallback = reply.title.trim() || 'stackmedic';
+  const fallback = fallbackText(reply.title);
 
   if (reply.blocks && reply.blocks.length > 0) {
     // The command's own blocks carry its verdict (usually as their header): no second header.
     const body = enforceBlockLimits(reply.blocks);
-    const roomForBody = SLACK_LIMITS.blocksPerMessage - foot.length - 1;
-    if (body.length <= roomForBody + 1) return { main: { text: fallback, blocks: [...body, ...foot] }, thread: [], files };
-    const rest = chunk(body.slice(roomForBody), SLACK_LIMITS.blocksPerMessage);
+    const footChars = foot.reduce((n, b) => n + blockChars(b), 0);
+    const charRoom = SLACK_LIMITS.messageText - SLACK_LIMITS.fallbackText - footChars - 200;
+    const whole = packBlocks(body, SLACK_LIMITS.blocksPerMessage - foot.length, charRoom);
+    if (whole.length <= 1) return { main: { text: fallback, blocks: [...body, ...foot] }, thread: [], files };
+    // Room for the "continued" line: the first message holds one block less.
+    const first = packBlocks(body, SLACK_LIMITS.blocksPerMessage - foot.length - 1, charRoom)[0] ?? [];
+    const rest = packBlocks(body.slice(first.length));
     return {
       main: {
         text: fallback,
-        blocks: [
-          ...body.slice(0, roomForBody),
-          ...contextBlocks(`_continued in the thread (${rest.length} more ${rest.length === 1 ? 'message' : 'messages'})_`),
-          ...foot,
-        ],
+        blocks: [...first, ...contextBlocks(`_continued in the thread (${rest.length} more ${rest.length === 1 ? 'message' : 'messages'})_`), ...foot],
       },
       thread: rest.map((blocks, i) => ({ text: `${fallback} (part ${i + 2}/${rest.length + 1})`, blocks })),
       files,
@@ -155,11 +185,12 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): Rendered
 
 /** A short message for a step in progress ("step 2/5: restarting libvirtd..."); `intro` is mrkdwn. */
 export function renderProgress(intro: string, step: string | undefined, footer?: string): SlackMessage {
+  // Steps come from runbooks and may quote what a node said: escaped, in the blocks and the fallback.
   const text = step ? `${intro}\n${escapeMrkdwn(step)}` : intro;
-  return {
-    text: step ? `${intro}: ${step}` : intro,
+  return fitMessage({
+    text: step ? `${intro}: ${escapeMrkdwn(step)}` : intro,
     blocks: [...mrkdwnSections(`:hourglass_flowing_sand: ${text}`).map(section), ...(footer ? contextBlocks(footer) : [])],
-  };
+  }).message;
 }
 
 /** The exact actions of a plan, as code-block sections: node, description, command. */

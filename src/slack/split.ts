@@ -11,12 +11,23 @@ export const SLACK_LIMITS = {
   headerText: 150,
   contextElements: 10,
   contextText: 3000,
+  sectionFields: 10,
+  fieldText: 2000,
   buttonValue: 2000,
+  /** All the text of one message: blocks and fallback together. */
+  messageText: 40_000,
+  /** The fallback text: notifications and screen readers need a line, not the output. */
+  fallbackText: 3000,
 } as const;
 
 /** Escapes the three characters Slack's mrkdwn treats as markup (also inside code blocks). */
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** The text back from `escapeMrkdwn`, for places that are not mrkdwn (a file's content). */
+export function unescapeMrkdwn(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
 /** The marker that says how much of a text was cut off. */

@@ -62,6 +62,8 @@ export class FakeSlack {
   private waiters: (() => void)[] = [];
   /** User group id to members (usergroups.users.list). */
   groups: Record<string, string[]> = { SOPS: [USERS.groupOperator] };
+  /** Web API method to how long Slack takes to answer it, in ms (a slow user-group lookup). */
+  delays: Record<string, number> = {};
 
   install(): void {
     nock.disableNetConnect();
@@ -69,9 +71,11 @@ export class FakeSlack {
     nock('https://slack.com')
       .persist()
       .post(/^\/api\/.+/)
-      .reply((uri, raw) => {
+      .reply(async (uri, raw) => {
         const method = uri.replace(/^\/api\//, '');
         const body = parseBody(raw);
+        const delay = this.delays[method];
+        if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
         const failure = this.failures.findIndex((f) => f.method === method);
         const call: SlackCall = { method, body };
         if (failure !== -1) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
-import { describeCharacter, MAX_COMMAND_LENGTH, tokenize } from '../../../src/router/tokenize.js';
+import { describeCharacter, MAX_COMMAND_LENGTH, revealInvisible, tokenize } from '../../../src/router/tokenize.js';
 
 function refusal(text: string): string {
   try {
@@ -82,5 +82,12 @@ describe('describeCharacter', () => {
     ['|', '"|"'],
   ])('%j -> %s', (ch, shown) => {
     expect(describeCharacter(ch)).toBe(shown);
+  });
+});
+
+describe('revealInvisible', () => {
+  it('shows invisible and direction characters by code point, and leaves the rest as typed', () => {
+    expect(revealInvisible('heal node\u202e-10\u200b now\u00a0x')).toBe('heal node[U+202E]-10[U+200B] now[U+00A0]x');
+    expect(revealInvisible('/cluster ping')).toBe('/cluster ping');
   });
 });
