@@ -14,11 +14,19 @@ export interface Target {
   close(): Promise<void>;
 }
 
-/** Loads the inventory named by `--inventory` or STACKMEDIC_INVENTORY. */
-export function inventoryTarget(path: string | undefined, env: EnvOptions): Target {
+/** Where the loader's notes go (vaulted values it ignored, containers read as hosts): stderr by default. */
+export type NoteSink = (line: string) => void;
+
+const toStderr: NoteSink = (line) => {
+  process.stderr.write(`${line}\n`);
+};
+
+/** Loads the inventory named by `--inventory` or STACKMEDIC_INVENTORY; its notes go to `note`. */
+export function inventoryTarget(path: string | undefined, env: EnvOptions, note: NoteSink = toStderr): Target {
   const file = path ?? env.inventoryPath;
   if (!file) throw new UserError('no inventory: pass --inventory FILE or set STACKMEDIC_INVENTORY (or try the simulator: --sim seed-incident)');
   const inventory = loadInventory(file, { knownHostsPath: env.knownHostsPath, openrcPath: env.openrcPath });
+  for (const line of inventory.notes ?? []) note(line);
   return {
     inventory,
     description: `cluster ${inventory.cluster} (${inventory.nodes.length} nodes, inventory ${inventory.source})`,
