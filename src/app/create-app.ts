@@ -10,6 +10,8 @@ import type { Services } from './services.js';
 import { builtinFamilies } from '../../commands/index.js';
 import { loadCatalog, type Catalog } from '../signatures/index.js';
 import { IncidentStore } from '../incidents/store.js';
+import { realRunbookTiming } from '../runbooks/command.js';
+import type { RunbookTiming } from '../runbooks/types.js';
 
 /** A wired stackmedic: the router and what it stands on. */
 export interface StackmedicApp {
@@ -31,6 +33,8 @@ export interface CreateAppOptions {
   readonly families?: readonly CommandFamily[];
   readonly logError?: ErrorLogger;
   readonly clock?: () => Date;
+  /** How runbooks wait and tell time; tests pass their own to make long verifications instant. */
+  readonly runbookTiming?: RunbookTiming;
 }
 
 /** Wires inventory, SSH pool, store, audit and router. */
@@ -48,6 +52,7 @@ export function createApp(options: CreateAppOptions): StackmedicApp {
     clock,
     catalog: () => (catalog ??= loadCatalog({ extraDir: env.signaturesDir })),
     incidents: new IncidentStore(db),
+    runbookTiming: options.runbookTiming ?? realRunbookTiming,
   };
   const router = new Router(options.families ?? builtinFamilies, inventory, pool, services, options.logError);
   return {

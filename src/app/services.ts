@@ -1,6 +1,7 @@
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Catalog } from '../signatures/index.js';
 import type { IncidentStore } from '../incidents/store.js';
+import type { RunbookTiming } from '../runbooks/types.js';
 import type { NodeLocks } from './locks.js';
 
 /** Long-lived parts the commands use, created once by the app. */
@@ -12,4 +13,6 @@ export interface Services {
   readonly catalog: () => Promise<Catalog>;
   /** Incidents opened by the scheduler, in the same store as the audit log. */
   readonly incidents: IncidentStore;
+  /** How runbooks wait and tell time (real time unless the app was created with other timing). */
+  readonly runbookTiming: RunbookTiming;
 }

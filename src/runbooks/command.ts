@@ -3,7 +3,7 @@ import { defineCommand, type ArgSpec, type CommandContext, type CommandSpec } fr
 import type { PermissionRole, Reply } from '../router/types.js';
 import { executeRunbook, planOf } from './engine.js';
 import { renderRunbookReport } from './report.js';
-import type { Runbook, RunbookContext } from './types.js';
+import type { Runbook, RunbookContext, RunbookTiming } from './types.js';
 
 /** Declaration of a runbook-backed command. */
 export interface RunbookCommandSpec {
@@ -16,23 +16,22 @@ export interface RunbookCommandSpec {
   build(ctx: CommandContext, rctx: RunbookContext): Promise<Runbook>;
 }
 
-const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Options the tests use to make verifications fast and hanging tools short. */
-export const runbookTiming: { sleep: (ms: number) => Promise<void>; now: () => number; maxActTimeoutMs: number | undefined } = {
-  sleep: realSleep,
-  now: (): number => performance.now(),
-  maxActTimeoutMs: undefined,
+/** Real time: what runbooks use unless `createApp` is given other timing. */
+export const realRunbookTiming: RunbookTiming = {
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  now: () => performance.now(),
 };
 
 function runbookContext(ctx: CommandContext): RunbookContext {
+  const timing = ctx.services.runbookTiming;
   return {
     inventory: ctx.inventory,
     executor: ctx.executor,
     progress: ctx.progress,
-    sleep: runbookTiming.sleep,
-    now: runbookTiming.now,
-    maxActTimeoutMs: runbookTiming.maxActTimeoutMs,
+    catalog: ctx.services.catalog,
+    sleep: (ms) => timing.sleep(ms),
+    now: () => timing.now(),
+    maxActTimeoutMs: timing.maxActTimeoutMs,
   };
 }
 

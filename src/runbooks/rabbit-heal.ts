@@ -6,7 +6,8 @@
  */
 import { diskUsage } from '../probes/disk-usage.js';
 import { pacemakerStatus, type PacemakerClusterState } from '../probes/pacemaker-status.js';
-import { loadCatalog, isLogSignature, LogMatcher, type LogSignature } from '../signatures/index.js';
+import { globToRegExp, pathMatchesGlobs } from '../signatures/globs.js';
+import { isLogSignature, LogMatcher, type LogSignature } from '../signatures/index.js';
 import { remote, sh, type ShellScript } from '../ssh/shell.js';
 import { quorumGuard, type GuardedService } from './guard.js';
 import { detectInit, serviceScript } from './init-services.js';
@@ -51,13 +52,10 @@ export interface RabbitHealSurvey {
   readonly why: string;
 }
 
-let rabbitLogSignatures: Promise<LogSignature[]> | undefined;
-
-function logSignatures(): Promise<LogSignature[]> {
-  rabbitLogSignatures ??= loadCatalog()
-    .then((c) => c.signatures.filter(isLogSignature).filter((s) => s.id.startsWith('rabbit-')))
-    .catch(() => []);
-  return rabbitLogSignatures;
+/** The catalog's log signatures that read `file` (selected by their declared sources, not by id). */
+async function logSignaturesFor(rctx: RunbookContext, file: string): Promise<LogSignature[]> {
+  const catalog = await rctx.catalog();
+  return catalog.signatures.filter(isLogSignature).filter((s) => pathMatchesGlobs(file, s.source.logs.paths.map(globToRegExp)));
 }
 
 async function logEvidence(rctx: RunbookContext, node: string, rabbitName: string | undefined): Promise<string[]> {
@@ -66,7 +64,7 @@ async function logEvidence(rctx: RunbookContext, node: string, rabbitName: strin
   const file = `/var/log/rabbitmq/${rabbitName}.log`;
   const r = await rctx.executor.exec(node, remote(sh`tail -n 400 ${file}`, { privileged: true }), { timeoutMs: 15_000 });
   if (!r.ok || r.exitCode !== 0 || r.stdout === '') return [];
-  const matcher = new LogMatcher(await logSignatures(), { referenceYear: new Date().getUTCFullYear() });
+  const matcher = new LogMatcher(await logSignaturesFor(rctx, file), { referenceYear: new Date().getUTCFullYear() });
   return [...new Set(matcher.scanText(r.stdout, { node, file }).map((f) => f.signature))];
 }
 

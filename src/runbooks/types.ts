@@ -1,9 +1,20 @@
 import type { Inventory } from '../inventory/types.js';
+import type { Catalog } from '../signatures/schema.js';
 import type { Executor, ProgressSink } from '../router/types.js';
 import type { RemoteCommand } from '../ssh/shell.js';
 
+/** How runbooks wait and tell time; injected through `createApp` so tests of long verifications do not sleep. */
+export interface RunbookTiming {
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly now: () => number;
+  /** Caps every act's timeout (tests of a hanging tool use a short one). */
+  readonly maxActTimeoutMs?: number | undefined;
+}
+
 /** What a runbook's steps can use. */
 export interface RunbookContext {
+  /** The app's signature catalog (built-ins plus the operator's SIGNATURES_DIR). */
+  readonly catalog: () => Promise<Catalog>;
   readonly inventory: Inventory;
   readonly executor: Executor;
   readonly progress: ProgressSink;

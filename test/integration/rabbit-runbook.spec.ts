@@ -75,6 +75,7 @@ describe('the RabbitMQ runbook against real RabbitMQ 3.10 brokers', () => {
       inventory,
       executor: localExecutor({ 'rabbit-a': a.env, 'rabbit-b': b.env }, sent),
       progress: () => undefined,
+      catalog: () => loadCatalog(),
       sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 1_000))),
       now: () => performance.now(),
     };

@@ -5,8 +5,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type StackmedicApp } from '../../src/app/create-app.js';
 import { readEnvOptions } from '../../src/config/env.js';
 import { loadInventory } from '../../src/inventory/load.js';
-import { runbookTiming } from '../../src/runbooks/command.js';
+import { realRunbookTiming } from '../../src/runbooks/command.js';
 import type { Reply } from '../../src/router/types.js';
+import type { RunbookTiming } from '../../src/runbooks/types.js';
 import { startSshdCluster, type SshdCluster } from '../support/sshd.js';
 
 const RESOURCE = 'p_odd.name-1_x';
@@ -29,6 +30,7 @@ function makeCib(dir: string): string {
 describe('runbooks over real OpenSSH: quoting, timeouts, exit codes', () => {
   let cluster: SshdCluster;
   let app: StackmedicApp;
+  const timing: { -readonly [K in keyof RunbookTiming]: RunbookTiming[K] } = { ...realRunbookTiming };
 
   const run = async (text: string): Promise<Reply> => {
     const r = await app.router.dispatch({ text, actor: { id: 'U1', name: 'alice', via: 'console' }, role: 'operator', confirmed: true });
@@ -63,7 +65,7 @@ describe('runbooks over real OpenSSH: quoting, timeouts, exit codes', () => {
         `printf 'wsrep_cluster_size\\t3\\nwsrep_cluster_status\\tPrimary\\nwsrep_local_state_comment\\tSynced\\nwsrep_ready\\tON\\nwsrep_connected\\tON\\n'`,
       );
     }
-    app = createApp({ inventory: loadInventory(cluster.inventoryPath), env: readEnvOptions({ STACKMEDIC_DB: ':memory:' }) });
+    app = createApp({ inventory: loadInventory(cluster.inventoryPath), env: readEnvOptions({ STACKMEDIC_DB: ':memory:' }), runbookTiming: timing });
   }, 60_000);
 
   afterAll(async () => {
@@ -72,7 +74,7 @@ describe('runbooks over real OpenSSH: quoting, timeouts, exit codes', () => {
   });
 
   afterEach(() => {
-    runbookTiming.maxActTimeoutMs = undefined;
+    timing.maxActTimeoutMs = undefined;
   });
 
   it('passes a resource id with odd but valid characters as one exact argument, and verifies with the real crm_mon', async () => {
@@ -130,7 +132,7 @@ describe('runbooks over real OpenSSH: quoting, timeouts, exit codes', () => {
 
   it('stops at a tool that hangs past its timeout and reports the node state', async () => {
     cluster.script('node-2', 'crm_resource', 'sleep 30');
-    runbookTiming.maxActTimeoutMs = 1_500;
+    timing.maxActTimeoutMs = 1_500;
     const started = performance.now();
     const reply = await run(`/pacemaker cleanup node-2 ${RESOURCE}`);
     expect(performance.now() - started).toBeLessThan(15_000);

@@ -6,12 +6,19 @@ import { assessSnapshot, type HealthReport } from '../../../src/health/assess.js
 import { takeSnapshot } from '../../../src/health/snapshot.js';
 import type { DispatchResult } from '../../../src/router/router.js';
 import type { PermissionRole, Reply } from '../../../src/router/types.js';
+import { realRunbookTiming } from '../../../src/runbooks/command.js';
+import type { RunbookTiming } from '../../../src/runbooks/types.js';
 import { startSimCluster, type SimCluster, type SimClusterOptions } from '../../../src/sim/index.js';
+
+/** Runbook timing a test may change between commands (the rig's own object, handed to its app). */
+export type RigTiming = { -readonly [K in keyof RunbookTiming]: RunbookTiming[K] };
 
 /** A simulated cluster with a stackmedic app in front of it. */
 export interface RunbookRig {
   readonly sim: SimCluster;
   readonly app: StackmedicApp;
+  /** The app's runbook timing: set `now`/`sleep` to make long verifications instant. */
+  readonly timing: RigTiming;
   /** Sends one command as an operator (confirmed) and returns the reply; progress lines are kept. */
   run(
     text: string,
@@ -21,13 +28,15 @@ export interface RunbookRig {
   close(): Promise<void>;
 }
 
-/** Starts the simulator and the app. */
-export async function startRig(options: SimClusterOptions): Promise<RunbookRig> {
+/** Starts the simulator and the app (`extra.env`: more configuration, e.g. SIGNATURES_DIR). */
+export async function startRig(options: SimClusterOptions, extra: { env?: NodeJS.ProcessEnv } = {}): Promise<RunbookRig> {
   const sim = await startSimCluster(options);
-  const app = createApp({ inventory: sim.inventory, env: readEnvOptions({ STACKMEDIC_DB: ':memory:' }) });
+  const timing: RigTiming = { ...realRunbookTiming };
+  const app = createApp({ inventory: sim.inventory, env: readEnvOptions({ STACKMEDIC_DB: ':memory:', ...extra.env }), runbookTiming: timing });
   return {
     sim,
     app,
+    timing,
     async run(text, o = {}) {
       const progress: string[] = [];
       const result = await app.router.dispatch({

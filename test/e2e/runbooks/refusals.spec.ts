@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runbookTiming } from '../../../src/runbooks/command.js';
+import { realRunbookTiming } from '../../../src/runbooks/command.js';
 import { execOnNode } from '../../../src/sim/index.js';
 import { startRig, writeCommands, type RunbookRig } from './harness.js';
 
@@ -19,8 +19,7 @@ describe('runbooks on the seed outage: refusals, locks, dry runs, failures', () 
     await rig.close();
   });
   afterEach(() => {
-    runbookTiming.sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-    runbookTiming.now = () => performance.now();
+    Object.assign(rig.timing, realRunbookTiming);
   });
 
   it('denies a viewer, before anything runs on a node', async () => {
@@ -73,8 +72,8 @@ describe('runbooks on the seed outage: refusals, locks, dry runs, failures', () 
 
   it('stops a verify that never passes with the node state and the next step', async () => {
     let fake = 0;
-    runbookTiming.now = () => fake;
-    runbookTiming.sleep = async (ms) => {
+    rig.timing.now = () => fake;
+    rig.timing.sleep = async (ms) => {
       fake += ms;
     };
     // The disk is still full: pacemaker retries Galera, which fails again, every time.

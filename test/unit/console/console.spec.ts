@@ -12,6 +12,7 @@ import { defineCommand, defineFamily } from '../../../src/router/command.js';
 import { Router } from '../../../src/router/router.js';
 import type { Actor, Executor } from '../../../src/router/types.js';
 import { loadCatalog } from '../../../src/signatures/index.js';
+import { realRunbookTiming } from '../../../src/runbooks/command.js';
 import { remote, sh } from '../../../src/ssh/shell.js';
 import { openDatabase } from '../../../src/store/database.js';
 
@@ -59,6 +60,7 @@ function setup() {
     clock: () => new Date(),
     catalog: () => loadCatalog(),
     incidents: new IncidentStore(db),
+    runbookTiming: realRunbookTiming,
   });
   return { router, ran, audit };
 }

@@ -10,6 +10,7 @@ import { remote, sh } from '../../../src/ssh/shell.js';
 import type { ExecOutcome } from '../../../src/ssh/types.js';
 import { openDatabase } from '../../../src/store/database.js';
 import { loadCatalog } from '../../../src/signatures/index.js';
+import { realRunbookTiming } from '../../../src/runbooks/command.js';
 import { IncidentStore } from '../../../src/incidents/store.js';
 
 const inventory = parseInventory(
@@ -86,7 +87,14 @@ function setup() {
     [family],
     inventory,
     executor,
-    { audit, locks: new NodeLocks(), clock: () => new Date(), catalog: () => loadCatalog(), incidents: new IncidentStore(db) },
+    {
+      audit,
+      locks: new NodeLocks(),
+      clock: () => new Date(),
+      catalog: () => loadCatalog(),
+      incidents: new IncidentStore(db),
+      runbookTiming: realRunbookTiming,
+    },
     logError,
   );
   const actor: Actor = { id: 'U1', name: 'alice', via: 'slack', channel: 'C1' };
@@ -202,6 +210,7 @@ describe('a family with a default command', () => {
       clock: () => new Date(),
       catalog: () => loadCatalog(),
       incidents: new IncidentStore(db),
+      runbookTiming: realRunbookTiming,
     });
     const actor: Actor = { id: 'U1', name: 'alice', via: 'slack' };
     const short = await router.dispatch({ text: '/trace req-36aaf95c-53ed-4b77-8bc9-9cc0f6d90feb', actor, role: 'viewer' });

@@ -28,7 +28,16 @@ function context(
     fanOut: async () => [],
   };
   let now = 0;
-  return { inventory, executor, progress: () => undefined, sleep: async (ms) => void (now += ms), now: () => now, sent, ...extra };
+  return {
+    inventory,
+    executor,
+    progress: () => undefined,
+    catalog: () => Promise.reject(new Error('no catalog in these tests')),
+    sleep: async (ms) => void (now += ms),
+    now: () => now,
+    sent,
+    ...extra,
+  };
 }
 
 const okOut = (command: string, exitCode = 0, stderr = ''): ExecOutcome => ({

@@ -13,6 +13,7 @@ describe('executeRunbook onStep', () => {
       inventory,
       executor: { exec: () => Promise.reject(new Error('no remote commands here')), fanOut: () => Promise.reject(new Error('none')) },
       progress: () => undefined,
+      catalog: () => Promise.reject(new Error('no catalog here')),
       sleep: async () => undefined,
       now: () => 0,
     };
