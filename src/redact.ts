@@ -1,69 +1,73 @@
 /**
- * The one redaction step every outgoing text passes through (Slack posts, the console, files).
+ * The one redaction step every outgoing text passes through: Slack posts and files, the console
+ * and `--json`, `stackmedic diagnose`, post-mortems, and what the store keeps for display.
  * Cluster output is full of credentials: oslo config files, transport URLs in logs, openrc
- * exports, tokens in debug lines. Redaction is applied at the edge so that no command author has to
- * remember it, and it is idempotent so applying it twice is harmless.
+ * exports, tokens in debug lines, keys in keyrings. Redaction is applied where text leaves, so
+ * that no command author has to remember it, and it is idempotent so applying it twice is harmless.
+ *
+ * Each rule family (src/redact/) reports the ranges it finds in the original text; the text is
+ * rebuilt once. Every rule reads the text in one linear pass: no input makes redaction slow.
  */
+import { findAssignments } from './redact/assignments.js';
+import { findCommandSecrets } from './redact/commands.js';
+import { findCutTail } from './redact/cut.js';
+import { findPrivateKeys } from './redact/pem.js';
+import { applySpans, SpanList } from './redact/spans.js';
+import { findTokens } from './redact/tokens.js';
+import { findUrlCredentials } from './redact/urls.js';
 
-/** What replaces a secret. */
-export const REDACTED = '****';
+export { REDACTED } from './redact/spans.js';
 
-const PRIVATE_KEY_BLOCK = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END \1PRIVATE KEY\2-----|$)/g;
-
-/** `scheme://` followed by the rest of a URL-ish word (commas kept: multi-host transport URLs). */
-const URL_WORD = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s'"<>`]+)/gi;
-/** `user:password@` at the start of the authority or after a comma (rabbit://u:p@h1,u:p@h2/). */
-const URL_CREDENTIALS = /(^|,)([^:@,/\s]*):([^@\s,/]+)@/g;
-
-/** Key words whose value is a secret, in config files, env exports and YAML. */
-const SECRET_KEY = String.raw`[\w.-]*(?:password|passwd|secret|credential|private_key|auth_token|api_key|token)[\w.-]*`;
-/** An ini/YAML/env line `key = value` (the value runs to the end of the line). */
-const SECRET_LINE = new RegExp(String.raw`^(\s*(?:export\s+)?(?:[-#;]\s*)?${SECRET_KEY}\s*[=:]\s*)(\S.*?)(\`\`\`)?$`, 'gim');
-/** `KEY=value` inside a longer line (`OS_PASSWORD=x openstack ...`). */
-const SECRET_ASSIGNMENT = new RegExp(String.raw`(\b${SECRET_KEY}=)("[^"]*"|'[^']*'|[^\s&;,\`]+)`, 'gi');
-/** `--password x`, `--os-password=x`. */
-const SECRET_OPTION = /(--(?:os-)?(?:password|token|secret)(?:=|\s+))("[^"]*"|'[^']*'|\S+)/gi;
-
-const SLACK_TOKEN = /\b(xox[abposre]|xapp)-[A-Za-z0-9-]+/g;
-const AUTH_HEADER = /\b(X-(?:Auth|Subject|Service)-Token|Authorization)(\s*[:=]\s*)(?:(Bearer|Basic|Token)\s+)?("?)[^\s"',}]+\4/gi;
-const BEARER = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]{8,}/g;
-/** Keystone Fernet tokens: long base64url strings starting with `gAAAAA`. */
-const FERNET = /\bgAAAAA[A-Za-z0-9_-]{40,}={0,2}/g;
+/** How the text to redact came to be. */
+export interface RedactOptions {
+  /**
+   * A cap cut the text at its end: the fragment after its last separator may be the first half of
+   * a secret, and is hidden unless it reads as a plain word.
+   */
+  readonly cut?: boolean;
+  /**
+   * Keep the text's line breaks (a secret over several lines becomes one `****` per line), for
+   * callers that number or split the lines afterwards.
+   */
+  readonly keepLines?: boolean;
+}
 
 /** Replaces the secrets in `text` by `****`, keeping enough around them to be readable. */
-export function redact(text: string): string {
+export function redact(text: string, options: RedactOptions = {}): string {
   if (text === '') return text;
-  return text
-    .replace(
-      PRIVATE_KEY_BLOCK,
-      (_m, kind: string, block: string | undefined) =>
-        `-----BEGIN ${kind}PRIVATE KEY${block ?? ''}----- ${REDACTED} -----END ${kind}PRIVATE KEY${block ?? ''}-----`,
-    )
-    .replace(
-      URL_WORD,
-      (_m, scheme: string, rest: string) => scheme + rest.replace(URL_CREDENTIALS, (_c, lead: string, user: string) => `${lead}${user}:${REDACTED}@`),
-    )
-    .replace(SLACK_TOKEN, (_m, prefix: string) => `${prefix}-${REDACTED}`)
-    .replace(AUTH_HEADER, (m, name: string, sep: string, scheme: string | undefined) =>
-      m.endsWith(REDACTED) ? m : `${name}${sep}${scheme ? `${scheme} ` : ''}${REDACTED}`,
-    )
-    .replace(BEARER, `$1 ${REDACTED}`)
-    .replace(FERNET, REDACTED)
-    .replace(SECRET_OPTION, `$1${REDACTED}`)
-    .replace(SECRET_LINE, (m, head: string, value: string, fence: string | undefined) => (isPlaceholder(value) ? m : `${head}${REDACTED}${fence ?? ''}`))
-    .replace(SECRET_ASSIGNMENT, (m, head: string, value: string) => (isPlaceholder(value) ? m : `${head}${REDACTED}`));
+  const spans = new SpanList();
+  findPrivateKeys(text, spans);
+  findUrlCredentials(text, spans);
+  findTokens(text, spans);
+  findCommandSecrets(text, spans);
+  findAssignments(text, spans);
+  const redacted = applySpans(text, spans.spans, options);
+  if (!options.cut) return redacted;
+  const tail = new SpanList();
+  findCutTail(redacted, tail);
+  return applySpans(redacted, tail.spans);
 }
 
-/** Values that are not secrets themselves: already redacted, empty-ish, or a reference. */
-function isPlaceholder(value: string): boolean {
-  const v = value.trim().replace(/^["']|["']$/g, '');
-  return v === '' || v === REDACTED || v.startsWith(`${REDACTED} `) || /^<[^>]*>$/.test(v) || /^\$\{?[A-Za-z_]\w*\}?$/.test(v);
+/**
+ * Redacts, then cuts to at most `max` characters ending with `marker`: in that order, so that a
+ * secret is recognised whole before the cut could halve it.
+ */
+export function redactAndCut(text: string, max: number, marker = '...'): string {
+  const redacted = redact(text);
+  if (redacted.length <= max) return redacted;
+  return `${redact(redacted.slice(0, Math.max(0, max - marker.length)), { cut: true })}${marker}`;
 }
 
-/** Applies `redact` to every string inside a JSON-like value (Block Kit payloads, reply data). */
+/**
+ * Applies `redact` to every string inside a JSON-like value (Block Kit payloads, reply data,
+ * rows to store). Plain objects and arrays are copied; Maps and Sets keep their kind; dates and
+ * buffers are left as they are.
+ */
 export function redactDeep<T>(value: T): T {
   if (typeof value === 'string') return redact(value) as T;
   if (Array.isArray(value)) return value.map((v: unknown) => redactDeep(v)) as T;
+  if (value instanceof Map) return new Map([...value].map(([k, v]: [unknown, unknown]) => [k, redactDeep(v)])) as T;
+  if (value instanceof Set) return new Set([...value].map((v: unknown) => redactDeep(v))) as T;
   if (value !== null && typeof value === 'object' && !(value instanceof Date) && !Buffer.isBuffer(value)) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v);

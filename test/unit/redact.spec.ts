@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redact, redactDeep } from '../../src/redact.js';
+import { redact, redactAndCut, redactDeep } from '../../src/redact.js';
 
 describe('redact', () => {
   it.each([
@@ -24,7 +24,8 @@ describe('redact', () => {
     ['ini rabbit_password', '  rabbit_password = guest', '  rabbit_password = ****'],
     ['openrc export', 'export OS_PASSWORD=pa55', 'export OS_PASSWORD=****'],
     ['env assignment mid-line', 'OS_USERNAME=admin OS_PASSWORD=pa55 openstack server list', 'OS_USERNAME=admin OS_PASSWORD=**** openstack server list'],
-    ['yaml password', 'db_password: "abc def"', 'db_password: ****'],
+    // The quotes stay, so that a JSON or YAML value stays well-formed around the ****.
+    ['yaml password', 'db_password: "abc def"', 'db_password: "****"'],
     ['command-line option', 'mysql --password=abc -u root', 'mysql --password=**** -u root'],
     ['slack bot token', 'token xoxb-1234-5678-abcdEFGH', 'token xoxb-****'],
     ['slack app token', 'SLACK_APP_TOKEN xapp-1-A0-123-abc', 'SLACK_APP_TOKEN xapp-****'],
@@ -66,5 +67,62 @@ describe('redact', () => {
   it('walks Block Kit payloads', () => {
     const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: '```admin_password=x```' } }, { type: 'divider' }];
     expect(redactDeep(blocks)).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: '```admin_password=****```' } }, { type: 'divider' }]);
+  });
+
+  it('keeps Maps and Sets as they are while redacting their values', () => {
+    const out = redactDeep({ byNode: new Map([['node-10', 'rabbit_password = guest1']]), seen: new Set(['token=abc123def']) });
+    expect(out.byNode).toBeInstanceOf(Map);
+    expect(out.byNode.get('node-10')).toBe('rabbit_password = ****');
+    expect([...out.seen]).toEqual(['token=****']);
+  });
+
+  it('keeps line breaks when asked, one **** per line of a multi-line secret', () => {
+    const text = 'a\n-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\nx7Q2mZ9vL4cW8nR1\n-----END RSA PRIVATE KEY-----\nb';
+    const out = redact(text, { keepLines: true });
+    expect(out.split('\n')).toEqual(['a', '-----BEGIN RSA PRIVATE KEY-----', '****', '****', '-----END RSA PRIVATE KEY-----', 'b']);
+  });
+
+  it('redacts before it cuts', () => {
+    expect(redactAndCut('admin_password = Secret123 and more text after it', 30)).toBe('admin_password = ****');
+    expect(redactAndCut(`id ${'a'.repeat(30)} ghp_Lk8Jh6Gf4Ds2Aq1Ws3Ed5Rf7Tg9Yh0Uj2Ik4Ol`, 40)).toBe(`id ${'a'.repeat(30)} ghp...`);
+  });
+});
+
+describe('redact on a megabyte of hostile text', () => {
+  // Each rule reads the text in one pass (look-behinds keep patterns from restarting inside a run,
+  // scans resume after what they read): if one did not, these would not finish.
+  const MB = 1 << 20;
+  const fill = (unit: string): string => unit.repeat(Math.ceil(MB / unit.length)).slice(0, MB);
+
+  it.each([
+    ['one letter', fill('a')],
+    ['one name', fill('password')],
+    ['dotted words', fill('a.a.')],
+    ['JWT starts', fill('eyJ-')],
+    ['colons', fill('x:')],
+    ['spaces before a secret', `${fill(' ')}x`],
+    ['scheme characters', fill('a+b-c.d')],
+    ['at signs', fill('@')],
+  ])('leaves %s unchanged', (_name, text) => {
+    expect(redact(text)).toBe(text);
+  });
+
+  it.each([
+    ['names and equals signs', fill('key=')],
+    ['unterminated private keys', fill('-----BEGIN RSA PRIVATE KEY-----')],
+    ['one secret line', `password: ${fill('y')}`],
+    ['escaped quotes', `"password": "${fill('a\\')}`],
+    ['quoted values', fill('password="')],
+    ['flags', fill('sshpass -p ')],
+    ['mysql flags', fill('mysql -p')],
+    ['URL credentials', fill('rabbit://u:p@')],
+    ['XML elements', fill('<password>s3cr3t')],
+    ['space-separated names', fill('passwd s3cr3t ')],
+    ['base64 before an orphan END', `${fill('QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=\n')}-----END RSA PRIVATE KEY-----`],
+    ['lines of secrets', fill('\npassword = x')],
+  ])('redacts %s, and redacting again changes nothing', (_name, text) => {
+    const once = redact(text, { cut: true });
+    expect(once).not.toBe(text);
+    expect(redact(once, { cut: true })).toBe(once);
   });
 });
