@@ -24,6 +24,15 @@ export default defineCommand({
     const node = ctx.inventory.nodes.find((n) => n.name === name);
     // Cluster-wide probes are run on this node too, so that its own view is shown.
     const probes = allProbes.filter((p) => node?.roles.some((r) => p.roles.includes(r))).map((p): Probe<unknown> => ({ ...p, scope: 'node' }));
+    const roles = node?.roles.join(', ') || 'no role';
+    if (probes.length === 0) {
+      const probed = [...new Set(allProbes.flatMap((p) => p.roles))].join(', ');
+      return {
+        ok: false,
+        title: `${name} (${roles}): not checked: no probe runs on its roles (map a group in the inventory)`,
+        text: `Probes run on nodes with the roles ${probed}.`,
+      };
+    }
     const snapshot = await takeSnapshot(ctx.inventory, ctx.executor, { probes, nodes: [name], clock: ctx.services.clock });
     const state = snapshot.nodes[0];
     if (!state?.reachable) {
@@ -39,13 +48,17 @@ export default defineCommand({
       return o ? outcomeLine(p.title, o) : `${p.title}: not run`;
     });
     const problems = report.problems.filter((p) => p.nodes.length === 0 || p.nodes.includes(name));
+    // A probe that gave no reading checked nothing: the node is not called fine on its account.
+    const unread = probes.filter((p) => snapshot.of(p)[0]?.kind !== 'ok').length;
     const title =
-      problems.length === 0
-        ? `${name} (${node?.roles.join(', ')}): no problems found.`
-        : `${name} (${node?.roles.join(', ')}): ${problems.length} problem${problems.length === 1 ? '' : 's'}.`;
+      problems.length > 0
+        ? `${name} (${roles}): ${problems.length} problem${problems.length === 1 ? '' : 's'}.`
+        : unread > 0
+          ? `${name} (${roles}): no problem found in what was checked; ${unread} of ${probes.length} probes could not be read.`
+          : `${name} (${roles}): no problems found.`;
     const text = [...problems.map((p) => `✘ ${p.summary}`), ...(problems.length ? [''] : []), ...lines].join('\n');
     return {
-      ok: problems.length === 0,
+      ok: problems.length === 0 && unread === 0,
       title,
       text,
       data: { node: state, problems, probes: Object.fromEntries(probes.map((p) => [p.id, snapshot.of(p)[0]])) },

@@ -1,6 +1,6 @@
 import type { Probe } from '../probes/types.js';
 import type { ProbeFact } from '../signatures/index.js';
-import { describeExit, tailLines } from '../ssh/exit-codes.js';
+import { unreadableReason } from './coverage.js';
 import type { ClusterSnapshot, NodeProbeOutcome } from './snapshot.js';
 
 /** One thing that is wrong. */
@@ -67,10 +67,7 @@ export function shortRabbitNode(rabbitNode: string): string {
 /** Problems reading a probe (parse failure, non-zero exit without a typed answer), one line per node. */
 export function readProblems(snapshot: ClusterSnapshot, probe: Probe<unknown>): string[] {
   return snapshot.of(probe).flatMap((o: NodeProbeOutcome<unknown>) => {
-    if (o.kind === 'unknown') {
-      const exit = o.exitCode !== 0 ? `${describeExit(o.exitCode)}: ` : '';
-      return [`${o.node}: ${exit}${o.exitCode === 127 ? 'tool not installed' : o.reason}${o.exitCode !== 0 && o.raw ? ` (${tailLines(o.raw, 1)})` : ''}`];
-    }
+    if (o.kind === 'unknown') return [`${o.node}: ${unreadableReason(o)}`];
     if (o.kind === 'failed' && o.failure.kind === 'error') return [`${o.node}: ${o.failure.message}`];
     return [];
   });

@@ -1,6 +1,7 @@
 import type { HealthArea, Problem } from './area.js';
 import { readProblems } from './area.js';
-import { healthAreas } from './registry.js';
+import { combineCoverage, probeCoverage, type Coverage, type NotChecked } from './coverage.js';
+import { healthAreas, statusProbes } from './registry.js';
 import type { ClusterSnapshot } from './snapshot.js';
 
 export type { Problem } from './area.js';
@@ -14,54 +15,94 @@ export type Area = string;
 export interface AreaReport {
   readonly area: Area;
   readonly title: string;
-  readonly status: 'ok' | 'problem' | 'unknown' | 'n/a';
-  /** When ok: what was seen; when unknown: why. */
+  /**
+   * `ok` and `problem` judge what was read; `unknown`: answers came back unreadable; `unchecked`:
+   * nothing was read (no node has the area's roles, or none answered). Only `ok` is a ✔.
+   */
+  readonly status: 'ok' | 'problem' | 'unknown' | 'unchecked';
+  /** When ok: what was seen; when unknown: why; when unchecked: the coverage. */
   readonly note: string;
   readonly problems: readonly Problem[];
+  /** What the area's probes reached: "checked on 3 of 3 controllers", "not checked: node-18 unreachable". */
+  readonly coverage: string;
+  /** How much of what it is meant for the area read. */
+  readonly checked: Coverage['level'];
+  /** The nodes it is meant for that it could not read, and why. */
+  readonly notChecked: readonly NotChecked[];
 }
+
+/** The verdict on a snapshot. `INCOMPLETE`: nothing wrong in what was read, but not everything was. */
+export type Verdict = 'HEALTHY' | 'INCOMPLETE' | 'DEGRADED' | 'CRITICAL';
 
 /** The verdict on a snapshot. */
 export interface HealthReport {
   readonly cluster: string;
   readonly takenAt: string;
-  readonly verdict: 'HEALTHY' | 'DEGRADED' | 'CRITICAL';
-  /** "CRITICAL: 9 problems on 6 nodes" */
+  readonly verdict: Verdict;
+  /** "CRITICAL: 9 problems on 6 nodes", "NO PROBLEM FOUND in what was checked; 4 of 8 areas not checked (...)" */
   readonly headline: string;
   readonly nodeCount: number;
   readonly areas: readonly AreaReport[];
   readonly unreachable: readonly { readonly node: string; readonly problem: string }[];
+  /** Nodes no status probe runs on: their roles are checked by no area. */
+  readonly unprobed: readonly { readonly node: string; readonly roles: readonly string[] }[];
   readonly problems: readonly Problem[];
 }
 
-/** One area's report: its own judgement, and whether its probes could be read at all. */
+/** One area's report: its own judgement, what its probes reached, and whether it could be read at all. */
 function reportArea(a: HealthArea, s: ClusterSnapshot): AreaReport {
-  const base = { area: a.id, title: a.title };
-  if (!s.nodes.some((n) => n.roles.some((r) => a.probes.some((p) => p.roles.includes(r))))) {
-    return { ...base, status: 'n/a', note: 'no node with this role', problems: [] };
-  }
+  const coverage = combineCoverage(a.probes.map((p) => probeCoverage(s, p)));
+  const base = { area: a.id, title: a.title, coverage: coverage.text, checked: coverage.level, notChecked: coverage.missing };
   const { problems: found, okNote } = a.assess(s);
   const problems = found.map((p): Problem => ({ area: a.id, ...p }));
   const unknownNote = a.probes.flatMap((p) => readProblems(s, p)).join('; ');
   if (problems.length > 0) return { ...base, status: 'problem', note: unknownNote, problems };
-  if (unknownNote !== '' && okNote === '') return { ...base, status: 'unknown', note: unknownNote, problems };
+  if (unknownNote !== '' && (okNote === '' || coverage.level === 'none')) return { ...base, status: 'unknown', note: unknownNote, problems };
+  // Never a ✔ for what was not seen: an area that read nothing is not checked, whatever it would say.
+  if (coverage.level === 'none' || okNote === '') return { ...base, status: 'unchecked', note: coverage.text, problems };
   return { ...base, status: 'ok', note: okNote, problems };
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * What the verdict line adds about coverage: areas nothing was read for, areas read in part for a
+ * reason other than an unreachable node (the verdict counts those as unreachable already), and
+ * nodes no probe runs on.
+ */
+function coverageGaps(areas: readonly AreaReport[], unprobed: HealthReport['unprobed']): string[] {
+  const notChecked = areas.filter((a) => a.status === 'unchecked' || a.status === 'unknown');
+  const inPart = areas.filter((a) => !notChecked.includes(a) && a.notChecked.some((m) => m.why !== 'unreachable'));
+  const titles = (list: readonly AreaReport[]): string => list.map((a) => a.title).join(', ');
+  return [
+    ...(notChecked.length ? [`${notChecked.length} of ${plural(areas.length, 'area')} not checked (${titles(notChecked)})`] : []),
+    ...(inPart.length ? [`${titles(inPart)} checked in part`] : []),
+    ...(unprobed.length ? [`${plural(unprobed.length, 'node')} not probed (${unprobed.map((u) => u.node).join(', ')}: no area checks their roles)`] : []),
+  ];
 }
 
 /** Turns a snapshot into a verdict and per-area problems. Pure. */
 export function assessSnapshot(snapshot: ClusterSnapshot): HealthReport {
   const areas = healthAreas.map((a) => reportArea(a, snapshot));
   const unreachable = snapshot.unreachable().map((n) => ({ node: n.name, problem: n.problem ?? 'unreachable' }));
+  const unprobed = snapshot.nodes
+    .filter((n) => !statusProbes.some((p) => p.roles.some((r) => n.roles.includes(r))))
+    .map((n) => ({ node: n.name, roles: n.roles }));
   const problems: Problem[] = [
     ...areas.flatMap((a) => a.problems),
     ...unreachable.map((u): Problem => ({ area: 'reachability', severity: 'critical', nodes: [u.node], summary: `${u.node} unreachable: ${u.problem}` })),
   ];
   const nodesHit = new Set(problems.flatMap((p) => p.nodes));
-  const verdict = problems.length === 0 ? 'HEALTHY' : problems.some((p) => p.severity === 'critical') ? 'CRITICAL' : 'DEGRADED';
-  const unknownAreas = areas.filter((a) => a.status === 'unknown').length;
-  const headline =
-    verdict === 'HEALTHY'
-      ? `HEALTHY: ${snapshot.nodes.length} nodes answer, no problems found${unknownAreas ? ` (${unknownAreas} area${unknownAreas === 1 ? '' : 's'} could not be read)` : ''}`
-      : `${verdict}: ${problems.length} problem${problems.length === 1 ? '' : 's'} on ${nodesHit.size} node${nodesHit.size === 1 ? '' : 's'}${unreachable.length ? `, ${unreachable.length} unreachable` : ''}`;
+  const gaps = coverageGaps(areas, unprobed);
+  const verdict: Verdict =
+    problems.length === 0 ? (gaps.length ? 'INCOMPLETE' : 'HEALTHY') : problems.some((p) => p.severity === 'critical') ? 'CRITICAL' : 'DEGRADED';
+  const checkedAreas = areas.filter((a) => a.status === 'ok' || a.status === 'problem').length;
+  let headline: string;
+  if (verdict === 'HEALTHY') headline = `HEALTHY: ${snapshot.nodes.length} nodes answer, no problems found`;
+  else if (verdict === 'INCOMPLETE')
+    headline = checkedAreas === 0 ? `NOTHING CHECKED: ${gaps.join('; ')}` : `NO PROBLEM FOUND in what was checked; ${gaps.join('; ')}`;
+  else
+    headline = `${verdict}: ${plural(problems.length, 'problem')} on ${plural(nodesHit.size, 'node')}${unreachable.length ? `, ${unreachable.length} unreachable` : ''}${gaps.length ? `; ${gaps.join('; ')}` : ''}`;
   return {
     cluster: snapshot.cluster,
     takenAt: snapshot.takenAt.toISOString(),
@@ -70,6 +111,7 @@ export function assessSnapshot(snapshot: ClusterSnapshot): HealthReport {
     nodeCount: snapshot.nodes.length,
     areas,
     unreachable,
+    unprobed,
     problems,
   };
 }

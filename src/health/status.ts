@@ -3,14 +3,18 @@ import type { Executor } from '../router/types.js';
 import {
   buildCausalChain,
   evaluateProbeSignatures,
+  isProbeSignature,
+  probeFactKey,
   renderCausalChain,
   renderRunbook,
   type Catalog,
   type CausalChain,
   type ProbeFinding,
+  type Signature,
 } from '../signatures/index.js';
 import { assessSnapshot, type HealthReport } from './assess.js';
-import { probeFacts, statusProbes } from './registry.js';
+import { probeCoverage } from './coverage.js';
+import { probeById, probeFacts, statusProbes } from './registry.js';
 import { takeSnapshot, type ClusterSnapshot } from './snapshot.js';
 
 /** A snapshot, its assessment, and what the probe signatures make of it. */
@@ -23,6 +27,34 @@ export interface ClusterStatus {
   readonly likelyCause: string | undefined;
   /** Runbook commands, root cause first, without repeats. */
   readonly nextSteps: readonly string[];
+  /** Probe signatures this snapshot could not evaluate, and where: their silence is not a recovery. */
+  readonly unchecked: readonly UncheckedFact[];
+}
+
+/** A probe signature whose fact could not be read on `node` (`*`: on any node, the cluster's view was missing). */
+export interface UncheckedFact {
+  readonly signature: string;
+  readonly node: string;
+}
+
+/**
+ * Where the probe signatures of the catalog could not look: nodes their probe did not read, or
+ * everywhere when a cluster-wide probe got no usable answer or no node has its roles.
+ */
+export function uncheckedFacts(snapshot: ClusterSnapshot, signatures: readonly Signature[]): UncheckedFact[] {
+  const out: UncheckedFact[] = [];
+  for (const sig of signatures.filter(isProbeSignature)) {
+    const probe = probeById(sig.source.probe.id);
+    if (!probe || !probeFacts.has(probeFactKey(sig.source.probe))) continue;
+    const coverage = probeCoverage(snapshot, probe);
+    if (coverage.clusterWide) continue;
+    if (probe.scope === 'cluster' || coverage.missing.length === 0) {
+      if (coverage.level !== 'all') out.push({ signature: sig.id, node: '*' });
+      continue;
+    }
+    for (const m of coverage.missing) out.push({ signature: sig.id, node: m.node });
+  }
+  return out;
 }
 
 /** Reads the cluster and explains it: the data behind `/cluster status` and the scheduler. */
@@ -58,5 +90,5 @@ export function explainSnapshot(snapshot: ClusterSnapshot, catalog: Catalog): Cl
     const knownNode = snapshot.nodes.some((n) => n.name === f.node) || !step.includes(f.node);
     if (knownNode && !nextSteps.includes(step)) nextSteps.push(step);
   }
-  return { snapshot, report, findings, chain, likelyCause, nextSteps };
+  return { snapshot, report, findings, chain, likelyCause, nextSteps, unchecked: uncheckedFacts(snapshot, catalog.signatures) };
 }

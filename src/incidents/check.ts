@@ -1,4 +1,4 @@
-import { clusterStatus, type ClusterStatus } from '../health/status.js';
+import { clusterStatus, type ClusterStatus, type UncheckedFact } from '../health/status.js';
 import type { Inventory } from '../inventory/types.js';
 import type { Executor } from '../router/types.js';
 import {
@@ -36,6 +36,8 @@ export interface CheckResult {
   readonly evidence: readonly Evidence[];
   readonly problems: readonly ProblemGroup[];
   readonly unreachable: readonly string[];
+  /** Probe signatures the check could not evaluate, and where (`*`: anywhere): an incident resting on them is not green. */
+  readonly unchecked: readonly UncheckedFact[];
   readonly fetches: readonly NodeFetch[];
   readonly durationMs: number;
 }
@@ -83,6 +85,7 @@ export async function runCheck(inventory: Inventory, executor: Executor, catalog
     evidence,
     problems: groupProblems(evidence, catalog.signatures),
     unreachable,
+    unchecked: status.unchecked,
     fetches: fetched.map((f) => f.fetch),
     durationMs: performance.now() - started,
   };

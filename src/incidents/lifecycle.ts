@@ -136,6 +136,8 @@ export interface CheckOutcome {
   readonly problems: readonly ProblemGroup[];
   /** Nodes the check could not reach: an incident on them cannot be called green. */
   readonly unreachable: readonly string[];
+  /** Probe signatures the check could not evaluate, by node (`*`: anywhere): not seen is not green. */
+  readonly unchecked?: readonly { readonly signature: string; readonly node: string }[];
 }
 
 /** A decision about one incident. */
@@ -158,6 +160,13 @@ function belongs(problem: ProblemGroup, snap: IncidentSnapshot): boolean {
   const { root } = snap.incident;
   if (problem.root.signature === root.signature && problem.root.node === root.node) return true;
   return problem.evidence.some((e) => snap.signatureNodes.has(`${e.signature}|${e.node}`));
+}
+
+/** True when the check could not evaluate some of the incident's probe evidence where it was seen. */
+function unseen(snap: IncidentSnapshot, check: CheckOutcome): boolean {
+  return (check.unchecked ?? []).some(
+    (u) => snap.signatureNodes.has(`${u.signature}|${u.node}`) || (u.node === '*' && [...snap.signatureNodes].some((k) => k.startsWith(`${u.signature}|`))),
+  );
 }
 
 function newEvidenceOf(problems: readonly ProblemGroup[], known: ReadonlySet<string>): Evidence[] {
@@ -224,6 +233,7 @@ export function planIncidents(
       continue;
     }
     if (check.unreachable.some((n) => snap.nodes.has(n))) continue;
+    if (unseen(snap, check)) continue;
     const since = incident.greenSince ?? check.at.toISOString();
     if (now - Date.parse(since) >= policy.resolveAfterMs) {
       decisions.push({ kind: 'resolve', incidentId: incident.id, greenSince: since });

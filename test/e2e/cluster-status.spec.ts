@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type StackmedicApp } from '../../src/app/create-app.js';
 import { readEnvOptions } from '../../src/config/env.js';
+import type { Inventory } from '../../src/inventory/types.js';
 import type { DispatchResult } from '../../src/router/router.js';
 import type { Actor } from '../../src/router/types.js';
 import { startSimCluster, type SimCluster } from '../../src/sim/index.js';
@@ -50,6 +52,13 @@ describe('/cluster status on the simulated seed incident', () => {
     const blocks = JSON.stringify(reply.blocks);
     expect(blocks).toContain('node-10 / 100% full');
     expect(blocks).toContain('nova-compute DOWN on node-18, node-19, node-20');
+    // Every area says what it read, in the text, in Slack and in the JSON.
+    expect(text).toMatch(/✘ RabbitMQ +RabbitMQ not running on node-10\n +· checked on 3 of 3 controllers\n/);
+    expect(text).toMatch(/✘ libvirt +[\s\S]*?· checked on 3 of 3 computes\n/);
+    expect(blocks).toContain('(checked on 6 of 6 nodes)');
+    const data = reply.data as { report: { areas: { area: string; checked: string; coverage: string }[] } };
+    expect(data.report.areas.map((a) => a.checked)).toEqual(Array(8).fill('all'));
+    expect(data.report.areas.find((a) => a.area === 'nova')?.coverage).toMatch(/^checked cluster-wide from node-1\d$/);
   });
 
   it('/cluster disk names node-10 full and the 83.7 GB cinder conversion leftover', async () => {
@@ -94,7 +103,7 @@ describe('/cluster status on a healthy cluster and with a node that never answer
       expect(reply.title).toBe('HEALTHY: 6 nodes answer, no problems found');
       expect(reply.ok).toBe(true);
       expect(reply.text).toMatch(/✔ Pacemaker +3 nodes online/);
-      expect(reply.text).toMatch(/✔ libvirt +libvirtd running on 3 computes/);
+      expect(reply.text).toMatch(/✔ libvirt +libvirtd running on 3 computes · checked on 3 of 3 computes$/m);
     } finally {
       await app.close();
     }
@@ -116,11 +125,80 @@ describe('/cluster status on a healthy cluster and with a node that never answer
       expect(disk?.kind === 'failed' && disk.failure.message).toBe('no answer from node-19 within 10 s');
       expect(reply.text).toMatch(/✔ RabbitMQ +3 nodes running/);
       expect(reply.text).toMatch(/✔ Nova +12 services up/);
-      expect(reply.text).toMatch(/✔ libvirt +libvirtd running on 2 computes/);
+      expect(reply.text).toMatch(/✔ libvirt +libvirtd running on 2 computes · checked on 2 of 3 computes; not checked: node-19 unreachable$/m);
     } finally {
       await app.close();
       sim.setNodeDelay('node-19', 0);
     }
+  });
+});
+
+describe('/cluster status on inventories it cannot fully check', () => {
+  let sim: SimCluster;
+  beforeAll(async () => {
+    sim = await startSimCluster({ scenario: 'healthy' });
+  });
+  afterAll(async () => {
+    await sim?.stop();
+  });
+
+  async function statusOf(inventory: Inventory): Promise<ReturnType<typeof replyOf>> {
+    const app = createApp({ inventory, env: readEnvOptions({ STACKMEDIC_DB: ':memory:' }) });
+    try {
+      return replyOf(await app.router.dispatch({ text: '/cluster status', actor, role: 'viewer' }));
+    } finally {
+      await app.close();
+    }
+  }
+
+  /** kolla-ansible's groups (`control`, `storage`) as roles, as an inventory without a role mapping gives them. */
+  const kollaRoles = (roles: readonly string[]): string[] => (roles.includes('controller') ? ['control'] : ['storage']);
+
+  it('checks nothing and says why when no node has a role any area uses: never healthy, never ✔', async () => {
+    const inventory = { ...sim.inventory, nodes: sim.inventory.nodes.map((n) => ({ ...n, roles: kollaRoles(n.roles) })) };
+    const sent = sim.commandLog.length;
+    const reply = await statusOf(inventory);
+    expect(sim.commandLog.length).toBe(sent);
+    expect(reply.ok).toBe(false);
+    expect(reply.title).toMatch(
+      /^NOTHING CHECKED: 8 of 8 areas not checked \(Pacemaker, RabbitMQ, Galera, Ceph, Nova, Neutron, Disk, libvirt\); 6 nodes not probed/,
+    );
+    expect(reply.title).not.toMatch(/healthy/i);
+    expect(reply.text).not.toContain('✔');
+    expect(reply.text).toMatch(/^– Pacemaker +not checked: no node has the controller role \(map a group in the inventory\)$/m);
+    expect(reply.text).toMatch(/^– Disk +not checked: no node has the controller or compute role \(map a group in the inventory\)$/m);
+    expect(reply.text).toMatch(/^Not probed \(no area checks their roles; map their groups in the inventory\):\n {2}node-10 \(control\)$/m);
+    expect(JSON.stringify(reply.blocks)).toContain(':white_circle: *RabbitMQ*: not checked: no node has the controller role (map a group in the inventory)');
+    const data = reply.data as { report: { verdict: string; areas: { status: string }[] } };
+    expect(data.report.verdict).toBe('INCOMPLETE');
+    expect(data.report.areas.map((a) => a.status)).toEqual(Array(8).fill('unchecked'));
+    const app = createApp({ inventory, env: readEnvOptions({ STACKMEDIC_DB: ':memory:' }) });
+    try {
+      const node = replyOf(await app.router.dispatch({ text: '/cluster node node-10', actor, role: 'viewer' }));
+      expect(node.ok).toBe(false);
+      expect(node.title).toBe('node-10 (control): not checked: no probe runs on its roles (map a group in the inventory)');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('never ticks Disk or libvirt when the only compute probed is unreachable', async () => {
+    const closedPort = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const controllers = sim.inventory.nodes.filter((n) => n.roles.includes('controller')).map((n) => ({ ...n, roles: kollaRoles(n.roles) }));
+    const compute = sim.inventory.nodes.find((n) => n.name === 'node-18');
+    if (!compute) throw new Error('the simulator has no node-18');
+    const reply = await statusOf({ ...sim.inventory, nodes: [...controllers, { ...compute, port: closedPort }] });
+    expect(reply.ok).toBe(false);
+    expect(reply.title).toMatch(/^CRITICAL: 1 problem on 1 node, 1 unreachable; 8 of 8 areas not checked \(.*\); 3 nodes not probed/);
+    expect(reply.text).not.toContain('✔');
+    expect(reply.text).toMatch(/^– Disk +not checked: node-18 unreachable$/m);
+    expect(reply.text).toMatch(/^– libvirt +not checked: node-18 unreachable$/m);
+    expect(reply.text).toMatch(/Unreachable:\n {2}node-18: /);
   });
 });
 
