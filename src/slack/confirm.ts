@@ -7,7 +7,7 @@ import { channelRefusal, footerFor, tellAsker, type SlackDeps } from './context.
 import { deliverReply } from './deliver.js';
 import { SlackPostError } from './poster.js';
 import { ProgressMessage } from './progress.js';
-import { blockChars, packBlocks } from './limit.js';
+import { blockChars, fitMessage, packBlocks } from './limit.js';
 import { escapeMrkdwn, SLACK_LIMITS } from './split.js';
 import { contextBlocks, fallbackText, planSections, titleBlocks, type SlackMessage } from './render.js';
 
@@ -89,12 +89,14 @@ export class ConfirmationFlow {
     });
     const status = `Requested by <@${actor.id}> · needs the ${c.permission} role · expires at ${when(c.expiresAt)} · audit #${c.auditId}`;
     const { blocks, extra } = confirmationBlocks(c, status, true);
-    const message: SlackMessage = { text: fallbackText(`Confirm: ${c.command}`), blocks };
+    const message: SlackMessage = fitMessage({ text: fallbackText(`Confirm: ${c.command}`), blocks }).message;
     try {
       const posted = await this.deps.poster.post(channel, message);
       this.store.attachMessage(c.id, posted.ts);
       for (const part of extra)
-        await this.deps.poster.post(channel, { text: fallbackText(`Plan of ${c.command} (continued)`), blocks: part }, { threadTs: posted.ts });
+        await this.deps.poster.post(channel, fitMessage({ text: fallbackText(`Plan of ${c.command} (continued)`), blocks: part }).message, {
+          threadTs: posted.ts,
+        });
     } catch (error) {
       const ref = error instanceof SlackPostError ? error.reference : 'n/a';
       if (respond) {
@@ -218,7 +220,9 @@ export class ConfirmationFlow {
     const progress = new ProgressMessage(
       this.deps.poster,
       c.channel,
-      (step) => ({ text: fallbackText(`${c.command}: ${step}`), blocks: confirmationBlocks(c, `${confirmedBy} · ${escapeMrkdwn(step)}`, false).blocks }),
+      (step) =>
+        fitMessage({ text: fallbackText(`${c.command}: ${step}`), blocks: confirmationBlocks(c, `${confirmedBy} · ${escapeMrkdwn(step)}`, false).blocks })
+          .message,
       this.deps.logger,
       { minIntervalMs: this.deps.progressIntervalMs, message },
     );
@@ -248,7 +252,7 @@ export class ConfirmationFlow {
     try {
       await this.deps.poster.update(
         { channel: c.channel, ts: c.messageTs },
-        { text: `${escapeMrkdwn(c.command)}: ${status}`, blocks: confirmationBlocks(c, status, false).blocks },
+        fitMessage({ text: `${escapeMrkdwn(c.command)}: ${status}`, blocks: confirmationBlocks(c, status, false).blocks }).message,
       );
     } catch {
       // Already logged with a reference by the poster; the result message still follows.
