@@ -10,9 +10,9 @@ import { checksOf, type Check } from './types.js';
 
 const { pass, fail, warn } = checksOf('coverage');
 
-/** "a, b and c" */
-function and(items: readonly string[]): string {
-  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1) ?? ''}`;
+/** "a, b and c" (or "a, b or c") */
+function and(items: readonly string[], word = 'and'): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ${word} ${items.at(-1) ?? ''}`;
 }
 
 /** The roles whose nodes run an area's probes (any one of them will do). */
@@ -56,7 +56,7 @@ export function checkCoverage(inventory: Inventory): Check[] {
       warn(
         `group ${what}`,
         `${and(names)} (group ${what}) map${one ? 's' : ''} to no role stackmedic checks (${and(known)}): nothing will check ${one ? 'it' : 'them'}`,
-        `if ${one ? 'it is a' : 'they are'} ${and(known)} node${one ? '' : 's'}, map the group to that role in ${inventory.source} (roles: [...], Ansible: stackmedic_roles); otherwise nothing is lost`,
+        `if ${one ? 'it is a' : 'they are'} ${and(known, 'or')} node${one ? '' : 's'}, map the group to that role in ${inventory.source} (roles: [...], Ansible: stackmedic_roles); otherwise nothing is lost`,
       ),
     );
   }
