@@ -16,7 +16,7 @@
 
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from './real/net.js';
 import { join } from 'node:path';
 
 /** Where Debian installs the real (non-wrapper) RabbitMQ scripts. */
@@ -75,17 +75,7 @@ let epmdBaseline: Set<number> | undefined;
 const stoppedNodes = new WeakSet<RabbitNode>();
 
 /** A TCP port on 127.0.0.1 that was free a moment ago (for `port` and `distPort`). */
-export function freeTcpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export const freeTcpPort = freePort;
 
 function assertInstalled(): void {
   for (const tool of ['rabbitmq-server', 'rabbitmqctl']) {

@@ -1,11 +1,12 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './real/net.js';
+import { ensureTestUser, keygen, knownHostsLine, SSH_TEST_USER, sshdConfig, startSshd } from './real/sshd-recipe.js';
 
-/** The unprivileged user the test sshd instances log in as (root's shell start-up is slow here). */
-export const SSH_TEST_USER = 'smtest';
+export { freePort } from './real/net.js';
+export { SSH_TEST_USER } from './real/sshd-recipe.js';
 
 /** One real OpenSSH sshd standing for one cluster node. */
 export interface SshdNode {
@@ -34,72 +35,12 @@ export interface SshdCluster {
   close(): Promise<void>;
 }
 
-function ensureTestUser(home: string): void {
-  try {
-    execFileSync('id', [SSH_TEST_USER], { stdio: 'ignore' });
-  } catch {
-    try {
-      execFileSync('useradd', ['-M', '-d', home, '-s', '/bin/sh', SSH_TEST_USER], { stdio: 'pipe' });
-    } catch (error) {
-      // Another test file may have created it in the meantime.
-      execFileSync('id', [SSH_TEST_USER], { stdio: 'ignore' });
-      void error;
-    }
-  }
-  // With UsePAM no, a locked '!' password is refused; '*' is not.
-  execFileSync('usermod', ['-p', '*', '-d', home, SSH_TEST_USER], { stdio: 'ignore' });
-}
-
-/** A TCP port that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function waitForBanner(port: number, deadlineMs = 10_000): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  return new Promise((resolve, reject) => {
-    const attempt = (): void => {
-      const sock = connect(port, '127.0.0.1');
-      sock.once('data', (d) => {
-        sock.destroy();
-        if (d.toString().startsWith('SSH-')) resolve();
-        else retry();
-      });
-      sock.once('error', () => {
-        sock.destroy();
-        retry();
-      });
-    };
-    const retry = (): void => {
-      if (Date.now() > until) reject(new Error(`sshd on port ${port} did not start`));
-      else setTimeout(attempt, 50);
-    };
-    attempt();
-  });
-}
-
-function keygen(path: string): void {
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'stackmedic-test', '-f', path]);
-}
-
 /** Starts `count` sshd instances named `names` (default node-1..N) and writes inventory files. */
 export async function startSshdCluster(options: { names?: string[]; roles?: Record<string, string[]> } = {}): Promise<SshdCluster> {
   const names = options.names ?? ['node-1', 'node-2', 'node-3'];
   const dir = mkdtempSync(join(tmpdir(), 'stackmedic-sshd-'));
   chmodSync(dir, 0o755);
-  const home = '/var/tmp/stackmedic-smtest-home';
-  mkdirSync(home, { recursive: true });
-  chmodSync(home, 0o777);
-  ensureTestUser(home);
-  mkdirSync('/run/sshd', { recursive: true });
+  ensureTestUser();
   const clientKeyPath = join(dir, 'id_client');
   const strangerKeyPath = join(dir, 'id_stranger');
   keygen(clientKeyPath);
@@ -122,26 +63,15 @@ export async function startSshdCluster(options: { names?: string[]; roles?: Reco
     const logFile = join(ndir, 'sshd.log');
     writeFileSync(
       join(ndir, 'sshd_config'),
-      [
-        `Port ${port}`,
-        'ListenAddress 127.0.0.1',
-        `HostKey ${hostKey}`,
-        `PidFile ${join(ndir, 'sshd.pid')}`,
-        `AuthorizedKeysFile ${authorizedKeys}`,
-        'PubkeyAuthentication yes',
-        'PasswordAuthentication no',
-        'KbdInteractiveAuthentication no',
-        'UsePAM no',
-        'StrictModes no',
-        'MaxSessions 10',
-        'MaxStartups 100:30:200',
-        'LogLevel INFO',
-        `SetEnv PATH=${binDir}:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LC_ALL=C`,
-        '',
-      ].join('\n'),
+      sshdConfig({
+        port,
+        hostKey,
+        pidFile: join(ndir, 'sshd.pid'),
+        authorizedKeys,
+        extra: ['MaxSessions 10', `SetEnv PATH=${binDir}:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LC_ALL=C`],
+      }),
     );
-    const pub = readFileSync(`${hostKey}.pub`, 'utf8').trim().split(/\s+/);
-    knownLines.push(`[127.0.0.1]:${port} ${pub[0]} ${pub[1]}`);
+    knownLines.push(knownHostsLine(port, hostKey));
     nodes.push({ name, port, binDir, logFile });
   }
   const knownHostsPath = join(dir, 'known_hosts');
@@ -166,9 +96,7 @@ export async function startSshdCluster(options: { names?: string[]; roles?: Reco
     const node = nodes.find((n) => n.name === name);
     if (!node) throw new Error(`no test node ${name}`);
     const config = join(dir, name, 'sshd_config');
-    const proc = spawn('/usr/sbin/sshd', ['-D', '-f', config, '-E', node.logFile], { stdio: 'ignore' });
-    procs.set(name, proc);
-    await waitForBanner(node.port);
+    procs.set(name, await startSshd({ config, port: node.port, logFile: node.logFile }));
   };
   const stop = async (name: string): Promise<void> => {
     const proc = procs.get(name);
