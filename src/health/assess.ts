@@ -1,7 +1,7 @@
 import type { HealthArea, Problem } from './area.js';
 import { readProblems } from './area.js';
 import { combineCoverage, probeCoverage, type Coverage, type NotChecked } from './coverage.js';
-import { healthAreas, statusProbes } from './registry.js';
+import { healthAreas } from './registry.js';
 import type { ClusterSnapshot } from './snapshot.js';
 
 export type { Problem } from './area.js';
@@ -81,9 +81,10 @@ function coverageGaps(areas: readonly AreaReport[], unprobed: HealthReport['unpr
   ];
 }
 
-/** Turns a snapshot into a verdict and per-area problems. Pure. */
-export function assessSnapshot(snapshot: ClusterSnapshot): HealthReport {
-  const areas = healthAreas.map((a) => reportArea(a, snapshot));
+/** Turns a snapshot into a verdict and per-area problems (by default on every registered area). Pure. */
+export function assessSnapshot(snapshot: ClusterSnapshot, judgedBy: readonly HealthArea[] = healthAreas): HealthReport {
+  const areas = judgedBy.map((a) => reportArea(a, snapshot));
+  const statusProbes = judgedBy.flatMap((a) => a.probes);
   const unreachable = snapshot.unreachable().map((n) => ({ node: n.name, problem: n.problem ?? 'unreachable' }));
   const unprobed = snapshot.nodes
     .filter((n) => !statusProbes.some((p) => p.roles.some((r) => n.roles.includes(r))))

@@ -78,14 +78,19 @@ async function discoverAreas(): Promise<HealthArea[]> {
 /** Every health area, in report order. */
 export const healthAreas: readonly HealthArea[] = await discoverAreas();
 
+/** Each probe once (two areas may read the same one), first place kept. */
+function once(probes: readonly Probe<unknown>[]): Probe<unknown>[] {
+  return probes.filter((p, i) => probes.findIndex((q) => q.id === p.id) === i);
+}
+
 /** The probes `/cluster status` runs, in report order (slow detail probes are left to `/cluster node`). */
-export const statusProbes: readonly Probe<unknown>[] = healthAreas.flatMap((a) => a.probes);
+export const statusProbes: readonly Probe<unknown>[] = once(healthAreas.flatMap((a) => a.probes));
 
 /** Probes no area judges, shown by `/cluster node` (and `uptime` by `/cluster ping`). */
 const nodeInfoProbes: readonly Probe<unknown>[] = [uptime, initSystem];
 
 /** Every probe stackmedic runs: the areas' in report order (each area's detail probes after its own), then node information. */
-export const allProbes: readonly Probe<unknown>[] = [...healthAreas.flatMap((a) => [...a.probes, ...(a.detailProbes ?? [])]), ...nodeInfoProbes];
+export const allProbes: readonly Probe<unknown>[] = once([...healthAreas.flatMap((a) => [...a.probes, ...(a.detailProbes ?? [])]), ...nodeInfoProbes]);
 
 /** The probe with this id, if any. */
 export function probeById(id: string): Probe<unknown> | undefined {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { assessSnapshot } from '../../../src/health/assess.js';
+import { assessSnapshot as assessOn } from '../../../src/health/assess.js';
+import ceph from '../../../src/health/areas/ceph.js';
+import disk from '../../../src/health/areas/disk.js';
+import galera from '../../../src/health/areas/galera.js';
+import libvirt from '../../../src/health/areas/libvirt.js';
+import neutron from '../../../src/health/areas/neutron.js';
+import nova from '../../../src/health/areas/nova.js';
+import pacemaker from '../../../src/health/areas/pacemaker.js';
+import rabbitmq from '../../../src/health/areas/rabbitmq.js';
+import type { ClusterSnapshot } from '../../../src/health/snapshot.js';
 import { uncheckedFacts } from '../../../src/health/status.js';
 import { cephStatus } from '../../../src/probes/ceph-status.js';
 import { diskUsage } from '../../../src/probes/disk-usage.js';
@@ -10,8 +19,12 @@ import { novaServices } from '../../../src/probes/nova-services.js';
 import { pacemakerStatus } from '../../../src/probes/pacemaker-status.js';
 import { rabbitmqStatus } from '../../../src/probes/rabbitmq-status.js';
 import type { Probe } from '../../../src/probes/types.js';
-import { loadCatalog } from '../../../src/signatures/index.js';
+import { isProbeSignature, loadCatalog } from '../../../src/signatures/index.js';
 import { snapshotOf, type Answer } from './areas/fixture-snapshot.js';
+
+/** The areas these tests were written for, judged on their own: areas added later do not change them. */
+const AREAS = [pacemaker, rabbitmq, galera, ceph, nova, neutron, disk, libvirt];
+const assessSnapshot = (snapshot: ClusterSnapshot) => assessOn(snapshot, AREAS);
 
 const CONTROLLERS = ['node-10', 'node-11', 'node-12'];
 const COMPUTES = ['node-18', 'node-19', 'node-20'];
@@ -150,9 +163,10 @@ describe('what /cluster status says it checked', () => {
   });
 
   it('lists the probe signatures the snapshot could not evaluate, where', async () => {
-    const catalog = await loadCatalog();
+    const ownProbes = new Set(AREAS.flatMap((a) => a.probes.map((p) => p.id)));
+    const signatures = (await loadCatalog()).signatures.filter((sig) => isProbeSignature(sig) && ownProbes.has(sig.source.probe.id));
     const full = snapshotOf(healthyAnswers());
-    expect(uncheckedFacts(full, catalog.signatures)).toEqual([]);
+    expect(uncheckedFacts(full, signatures)).toEqual([]);
     const partial = snapshotOf(
       unreachable(
         healthyAnswers((n) => n === 'node-19'),
@@ -162,7 +176,7 @@ describe('what /cluster status says it checked', () => {
         probe === novaServices ? [probe, [{ node: 'node-10', stderr: 'probes/openstack-cli/osc6_keystone_unreachable.stderr', exitCode: 1 }]] : [probe, list],
       ),
     );
-    const unchecked = uncheckedFacts(partial, catalog.signatures);
+    const unchecked = uncheckedFacts(partial, signatures);
     expect(unchecked).toContainEqual({ signature: 'nova-compute-down', node: '*' });
     expect(unchecked).toContainEqual({ signature: 'libvirt-socket-gone', node: 'node-19' });
     expect(unchecked).toContainEqual({ signature: 'disk-full-now', node: 'node-19' });
