@@ -21,6 +21,13 @@ export interface CephReachable {
   readonly quorum: readonly string[];
   /** Monitors known by name that are not in quorum (only when the monmap lists names). */
   readonly outOfQuorum: readonly string[];
+  /**
+   * Every monitor of the monmap by name: from `ceph -s` up to Nautilus, from `ceph quorum_status`
+   * since Octopus (whose `ceph -s` gives only a count). Undefined when neither listed names, and
+   * then `outOfQuorum` cannot name anyone. Optional only so values built before the field existed
+   * still type-check.
+   */
+  readonly mons?: readonly string[] | undefined;
 }
 
 /** The ceph CLI could not reach a monitor quorum (it timed out or failed to connect). */
@@ -34,17 +41,67 @@ export type CephStatus = CephReachable | CephUnreachable;
 
 const UNREACHABLE = [/error connecting to the cluster/i, /authenticate timed out/i, /monclient.*hunting/i, /ObjectNotFound/];
 
-/** Reads `ceph -s -f json` from Hammer/Jewel (`overall_status`, `summary`) to Luminous+ (`status`, `checks`). */
+/**
+ * `ceph -s`, then (when it answered) `ceph quorum_status`, each followed by a marker line with its
+ * exit code, so the parser can tell the two outputs and their failures apart. A cluster without
+ * monitor quorum makes `ceph -s` wait until `timeout` stops it (exit 124); quorum_status is then
+ * not run, so the probe stays within its 30 s.
+ */
+const CEPH_STATUS_SCRIPT =
+  'timeout 20 ceph -s -f json; rc=$?; echo; echo "@@ceph-s exit $rc"; if [ $rc -eq 0 ]; then timeout 8 ceph quorum_status -f json; rc=$?; echo; echo "@@quorum_status exit $rc"; fi';
+
+/** One command's part of the probe output. */
+interface Part {
+  readonly stdout: string;
+  readonly exitCode: number | null;
+}
+
+/** Splits the probe output at its marker lines; output without markers is `ceph -s` alone. */
+function splitParts(output: ProbeOutput): { status: Part; quorum: Part | undefined } {
+  const status = /^@@ceph-s exit (\d+)$/m.exec(output.stdout);
+  if (!status) return { status: { stdout: output.stdout, exitCode: output.exitCode }, quorum: undefined };
+  const rest = output.stdout.slice(status.index + status[0].length);
+  const quorum = /^@@quorum_status exit (\d+)$/m.exec(rest);
+  return {
+    status: { stdout: output.stdout.slice(0, status.index), exitCode: Number(status[1]) },
+    quorum: quorum ? { stdout: rest.slice(0, quorum.index), exitCode: Number(quorum[1]) } : undefined,
+  };
+}
+
+function monNamesOf(monmap: Record<string, unknown> | undefined): string[] {
+  return monmap && Array.isArray(monmap['mons'])
+    ? monmap['mons']
+        .filter(isRecord)
+        .map((m) => str(m, 'name') ?? '')
+        .filter((n) => n !== '')
+    : [];
+}
+
+/** `ceph quorum_status -f json`: the monmap's monitors by name and those in quorum, when it answered. */
+function readQuorumStatus(part: Part | undefined): { mons: string[]; quorum: string[] } | undefined {
+  if (!part || part.exitCode !== 0) return undefined;
+  const start = part.stdout.indexOf('{');
+  const parsed = start < 0 ? undefined : tryJson(part.stdout.slice(start));
+  if (!parsed?.ok || !isRecord(parsed.value) || !Array.isArray(parsed.value['quorum_names'])) return undefined;
+  const mons = monNamesOf(isRecord(parsed.value['monmap']) ? parsed.value['monmap'] : undefined);
+  return mons.length > 0 ? { mons, quorum: strings(parsed.value, 'quorum_names') } : undefined;
+}
+
+/**
+ * Reads the probe's `ceph -s -f json` from Hammer/Jewel (`overall_status`, `summary`) to Squid
+ * (`status`, `checks`), and the monitor names from `ceph quorum_status -f json` where `-s` has none.
+ */
 export function parseCephStatus(output: ProbeOutput): ProbeResult<CephStatus> {
   const raw = rawText(output);
-  const start = output.stdout.indexOf('{');
+  const { status: part, quorum: quorumPart } = splitParts(output);
+  const start = part.stdout.indexOf('{');
   if (start < 0) {
-    if (output.exitCode === 124) return ok({ running: false, message: 'ceph -s timed out after 20 s: no monitor answered' });
+    if (part.exitCode === 124) return ok({ running: false, message: 'ceph -s timed out after 20 s: no monitor answered' });
     const line = lines(output.stderr).find((l) => UNREACHABLE.some((p) => p.test(l)));
     if (line) return ok({ running: false, message: line.trim() });
     return unknown('no JSON in ceph -s output', raw);
   }
-  const parsed = tryJson(output.stdout.slice(start));
+  const parsed = tryJson(part.stdout.slice(start));
   if (!parsed.ok) return unknown(`ceph -s JSON is malformed: ${parsed.error}`, raw);
   const doc = parsed.value;
   if (!isRecord(doc) || !isRecord(doc['health'])) return unknown('ceph -s JSON has no health object', raw);
@@ -64,8 +121,10 @@ export function parseCephStatus(output: ProbeOutput): ProbeResult<CephStatus> {
     }
   }
   const monmap = isRecord(doc['monmap']) ? doc['monmap'] : undefined;
-  const monNames = monmap && Array.isArray(monmap['mons']) ? monmap['mons'].filter(isRecord).map((m) => str(m, 'name') ?? '') : [];
-  const quorum = strings(doc, 'quorum_names');
+  const fromStatus = monNamesOf(monmap);
+  const fromQuorum = readQuorumStatus(quorumPart);
+  const monNames = fromStatus.length > 0 ? fromStatus : (fromQuorum?.mons ?? []);
+  const quorum = fromStatus.length === 0 && fromQuorum ? fromQuorum.quorum : strings(doc, 'quorum_names');
   return ok({
     running: true,
     health: status,
@@ -73,16 +132,17 @@ export function parseCephStatus(output: ProbeOutput): ProbeResult<CephStatus> {
     monsTotal: monNames.length > 0 ? monNames.length : monmap && num(monmap, 'num_mons'),
     quorum,
     outOfQuorum: monNames.filter((n) => !quorum.includes(n)),
+    mons: monNames.length > 0 ? monNames : undefined,
   });
 }
 
-/** Ceph health, its checks, and the monitor quorum. */
+/** Ceph health, its checks, and the monitor quorum (named by `ceph quorum_status` where `ceph -s` has no names). */
 export const cephStatus = {
   id: 'ceph-status',
   title: 'Ceph status',
   roles: ['controller'],
   scope: 'cluster',
-  command: remote(ShellScript.raw('timeout 20 ceph -s -f json'), { privileged: true }),
+  command: remote(ShellScript.raw(CEPH_STATUS_SCRIPT), { privileged: true }),
   timeoutMs: 30_000,
   parse: parseCephStatus,
 } satisfies Probe<CephStatus>;

@@ -1,4 +1,4 @@
-/** `ceph -s` / `ceph health` in Luminous' JSON shape; hangs without monitor quorum, like the real CLI. */
+/** `ceph -s` / `ceph health` / `ceph quorum_status` in Luminous' JSON shape; hangs without monitor quorum, like the real CLI. */
 import { cephQuorum } from '../state/derive.js';
 import type { ClusterState } from '../state/types.js';
 import { fail, result, sleep, type ProgramContext, type ProgramDef, type ProgramResult } from '../shell/types.js';
@@ -20,6 +20,28 @@ function health(c: ClusterState): { checks: Record<string, unknown>; status: str
   return { checks, status, overall_status: status };
 }
 
+function monmap(c: ClusterState): unknown {
+  return {
+    epoch: 3,
+    fsid: FSID,
+    modified: '2017-01-04 11:02:31.912212',
+    created: '2016-12-28 15:47:52.108262',
+    features: { persistent: ['kraken', 'luminous'], optional: [] },
+    mons: c.controllers.map((n, rank) => ({ rank, name: n.name, addr: `${n.ip}:6789/0`, public_addr: `${n.ip}:6789/0` })),
+  };
+}
+
+function quorumStatusDoc(c: ClusterState): unknown {
+  const q = cephQuorum(c);
+  return {
+    election_epoch: 24,
+    quorum: q.inQuorum.map((n) => c.controllers.indexOf(n)),
+    quorum_names: q.inQuorum.map((n) => n.name),
+    quorum_leader_name: q.inQuorum[0]?.name ?? '',
+    monmap: monmap(c),
+  };
+}
+
 function statusDoc(c: ClusterState): unknown {
   const q = cephQuorum(c);
   return {
@@ -28,14 +50,7 @@ function statusDoc(c: ClusterState): unknown {
     election_epoch: 24,
     quorum: q.inQuorum.map((n) => c.controllers.indexOf(n)),
     quorum_names: q.inQuorum.map((n) => n.name),
-    monmap: {
-      epoch: 3,
-      fsid: FSID,
-      modified: '2017-01-04 11:02:31.912212',
-      created: '2016-12-28 15:47:52.108262',
-      features: { persistent: ['kraken', 'luminous'], optional: [] },
-      mons: c.controllers.map((n, rank) => ({ rank, name: n.name, addr: `${n.ip}:6789/0`, public_addr: `${n.ip}:6789/0` })),
-    },
+    monmap: monmap(c),
     osdmap: { osdmap: { epoch: 412, num_osds: 6, num_up_osds: 6, num_in_osds: 6, full: false, nearfull: false, num_remapped_pgs: 0 } },
     pgmap: {
       pgs_by_state: [{ state_name: 'active+clean', count: 512 }],
@@ -79,6 +94,7 @@ async function ceph(ctx: ProgramContext): Promise<ProgramResult> {
       `  cluster:\n    id:     ${FSID}\n    health: ${h.status}\n\n  services:\n    mon: ${c.controllers.length} daemons, quorum ${q.inQuorum.map((n) => n.name).join(',')}\n    osd: 6 osds: 6 up, 6 in\n`,
     );
   }
+  if (cmd === 'quorum_status') return result(`${JSON.stringify(quorumStatusDoc(c))}\n`);
   if (cmd === 'health' || cmd === 'health detail') {
     const h = health(c);
     if (json) return result(`${JSON.stringify(h)}\n`);

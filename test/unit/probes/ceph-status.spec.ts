@@ -3,9 +3,14 @@ import { cephStatus } from '../../../src/probes/ceph-status.js';
 import { okValue, stdoutOf } from './fixtures.js';
 
 describe('ceph-status', () => {
-  it('bounds ceph -s with a 20 s timeout', () => {
-    expect(cephStatus.command.script.text).toBe('timeout 20 ceph -s -f json');
+  it('bounds ceph -s with a 20 s timeout, then asks quorum_status for the mon names, each output followed by its exit code', () => {
+    const script = cephStatus.command.script.text;
+    expect(script.startsWith('timeout 20 ceph -s -f json;')).toBe(true);
+    expect(script).toContain('echo "@@ceph-s exit $rc"');
+    expect(script).toContain('if [ $rc -eq 0 ]; then timeout 8 ceph quorum_status -f json;');
+    expect(script).toContain('echo "@@quorum_status exit $rc"');
     expect(cephStatus.scope).toBe('cluster');
+    expect(cephStatus.timeoutMs).toBeGreaterThan(28_000);
   });
 
   it('reads a healthy Quincy cluster (monmap gives only num_mons)', () => {
@@ -27,6 +32,7 @@ describe('ceph-status', () => {
       monsTotal: 3,
       quorum: ['ceph-mon-180', 'ceph-mon-181', 'ceph-mon-182'],
       outOfQuorum: [],
+      mons: ['ceph-mon-180', 'ceph-mon-181', 'ceph-mon-182'],
     });
   });
 

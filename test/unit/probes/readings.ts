@@ -123,6 +123,8 @@ export type CephReading =
       readonly monsTotal: number | undefined;
       readonly quorum: readonly string[];
       readonly outOfQuorum: readonly string[];
+      /** The monmap's names, `undefined` when the output named no monitor. */
+      readonly mons: readonly string[] | undefined;
     };
 
 /** Reads a ceph-status result down to what the table tests compare. */
@@ -136,5 +138,6 @@ export function cephReading(result: ProbeResult<CephStatus>): CephReading {
     monsTotal: v.monsTotal,
     quorum: [...v.quorum],
     outOfQuorum: [...v.outOfQuorum],
+    mons: v.mons === undefined ? undefined : [...v.mons],
   };
 }
