@@ -63,10 +63,22 @@ interface RemoteRow {
 
 /** The audit trail: every command, button press and remote command, in the embedded store. */
 export class AuditLog {
+  /** Invocations this process began and has not ended: work in flight. */
+  private readonly running = new Set<number>();
+  /** Invocations this process left waiting for a confirmation. */
+  private readonly awaiting = new Set<number>();
+  /** Invocations marked interrupted by a shutdown: a late end must not rewrite them. */
+  private readonly sealed = new Set<number>();
+
   constructor(
     private readonly db: Db,
     private readonly clock: () => Date = () => new Date(),
   ) {}
+
+  /** How many invocations begun by this process are still running. */
+  get runningCount(): number {
+    return this.running.size;
+  }
 
   /** Records the start of an invocation and returns its id. */
   begin(entry: { actor: Actor; command: string; family?: string; name?: string; node?: string; kind: AuditKind }): number {
@@ -87,7 +99,9 @@ export class AuditLog {
         entry.node ?? null,
         entry.kind,
       );
-    return Number(info.lastInsertRowid);
+    const id = Number(info.lastInsertRowid);
+    this.running.add(id);
+    return id;
   }
 
   /** Records one remote command run for an invocation. */
@@ -97,8 +111,12 @@ export class AuditLog {
       .run(invocationId, this.clock().toISOString(), r.node, r.command, r.ok ? 1 : 0, r.exitCode, r.failure, r.durationMs);
   }
 
-  /** Records how an invocation ended. */
+  /** Records how an invocation ended (`pending`: it waits for a confirmation). */
   end(invocationId: number, outcome: AuditOutcome, detail?: string): void {
+    if (this.sealed.has(invocationId)) return;
+    this.running.delete(invocationId);
+    if (outcome === 'pending') this.awaiting.add(invocationId);
+    else this.awaiting.delete(invocationId);
     this.db
       .prepare(`UPDATE audit_invocation SET ended_at = ?, outcome = ?, detail = ? WHERE id = ?`)
       .run(this.clock().toISOString(), outcome, detail ?? null, invocationId);
@@ -121,6 +139,44 @@ export class AuditLog {
         `UPDATE audit_invocation SET outcome = 'interrupted', ended_at = ?, detail = 'stackmedic stopped before this finished' WHERE outcome = 'pending' AND kind != 'button'`,
       )
       .run(this.clock().toISOString()).changes;
+  }
+
+  /**
+   * Shutdown: marks the invocations this process is still running as interrupted, with `detail`,
+   * and seals them (work that ends later cannot rewrite them). Returns their ids.
+   */
+  interruptRunning(detail: string): number[] {
+    return this.interrupt(this.running, detail);
+  }
+
+  /**
+   * Shutdown of the Slack adapter: requests this process left waiting for a confirmation (or
+   * whose confirmed run it was doing) are marked interrupted, as the next start would mark them;
+   * a confirmation still valid after the restart ends its request row again. Returns their ids.
+   */
+  interruptAwaiting(detail: string): number[] {
+    return this.interrupt(this.awaiting, detail);
+  }
+
+  private interrupt(set: Set<number>, detail: string): number[] {
+    const ids = [...set];
+    const mark = this.db.prepare(`UPDATE audit_invocation SET outcome = 'interrupted', ended_at = ?, detail = ? WHERE id = ? AND outcome = 'pending'`);
+    const at = this.clock().toISOString();
+    this.db.transaction(() => {
+      for (const id of ids) mark.run(at, detail, id);
+    })();
+    for (const id of ids) {
+      set.delete(id);
+      this.sealed.add(id);
+    }
+    return ids;
+  }
+
+  /** Shutdown of a console: its confirmation questions die with it, so their requests are cancelled. */
+  cancelAwaiting(detail: string): number[] {
+    const ids = [...this.awaiting];
+    for (const id of ids) this.end(id, 'cancelled', detail);
+    return ids;
   }
 
   /** The latest `limit` invocations, newest first, each with its remote commands. */

@@ -11,6 +11,7 @@ import { ConfigError, UsageError, UserError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
 import { consoleActor } from './actor.js';
 import { resolveTarget, type Target } from './target.js';
+import { runUntilStopped } from '../lifecycle/run-until-stopped.js';
 
 /** Where the CLI reads and writes; injectable so tests drive the same entry point. */
 export interface CliIO {
@@ -18,6 +19,8 @@ export interface CliIO {
   readonly stdin: Readable;
   readonly stdout: Writable;
   readonly stderr: Writable;
+  /** Ends the process at once after a stop signal's shutdown (main passes process.exit). */
+  readonly exit?: (code: number) => void;
 }
 
 /** The subcommands, each with its own `--help`. */
@@ -170,11 +173,12 @@ const defaultResolver: TargetResolver = resolveTarget;
  * Wires the app for a target, loads the signature catalog first (a bad SIGNATURES_DIR is a
  * start-up error, exit 2, not a failed command later), runs `body`, and always lets both go.
  */
-async function withApp<T>(target: Target, body: (app: StackmedicApp) => Promise<T>): Promise<T> {
+async function withApp(target: Target, io: CliIO, body: (app: StackmedicApp) => Promise<number>): Promise<number> {
   const app = createApp({ inventory: target.inventory, env: target.env });
   try {
     await app.services.catalog();
-    return await body(app);
+    // SIGINT/SIGTERM: the running command finishes or is marked interrupted, the store closes last.
+    return await runUntilStopped(() => body(app), { app, closeTarget: () => target.close(), log: (l) => io.stderr.write(`${l}\n`), exit: io.exit });
   } finally {
     await app.close();
     await target.close();
@@ -228,7 +232,7 @@ export async function runCli(argv: readonly string[], io: CliIO, resolveTarget: 
       }
       if (positionals.length !== 1) throw new UsageError(`stackmedic run takes one command in quotes, e.g. stackmedic run "/cluster ping"`, await usage('run'));
       const text = positionals[0] ?? '';
-      return await withApp(await resolveTarget(values, env), async (app) => {
+      return await withApp(await resolveTarget(values, env), io, async (app) => {
         const invocation = { text, actor: consoleActor(), role: 'admin' as const };
         // The router answers help and refusals of the command line itself (unknown command, node
         // or option, text that is not plain words) without touching a node; as admin nothing is
@@ -251,7 +255,7 @@ export async function runCli(argv: readonly string[], io: CliIO, resolveTarget: 
       // `npm start` with nothing configured is the demo: the simulated cluster in the seed outage.
       const demo = sub === undefined && values.inventory === undefined && values.sim === undefined && !env.inventoryPath;
       const target = await resolveTarget(demo ? { sim: 'seed-incident' } : values, env);
-      return await withApp(target, (app) =>
+      return await withApp(target, io, (app) =>
         runConsole({
           router: app.router,
           actor: consoleActor(),
@@ -328,7 +332,7 @@ export async function runCli(argv: readonly string[], io: CliIO, resolveTarget: 
       }
       // Loaded on demand: Bolt is only needed when serving Slack.
       const { serveSlack } = await import('../slack/serve.js');
-      return await serveSlack({ target: await resolveTarget(values, env), out, err });
+      return await serveSlack({ target: await resolveTarget(values, env), out, err, exit: io.exit });
     }
     err(sub === undefined ? HELP : `unknown command "${sub}"\n\n${HELP}`);
     return 2;

@@ -24,6 +24,8 @@ export class IncidentScheduler {
   private running: { startedAt: number; done: Promise<void> } | undefined;
   /** Counts, for tests and the status line. */
   readonly counts = { ran: 0, skipped: 0, failed: 0 };
+  /** The last check that ran to its end (ok or failed), for GET /healthz. */
+  lastRun: { readonly at: Date; readonly outcome: Exclude<TickOutcome, 'skipped'>; readonly durationMs: number } | undefined;
 
   constructor(
     private readonly check: () => Promise<unknown>,
@@ -38,7 +40,7 @@ export class IncidentScheduler {
       this.options.log(`stackmedic: health check still running (started ${Math.round((now - this.running.startedAt) / 1000)} s ago); skipping this tick`);
       return 'skipped';
     }
-    let outcome: TickOutcome = 'ran';
+    let outcome = 'ran' as TickOutcome;
     const done = (async () => {
       try {
         await this.check();
@@ -55,6 +57,8 @@ export class IncidentScheduler {
     } finally {
       this.running = undefined;
     }
+    const ended = (this.options.clock ?? (() => new Date()))();
+    this.lastRun = { at: ended, outcome: outcome === 'failed' ? 'failed' : 'ran', durationMs: ended.getTime() - now };
     return outcome;
   }
 

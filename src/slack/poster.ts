@@ -1,5 +1,7 @@
-import type { Logger, RespondFn, types, webApi } from '@slack/bolt';
+import { webApi, type Logger, type RespondFn, type types } from '@slack/bolt';
 import { errorReference } from '../errors.js';
+import type { RunMessageStore } from '../lifecycle/run-messages.js';
+import type { Outbox } from '../outbox/outbox.js';
 import { redact, redactDeep } from '../redact.js';
 import type { Reply, ReplyFile, SlackBlock } from '../router/types.js';
 import { renderReply, type RenderOptions, type SlackMessage } from './render.js';
@@ -15,14 +17,88 @@ export interface PostedMessage {
 export class SlackPostError extends Error {
   override readonly name = 'SlackPostError';
   readonly code = 'stackmedic_slack_post';
+  /** Slack's Retry-After, when it refused for a rate limit longer than an answer may wait. */
+  readonly retryAfterMs: number | undefined;
   constructor(
     message: string,
     /** The reference logged with the details; show it to the user. */
     readonly reference: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterMs?: number | undefined },
   ) {
     super(message, options);
+    this.retryAfterMs = options?.retryAfterMs;
   }
+}
+
+/** How the poster behaves under rate limits and at shutdown. */
+export interface PosterOptions {
+  /**
+   * Aborted when shutdown stops waiting for work: calls in flight fail at once (their answers
+   * go to the response_url or the outbox) instead of holding the process.
+   */
+  readonly abandon?: AbortSignal | undefined;
+  /**
+   * The longest Retry-After an answer waits for (default 15 s); a longer rate limit makes the
+   * call fail at once so the answer takes the response_url instead of arriving an hour late.
+   */
+  readonly maxRateLimitWaitMs?: number | undefined;
+  /** Where the messages of running commands are remembered (updated after a crash). */
+  readonly runs?: RunMessageStore | undefined;
+  /** Where answers Slack would not take wait for another try. */
+  readonly outbox?: Outbox | undefined;
+}
+
+const DEFAULT_MAX_RATE_LIMIT_WAIT_MS = 15_000;
+const RATE_LIMIT_RETRIES = 3;
+
+/** Slack's Retry-After in ms, when `error` is a rate-limit refusal. */
+function retryAfterMsOf(error: unknown): number | undefined {
+  const e = error as { code?: unknown; retryAfter?: unknown } | null;
+  if (e?.code !== webApi.ErrorCode.RateLimitedError || typeof e.retryAfter !== 'number') return undefined;
+  return e.retryAfter * 1000;
+}
+
+/** Thrown by a call abandoned at shutdown. */
+class AbandonedError extends Error {
+  constructor() {
+    super('stackmedic is shutting down');
+  }
+}
+
+/** After shutdown abandoned work, a new call (an answer's fallback) still gets this long. */
+const LATE_CALL_MS = 1000;
+
+/** The signal a call starting now obeys: the abandon signal, or a short timeout once it fired. */
+function callSignal(abandon: AbortSignal | undefined): AbortSignal | undefined {
+  if (!abandon) return undefined;
+  return abandon.aborted ? AbortSignal.timeout(LATE_CALL_MS) : abandon;
+}
+
+/** Settles with `work`, or rejects as soon as `signal` aborts (the work itself is left to end alone). */
+function unlessAbandoned<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(new AbandonedError());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new AbandonedError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return unlessAbandoned(new Promise<void>((resolve) => setTimeout(resolve, ms).unref()), signal);
 }
 
 /**
@@ -37,6 +113,7 @@ export interface ChannelPublisher {
 }
 
 type WebClient = webApi.WebClient;
+type FetchLike = webApi.FetchFunction;
 type Blocks = types.Block[];
 
 /** Router blocks are structural (no SDK types in commands); Slack validates them on arrival. */
@@ -58,20 +135,62 @@ export class SlackPoster implements ChannelPublisher {
   constructor(
     private readonly client: WebClient,
     private readonly logger: Logger,
+    private readonly options: PosterOptions = {},
   ) {}
 
+  /**
+   * A poster with its own Web API client: rate limits are refused at once (`rejectRateLimitedCalls`)
+   * so the poster decides how long an answer may wait, and requests in flight are aborted when
+   * shutdown abandons them.
+   */
+  static forToken(token: string, clientOptions: webApi.WebClientOptions, logger: Logger, options: PosterOptions = {}): SlackPoster {
+    const abandon = options.abandon;
+    const base: FetchLike = clientOptions.fetch ?? ((url, init) => globalThis.fetch(url, init));
+    const fetchFn: FetchLike = abandon
+      ? (url, init) => {
+          const stop = callSignal(abandon) ?? abandon;
+          return base(url, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, stop]) : stop });
+        }
+      : base;
+    const client = new webApi.WebClient(token, { ...clientOptions, rejectRateLimitedCalls: true, fetch: fetchFn });
+    return new SlackPoster(client, logger, options);
+  }
+
+  /** Where running commands' messages are remembered, if anywhere. */
+  get runs(): RunMessageStore | undefined {
+    return this.options.runs;
+  }
+
+  /** Where undelivered answers are kept, if anywhere. */
+  get outbox(): Outbox | undefined {
+    return this.options.outbox;
+  }
+
   private async call<T>(doing: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      const ref = errorReference();
-      this.logger.error(`[stackmedic] Slack call failed, ref ${ref}, while ${doing}: ${slackErrorCode(error)}`);
-      throw new SlackPostError(`Slack refused the message while ${doing}: ${slackErrorCode(error)}`, ref, { cause: error });
+    const maxWait = this.options.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await unlessAbandoned(fn(), callSignal(this.options.abandon));
+      } catch (error) {
+        const retryAfterMs = retryAfterMsOf(error);
+        if (retryAfterMs !== undefined && retryAfterMs <= maxWait && attempt < RATE_LIMIT_RETRIES && !this.options.abandon?.aborted) {
+          try {
+            await sleep(retryAfterMs, this.options.abandon);
+            continue;
+          } catch {
+            // Abandoned while waiting: fail below like any other call.
+          }
+        }
+        const ref = errorReference();
+        const why = retryAfterMs !== undefined ? `rate limited for ${Math.round(retryAfterMs / 1000)} s` : slackErrorCode(error);
+        this.logger.error(`[stackmedic] Slack call failed, ref ${ref}, while ${doing}: ${why}`);
+        throw new SlackPostError(`Slack refused the message while ${doing}: ${why}`, ref, { cause: error, retryAfterMs });
+      }
     }
   }
 
-  /** Posts one message. */
-  async post(channel: string, message: SlackMessage, options: { threadTs?: string | undefined } = {}): Promise<PostedMessage> {
+  /** Posts one message; with `running`, it shows a command in progress and is remembered until settled. */
+  async post(channel: string, message: SlackMessage, options: { threadTs?: string | undefined; running?: boolean } = {}): Promise<PostedMessage> {
     const safe = redactDeep(message);
     const res = await this.call(`posting to ${channel}`, () =>
       this.client.chat.postMessage({
@@ -83,15 +202,33 @@ export class SlackPoster implements ChannelPublisher {
         unfurl_media: false,
       }),
     );
-    return { channel: res.channel ?? channel, ts: res.ts ?? '' };
+    const posted = { channel: res.channel ?? channel, ts: res.ts ?? '' };
+    if (options.running) this.remember(posted, safe, true);
+    return posted;
   }
 
-  /** Replaces the content of a message. */
-  async update(message: PostedMessage, content: SlackMessage): Promise<void> {
+  /**
+   * Replaces the content of a message. With `running`, the message shows a command in progress
+   * and is remembered so that a restart can say it was interrupted; without, it is settled.
+   */
+  async update(message: PostedMessage, content: SlackMessage, options: { running?: boolean } = {}): Promise<void> {
     const safe = redactDeep(content);
     await this.call(`updating message ${message.ts} in ${message.channel}`, () =>
       this.client.chat.update({ channel: message.channel, ts: message.ts, text: safe.text, blocks: toBlocks(safe.blocks) }),
     );
+    this.remember(message, safe, options.running === true);
+  }
+
+  private remember(message: PostedMessage, content: SlackMessage, running: boolean): void {
+    const runs = this.options.runs;
+    if (!runs || !message.ts) return;
+    try {
+      if (running) runs.showing(message.channel, message.ts, content);
+      else runs.settled(message.channel, message.ts);
+    } catch (error) {
+      // Remembering is for after a crash; it must not fail the message itself.
+      this.logger.warn(`[stackmedic] could not remember message ${message.ts}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /** Shows a message to one user only. */

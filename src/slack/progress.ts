@@ -82,8 +82,10 @@ export class ProgressMessage {
     this.shown = step;
     try {
       const content = this.render(step);
-      if (this.message) await this.poster.update(this.message, content);
-      else this.message = await this.poster.post(this.channel, content, { threadTs: this.options.threadTs });
+      // Posted and updated as "running": the store remembers the message until its final update,
+      // so a start after a crash can say the command was interrupted.
+      if (this.message) await this.poster.update(this.message, content, { running: true });
+      else this.message = await this.poster.post(this.channel, content, { threadTs: this.options.threadTs, running: true });
     } catch (error) {
       // Progress is a courtesy: the final result still gets posted (or falls back to response_url).
       this.logger.warn(`[stackmedic] progress update failed: ${error instanceof Error ? error.message : String(error)}`);

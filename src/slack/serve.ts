@@ -1,7 +1,19 @@
+import type { Server } from 'node:http';
 import { createApp } from '../app/create-app.js';
 import type { Target } from '../cli/target.js';
-import { attachIncidentStore, startIncidentMonitoring } from '../incidents/index.js';
-import { createSlackApp, SLACK_EVENTS_PATH } from './app.js';
+import { startIncidentMonitoring, type IncidentMonitoring } from '../app/incident-monitoring.js';
+import { healthRoute, startHealthServer, type ComponentHealth, type HealthSources } from '../lifecycle/health.js';
+import { Lifecycle, STOP_DEADLINE_MS } from '../lifecycle/lifecycle.js';
+import { RunMessageStore } from '../lifecycle/run-messages.js';
+import { Outbox } from '../outbox/outbox.js';
+import { OutboxStore } from '../outbox/store.js';
+import { OutboxWorker } from '../outbox/worker.js';
+import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from './app.js';
+import { redeliver } from './deliver.js';
+import { announceInterrupted } from './interrupted.js';
+import type { SlackPoster } from './poster.js';
+import { checkSlackToken } from './startup-auth.js';
+import { stopGuard } from './stop-guard.js';
 
 /** What `stackmedic serve` needs. */
 export interface ServeSlackOptions {
@@ -10,36 +22,110 @@ export interface ServeSlackOptions {
   readonly err: (line: string) => void;
   /** Stops serving when aborted (tests); SIGINT and SIGTERM always do. */
   readonly signal?: AbortSignal;
+  /** Time from the stop signal to exit (default 10 s). */
+  readonly deadlineMs?: number;
+  /** How long a failing auth.test is retried at start-up (default 20 s). */
+  readonly startupRetryMs?: number;
+  /**
+   * Ends the process right after the store is closed (the CLI passes process.exit): work
+   * abandoned at the deadline, a Slack call that hangs or a rate-limit timer may still hold the
+   * event loop, and nothing may touch the closed store.
+   */
+  readonly exit?: (code: number) => void;
+}
+
+/** The parts of the stop sequence and how much of the deadline each leaves to those after it. */
+const LEAVE = { afterWork: 3000, afterAbandon: 1500, afterSlack: 700, afterSsh: 300 } as const;
+
+/** Tracks the Socket Mode connection for /healthz. */
+function slackHealth(slack: SlackApp, started: () => boolean): () => ComponentHealth {
+  let state: 'connecting' | 'connected' | 'reconnecting' | 'disconnected' = 'connecting';
+  const client = slack.socketClient;
+  if (client) {
+    client.on('connected', () => (state = 'connected'));
+    client.on('reconnecting', () => (state = 'reconnecting'));
+    client.on('disconnected', () => (state = 'disconnected'));
+  }
+  return () => {
+    if (!started()) return { ok: false, state: 'starting' };
+    if (!client) return { ok: true, state: 'listening', detail: `HTTP receiver on ${SLACK_EVENTS_PATH}` };
+    return { ok: state === 'connected', state, detail: 'Socket Mode' };
+  };
 }
 
 /**
- * `stackmedic serve`: the Slack adapter in front of the target cluster until SIGINT or SIGTERM.
+ * `stackmedic serve`: the Slack adapter in front of the target cluster until SIGINT or SIGTERM,
+ * then a shutdown within the deadline: new commands are refused, running ones finish or are
+ * marked interrupted, undelivered answers stay in the outbox, and the store is closed last.
  * Returns the exit code. Configuration problems surface as ConfigError before anything listens.
  */
 export async function serveSlack(options: ServeSlackOptions): Promise<number> {
   const { target } = options;
-  // Listen for the stop signals first: a SIGTERM that lands between "serving" and the listener
-  // would otherwise kill the process without closing the store.
-  let stopHandler: () => void = () => undefined;
-  const stopped = new Promise<void>((resolve) => {
-    stopHandler = (): void => {
-      process.off('SIGINT', stopHandler);
-      process.off('SIGTERM', stopHandler);
-      resolve();
-    };
-    process.once('SIGINT', stopHandler);
-    process.once('SIGTERM', stopHandler);
-    options.signal?.addEventListener('abort', stopHandler, { once: true });
-  });
+  const deadlineMs = options.deadlineMs ?? STOP_DEADLINE_MS;
+  const life = new Lifecycle({ deadlineMs, abort: options.signal, log: options.err });
   const stackmedic = createApp({ inventory: target.inventory, env: target.env });
+  const { db, services } = stackmedic;
+  const clock = services.clock;
+  let slack: SlackApp | undefined;
+  let healthServer: Server | undefined;
+  let incidents: IncidentMonitoring | undefined;
+  let worker: OutboxWorker | undefined;
+  let storeClosed = false;
+  const closeStore = (): void => {
+    storeClosed = true;
+    db.close();
+  };
   try {
-    attachIncidentStore(stackmedic);
-    const slack = createSlackApp({ stackmedic, env: target.env });
+    const runs = new RunMessageStore(db, clock);
+    const outboxStore = new OutboxStore(db, clock);
+    // The worker is made before the Slack app whose poster it delivers with.
+    const delivery: { poster?: SlackPoster } = {};
+    worker = new OutboxWorker({
+      store: outboxStore,
+      deliver: (entry) => (delivery.poster ? redeliver(delivery.poster, entry) : Promise.reject(new Error('Slack is not started yet'))),
+      log: options.err,
+      clock,
+    });
+    const outbox = new Outbox({ store: outboxStore, worker, clock });
+    let started = false;
+    const health: HealthSources = {
+      slack: () => slackState(),
+      db,
+      get scheduler() {
+        return incidents?.scheduler;
+      },
+      stopping: () => life.stopping.aborted,
+      undelivered: () => outboxStore.undelivered(1000).filter((e) => e.state === 'pending').length,
+    };
+    let slackState: () => ComponentHealth = () => ({ ok: false, state: 'starting' });
+    const http = !target.env.slack.appToken;
+    slack = createSlackApp({
+      stackmedic,
+      env: target.env,
+      poster: { abandon: life.abandon, runs, outbox },
+      ...(http ? { customRoutes: [healthRoute(health)] } : {}),
+    });
+    delivery.poster = slack.poster;
+    slackState = slackHealth(slack, () => started);
+    slack.bolt.use(stopGuard(life));
+
+    const botToken = target.env.slack.botToken ?? '';
+    const tokenOk = await checkSlackToken({
+      token: botToken,
+      apiUrl: target.env.slack.apiUrl,
+      signal: life.stopping,
+      ...(options.startupRetryMs !== undefined ? { retryForMs: options.startupRetryMs } : {}),
+    });
+    if (!tokenOk) return stop(0);
     const listening = await slack.start();
+    started = true;
+    if (!http && target.env.healthPort !== undefined) {
+      const h = await startHealthServer(health, target.env.healthPort, target.env.httpHost);
+      healthServer = h.server;
+      options.out(`stackmedic: GET /healthz on port ${h.port}`);
+    }
     // The scheduled check posts incident threads, so it runs only when it has a channel to post in.
-    const incidents = target.env.incidentChannel
-      ? startIncidentMonitoring({ stackmedic, env: target.env, publisher: slack.publisher, log: options.out })
-      : undefined;
+    incidents = target.env.incidentChannel ? startIncidentMonitoring({ stackmedic, env: target.env, publisher: slack.publisher, log: options.out }) : undefined;
     options.out(
       `stackmedic: serving Slack (${listening.mode === 'socket' ? 'Socket Mode' : `HTTP on port ${listening.port ?? target.env.port}, ${SLACK_EVENTS_PATH}`}) for ${target.description}. Ctrl-C stops.`,
     );
@@ -48,14 +134,54 @@ export async function serveSlack(options: ServeSlackOptions): Promise<number> {
         `stackmedic: ${stackmedic.interruptedOnStart} command(s) left unfinished by the previous run are marked interrupted in the audit log (/cluster audit).`,
       );
     }
-    await stopped;
-    options.out('stackmedic: stopping.');
-    await incidents?.stop();
-    await slack.stop();
-    return 0;
+    worker.start();
+    void life.track(announceInterrupted({ runs, outbox: outboxStore, poster: slack.poster, log: options.err, clock }));
+    const reason = await life.stopped;
+    return await stop(0, reason);
   } finally {
-    stopHandler();
-    await stackmedic.close();
-    await target.close();
+    life.dispose();
+    if (!storeClosed) {
+      await stackmedic.pool.close().catch(() => undefined);
+      await target.close().catch(() => undefined);
+      closeStore();
+    }
+  }
+
+  /** The stop sequence, each part bounded by what is left of the deadline; the store closes last. */
+  async function stop(code: number, reason?: string): Promise<number> {
+    const { audit } = services;
+    const busy = (): boolean => life.inFlight > 0 || audit.runningCount > 0 || (incidents?.scheduler.busy ?? false);
+    options.out(
+      `stackmedic: stopping.${reason ? ` (${reason})` : ''} No new commands; running ones get up to ${Math.round((deadlineMs - LEAVE.afterWork) / 1000)} s to finish.`,
+    );
+    const schedulerStopped = incidents?.stop();
+    const outboxStopped = worker?.stop();
+    if (!(await life.until(() => !busy(), LEAVE.afterWork, { whileWaited: true }))) {
+      options.err(`stackmedic: ${Math.max(life.inFlight, audit.runningCount)} command(s) still running; not waiting for Slack any longer.`);
+      life.abandonWork();
+      await life.until(() => life.inFlight === 0, LEAVE.afterAbandon);
+    }
+    life.abandonWork();
+    await life.bounded('the health check in progress', async () => schedulerStopped, LEAVE.afterAbandon);
+    await life.bounded('the outbox retry in progress', async () => outboxStopped, LEAVE.afterAbandon);
+    const why = `stackmedic was stopped${reason ? ` (${reason})` : ''}`;
+    const interrupted = audit.interruptRunning(`${why} before this finished`);
+    audit.interruptAwaiting(`${why} while this waited for its confirmation or ran it; a confirmation still valid can be pressed after the restart`);
+    if (interrupted.length > 0) {
+      options.err(
+        `stackmedic: marked ${interrupted.length} running command(s) interrupted in the audit (${interrupted.map((id) => `#${id}`).join(', ')}); their Slack messages are updated at the next start.`,
+      );
+    }
+    const s = slack;
+    if (s) await life.bounded('closing the Slack connection', () => s.stop(), LEAVE.afterSlack);
+    const hs = healthServer;
+    if (hs) await life.bounded('closing the health server', () => new Promise<void>((resolve) => hs.close(() => resolve())), LEAVE.afterSlack);
+    await life.bounded('closing SSH connections', () => stackmedic.pool.close(), LEAVE.afterSsh);
+    await life.bounded('stopping the target', () => target.close(), 100);
+    // Last: nothing may write after this, and with `exit` nothing runs after it.
+    closeStore();
+    options.out('stackmedic: stopped.');
+    options.exit?.(code);
+    return code;
   }
 }
