@@ -1,5 +1,4 @@
 import { defineCommand } from '../../src/router/command.js';
-import { incidentStoreOf } from '../../src/incidents/index.js';
 import { table } from '../../src/render/duration.js';
 
 /** `/incident list [--all]`: open incidents (or the latest ones), one line each. */
@@ -11,7 +10,7 @@ export default defineCommand({
   flags: [{ name: 'all', description: 'include resolved incidents' }],
   permission: 'viewer',
   async run(ctx) {
-    const store = incidentStoreOf(ctx.services);
+    const store = ctx.services.incidents;
     const all = ctx.args.flags.has('all');
     const incidents = store.list(all ? { limit: 20 } : { status: 'open' });
     if (incidents.length === 0) return { ok: true, title: all ? 'No incidents recorded.' : 'No open incidents.', text: '', data: { incidents: [] } };

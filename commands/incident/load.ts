@@ -1,11 +1,11 @@
 import type { CommandContext } from '../../src/router/command.js';
 import { UserError } from '../../src/errors.js';
-import { incidentStoreOf, type IncidentData, type IncidentStore } from '../../src/incidents/index.js';
+import type { IncidentData, IncidentStore } from '../../src/incidents/index.js';
 import type { Incident } from '../../src/incidents/types.js';
 
 /** The store and the incident named by the ID argument, or a clear "no such incident". */
 export function loadIncident(ctx: CommandContext): { store: IncidentStore; incident: Incident } {
-  const store = incidentStoreOf(ctx.services);
+  const store = ctx.services.incidents;
   const id = Number(ctx.args.positional.id);
   const incident = store.get(id);
   if (!incident) throw new UserError(`no incident #${id} (see /incident list)`, 'stackmedic_no_such_incident');

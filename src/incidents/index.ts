@@ -1,4 +1,4 @@
-/** Public API of incidents: the check, the lifecycle, the store, the scheduler and the Slack thread. */
+/** Public API of incidents: the check, the lifecycle, the store, the scheduler, the thread and the publisher it needs. */
 export { measureLogFetch, runCheck, type CheckOptions, type CheckResult, type LogFetchMeasurement, type NodeFetch } from './check.js';
 export {
   describeEvidence,
@@ -13,7 +13,6 @@ export {
   type LifecyclePolicy,
 } from './lifecycle.js';
 export { IncidentMonitor, type IncidentMonitorOptions, type MonitorRun } from './monitor.js';
-export { attachIncidentStore, incidentStoreOf } from './registry.js';
 export {
   evidenceRef,
   isOperatorAction,
@@ -29,7 +28,7 @@ export {
   type TimelineEntry,
 } from './report.js';
 export { IncidentScheduler, type SchedulerOptions, type TickOutcome } from './scheduler.js';
-export { IncidentThread, evidenceLines, type IncidentThreadOptions, type ThreadSync } from './slack-thread.js';
+export { IncidentThread, evidenceLines, type IncidentThreadOptions, type ThreadSync } from './thread.js';
+export type { IncidentPublisher, PublishedMessage } from './publisher.js';
 export { IncidentStore, type IncidentPicture } from './store.js';
-export { startIncidentMonitoring, type IncidentMonitoring } from './start.js';
 export type { Evidence, Incident, IncidentEvent, IncidentEventKind, IncidentSlackRef, IncidentStatus, ProblemGroup, StoredEvidence } from './types.js';

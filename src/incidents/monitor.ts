@@ -7,7 +7,7 @@ import type { Catalog } from '../signatures/index.js';
 import { runCheck, type CheckOptions, type CheckResult } from './check.js';
 import { describeEvidence, planIncidents, type IncidentDecision, type LifecyclePolicy } from './lifecycle.js';
 import { actionDetails, isOperatorAction } from './report.js';
-import { evidenceLines, type IncidentThread, type ThreadSync } from './slack-thread.js';
+import { evidenceLines, type IncidentThread, type ThreadSync } from './thread.js';
 import type { IncidentPicture, IncidentStore } from './store.js';
 import type { Evidence, Incident } from './types.js';
 

@@ -3,7 +3,7 @@ import { redact } from '../redact.js';
 import { mrkdwnToBlocks, renderTemplate } from '../render/templates.js';
 import type { Reply, SlackBlock } from '../router/types.js';
 import { serviceOfLog, type Signature } from '../signatures/index.js';
-import { runButton } from '../slack/run-button.js';
+import { runButton } from '../render/run-button.js';
 import type { Incident, IncidentEvent, StoredEvidence } from './types.js';
 
 /**

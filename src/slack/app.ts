@@ -10,7 +10,8 @@ import type { SlackDeps } from './context.js';
 import { loadPermissions, PermissionResolver, type PermissionsConfig } from './permissions.js';
 import { SlackPoster, type ChannelPublisher, type PosterOptions } from './poster.js';
 import { guardSlackRequests, REQUEST_WINDOW_SECONDS } from './request-guard.js';
-import { handleRunButton, RUN_ACTION } from './run-button.js';
+import { RUN_ACTION } from '../render/run-button.js';
+import { handleRunButton } from './run-button.js';
 import { SeenRequests } from './seen-requests.js';
 
 /** The slash commands stackmedic answers even before their command family exists (the manifest declares them). */

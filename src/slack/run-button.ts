@@ -1,29 +1,10 @@
 import type { RespondFn } from '@slack/bolt';
-import type { Actor, SlackBlock } from '../router/types.js';
+import type { Actor } from '../router/types.js';
 import type { ConfirmationFlow } from './confirm.js';
 import { channelRefusal, echoCommand, footerFor, tellAsker, type SlackDeps } from './context.js';
 import { deliverReply } from './deliver.js';
 import { ProgressMessage } from './progress.js';
 import { renderProgress } from './render.js';
-import { SLACK_LIMITS } from './split.js';
-
-/** Action id of a "run this command" button (an incident's recommended runbook). */
-export const RUN_ACTION = 'stackmedic_run';
-
-/**
- * A button that runs `command` as the person who presses it, e.g. in an incident summary:
- * `{ type: 'actions', elements: [runButton('/compute fix-libvirt node-18')] }`. The press goes
- * through the router like a typed command: role check, confirmation for dangerous commands, audit.
- */
-export function runButton(command: string, label: string = command): SlackBlock {
-  if (command.length > SLACK_LIMITS.buttonValue) throw new RangeError(`a button command is limited to ${SLACK_LIMITS.buttonValue} characters`);
-  return {
-    type: 'button',
-    action_id: RUN_ACTION,
-    value: command,
-    text: { type: 'plain_text', text: label.length > 75 ? `${label.slice(0, 74)}…` : label, emoji: true },
-  };
-}
 
 /** A press of a run button. */
 export interface RunPress {

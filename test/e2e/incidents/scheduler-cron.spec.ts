@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type StackmedicApp } from '../../../src/app/create-app.js';
 import { readEnvOptions } from '../../../src/config/env.js';
-import { incidentStoreOf, startIncidentMonitoring } from '../../../src/incidents/index.js';
+import { startIncidentMonitoring } from '../../../src/app/incident-monitoring.js';
 import { tempDatabasePath } from '../../unit/incidents/fixtures.js';
 import { startSimCluster, type SimCluster } from '../../../src/sim/index.js';
 
@@ -32,7 +32,7 @@ describe('the scheduled check on a real CronJob', () => {
     expect(counts.skipped).toBeGreaterThanOrEqual(2);
     expect(logs.filter((l) => /health check still running \(started \d+ s ago\); skipping this tick/.test(l))).toHaveLength(counts.skipped);
     expect(monitoring.scheduler.busy).toBe(false);
-    const store = incidentStoreOf(app.services);
+    const store = app.services.incidents;
     expect(store.list()).toHaveLength(1);
     expect(store.list()[0]?.root.node).toBe('node-10');
     // Each check sends df once to node-10: a check started over another would show as an extra one.

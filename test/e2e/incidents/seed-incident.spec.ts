@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type StackmedicApp } from '../../../src/app/create-app.js';
 import { readEnvOptions } from '../../../src/config/env.js';
-import { attachIncidentStore, IncidentMonitor, IncidentThread, measureLogFetch, type IncidentStore } from '../../../src/incidents/index.js';
+import { IncidentMonitor, IncidentThread, measureLogFetch, type IncidentStore } from '../../../src/incidents/index.js';
 import { openDatabase } from '../../../src/store/database.js';
 import { migrations } from '../../../src/store/migrations.js';
 import type { Reply } from '../../../src/router/types.js';
@@ -43,7 +43,7 @@ beforeAll(async () => {
   dbPath = join(dir, 'stackmedic.sqlite');
   const clock = (): Date => new Date(sim.state.clock.now() + skewMs);
   app = createApp({ inventory: sim.inventory, env: readEnvOptions({ STACKMEDIC_DB: dbPath }), clock });
-  store = attachIncidentStore(app);
+  store = app.services.incidents;
   slack = new StrictSlack();
   slack.install();
   monitor = new IncidentMonitor({

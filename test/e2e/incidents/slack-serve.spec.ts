@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEnvOptions } from '../../../src/config/env.js';
-import { startIncidentMonitoring, type IncidentMonitoring } from '../../../src/incidents/index.js';
+import { startIncidentMonitoring, type IncidentMonitoring } from '../../../src/app/incident-monitoring.js';
 import { startSimCluster, type SimCluster } from '../../../src/sim/index.js';
 import { OPS_CHANNEL, startHarness, USERS, type Harness, type SlackCall } from '../slack/harness.js';
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type StackmedicApp } from '../../../src/app/create-app.js';
 import { readEnvOptions } from '../../../src/config/env.js';
-import { attachIncidentStore, groupProblems, type IncidentStore } from '../../../src/incidents/index.js';
+import { groupProblems, type IncidentStore } from '../../../src/incidents/index.js';
 import { loadInventory } from '../../../src/inventory/load.js';
 import type { PermissionRole, Reply } from '../../../src/router/types.js';
 import { builtinCatalog, seedEvidence, tempDatabasePath } from './fixtures.js';
@@ -23,7 +23,7 @@ beforeAll(async () => {
   const catalog = await builtinCatalog();
   const [problem] = groupProblems(await seedEvidence(catalog), catalog.signatures);
   if (!problem) throw new Error('no problem in the seed evidence');
-  store = attachIncidentStore(app);
+  store = app.services.incidents;
   store.open(
     {
       severity: problem.severity,

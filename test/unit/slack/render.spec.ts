@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { enforceBlockLimits, renderProgress, renderReply } from '../../../src/slack/render.js';
 import type { SlackBlock } from '../../../src/router/types.js';
-import { runButton } from '../../../src/slack/run-button.js';
+import { runButton } from '../../../src/render/run-button.js';
 
 function sectionTexts(blocks: readonly SlackBlock[]): string[] {
   return blocks.filter((b) => b.type === 'section').map((b) => (b as unknown as { text: { text: string } }).text.text);

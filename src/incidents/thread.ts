@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mrkdwnToBlocks } from '../render/templates.js';
 import type { Reply } from '../router/types.js';
-import type { ChannelPublisher } from '../slack/poster.js';
 import type { Signature } from '../signatures/index.js';
+import type { IncidentPublisher } from './publisher.js';
 import { summaryReply } from './report.js';
 import type { IncidentStore } from './store.js';
 import type { Incident, IncidentEvent } from './types.js';
@@ -17,7 +17,7 @@ export interface ThreadSync {
 
 /** Options of the incident thread. */
 export interface IncidentThreadOptions {
-  readonly publisher: ChannelPublisher;
+  readonly publisher: IncidentPublisher;
   readonly store: IncidentStore;
   readonly channel: string;
   readonly clock: () => Date;
@@ -31,7 +31,7 @@ function hashOf(reply: Reply): string {
 }
 
 /**
- * An incident in Slack: one message in the ops channel whose content is the summary, updated in
+ * An incident in a chat channel (Slack, or the console): one message in the ops channel whose content is the summary, updated in
  * place when the summary changes (and only then), and a thread under it with one reply per new
  * timeline event: the full evidence when it opens, new evidence, every action taken, green,
  * resolved, reopened. What was posted is recorded in the store after each call, so a restart or

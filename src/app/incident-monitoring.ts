@@ -1,11 +1,10 @@
-import type { StackmedicApp } from '../app/create-app.js';
 import type { EnvOptions } from '../config/env.js';
-import type { ChannelPublisher } from '../slack/poster.js';
-import { IncidentMonitor } from './monitor.js';
-import { attachIncidentStore } from './registry.js';
-import { IncidentScheduler } from './scheduler.js';
-import { IncidentThread } from './slack-thread.js';
-import type { IncidentStore } from './store.js';
+import { IncidentMonitor } from '../incidents/monitor.js';
+import type { IncidentPublisher } from '../incidents/publisher.js';
+import { IncidentScheduler } from '../incidents/scheduler.js';
+import type { IncidentStore } from '../incidents/store.js';
+import { IncidentThread } from '../incidents/thread.js';
+import type { StackmedicApp } from './create-app.js';
 
 /** Running incident monitoring: the scheduled check and what it writes to. */
 export interface IncidentMonitoring {
@@ -24,14 +23,14 @@ export interface IncidentMonitoring {
 export function startIncidentMonitoring(options: {
   readonly stackmedic: StackmedicApp;
   readonly env: EnvOptions;
-  readonly publisher?: ChannelPublisher;
+  readonly publisher?: IncidentPublisher;
   readonly channel?: string;
   readonly log?: (line: string) => void;
   readonly start?: boolean;
 }): IncidentMonitoring {
   const { stackmedic, env } = options;
   const log = options.log ?? ((line: string) => console.log(line));
-  const store = attachIncidentStore(stackmedic);
+  const store = stackmedic.services.incidents;
   const channel = options.channel ?? env.incidentChannel;
   const clock = stackmedic.services.clock;
   const thread =
