@@ -79,8 +79,9 @@ export function parseCrmMonText(stdout: string, raw: string): ProbeResult<Pacema
   let quorum: boolean | undefined;
   let maintenanceMode = false;
   let stack: Container[] = [];
-  /** In the node list grouped by node (`crm_mon -n`): the node whose resources follow. */
+  /** In the node list grouped by node (`crm_mon -n`): the node whose resources follow, indented under it. */
   let groupNode: string | undefined;
+  let groupIndent = 0;
 
   const addNode = (name: string, state: PacemakerNodeState, kind: PacemakerNode['kind']): void => {
     nodes.set(name, { name, state, kind });
@@ -131,12 +132,13 @@ export function parseCrmMonText(stdout: string, raw: string): ProbeResult<Pacema
         const state = textNodeState(single[3] ?? '');
         const kind = single[1] === 'GuestNode' ? 'guest' : single[1] === 'RemoteNode' ? 'remote' : 'member';
         if (state) addNode(name, state, kind);
-        // `Node n1: online:` heads the resources grouped under it; `Node n1: standby` is a node list item.
-        groupNode = line.endsWith(':') ? name : undefined;
+        groupNode = name;
+        groupIndent = indent;
         continue;
       }
-      if (groupNode !== undefined) {
-        // `crm_mon -n`: the resources each node runs, listed under it.
+      if (groupNode !== undefined && indent > groupIndent) {
+        // `crm_mon -n`: the resources each node runs, indented under it (`Node n1: online` in 2.0.0,
+        // `* Node n1: online:` then `* Resources:` since 2.0.3).
         if (line !== 'Resources:') parseResourceLine(line, indent, stack, resources, maintenanceMode, groupNode);
         continue;
       }

@@ -377,6 +377,36 @@ const cases: readonly (readonly [file: string, reading: PacemakerReading])[] = [
     },
   ],
   [
+    'doc_pcmk2.0.0_crm_mon_1.txt',
+    {
+      dc: 'node2',
+      quorum: true,
+      maintenanceMode: false,
+      nodes: ['node1=online', 'node2=online', 'node3=online', 'node4=online', 'node5=online'],
+      active: 2,
+      stopped: [],
+      disabled: [],
+      failed: [],
+      unmanaged: 0,
+      failedActions: [],
+    },
+  ],
+  [
+    'doc_pcmk2.0.0_crm_mon_n_1_grouped.txt',
+    {
+      dc: 'node2',
+      quorum: true,
+      maintenanceMode: false,
+      nodes: ['node1=online', 'node2=online', 'node3=online', 'node4=online', 'node5=online'],
+      active: 2,
+      stopped: [],
+      disabled: [],
+      failed: [],
+      unmanaged: 0,
+      failedActions: [],
+    },
+  ],
+  [
     'doc_pcs_pcmk1.1.13_failed_action_exitreason_none.txt',
     {
       dc: 'example-host',
@@ -942,6 +972,21 @@ const cases: readonly (readonly [file: string, reading: PacemakerReading])[] = [
       failed: [],
       unmanaged: 3,
       failedActions: [],
+    },
+  ],
+  [
+    'zentyal_test_crm_mon_1_pcmk1.1.10_multiline_failed_actions_UNATTRIBUTED.txt',
+    {
+      dc: 'perra-vieja',
+      quorum: false,
+      maintenanceMode: false,
+      nodes: ['perra-vieja=online', 'vagrant-ubuntu-saucy-64=offline'],
+      active: 2,
+      stopped: [],
+      disabled: [],
+      failed: [],
+      unmanaged: 0,
+      failedActions: ['ClusterIP3 start on perra-vieja: unknown error', 'ClusterIP4 start on perra-vieja: unknown error'],
     },
   ],
 ];
