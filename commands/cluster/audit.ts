@@ -1,4 +1,5 @@
 import type { AuditEntry } from '../../src/audit/audit-log.js';
+import type { OutboxEntry } from '../../src/outbox/store.js';
 import { defineCommand } from '../../src/router/command.js';
 import { describeExit } from '../../src/ssh/exit-codes.js';
 
@@ -25,7 +26,15 @@ export function formatAuditEntry(e: AuditEntry): string {
   return [head, ...remotes].join('\n');
 }
 
-/** `/cluster audit [N]`: the latest N entries of the audit trail, newest first. */
+/** One answer Slack would not take: where it was going, how often it was tried, what is next. */
+export function formatUndelivered(e: OutboxEntry): string {
+  const to = `${e.ephemeral ? `${e.user} only, ` : ''}${e.channel}`;
+  const next = e.state === 'pending' ? `next try ${time(e.nextAttemptAt.toISOString())}` : `expired ${time((e.endedAt ?? e.expiresAt).toISOString())}`;
+  const audit = e.auditId !== null ? ` for audit #${e.auditId}` : '';
+  return `  outbox #${e.id} [${e.state}] "${e.reply.title}"${audit} to ${to}, kept ${time(e.createdAt.toISOString())}, ${e.attempts} ${e.attempts === 1 ? 'try' : 'tries'}, ${next}${e.lastError ? `; last error: ${e.lastError.split('\n')[0]}` : ''}`;
+}
+
+/** `/cluster audit [N]`: the latest N entries of the audit trail, newest first, then undelivered answers. */
 export default defineCommand({
   family: 'cluster',
   name: 'audit',
@@ -41,8 +50,14 @@ export default defineCommand({
       .list(count + 1)
       .filter((e) => !(e.command === ctx.text && e.outcome === 'pending' && e.actorId === ctx.actor.id))
       .slice(0, count);
-    if (entries.length === 0) return { ok: true, title: 'The audit trail is empty.', text: '', data: { entries: [] } };
-    const title = `Last ${entries.length} audit ${entries.length === 1 ? 'entry' : 'entries'} (newest first)${wanted > MAX_COUNT ? `; at most ${MAX_COUNT} are shown` : ''}.`;
-    return { ok: true, title, text: entries.map(formatAuditEntry).join('\n'), data: { entries } };
+    const undelivered = ctx.services.audit.undelivered(count);
+    const pending = undelivered.filter((e) => e.state === 'pending').length;
+    const outbox = undelivered.length
+      ? [`Answers Slack would not take (${pending} still retried, ${undelivered.length - pending} expired):`, ...undelivered.map(formatUndelivered)].join('\n')
+      : '';
+    const data = { entries, undelivered };
+    if (entries.length === 0) return { ok: true, title: 'The audit trail is empty.', text: outbox, data };
+    const title = `Last ${entries.length} audit ${entries.length === 1 ? 'entry' : 'entries'} (newest first)${wanted > MAX_COUNT ? `; at most ${MAX_COUNT} are shown` : ''}${pending ? `; ${pending} answer(s) not delivered yet` : ''}.`;
+    return { ok: true, title, text: [entries.map(formatAuditEntry).join('\n'), outbox].filter(Boolean).join('\n\n'), data };
   },
 });

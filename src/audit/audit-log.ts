@@ -1,4 +1,5 @@
 import type { Db } from '../store/database.js';
+import { OutboxStore, type OutboxEntry } from '../outbox/store.js';
 import type { Actor } from '../router/types.js';
 
 /** How an invocation ended. */
@@ -177,6 +178,11 @@ export class AuditLog {
     const ids = [...this.awaiting];
     for (const id of ids) this.end(id, 'cancelled', detail);
     return ids;
+  }
+
+  /** Answers Slack would not take: still retried (pending) or given up (expired), pending first. */
+  undelivered(limit = 20): OutboxEntry[] {
+    return new OutboxStore(this.db, this.clock).undelivered(limit);
   }
 
   /** The latest `limit` invocations, newest first, each with its remote commands. */
