@@ -82,9 +82,15 @@ export function parseCatalogText(text: string, file: string): Signature[] {
     if (!Array.isArray(document.signatures) || document.signatures.length === 0) {
       throw new CatalogError(file, 'signatures', 'a non-empty list of signatures', 'empty');
     }
-    const extra = Object.keys(document).filter((k) => k !== 'signatures');
-    if (extra.length > 0) throw new CatalogError(file, extra[0] as string, 'only `signatures` at the top level', 'schema');
+    const extra = Object.keys(document).filter((k) => k !== 'signatures' && k !== 'source');
+    if (extra.length > 0) throw new CatalogError(file, extra[0] as string, 'only `signatures` and a shared `source` at the top level', 'schema');
     raws = document.signatures;
+    if ('source' in document) {
+      // One `source` for the file: the signatures that name none read the same logs.
+      checkSource(document.source, file, undefined, undefined, 'source');
+      const shared = document.source;
+      raws = raws.map((raw) => (isRecord(raw) && !('source' in raw) ? { ...raw, source: shared } : raw));
+    }
   } else if (isRecord(document)) {
     raws = [document];
   } else {
@@ -113,6 +119,12 @@ function validateSignature(raw: unknown, file: string, index: number): Signature
     }
   } else if (signature.patterns.length > 0) {
     throw new CatalogError(file, where(signature.id, index, 'patterns'), 'no patterns: a probe signature matches a fact, not text', 'schema');
+  }
+  if (signature.clearScope !== undefined && signature.clears === undefined) {
+    throw new CatalogError(file, where(signature.id, index, 'clearScope'), 'no clearScope without `clears` (it says how far a recovery reaches)', 'schema');
+  }
+  if (signature.threshold !== undefined && signature.clears !== undefined) {
+    throw new CatalogError(file, where(signature.id, index, 'threshold'), 'no threshold on a recovery: one recovery line is enough', 'schema');
   }
   const captures = new Set<string>(['node']);
   signature.patterns.forEach((pattern, i) => {
@@ -154,19 +166,20 @@ function validateSignature(raw: unknown, file: string, index: number): Signature
 /** `(x+)+`, `(x*)*`, `(a|b+){2,}`: the classic shapes of catastrophic backtracking. */
 const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)[+*{]/;
 
-function checkSource(source: unknown, file: string, id: string | undefined, index: number): void {
+function checkSource(source: unknown, file: string, id: string | undefined, index: number | undefined, at?: string): void {
   const expected = 'either { logs: { roles: [...], paths: [...] } } or { probe: { id: ..., fact: ... } }';
-  if (!isRecord(source)) throw new CatalogError(file, where(id, index, 'source'), expected, 'schema');
+  const field = (f: string): string => (at === undefined ? where(id, index, f) : `(file) ${f}`);
+  if (!isRecord(source)) throw new CatalogError(file, field('source'), expected, 'schema');
   const keys = Object.keys(source);
   if (keys.length !== 1 || (keys[0] !== 'logs' && keys[0] !== 'probe')) {
-    throw new CatalogError(file, where(id, index, 'source'), expected, 'schema');
+    throw new CatalogError(file, field('source'), expected, 'schema');
   }
   const key = keys[0];
   const parsed = key === 'logs' ? logSourceSchema.safeParse(source.logs) : probeSourceSchema.safeParse(source.probe);
   if (!parsed.success) {
     const issue = parsed.error.issues[0] as ZodIssue;
     const reason = key === 'logs' && issue.path[0] === 'paths' ? 'glob' : 'schema';
-    throw new CatalogError(file, where(id, index, ['source', key, ...issue.path].join('.')), describeIssue(issue), reason);
+    throw new CatalogError(file, field(['source', key, ...issue.path].join('.')), describeIssue(issue), reason);
   }
 }
 

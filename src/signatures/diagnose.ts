@@ -1,14 +1,17 @@
-import { humanBytes } from '../render/bytes.js';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { CatalogError } from './catalog-error.js';
 import { loadCatalog } from './catalog.js';
-import { buildCausalChain, renderCausalChain, type CausalChain } from './chain.js';
+import { readChain, type CausalChain, type TimeReading } from './chain.js';
+import { diagnosisJson, hasCurrentProblem, renderDiagnosis, type DiagnosisJson } from './diagnosis-render.js';
 import { globToRegExp, pathMatchesGlobs } from './globs.js';
 import { LogMatcher, type LogFinding, type MatcherOptions, type ScanStats } from './matcher.js';
-import { isLogSignature, SEVERITIES, type Catalog, type Signature } from './schema.js';
+import { isLogSignature, type Catalog } from './schema.js';
+import { applyThresholds } from './threshold.js';
 import { isValidZone } from './timestamp.js';
+
+export { diagnosisJson, hasCurrentProblem, renderDiagnosis, renderRunbook, type DiagnosisJson } from './diagnosis-render.js';
 
 /** Options of an offline diagnosis. */
 export interface DiagnoseOptions extends MatcherOptions {
@@ -21,25 +24,13 @@ export interface Diagnosis {
   readonly findings: readonly LogFinding[];
   readonly rootCause: { readonly signature: string; readonly node: string } | null;
   readonly chain: CausalChain | null;
+  /** The findings read in time order: what still holds, what recovered and when. */
+  readonly reading: TimeReading;
   /** Log files read and bytes scanned. */
   readonly files: number;
   readonly stats: ScanStats;
   /** The machine-readable form `stackmedic diagnose --json` prints. */
   toJson(): DiagnosisJson;
-}
-
-/** `stackmedic diagnose --json` output. */
-export interface DiagnosisJson {
-  readonly findings: readonly {
-    readonly signature: string;
-    readonly node: string;
-    readonly file: string;
-    readonly line: number;
-    readonly time: string | null;
-    readonly fields: Readonly<Record<string, string>>;
-  }[];
-  readonly rootCause: { readonly signature: string; readonly node: string } | null;
-  readonly chain: readonly string[];
 }
 
 interface LogFile {
@@ -89,21 +80,21 @@ export async function diagnoseDirectory(dir: string, catalog: Catalog, options: 
     addStats(stats, matcher.stats, before);
     scanned++;
   }
-  findings.sort((a, b) => compareNodes(a.node, b.node) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line);
-  const chain = buildCausalChain(findings, catalog.signatures);
+  const counted = applyThresholds(findings, catalog.signatures);
+  counted.sort((a, b) => compareNodes(a.node, b.node) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line);
+  const reading = readChain(counted, catalog.signatures);
+  const chain = reading.chain;
   const rootCause = chain ? { signature: chain.root.signature, node: chain.root.node } : null;
-  return {
-    findings,
+  const diagnosis: Diagnosis = {
+    findings: counted,
     rootCause,
     chain,
+    reading,
     files: scanned,
     stats,
-    toJson: () => ({
-      findings: findings.map((f) => ({ signature: f.signature, node: f.node, file: f.file, line: f.line, time: f.time, fields: f.fields })),
-      rootCause,
-      chain: chain ? [chain.root.signature, ...chain.links.map((l) => l.signature)] : [],
-    }),
+    toJson: () => diagnosisJson(diagnosis),
   };
+  return diagnosis;
 }
 
 function addStats(total: ScanStats, after: ScanStats, before: ScanStats): void {
@@ -161,54 +152,6 @@ function compareNodes(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
 }
 
-/** A diagnosis for people: verdict first, then the chain, the fix, the evidence and action items. */
-export function renderDiagnosis(diagnosis: Diagnosis, signatures: readonly Signature[]): string {
-  const byId = new Map(signatures.map((s) => [s.id, s]));
-  const lines: string[] = [];
-  if (diagnosis.findings.length === 0) {
-    return `No known failure signature in ${diagnosis.files} log files (${humanBytes(diagnosis.stats.bytes)}).\n`;
-  }
-  const chain = diagnosis.chain;
-  if (chain) {
-    const root = byId.get(chain.root.signature);
-    lines.push(`Root cause: ${root?.title ?? chain.root.signature} on ${chain.root.node}${chain.root.time ? ` (first seen ${chain.root.time})` : ''}`);
-    lines.push(`Chain: ${renderCausalChain(chain, signatures)}`);
-    if (root?.runbook) lines.push(`Fix: ${renderRunbook(root, chain.root.node)}`);
-    if (root) lines.push(`Why: ${root.remediation}`);
-  }
-  lines.push('', `Findings (${diagnosis.findings.length} in ${diagnosis.files} files, ${humanBytes(diagnosis.stats.bytes)} scanned):`);
-  const groups = new Map<string, LogFinding[]>();
-  for (const f of diagnosis.findings) {
-    const key = `${f.signature}\u0000${f.node}`;
-    groups.set(key, [...(groups.get(key) ?? []), f]);
-  }
-  const rank = (id: string): number => SEVERITIES.indexOf(byId.get(id)?.severity ?? 'info');
-  const ordered = [...groups.values()].sort(
-    (a, b) =>
-      rank((a[0] as LogFinding).signature) - rank((b[0] as LogFinding).signature) ||
-      ((a[0] as LogFinding).time ?? '').localeCompare((b[0] as LogFinding).time ?? ''),
-  );
-  for (const group of ordered) {
-    const first = group[0] as LogFinding;
-    const signature = byId.get(first.signature);
-    const times = group
-      .map((f) => f.time)
-      .filter((t): t is string => t !== null)
-      .sort();
-    const span = times.length > 0 ? ` ${times[0]}${times.length > 1 && times[times.length - 1] !== times[0] ? ` .. ${times[times.length - 1]}` : ''}` : '';
-    lines.push(`  [${signature?.severity ?? '?'}] ${first.signature} on ${first.node} x${group.length}${span}`);
-    lines.push(`      ${first.file}:${first.line}: ${first.text}`);
-  }
-  const actions = [...new Set(diagnosis.findings.flatMap((f) => byId.get(f.signature)?.actionItems ?? []))];
-  if (actions.length > 0) lines.push('', 'Action items:', ...actions.map((a) => `  - ${a}`));
-  return `${lines.join('\n')}\n`;
-}
-
-/** The runbook command of a signature for one node (`/cluster free-disk {node}` on node-10). */
-export function renderRunbook(signature: Signature, node: string, fields: Readonly<Record<string, string>> = {}): string {
-  return (signature.runbook ?? '').replace(/\{([^}]*)\}/g, (whole, name: string) => (name === 'node' ? node : (fields[name] ?? whole)));
-}
-
 /** Options of `runDiagnose`, as the CLI parses them. */
 export interface RunDiagnoseOptions {
   readonly logsDir: string;
@@ -243,10 +186,7 @@ export async function runDiagnose(options: RunDiagnoseOptions): Promise<{ output
     if (error instanceof UserError) return { output: `${error.message}\n`, exitCode: 2 };
     throw error;
   }
-  const serious = diagnosis.findings.some((f) => {
-    const severity = catalog.signatures.find((s) => s.id === f.signature)?.severity;
-    return severity === 'critical' || severity === 'major';
-  });
+  const serious = hasCurrentProblem(diagnosis, catalog.signatures);
   const output = options.json ? `${JSON.stringify(diagnosis.toJson(), null, 2)}\n` : renderDiagnosis(diagnosis, catalog.signatures);
   return { output, exitCode: serious ? 1 : 0 };
 }

@@ -4,6 +4,7 @@ import { globProblem } from './globs.js';
 import type { LogFinding, LogMatcher } from './matcher.js';
 import { signatureLiterals } from './prefilter.js';
 import { isLogSignature, type LogSignature, type Signature } from './schema.js';
+import { applyThresholds } from './threshold.js';
 
 /**
  * Remote log fetching: logs are filtered on the node with `grep -F` on the same literals the
@@ -173,5 +174,6 @@ export function parseLogFetchOutput(stdout: string): FetchedLogs {
 
 /** Runs fetched log lines of one node through the matcher (the same one offline diagnosis uses). */
 export function matchFetchedLogs(fetched: FetchedLogs, node: string, matcher: LogMatcher): LogFinding[] {
-  return fetched.runs.flatMap((run) => matcher.scanText(run.text, { node, file: run.file }, run.firstLine));
+  const findings = fetched.runs.flatMap((run) => matcher.scanText(run.text, { node, file: run.file }, run.firstLine));
+  return applyThresholds(findings, matcher.signatures);
 }

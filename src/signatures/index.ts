@@ -1,10 +1,28 @@
 /** Public API of the signature catalog, matcher, causal chain, remote fetching and offline diagnosis. */
 export { CatalogError, type CatalogErrorReason } from './catalog-error.js';
 export { buildCatalog, defaultBuiltinDir, loadCatalog, parseCatalogText, type LoadCatalogOptions } from './catalog.js';
-export { buildCausalChain, reachability, renderCausalChain, serviceOfLog, type CausalChain, type ChainInput, type ChainLink } from './chain.js';
+export { readActivities, type Activity, type ActivityStatus, type ClearScope, type Span } from './activity.js';
+export {
+  buildCausalChain,
+  CAUSAL_GRACE_MS,
+  reachability,
+  readChain,
+  renderCausalChain,
+  serviceOfLog,
+  type CausalChain,
+  type ChainInput,
+  type ChainLink,
+  type EvidenceRef,
+  type LinkEvidence,
+  type ReadChainOptions,
+  type Recovery,
+  type TimeReading,
+} from './chain.js';
 export { writeCorpus, generateLog, generateLogText, type CorpusLayout, type CorpusLogKind, type CorpusSummary } from './corpus.js';
 export {
   diagnoseDirectory,
+  diagnosisJson,
+  hasCurrentProblem,
   renderDiagnosis,
   renderRunbook,
   runDiagnose,
@@ -25,6 +43,7 @@ export {
   type FetchedLogs,
 } from './fetch-command.js';
 export { globToRegExp, unrotatedPath } from './globs.js';
+export { applyThresholds } from './threshold.js';
 export { LogMatcher, type LogContext, type LogFinding, type MatcherOptions, type ScanStats } from './matcher.js';
 export { evaluateProbeSignatures, type ProbeFinding } from './probe-facts.js';
 export {

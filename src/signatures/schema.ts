@@ -57,6 +57,24 @@ export const signatureSchema = z
     ignoreCase: z.boolean().default(false),
     leadsTo: z.array(signatureId).default([]),
     clears: signatureId.optional(),
+    /**
+     * How far a recovery reaches (with `clears`): the node it was logged on (default), only the
+     * service whose log showed it (`Reconnected to AMQP server` in one service's log says nothing
+     * of the others), or the whole cluster (a cluster log's `Health check cleared`).
+     */
+    clearScope: z.enum(['node', 'service', 'cluster']).optional(),
+    /**
+     * Repeated events where one alone is noise (a mon election, one "wrongly marked me down"): a
+     * finding is reported only when at least `count` of this signature were seen on the node
+     * within `withinMinutes` of each other.
+     */
+    threshold: z
+      .object({
+        count: z.number().int().min(2, 'at least 2 (one occurrence needs no threshold)'),
+        withinMinutes: z.number().positive().max(1440),
+      })
+      .strict()
+      .optional(),
     remediation: z.string().min(1),
     runbook: z.string().min(1).optional(),
     actionItems: z.array(z.string().min(1)).default([]),

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const MAIN = join(import.meta.dirname, '../../dist/src/main.js');
 const SEED = join(import.meta.dirname, '../fixtures/diagnose/seed');
+const RESTART = join(import.meta.dirname, '../fixtures/diagnose/clean-restart');
 const env = { PATH: process.env.PATH, HOME: process.env.HOME, STACKMEDIC_DB: join(mkdtempSync(join(tmpdir(), 'stackmedic-diag-')), 'db.sqlite') };
 
 async function stackmedic(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -21,9 +22,18 @@ async function stackmedic(args: string[], extraEnv: Record<string, string> = {})
 }
 
 interface DiagnosisJson {
-  findings: { signature: string; node: string; file: string; line: number; time: string | null; fields: Record<string, string> }[];
+  findings: {
+    signature: string;
+    node: string;
+    file: string;
+    line: number;
+    time: string | null;
+    fields: Record<string, string>;
+    recovered: { signature: string; time: string | null; file: string | null; line: number | null } | null;
+  }[];
   rootCause: { signature: string; node: string } | null;
   chain: string[];
+  links: { cause: string; effect: string }[];
 }
 
 describe('stackmedic diagnose --logs DIR', () => {
@@ -45,7 +55,30 @@ describe('stackmedic diagnose --logs DIR', () => {
       fields: { freeBytes: '0' },
     });
     expect(json.findings.find((f) => f.signature === 'nova-compute-libvirt-socket')).toMatchObject({ node: 'node-18', file: '/var/log/nova/nova-compute.log' });
-    for (const f of json.findings) expect(Object.keys(f).sort()).toEqual(['fields', 'file', 'line', 'node', 'signature', 'time']);
+    for (const f of json.findings) expect(Object.keys(f).sort()).toEqual(['fields', 'file', 'line', 'node', 'recovered', 'signature', 'time']);
+    expect(json.links.find((l) => l.effect === 'rabbit-stopped')?.cause).toBe('rabbit-enospc-shutdown');
+  });
+
+  it('reads a clean broker restart as recovered and does not make it the cause of the timeouts that followed', async () => {
+    const r = await stackmedic(['diagnose', '--logs', RESTART, '--json']);
+    const json = JSON.parse(r.stdout) as DiagnosisJson;
+    expect(json.rootCause).toEqual({ signature: 'messaging-timeout', node: 'compute4' });
+    expect(json.chain.some((id) => id.startsWith('rabbit-'))).toBe(false);
+    const stopped = json.findings.filter((f) => f.signature === 'rabbit-stopped');
+    expect(stopped.length).toBeGreaterThan(0);
+    for (const f of stopped) {
+      expect(f.recovered).toEqual({
+        signature: 'rabbit-started',
+        node: 'juju-04f1e3-1-lxd-5',
+        file: '/var/log/rabbitmq/rabbit@juju-04f1e3-1-lxd-5.log',
+        line: 364,
+        time: '2022-02-04T09:58:14.430Z',
+      });
+    }
+    const text = await stackmedic(['diagnose', '--logs', RESTART]);
+    expect(text.stdout).not.toMatch(/Root cause: RabbitMQ/);
+    expect(text.stdout).not.toContain('/rabbit heal');
+    expect(text.stdout).toMatch(/\[recovered\] rabbit-stopped on juju-04f1e3-1-lxd-5 x\d+ 2022-02-04T09:55:33/);
   });
 
   it('prints the chain and the action items for people', async () => {

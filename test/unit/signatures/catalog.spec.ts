@@ -138,3 +138,40 @@ describe('required literals', () => {
     expect(requiredLiterals('[a-z]+ \\d+')).toBeNull();
   });
 });
+
+describe('a source shared by a catalog file', () => {
+  const shared = [
+    'source:',
+    '  logs: { roles: [controller], paths: [/var/log/x/*.log] }',
+    'signatures:',
+    '  - { id: a-one, title: A, severity: minor, patterns: [Failed one], remediation: fix it }',
+    '  - id: b-two',
+    '    title: B',
+    '    severity: minor',
+    '    source: { logs: { roles: [compute], paths: [/var/log/y.log] } }',
+    '    patterns: [Failed two]',
+    '    remediation: fix it',
+    '',
+  ].join('\n');
+
+  it('is the source of every signature that names none; one that names its own keeps it', () => {
+    const [a, b] = parseCatalogText(shared, 'ops/shared.yaml');
+    expect(a?.source).toEqual({ logs: { roles: ['controller'], paths: ['/var/log/x/*.log'], multiline: false } });
+    expect(b?.source).toEqual({ logs: { roles: ['compute'], paths: ['/var/log/y.log'], multiline: false } });
+  });
+
+  it('is checked like any source, and named as the file-level field', () => {
+    const error = rejection(() => parseCatalogText(shared.replace('/var/log/x/*.log', '/var/log/../x'), 'ops/shared.yaml'));
+    expect(error.reason).toBe('glob');
+    expect(error.message).toMatch(/^ops\/shared\.yaml: \(file\) source\.logs\.paths\.0: a path without "\.\." segments/);
+  });
+
+  it('refuses clearScope without clears, and a threshold on a recovery', () => {
+    const base =
+      'id: x-y\ntitle: T\nseverity: info\nsource:\n  logs: { roles: [controller], paths: [/var/log/x/*.log] }\npatterns: [Recovered here]\nremediation: r\n';
+    expect(rejection(() => parseCatalogText(`${base}clearScope: service\n`, 'c.yaml')).message).toMatch(/clearScope: no clearScope without `clears`/);
+    const recovery = `${base}clears: x-y\nthreshold: { count: 3, withinMinutes: 10 }\n`;
+    expect(rejection(() => parseCatalogText(recovery, 'c.yaml')).message).toMatch(/threshold: no threshold on a recovery/);
+    expect(rejection(() => parseCatalogText(`${base}threshold: { count: 1, withinMinutes: 10 }\n`, 'c.yaml')).message).toMatch(/threshold\.count: at least 2/);
+  });
+});
