@@ -102,9 +102,12 @@ export class Lifecycle {
     }
   }
 
-  /** Runs `step` for at most until `leaveMs` remain; returns whether it finished in time. Never throws. */
-  async bounded(what: string, step: () => Promise<unknown>, leaveMs: number): Promise<boolean> {
-    const budget = this.remaining() - leaveMs;
+  /**
+   * Runs `step` for at most until `leaveMs` remain (and at most `maxMs`); returns whether it
+   * finished in time. Never throws.
+   */
+  async bounded(what: string, step: () => Promise<unknown>, leaveMs: number, maxMs = Infinity): Promise<boolean> {
+    const budget = Math.min(this.remaining() - leaveMs, maxMs);
     if (budget <= 0) {
       this.options.log?.(`stackmedic: no time left for ${what}; skipped.`);
       return false;

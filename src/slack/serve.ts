@@ -173,7 +173,8 @@ export async function serveSlack(options: ServeSlackOptions): Promise<number> {
       );
     }
     const s = slack;
-    if (s) await life.bounded('closing the Slack connection', () => s.stop(), LEAVE.afterSlack);
+    // A WebSocket already lost never reports its close: waiting for it longer is pointless.
+    if (s) await life.bounded('closing the Slack connection', () => s.stop(), LEAVE.afterSlack, 3000);
     const hs = healthServer;
     if (hs) await life.bounded('closing the health server', () => new Promise<void>((resolve) => hs.close(() => resolve())), LEAVE.afterSlack);
     await life.bounded('closing SSH connections', () => stackmedic.pool.close(), LEAVE.afterSsh);
