@@ -1,5 +1,5 @@
 import { defineCommand, defineFamily } from '../src/router/command.js';
-import { redact } from '../src/redact.js';
+import { redact, redactAndCut } from '../src/redact.js';
 import { logTimestampIso, parseLogFetchOutput, traceCommand } from '../src/signatures/index.js';
 
 const REQUEST_ID = /^req-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -49,12 +49,12 @@ const request = defineCommand({
       const fetched = parseLogFetchOutput(out.stdout);
       truncated ||= fetched.truncated;
       for (const run of fetched.runs) {
-        run.text
-          .split('\n')
-          .slice(0, -1)
-          .forEach((text, i) => {
-            lines.push({ node: out.node, file: run.file, line: run.firstLine + i, time: logTimestampIso(text), text });
-          });
+        // Redacted as a whole run of lines (a private key spans several), line breaks kept.
+        const raw = run.text.split('\n').slice(0, -1);
+        const shown = redact(run.text, { keepLines: true }).split('\n');
+        raw.forEach((text, i) => {
+          lines.push({ node: out.node, file: run.file, line: run.firstLine + i, time: logTimestampIso(text), text: shown[i] ?? '' });
+        });
       }
     }
     lines.sort(
@@ -67,10 +67,7 @@ const request = defineCommand({
     const shown = lines.slice(0, MAX_LINES);
     const where = [...new Set(lines.map((l) => l.node))];
     const files = [...new Set(lines.map((l) => `${l.node}:${l.file}`))];
-    const body = shown.map((l) => {
-      const text = redact(l.text.length > MAX_LINE_CHARS ? `${l.text.slice(0, MAX_LINE_CHARS - 3)}...` : l.text);
-      return `${l.node} ${l.file}:${l.line}\n  ${text}`;
-    });
+    const body = shown.map((l) => `${l.node} ${l.file}:${l.line}\n  ${redactAndCut(l.text, MAX_LINE_CHARS)}`);
     const notes = [
       ...(lines.length > MAX_LINES ? [`(${lines.length - MAX_LINES} more lines not shown)`] : []),
       ...(truncated ? ['(a node hit the output cap: its oldest matches may be missing)'] : []),

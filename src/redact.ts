@@ -12,7 +12,7 @@ import { findAssignments } from './redact/assignments.js';
 import { findCommandSecrets } from './redact/commands.js';
 import { findCutTail } from './redact/cut.js';
 import { findPrivateKeys } from './redact/pem.js';
-import { applySpans, SpanList } from './redact/spans.js';
+import { applySpans, REDACTED, SpanList, type SecretSpan } from './redact/spans.js';
 import { findTokens } from './redact/tokens.js';
 import { findUrlCredentials } from './redact/urls.js';
 
@@ -32,20 +32,57 @@ export interface RedactOptions {
   readonly keepLines?: boolean;
 }
 
-/** Replaces the secrets in `text` by `****`, keeping enough around them to be readable. */
-export function redact(text: string, options: RedactOptions = {}): string {
-  if (text === '') return text;
+function secretSpans(text: string): SecretSpan[] {
   const spans = new SpanList();
   findPrivateKeys(text, spans);
   findUrlCredentials(text, spans);
   findTokens(text, spans);
   findCommandSecrets(text, spans);
   findAssignments(text, spans);
-  const redacted = applySpans(text, spans.spans, options);
-  if (!options.cut) return redacted;
+  return spans.spans;
+}
+
+/** Replaces the secrets in `text` by `****`, keeping enough around them to be readable. */
+export function redact(text: string, options: RedactOptions = {}): string {
+  if (text === '') return text;
+  const redacted = applySpans(text, secretSpans(text), options);
+  return options.cut ? hideCutTail(redacted) : redacted;
+}
+
+/**
+ * Hides only the fragment at the end of an output a cap cut (see `RedactOptions.cut`), leaving the
+ * rest raw for the parsers that read it; the doors redact the whole of it later.
+ */
+export function hideCutTail(text: string): string {
   const tail = new SpanList();
-  findCutTail(redacted, tail);
-  return applySpans(redacted, tail.spans);
+  findCutTail(text, tail);
+  return applySpans(text, tail.spans);
+}
+
+/**
+ * A text whose secrets are found once, so that pieces of it can be shown redacted in their
+ * context: a field captured from the middle of a log record is hidden when it lies inside a
+ * secret of the record, though alone it would look like nothing.
+ */
+export class RedactableText {
+  private readonly spans: readonly SecretSpan[];
+
+  constructor(readonly text: string) {
+    this.spans = secretSpans(text);
+  }
+
+  /** `text.slice(start, end)` with every secret that falls in it, even partly, hidden. */
+  slice(start = 0, end = this.text.length): string {
+    if (start === 0 && end === this.text.length) return applySpans(this.text, this.spans);
+    const inside = this.spans
+      .filter((s) => s.start < end && s.end > start)
+      .map((s) =>
+        s.start >= start && s.end <= end
+          ? { start: s.start - start, end: s.end - start, ...(s.replacement ? { replacement: s.replacement } : {}) }
+          : { start: Math.max(s.start, start) - start, end: Math.min(s.end, end) - start, replacement: REDACTED },
+      );
+    return applySpans(this.text.slice(start, end), inside);
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Router } from '../router/router.js';
 import type { Actor, PermissionRole } from '../router/types.js';
+import { redact, redactDeep } from '../redact.js';
 import { formatPlan, formatReply, replyJson } from './format.js';
 
 /** How a console session asks for and prints things. */
@@ -23,7 +24,8 @@ export interface SessionOptions {
 /** Runs one command line end to end, confirmation included; returns whether it succeeded. */
 export async function runLine(text: string, options: SessionOptions): Promise<boolean> {
   const { router, actor, role, io } = options;
-  const progress = options.json ? () => undefined : (m: string) => io.print(`  … ${m}`);
+  // Progress lines can carry node text too: everything printed here is redacted, as replies are.
+  const progress = options.json ? () => undefined : (m: string) => io.print(redact(`  … ${m}`));
   let result = await router.dispatch({ text, actor, role, progress });
   if (result.kind === 'confirm') {
     if (!options.json) io.print(`This will change the cluster:\n${formatPlan(result.plan)}`);
@@ -35,7 +37,7 @@ export async function runLine(text: string, options: SessionOptions): Promise<bo
     if (!confirmed) {
       const why = io.ask ? 'Cancelled: nothing was changed.' : 'Not confirmed: this command changes the cluster; rerun with --yes to confirm from a script.';
       options.router.recordCancellation(result.auditId, actor, why);
-      io.print(options.json ? JSON.stringify({ ok: false, title: why, plan: result.plan }, null, 2) : why);
+      io.print(options.json ? JSON.stringify(redactDeep({ ok: false, title: why, plan: result.plan }), null, 2) : why);
       return false;
     }
     result = await router.dispatch({ text: result.text, actor, role, progress, confirmed: true });

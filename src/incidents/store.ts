@@ -1,4 +1,5 @@
 import type { Problem } from '../health/assess.js';
+import { redact, redactDeep } from '../redact.js';
 import type { CausalChain, Severity } from '../signatures/index.js';
 import type { Db } from '../store/database.js';
 import type { IncidentSnapshot } from './lifecycle.js';
@@ -112,17 +113,20 @@ export interface IncidentPicture {
   readonly nextSteps: readonly string[];
 }
 
-/** The columns severity .. next_steps_json, in table order, of an incident's picture. */
+/**
+ * The columns severity .. next_steps_json, in table order, of an incident's picture. Everything
+ * kept for display is redacted on the way in, like every text the store keeps from nodes.
+ */
 function pictureValues(picture: IncidentPicture): (string | null)[] {
   return [
     picture.severity,
-    picture.title,
+    redact(picture.title),
     picture.root.signature,
     picture.root.node,
-    picture.chain ? JSON.stringify(picture.chain) : null,
-    picture.chainText,
-    JSON.stringify(picture.impact),
-    JSON.stringify(picture.nextSteps),
+    picture.chain ? JSON.stringify(redactDeep(picture.chain)) : null,
+    redact(picture.chainText),
+    JSON.stringify(redactDeep(picture.impact)),
+    JSON.stringify(redactDeep(picture.nextSteps)),
   ];
 }
 
@@ -166,7 +170,9 @@ export class IncidentStore {
     );
     return this.db.transaction(() =>
       evidence.filter(
-        (e) => insert.run(id, e.key, e.kind, e.signature, e.node, e.file ?? null, e.line ?? null, e.time, JSON.stringify(e.fields), e.text, at).changes > 0,
+        (e) =>
+          insert.run(id, e.key, e.kind, e.signature, e.node, e.file ?? null, e.line ?? null, e.time, JSON.stringify(redactDeep(e.fields)), redact(e.text), at)
+            .changes > 0,
       ),
     )();
   }
@@ -175,7 +181,7 @@ export class IncidentStore {
   addEvent(id: number, event: { at: string; kind: IncidentEventKind; text: string; actor?: string | null; auditId?: number | null }): number | null {
     const info = this.db
       .prepare(`INSERT OR IGNORE INTO incident_event (incident_id, at, kind, text, actor, audit_id) VALUES (?, ?, ?, ?, ?, ?)`)
-      .run(id, event.at, event.kind, event.text, event.actor ?? null, event.auditId ?? null);
+      .run(id, event.at, event.kind, redact(event.text), event.actor ?? null, event.auditId ?? null);
     return info.changes > 0 ? Number(info.lastInsertRowid) : null;
   }
 
@@ -189,7 +195,7 @@ export class IncidentStore {
     return this.db.transaction(() => {
       const changed = this.db
         .prepare(`UPDATE incident SET status = 'resolved', resolved_at = ?, resolved_by = ?, resolution = ?, updated_at = ? WHERE id = ? AND status = 'open'`)
-        .run(at, by, resolution, at, id).changes;
+        .run(at, by, redact(resolution), at, id).changes;
       if (changed === 0) return false;
       this.addEvent(id, { at, kind: 'resolved', text: resolution, actor: by });
       return true;

@@ -131,9 +131,10 @@ function assignment(text: string, start: number, end: number, name: string, kind
   if (isPlaceholder(value)) return range.end;
   if (kind === 'userpass') return userPassword(text, range.start, range.end, spans);
   if (kind === 'random' && !looksRandom(value)) return range.end;
-  if (!range.quoted && sep === '=' && spaced) {
-    // `group.option = value` inside a line (oslo's log_opt_values): the value may hold spaces.
-    const valueEnd = trimEnd(text, p, lines.at(p));
+  if (!range.quoted && spaced && (sep === '=' || (sep === ':' && isCompound(name)))) {
+    // `group.option = value` inside a line (oslo's log_opt_values), or a config key quoted in a
+    // message (`openstack CLI failed: db_password: a b c`): the value may hold spaces.
+    const valueEnd = clauseEnd(text, p, lines.at(p));
     spans.add(range.start, valueEnd);
     return valueEnd;
   }
@@ -145,6 +146,20 @@ function assignment(text: string, start: number, end: number, name: string, kind
   spans.add(range.start, range.end);
   return range.end;
 }
+
+/** A name made of several words (`db_password`, `X-Auth-Token`, `adminPassword`): a key, not prose. */
+function isCompound(name: string): boolean {
+  return /[_.-]/.test(name.replace(/^-+/, '')) || /[a-z][A-Z]/.test(name);
+}
+
+/** Where a spaced value inside a line ends: at the line's end or at what closes a structure. */
+function clauseEnd(text: string, p: number, eol: number): number {
+  let e = p;
+  while (e < eol && !CLAUSE_END.has(text[e] as string)) e++;
+  return trimEnd(text, p, e);
+}
+
+const CLAUSE_END = new Set([',', ';', '}', ']', ')', '"', "'", '`', '\r']);
 
 /** `user:password`: the part after the first colon. */
 function userPassword(text: string, start: number, end: number, spans: SpanList): number {

@@ -1,3 +1,4 @@
+import { redact, redactDeep } from '../redact.js';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
@@ -162,6 +163,8 @@ export interface RunDiagnoseOptions {
   readonly zone?: string | undefined;
   /** Built-in catalog directory (tests). */
   readonly builtinDir?: string | undefined;
+  /** Hide secrets in the output (default true; `--no-redact` for an operator reading their own logs). */
+  readonly redact?: boolean | undefined;
 }
 
 /**
@@ -179,14 +182,20 @@ export async function runDiagnose(options: RunDiagnoseOptions): Promise<{ output
     if (error instanceof CatalogError) return { output: `invalid signature catalog: ${error.message}\n`, exitCode: 2 };
     throw error;
   }
+  const hide = options.redact !== false;
   let diagnosis: Diagnosis;
   try {
-    diagnosis = await diagnoseDirectory(options.logsDir, catalog, options.zone ? { zone: options.zone } : {});
+    diagnosis = await diagnoseDirectory(options.logsDir, catalog, { ...(options.zone ? { zone: options.zone } : {}), redact: hide });
   } catch (error) {
     if (error instanceof UserError) return { output: `${error.message}\n`, exitCode: 2 };
     throw error;
   }
   const serious = hasCurrentProblem(diagnosis, catalog.signatures);
-  const output = options.json ? `${JSON.stringify(diagnosis.toJson(), null, 2)}\n` : renderDiagnosis(diagnosis, catalog.signatures);
+  // Findings were redacted as they were made; the whole output is too, as every door's is.
+  const output = options.json
+    ? `${JSON.stringify(hide ? redactDeep(diagnosis.toJson()) : diagnosis.toJson(), null, 2)}\n`
+    : hide
+      ? redact(renderDiagnosis(diagnosis, catalog.signatures))
+      : renderDiagnosis(diagnosis, catalog.signatures);
   return { output, exitCode: serious ? 1 : 0 };
 }

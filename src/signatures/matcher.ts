@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { RedactableText } from '../redact.js';
 import { buildPrefilter, type CompiledSignature, type Prefilter } from './prefilter.js';
 import type { LogSignature } from './schema.js';
 import { parseLogTimestamp, type TimestampOptions } from './timestamp.js';
@@ -41,6 +42,11 @@ export interface MatcherOptions extends TimestampOptions {
   readonly maxRecordLines?: number;
   /** A line longer than this is cut (the rest of it is skipped). Default 1 MiB. */
   readonly maxLineBytes?: number;
+  /**
+   * Hide secrets in findings' text and fields, before the text is trimmed (default true; off for
+   * an operator reading their own logs, `stackmedic diagnose --no-redact`).
+   */
+  readonly redact?: boolean;
 }
 
 /** Counters of one matcher over everything it scanned; `maxBufferedBytes` bounds its memory. */
@@ -56,7 +62,7 @@ export interface ScanStats {
   truncatedLines: number;
 }
 
-const DEFAULTS = { chunkBytes: 1 << 20, maxRecordBytes: 64 << 10, maxRecordLines: 400, maxLineBytes: 1 << 20 };
+const DEFAULTS = { chunkBytes: 1 << 20, maxRecordBytes: 64 << 10, maxRecordLines: 400, maxLineBytes: 1 << 20, redact: true };
 const TEXT_LIMIT = 300;
 
 /**
@@ -312,9 +318,15 @@ class RecordScan {
     for (const pattern of compiled.patterns) {
       const m = pattern.exec(text);
       if (!m) continue;
+      // Secrets are found in the whole record, so that its pieces shown below stay hidden.
+      const record = this.options.redact ? new RedactableText(text) : null;
+      const show = (start: number, end: number): string => (record ? record.slice(start, end) : text.slice(start, end));
+      const matchEnd = m.index + m[0].length;
       const fields: Record<string, string> = {};
       for (const [name, value] of Object.entries(m.groups ?? {})) {
-        if (value !== undefined) fields[name] = value;
+        if (value === undefined) continue;
+        const at = text.indexOf(value, m.index);
+        fields[name] = at >= 0 && at + value.length <= matchEnd ? show(at, at + value.length) : value;
       }
       const nl = text.indexOf('\n');
       const firstLine = nl < 0 ? text : text.slice(0, nl);
@@ -327,7 +339,7 @@ class RecordScan {
         time: timeMs === null ? null : new Date(timeMs).toISOString(),
         timeMs,
         fields,
-        text: evidenceText(text, firstLine, m),
+        text: evidenceText(show(0, text.length), show(0, firstLine.length), show(m.index, matchEnd), matchEnd <= TEXT_LIMIT || text === firstLine),
       };
     }
     return null;
@@ -347,12 +359,7 @@ function collapse(text: string): string {
 }
 
 /** The record as people read it: the whole of it when short, else its first line and the match. */
-function evidenceText(text: string, firstLine: string, m: RegExpExecArray): string {
-  let evidence: string;
-  if (m.index + m[0].length <= TEXT_LIMIT || text === firstLine) {
-    evidence = collapse(text);
-  } else {
-    evidence = `${collapse(firstLine)} … ${collapse(m[0])}`;
-  }
+function evidenceText(whole: string, firstLine: string, matched: string, showWhole: boolean): string {
+  const evidence = showWhole ? collapse(whole) : `${collapse(firstLine)} … ${collapse(matched)}`;
   return evidence.length > TEXT_LIMIT ? `${evidence.slice(0, TEXT_LIMIT - 1)}…` : evidence;
 }

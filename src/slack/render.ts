@@ -1,3 +1,4 @@
+import { redactDeep } from '../redact.js';
 import type { ActionPlan, Reply, ReplyFile, SlackBlock } from '../router/types.js';
 import { blockChars, fitMessage, packBlocks } from './limit.js';
 import { chunk, codeSections, escapeMrkdwn, headerText, mrkdwnSections, SLACK_LIMITS, unescapeMrkdwn } from './split.js';
@@ -103,7 +104,10 @@ function splitMrkdwnKeepingFences(text: string): string[] {
  * file; the channel message says where the rest is.
  */
 export function renderReply(reply: Reply, options: RenderOptions = {}): RenderedReply {
-  return limitRendered(layOut(reply, options), reply.title);
+  // Redacted whole, before anything splits or cuts it: a private key split over two messages
+  // would leave base64 lines no rule could tell from any other text.
+  const safe = redactDeep(reply);
+  return limitRendered(layOut(safe, options), safe.title);
 }
 
 /** The file that takes what the limiter cut from a reply's messages. */

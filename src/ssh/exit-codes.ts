@@ -1,3 +1,5 @@
+import { redact, redactAndCut } from '../redact.js';
+
 /** Turns a remote exit status into words, as operators read them. */
 export function describeExit(exitCode: number | null, signal?: string): string {
   if (exitCode === null) return signal ? `killed by signal ${signal}` : 'killed';
@@ -21,13 +23,16 @@ export function describeExit(exitCode: number | null, signal?: string): string {
   }
 }
 
-/** Keeps the last `maxLines` non-empty lines of an error output, each at most 200 characters. */
+/**
+ * Keeps the last `maxLines` non-empty lines of an error output, each at most 200 characters. They
+ * are shown to people, so secrets are hidden first, in the whole output, before any cut.
+ */
 export function tailLines(text: string, maxLines = 3): string {
-  return text
+  return redact(text, { keepLines: true })
     .split('\n')
     .map((l) => l.trimEnd())
     .filter((l) => l.trim() !== '')
     .slice(-maxLines)
-    .map((l) => (l.length > 200 ? `${l.slice(0, 197)}...` : l))
+    .map((l) => redactAndCut(l, 200))
     .join('\n');
 }

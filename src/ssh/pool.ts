@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import ssh2, { Client, type ClientChannel, type ConnectConfig, type ParsedKey, type PublicKeyAuthMethod } from 'ssh2';
+import { hideCutTail } from '../redact.js';
 import type { Inventory, JumpHostSpec, NodeSpec } from '../inventory/types.js';
 import { KnownHosts } from './known-hosts.js';
 import { renderRemoteCommand, type RemoteCommand } from './shell.js';
@@ -475,7 +476,10 @@ function classifyConnectError(
   return new ConnectError('unreachable', `${where}: ${err.message}`);
 }
 
-/** Keeps the first `cap` bytes of a stream's output. */
+/**
+ * Keeps the first `cap` bytes of a stream's output. When the cap cut it, the fragment at the cut
+ * is hidden: it may be the first half of a secret that nothing downstream could recognise.
+ */
 export class CappedBuffer {
   private readonly chunks: Buffer[] = [];
   private size = 0;
@@ -493,7 +497,8 @@ export class CappedBuffer {
     this.size += kept.length;
   }
   text(): string {
-    return Buffer.concat(this.chunks).toString('utf8');
+    const text = Buffer.concat(this.chunks).toString('utf8');
+    return this.truncated ? hideCutTail(text) : text;
   }
 }
 
