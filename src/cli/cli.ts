@@ -62,7 +62,7 @@ ${TARGET_HELP}
   -h, --help         this help
 
 Exit codes: 0 every command succeeded, 1 one failed, 2 bad usage or configuration.`,
-  diagnose: `stackmedic diagnose --logs DIR [--json] [--timezone ZONE]
+  diagnose: `stackmedic diagnose --logs DIR [--json] [--timezone ZONE] [--no-redact]
 
 Offline analysis of logs copied off a cluster, laid out as DIR/<node>/<absolute log path>:
 findings, the root cause and the causal chain.
@@ -70,6 +70,7 @@ findings, the root cause and the causal chain.
   --logs DIR         the collected logs
   --json             machine-readable output
   --timezone ZONE    zone of log timestamps that carry none (default STACKMEDIC_LOG_TIMEZONE, UTC)
+  --no-redact        show passwords, tokens and keys found in the logs (hidden by default)
   -h, --help         this help
 
 Exit codes: 0 nothing found, 1 findings, 2 bad usage or configuration.`,
@@ -271,7 +272,13 @@ export async function runCli(argv: readonly string[], io: CliIO, resolveTarget: 
     if (sub === 'diagnose') {
       const { values } = await parseFor('diagnose', {
         args: rest,
-        options: { logs: { type: 'string' }, json: { type: 'boolean', default: false }, timezone: { type: 'string' }, ...HELP_OPTION },
+        options: {
+          logs: { type: 'string' },
+          json: { type: 'boolean', default: false },
+          timezone: { type: 'string' },
+          'no-redact': { type: 'boolean', default: false },
+          ...HELP_OPTION,
+        },
         strict: true,
       });
       if (values.help) {
@@ -281,7 +288,13 @@ export async function runCli(argv: readonly string[], io: CliIO, resolveTarget: 
       if (!values.logs)
         throw new UsageError('stackmedic diagnose needs --logs DIR (a directory laid out as <node>/<absolute log path>)', await usage('diagnose'));
       const { runDiagnose } = await import('../signatures/diagnose.js');
-      const r = await runDiagnose({ logsDir: values.logs, json: values.json, signaturesDir: env.signaturesDir, zone: values.timezone ?? env.logTimezone });
+      const r = await runDiagnose({
+        logsDir: values.logs,
+        json: values.json,
+        signaturesDir: env.signaturesDir,
+        zone: values.timezone ?? env.logTimezone,
+        redact: !values['no-redact'],
+      });
       io.stdout.write(r.output);
       return r.exitCode;
     }
