@@ -142,3 +142,58 @@ function resultOf(rest: string): { exitStatus: string; exitReason: string } {
   if (notExecuted) return { exitStatus: notExecuted[1] ?? '', exitReason: exitReasonOf(notExecuted[2]) };
   return { exitStatus: rest, exitReason: '' };
 }
+
+/** How pacemaker sees one cluster node; the worst condition wins (unclean > offline > standby ...). */
+export type PacemakerNodeState = 'online' | 'offline' | 'standby' | 'unclean' | 'maintenance' | 'pending';
+
+/** One node of the pacemaker cluster. */
+export interface PacemakerNode {
+  readonly name: string;
+  readonly state: PacemakerNodeState;
+  /** `member` for corosync nodes; `remote`/`guest` for pacemaker_remote and bundle guests. */
+  readonly kind: 'member' | 'remote' | 'guest';
+}
+
+/** A clone, group or bundle that holds a resource. */
+export interface PacemakerParent {
+  readonly id: string;
+  readonly kind: 'clone' | 'group' | 'bundle';
+}
+
+/** One resource instance (clone instances are listed one by one). */
+export interface PacemakerResource {
+  readonly id: string;
+  /** `class:provider:type` (`ocf:heartbeat:IPaddr2`, `systemd:haproxy`), when printed. */
+  readonly agent: string | undefined;
+  /** Started, Stopped, Master, Slave, Promoted, Unpromoted, Starting, ... as pacemaker prints it. */
+  readonly role: string;
+  /** Nodes the instance is active on (empty when stopped). */
+  readonly nodes: readonly string[];
+  /** Text output only: the node a stopped clone instance is listed under (`Stopped: [ node-10 ]`). */
+  readonly inactiveOn: string | undefined;
+  readonly managed: boolean;
+  readonly failed: boolean;
+  /**
+   * Stopped on purpose (target-role Stopped: `Stopped (disabled)`). Always set by the parsers;
+   * optional only so values built before the field existed still type-check.
+   */
+  readonly disabled?: boolean;
+  /** Containers, outermost first (a group inside a clone gives `[clone, group]`). */
+  readonly parents: readonly PacemakerParent[];
+}
+
+/** The cluster as crm_mon showed it. */
+export interface PacemakerClusterState {
+  readonly running: true;
+  readonly format: 'xml' | 'xml-legacy' | 'text';
+  readonly dc: string | undefined;
+  readonly quorum: boolean | undefined;
+  /** Cluster-wide maintenance mode ("Resource management is DISABLED"). */
+  readonly maintenanceMode: boolean;
+  readonly nodes: readonly PacemakerNode[];
+  readonly resources: readonly PacemakerResource[];
+  readonly failedActions: readonly PacemakerFailedAction[];
+}
+
+/** The value of the `pacemaker-status` probe. */
+export type PacemakerStatus = PacemakerClusterState | PacemakerNotRunning;

@@ -1,67 +1,32 @@
 import { remote, ShellScript } from '../ssh/shell.js';
-import { exitReasonOf, notRunning, resourceOfHistoryId, splitOpKey, type PacemakerFailedAction, type PacemakerNotRunning } from './pacemaker-ops.js';
+import {
+  exitReasonOf,
+  notRunning,
+  resourceOfHistoryId,
+  splitOpKey,
+  type PacemakerFailedAction,
+  type PacemakerNode,
+  type PacemakerNodeState,
+  type PacemakerParent,
+  type PacemakerResource,
+  type PacemakerStatus,
+} from './pacemaker-ops.js';
 import { parseCrmMonText } from './pacemaker-text.js';
 import { rawText } from './text.js';
 import { ok, unknown, type Probe, type ProbeOutput, type ProbeResult } from './types.js';
 import { childElement, childElements, parseXml, type XmlElement } from './xml.js';
 
-export type { PacemakerFailedAction, PacemakerNotRunning } from './pacemaker-ops.js';
+export type {
+  PacemakerClusterState,
+  PacemakerFailedAction,
+  PacemakerNode,
+  PacemakerNodeState,
+  PacemakerNotRunning,
+  PacemakerParent,
+  PacemakerResource,
+  PacemakerStatus,
+} from './pacemaker-ops.js';
 export { parseCrmMonText } from './pacemaker-text.js';
-
-/** How pacemaker sees one cluster node; the worst condition wins (unclean > offline > standby ...). */
-export type PacemakerNodeState = 'online' | 'offline' | 'standby' | 'unclean' | 'maintenance' | 'pending';
-
-/** One node of the pacemaker cluster. */
-export interface PacemakerNode {
-  readonly name: string;
-  readonly state: PacemakerNodeState;
-  /** `member` for corosync nodes; `remote`/`guest` for pacemaker_remote and bundle guests. */
-  readonly kind: 'member' | 'remote' | 'guest';
-}
-
-/** A clone, group or bundle that holds a resource. */
-export interface PacemakerParent {
-  readonly id: string;
-  readonly kind: 'clone' | 'group' | 'bundle';
-}
-
-/** One resource instance (clone instances are listed one by one). */
-export interface PacemakerResource {
-  readonly id: string;
-  /** `class:provider:type` (`ocf:heartbeat:IPaddr2`, `systemd:haproxy`), when printed. */
-  readonly agent: string | undefined;
-  /** Started, Stopped, Master, Slave, Promoted, Unpromoted, Starting, ... as pacemaker prints it. */
-  readonly role: string;
-  /** Nodes the instance is active on (empty when stopped). */
-  readonly nodes: readonly string[];
-  /** Text output only: the node a stopped clone instance is listed under (`Stopped: [ node-10 ]`). */
-  readonly inactiveOn: string | undefined;
-  readonly managed: boolean;
-  readonly failed: boolean;
-  /**
-   * Stopped on purpose (target-role Stopped: `Stopped (disabled)`). Always set by the parsers;
-   * optional only so values built before the field existed still type-check.
-   */
-  readonly disabled?: boolean;
-  /** Containers, outermost first (a group inside a clone gives `[clone, group]`). */
-  readonly parents: readonly PacemakerParent[];
-}
-
-/** The cluster as crm_mon showed it. */
-export interface PacemakerClusterState {
-  readonly running: true;
-  readonly format: 'xml' | 'xml-legacy' | 'text';
-  readonly dc: string | undefined;
-  readonly quorum: boolean | undefined;
-  /** Cluster-wide maintenance mode ("Resource management is DISABLED"). */
-  readonly maintenanceMode: boolean;
-  readonly nodes: readonly PacemakerNode[];
-  readonly resources: readonly PacemakerResource[];
-  readonly failedActions: readonly PacemakerFailedAction[];
-}
-
-/** The value of the `pacemaker-status` probe. */
-export type PacemakerStatus = PacemakerClusterState | PacemakerNotRunning;
 
 /** Reads `crm_mon` output: pacemaker 2 XML, legacy `<crm_mon>` XML, or the text of crm_mon/pcs status. */
 export function parsePacemakerStatus(output: ProbeOutput): ProbeResult<PacemakerStatus> {

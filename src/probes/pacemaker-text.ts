@@ -3,8 +3,16 @@
  * (`====` banner, no section headings before the resources, failed actions indented without `*`),
  * and the 2.0.3+ one (`Cluster Summary:`, `* ` items, `Failed Resource Actions:`), also grouped by node (`-n`).
  */
-import type { PacemakerNode, PacemakerNodeState, PacemakerParent, PacemakerResource, PacemakerStatus } from './pacemaker-status.js';
-import { notRunning, parseFailedActionText, type PacemakerFailedAction } from './pacemaker-ops.js';
+import {
+  notRunning,
+  parseFailedActionText,
+  type PacemakerFailedAction,
+  type PacemakerNode,
+  type PacemakerNodeState,
+  type PacemakerParent,
+  type PacemakerResource,
+  type PacemakerStatus,
+} from './pacemaker-ops.js';
 import { lines } from './text.js';
 import { ok, unknown, type ProbeResult } from './types.js';
 
