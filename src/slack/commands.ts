@@ -1,12 +1,10 @@
 import type { AckFn, RespondArguments, RespondFn, SlashCommand } from '@slack/bolt';
-import type { DispatchResult } from '../router/router.js';
-import type { Actor, PermissionRole, Reply, SlackBlock } from '../router/types.js';
+import type { Reply, SlackBlock } from '../router/types.js';
 import type { ConfirmationFlow } from './confirm.js';
-import { channelRefusal, echoCommand, footerFor, type SlackDeps } from './context.js';
-import { deliverReply } from './deliver.js';
+import { echoCommand, footerFor, type SlackDeps } from './context.js';
+import { invoke, progressFor, slackRequest } from './invoke.js';
 import { fitMessage } from './limit.js';
-import { ProgressMessage } from './progress.js';
-import { renderProgress, renderReply } from './render.js';
+import { renderReply } from './render.js';
 import { redactDeep } from '../redact.js';
 
 /** Options of the slash command handler. */
@@ -43,12 +41,18 @@ export async function handleSlashCommand(
   respond: RespondFn,
 ): Promise<void> {
   const text = `${command.command} ${command.text}`.trim();
-  const actor: Actor = { id: command.user_id, name: command.user_name, via: 'slack', channel: command.channel_id };
-  const refusal = channelRefusal(deps, { actor, command: text, kind: 'command', channel: command.channel_id, channelName: command.channel_name });
-  if (refusal) {
-    await safeAck(deps, ack, { response_type: 'ephemeral', text: refusal });
+  const request = slackRequest(deps, {
+    user: { id: command.user_id, name: command.user_name },
+    channel: command.channel_id,
+    channelName: command.channel_name,
+    command: text,
+    kind: 'command',
+  });
+  if (!request.ok) {
+    await safeAck(deps, ack, { response_type: 'ephemeral', text: request.refusal });
     return;
   }
+  const { actor } = request;
 
   const family = command.command.replace(/^\//, '');
   if (!deps.router.commandFamilies.some((f) => f.name === family)) {
@@ -60,47 +64,29 @@ export async function handleSlashCommand(
     return;
   }
 
-  const progress = new ProgressMessage(deps.poster, command.channel_id, (step) => renderProgress(`${echoCommand(text)} by <@${actor.id}>`, step), deps.logger, {
-    minIntervalMs: deps.progressIntervalMs,
-  });
+  const progress = progressFor(deps, command.channel_id, text, actor);
   // Ack first, always: only the role lookup (user groups, cached) may delay it, and only up to
   // quickAnswerMs; parsing, help, validation and permission checks are synchronous, so their
   // answers ride in the ack, and everything that touches nodes runs after it.
-  const roleLookup = deps.permissions.roleOf(actor.id).catch((error: unknown): PermissionRole => {
-    deps.logger.error('[stackmedic] role lookup failed; treating the user as a viewer:', error);
-    return 'viewer';
-  });
-  const role = await Promise.race([roleLookup, timeout(options.quickAnswerMs)]);
+  const role = await Promise.race([request.role(), timeout(options.quickAnswerMs)]);
   // Shown while a slow role lookup holds the answer: the text is the user's, so escaped and capped.
   const running: RespondArguments = { response_type: 'ephemeral', text: `running ${echoCommand(text)}…` };
-  let result: DispatchResult;
+  const target = { text, actor, channel: command.channel_id, respond, progress };
   if (role === undefined) {
     await safeAck(deps, ack, running);
-    result = await deps.router.dispatch({ text, actor, role: await roleLookup, progress: progress.sink });
-  } else {
-    const prepared = deps.router.prepare({ text, actor, role, progress: progress.sink });
-    if (prepared.kind === 'answered' && prepared.result.kind === 'reply' && prepared.result.ephemeral) {
-      const payload = ackPayload(prepared.result.reply, footerFor(text, actor.id, prepared.result.auditId));
-      if (payload) {
-        await safeAck(deps, ack, payload);
-        return;
-      }
-    }
-    await safeAck(deps, ack, running);
-    result = prepared.kind === 'answered' ? prepared.result : await prepared.run();
-  }
-  if (result.kind === 'confirm') {
-    await progress.finish();
-    await confirmations.request(result, actor, command.channel_id, respond);
+    await invoke(deps, confirmations, { ...target, role: await request.role() });
     return;
   }
-  await deliverReply(deps, result.reply, result.ephemeral, {
-    channel: command.channel_id,
-    user: actor.id,
-    footer: footerFor(text, actor.id, result.auditId),
-    respond,
-    progress,
-  });
+  const prepared = deps.router.prepare({ text, actor, role, progress: progress.sink });
+  if (prepared.kind === 'answered' && prepared.result.kind === 'reply' && prepared.result.ephemeral) {
+    const payload = ackPayload(prepared.result.reply, footerFor(text, actor.id, prepared.result.auditId));
+    if (payload) {
+      await safeAck(deps, ack, payload);
+      return;
+    }
+  }
+  await safeAck(deps, ack, running);
+  await invoke(deps, confirmations, { ...target, role, result: prepared.kind === 'answered' ? prepared.result : await prepared.run() });
 }
 
 /** An ack's payload through the same redaction and the same limiter as every post. */

@@ -3,8 +3,8 @@ import type { DispatchResult } from '../router/router.js';
 import { roleAllows } from '../router/router.js';
 import type { Actor, PermissionRole, SlackBlock } from '../router/types.js';
 import type { Confirmation, ConfirmationStore } from './confirm-store.js';
-import { channelRefusal, footerFor, tellAsker, type SlackDeps } from './context.js';
-import { deliverReply } from './deliver.js';
+import { tellAsker, type SlackDeps } from './context.js';
+import { invoke, slackRequest } from './invoke.js';
 import { SlackPostError } from './poster.js';
 import { ProgressMessage } from './progress.js';
 import { blockChars, fitMessage, packBlocks } from './limit.js';
@@ -121,21 +121,21 @@ export class ConfirmationFlow {
   /** Handles a Confirm or Cancel press. Never throws. */
   async press(p: ButtonPress): Promise<void> {
     const { audit } = this.deps;
-    const actor: Actor = { id: p.user.id, name: p.user.name, via: 'slack', channel: p.channel };
     const stored = this.store.get(p.confirmationId);
     const label = p.action === 'confirm' ? 'Confirm' : 'Cancel';
     // The channel rule first: a press from elsewhere decides nothing, not even the message's ts.
-    const refusal = channelRefusal(this.deps, {
-      actor,
-      command: `${label}: ${stored?.command ?? `confirmation ${p.confirmationId}`}`,
-      kind: 'button',
+    const request = slackRequest(this.deps, {
+      user: p.user,
       channel: p.channel,
       channelName: p.channelName,
+      command: `${label}: ${stored?.command ?? `confirmation ${p.confirmationId}`}`,
+      kind: 'button',
     });
-    if (refusal) {
-      await this.tell(p, refusal);
+    if (!request.ok) {
+      await this.tell(p, request.refusal);
       return;
     }
+    const { actor } = request;
     // The press names its message: adopt it if storing the ts was missed (a post that raced a restart).
     if (stored && !stored.messageTs && p.messageTs && p.channel === stored.channel) this.store.attachMessage(stored.id, p.messageTs);
     const existing = stored && !stored.messageTs && p.messageTs && p.channel === stored.channel ? { ...stored, messageTs: p.messageTs } : stored;
@@ -161,7 +161,7 @@ export class ConfirmationFlow {
         detail: `${detail} (confirmation ${existing.id}, request audit #${existing.auditId})`,
       });
 
-    const role = await this.deps.permissions.roleOf(p.user.id);
+    const role = await request.role();
     const mayAct = roleAllows(role, existing.permission) || (p.action === 'cancel' && p.user.id === existing.requestedBy);
     if (!mayAct) {
       record('denied', `role ${role} < ${existing.permission}`);
@@ -226,25 +226,37 @@ export class ConfirmationFlow {
       this.deps.logger,
       { minIntervalMs: this.deps.progressIntervalMs, message },
     );
-    const result = await this.deps.router.dispatch({ text: c.command, actor, role, confirmed: true, progress: progress.sink });
-    await progress.finish();
-    const auditId = result.auditId;
-    this.deps.audit.end(
-      c.auditId,
-      'ok',
-      `confirmed by ${actor.name} (button audit #${buttonAudit})${auditId !== undefined ? `; ran as audit #${auditId}` : ''}`,
-    );
-    if (result.kind === 'confirm') {
-      // The router asked again although the text was confirmed: a command bug, not the user's.
-      this.deps.router.recordCancellation(result.auditId, actor, 'asked for confirmation twice');
-      await this.updateMessage(c, `${confirmedBy}; stackmedic could not run it (the command asked for confirmation twice). See audit #${result.auditId}.`);
-      return;
-    }
-    const verdict = result.reply.ok ? 'finished' : 'failed';
-    await this.updateMessage(c, `${confirmedBy} · ${verdict}: ${escapeMrkdwn(result.reply.title)}${auditId !== undefined ? ` · audit #${auditId}` : ''}`);
+    const ended = (auditId: number | undefined): void =>
+      this.deps.audit.end(
+        c.auditId,
+        'ok',
+        `confirmed by ${actor.name} (button audit #${buttonAudit})${auditId !== undefined ? `; ran as audit #${auditId}` : ''}`,
+      );
     // The result is posted in the channel even when the router marks it ephemeral (a refusal
     // such as a busy node): everyone who saw the plan needs to know it did not run.
-    await deliverReply(this.deps, result.reply, false, { channel: c.channel, user: actor.id, footer: footerFor(c.command, actor.id, auditId), respond });
+    const result = await invoke(this.deps, this, {
+      text: c.command,
+      actor,
+      role,
+      channel: c.channel,
+      respond,
+      progress,
+      confirmed: true,
+      delivery: 'in-channel',
+      beforeDelivery: async (reply, auditId) => {
+        ended(auditId);
+        await this.updateMessage(
+          c,
+          `${confirmedBy} · ${reply.ok ? 'finished' : 'failed'}: ${escapeMrkdwn(reply.title)}${auditId !== undefined ? ` · audit #${auditId}` : ''}`,
+        );
+      },
+    });
+    if (result.kind === 'confirm') {
+      // The router asked again although the text was confirmed: a command bug, not the user's.
+      ended(result.auditId);
+      this.deps.router.recordCancellation(result.auditId, actor, 'asked for confirmation twice');
+      await this.updateMessage(c, `${confirmedBy}; stackmedic could not run it (the command asked for confirmation twice). See audit #${result.auditId}.`);
+    }
   }
 
   private async updateMessage(c: Confirmation, status: string): Promise<void> {
