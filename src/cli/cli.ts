@@ -24,7 +24,7 @@ export interface CliIO {
 }
 
 /** The subcommands, each with its own `--help`. */
-type Subcommand = 'run' | 'console' | 'diagnose' | 'sim serve' | 'serve' | 'doctor';
+type Subcommand = 'run' | 'console' | 'diagnose' | 'sim serve' | 'serve' | 'doctor' | 'backup';
 
 const TARGET_HELP = `  --inventory FILE   the cluster's inventory (stackmedic YAML or Ansible); default STACKMEDIC_INVENTORY
   --sim SCENARIO     a simulated cluster instead ({scenarios}); nothing real is touched`;
@@ -112,6 +112,14 @@ ${TARGET_HELP}
   -h, --help         this help
 
 Exit codes: 0 every check passes, 1 a check fails, 2 bad usage or bad configuration.`,
+  backup: `stackmedic backup FILE
+
+Copies the store (STACKMEDIC_DB: audit, incidents, confirmations, undelivered answers) to FILE
+with SQLite's online backup API: safe while \`stackmedic serve\` runs. Never overwrites FILE.
+
+  -h, --help         this help
+
+Exit codes: 0 copied and checked, 2 no store, FILE exists, or bad usage.`,
 };
 
 /** The help of one subcommand, with the simulator's scenarios filled in. */
@@ -225,6 +233,19 @@ export async function runCli(argv: readonly string[], io: CliIO, resolveTarget: 
       return report.exitCode;
     }
     const env = readEnvOptions(io.env);
+    if (sub === 'backup') {
+      const { values, positionals } = await parseFor('backup', { args: rest, options: { ...HELP_OPTION }, allowPositionals: true, strict: true });
+      if (values.help) {
+        out(await usage('backup'));
+        return 0;
+      }
+      if (positionals.length !== 1) throw new UsageError('stackmedic backup takes one FILE to copy the store to', await usage('backup'));
+      const { backupStore } = await import('../lifecycle/backup.js');
+      const target = positionals[0] ?? '';
+      const r = await backupStore(env.databasePath, target);
+      out(`stackmedic: copied ${env.databasePath} to ${target} (${r.pages} pages, schema ${r.schema}, integrity ok)`);
+      return 0;
+    }
     if (sub === 'run') {
       const { values, positionals } = await parseFor('run', { args: rest, options: TARGET_OPTIONS, allowPositionals: true, strict: true });
       if (values.help) {
