@@ -6,7 +6,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isLogSignature, loadCatalog, writeCorpus } from '../src/signatures/index.js';
+import { writeCorpus } from '../src/signatures/corpus.js';
+import { isLogSignature, loadCatalog } from '../src/signatures/index.js';
 import { mbFromKb, ms, ratio, type Row, type SectionResult } from './report.js';
 import { CLI, median, note, runTimed, type Cleanup, type TimedRun } from './util.js';
 

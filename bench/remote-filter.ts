@@ -17,16 +17,8 @@ import { gzipSync } from 'node:zlib';
 import { clusterStatus } from '../src/health/status.js';
 import type { ExecOptions, ExecOutcome, FanOutOptions } from '../src/ssh/types.js';
 import type { Executor } from '../src/router/types.js';
-import {
-  generateLogText,
-  LogMatcher,
-  logFetchCommand,
-  logSignaturesForRoles,
-  loadCatalog,
-  matchFetchedLogs,
-  parseLogFetchOutput,
-  type CorpusLogKind,
-} from '../src/signatures/index.js';
+import { generateLogText, type CorpusLogKind } from '../src/signatures/corpus.js';
+import { LogMatcher, logFetchCommand, logSignaturesForRoles, loadCatalog, matchFetchedLogs, parseLogFetchOutput } from '../src/signatures/index.js';
 import { startSimCluster } from '../src/sim/index.js';
 import type { SimNode } from '../src/sim/state/types.js';
 import { SshPool } from '../src/ssh/pool.js';

@@ -1,12 +1,36 @@
 import { randomBytes } from 'node:crypto';
 
+/**
+ * Every stable error code stackmedic gives, in one list (as bolt-js's `ErrorCode`): operators'
+ * scripts and the audit log may match on them, so they are never renamed.
+ */
+export const ERROR_CODES = [
+  'stackmedic_user_error',
+  'stackmedic_usage',
+  'stackmedic_config',
+  'stackmedic_catalog_invalid',
+  'stackmedic_unknown_node',
+  'stackmedic_wrong_role',
+  'stackmedic_runbook_refused',
+  'stackmedic_node_locked',
+  'stackmedic_bad_request_id',
+  'stackmedic_diagnose_read',
+  'stackmedic_diagnose_dir',
+  'stackmedic_no_such_incident',
+  'stackmedic_incident_resolved',
+  'stackmedic_slack_post',
+] as const;
+
+/** A stable error code. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
 /** An error whose message is meant for the operator, shown as is. */
 export class UserError extends Error {
   override readonly name: string = 'UserError';
   constructor(
     message: string,
     /** Stable code, e.g. `stackmedic_unknown_node`. */
-    readonly code = 'stackmedic_user_error',
+    readonly code: ErrorCode = 'stackmedic_user_error',
   ) {
     super(message);
   }
@@ -27,7 +51,7 @@ export class UsageError extends UserError {
 /** A configuration file is invalid: names the file and the field; the CLI exits with code 2. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
-  readonly code = 'stackmedic_config';
+  readonly code: ErrorCode = 'stackmedic_config';
   constructor(
     readonly file: string,
     readonly field: string,

@@ -3,7 +3,7 @@ import { DISK_CRITICAL_PERCENT, DISK_WARN_PERCENT } from '../../src/health/asses
 import { diskUsage, spaceHogs } from '../../src/probes/index.js';
 import { defineCommand } from '../../src/router/command.js';
 import { humanBytes } from '../../src/render/templates.js';
-import { table } from '../../src/render/duration.js';
+import { table } from '../../src/render/table.js';
 
 /** `/cluster disk [NODE]`: disk usage and the largest space hogs per node. */
 export default defineCommand({

@@ -1,6 +1,7 @@
 import { uptime } from '../../src/probes/uptime.js';
 import { defineCommand } from '../../src/router/command.js';
-import { humanDuration, table } from '../../src/render/duration.js';
+import { humanDuration } from '../../src/render/duration.js';
+import { table } from '../../src/render/table.js';
 import { describeExit, tailLines } from '../../src/ssh/exit-codes.js';
 
 /** One row of `/cluster ping`. */

@@ -1,5 +1,5 @@
 import { defineCommand } from '../../src/router/command.js';
-import { table } from '../../src/render/duration.js';
+import { table } from '../../src/render/table.js';
 
 /** `/incident list [--all]`: open incidents (or the latest ones), one line each. */
 export default defineCommand({

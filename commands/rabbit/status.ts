@@ -1,5 +1,5 @@
 import { defineCommand } from '../../src/router/command.js';
-import { table } from '../../src/render/duration.js';
+import { table } from '../../src/render/table.js';
 import { readRabbit, type RabbitView } from '../../src/runbooks/rabbit-facts.js';
 import { nodesWithRole } from '../../src/runbooks/read.js';
 

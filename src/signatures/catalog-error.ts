@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.js';
+import { ConfigError, type ErrorCode } from '../errors.js';
 
 /** What kind of mistake a catalog file holds; stable, for tests and for operators' tooling. */
 export type CatalogErrorReason = 'io' | 'yaml' | 'empty' | 'schema' | 'regex' | 'literal' | 'glob' | 'placeholder' | 'duplicate' | 'reference';
@@ -9,7 +9,7 @@ export type CatalogErrorReason = 'io' | 'yaml' | 'empty' | 'schema' | 'regex' | 
  */
 export class CatalogError extends ConfigError {
   /** Stable code of catalog problems, next to `ConfigError`'s generic `stackmedic_config`. */
-  readonly catalogCode = 'stackmedic_catalog_invalid';
+  readonly catalogCode: ErrorCode = 'stackmedic_catalog_invalid';
   constructor(
     file: string,
     field: string,

@@ -18,7 +18,6 @@ export {
   type Recovery,
   type TimeReading,
 } from './chain.js';
-export { writeCorpus, generateLog, generateLogText, type CorpusLayout, type CorpusLogKind, type CorpusSummary } from './corpus.js';
 export {
   diagnoseDirectory,
   diagnosisJson,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { builtinFamilies } from '../../../commands/index.js';
 import { SLACK_EVENTS_PATH, SLASH_COMMANDS } from '../../../src/slack/app.js';
 
 interface Manifest {
@@ -16,6 +17,12 @@ describe('slack-manifest.yml', () => {
   it('declares every slash command the adapter serves, on the events path', () => {
     expect(manifest.features.slash_commands.map((c) => c.command).sort()).toEqual(SLASH_COMMANDS.map((c) => `/${c}`).sort());
     for (const c of manifest.features.slash_commands) expect(c.url.endsWith(SLACK_EVENTS_PATH)).toBe(true);
+  });
+
+  it('lists the same slash commands as the command families and the adapter: one set, three places checked', () => {
+    const families = builtinFamilies.map((f) => `/${f.name}`).sort();
+    expect(families).toEqual(SLASH_COMMANDS.map((c) => `/${c}`).sort());
+    expect(families).toEqual(manifest.features.slash_commands.map((c) => c.command).sort());
   });
 
   it('asks for the scopes stackmedic uses, and interactivity for the buttons', () => {
