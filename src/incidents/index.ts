@@ -17,6 +17,7 @@ export {
   evidenceRef,
   isOperatorAction,
   keyEvidence,
+  postmortemChart,
   postmortemTimeline,
   postmortemView,
   renderPostmortem,
@@ -27,6 +28,7 @@ export {
   type PostmortemData,
   type TimelineEntry,
 } from './report.js';
+export { pictureText, timelineChart, timelineMermaid, type PictureEntry } from './timeline-picture.js';
 export { IncidentScheduler, type SchedulerOptions, type TickOutcome } from './scheduler.js';
 export { IncidentThread, evidenceLines, type IncidentThreadOptions, type ThreadSync } from './thread.js';
 export type { IncidentPublisher, PublishedMessage } from './publisher.js';

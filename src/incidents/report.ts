@@ -5,6 +5,8 @@ import type { Reply, SlackBlock } from '../router/types.js';
 import { serviceOfLog, type Signature } from '../signatures/index.js';
 import { runButton } from '../render/run-button.js';
 import type { Incident, IncidentEvent, StoredEvidence } from './types.js';
+import { timelineChart, timelineMermaid } from './timeline-picture.js';
+import type { TimelineChart } from '../render/timeline-svg.js';
 
 /**
  * Views of an incident for the templates: the summary (Slack message top, `/incident show`) and the
@@ -285,6 +287,11 @@ export function postmortemTimeline(data: PostmortemData, maxLogEntries = 40): Ti
   return [...logs, ...probes, ...own, ...actions].sort((a, b) => a.at.localeCompare(b.at) || rank[a.source] - rank[b.source]);
 }
 
+/** The post-mortem's timeline as a chart, for its pictures (the Mermaid block, the PNG in Slack). */
+export function postmortemChart(data: PostmortemData, timeline: readonly TimelineEntry[] = postmortemTimeline(data)): TimelineChart {
+  return timelineChart({ title: `Incident #${data.incident.id}: ${data.incident.title}`, entries: timeline });
+}
+
 /** A burst of one signature in the logs: records no more than `gapMs` apart. */
 export interface LogEpisode {
   readonly signature: string;
@@ -387,6 +394,7 @@ export function postmortemView(data: PostmortemData): Record<string, unknown> {
     (id) => `${titleOf(signatures, id)}: ${[...new Set(evidence.filter((e) => e.kind === 'probe' && e.signature === id).map((e) => e.node))].join(', ')}`,
   );
   const root = byId.get(incident.root.signature);
+  const timeline = postmortemTimeline(data);
   return {
     id: incident.id,
     title: incident.title,
@@ -406,8 +414,9 @@ export function postmortemView(data: PostmortemData): Record<string, unknown> {
     rootTitle: root?.title ?? incident.root.signature,
     rootNode: incident.root.node,
     remediation: root?.remediation ?? '',
+    timelineMermaid: timelineMermaid(postmortemChart(data, timeline)),
     // A pipe would end a Markdown table cell early.
-    timeline: postmortemTimeline(data).map((t) => ({
+    timeline: timeline.map((t) => ({
       ...t,
       text: t.text.replace(/\|/g, '\\|'),
       details: (t.details ?? []).map((d) => d.replace(/\|/g, '\\|')),

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../../src/audit/audit-log.js';
-import { groupProblems, IncidentStore, renderPostmortem, summaryReply, type IncidentData } from '../../../src/incidents/index.js';
+import { groupProblems, IncidentStore, postmortemChart, renderPostmortem, summaryReply, type IncidentData } from '../../../src/incidents/index.js';
+import { timelineSvg } from '../../../src/render/timeline-svg.js';
 import type { Actor } from '../../../src/router/types.js';
 import type { Catalog } from '../../../src/signatures/index.js';
 import { openDatabase } from '../../../src/store/database.js';
@@ -124,8 +125,18 @@ describe('incident templates (golden files)', () => {
     expect(resolved.blocks?.filter((b) => b.type === 'actions')).toEqual([]);
 
     now = '2017-02-16T09:00:00.000Z';
-    const md = renderPostmortem({ ...data(), audit: audit.between(new Date('2017-02-14T00:00:00Z'), new Date('2017-02-15T06:54:00Z')) });
+    const postmortem = { ...data(), audit: audit.between(new Date('2017-02-14T00:00:00Z'), new Date('2017-02-15T06:54:00Z')) };
+    const md = renderPostmortem(postmortem);
     golden('postmortem.md', md);
+    // The timeline's picture: a Mermaid block in the Markdown, and the SVG that becomes Slack's PNG.
+    expect(md).toContain(
+      '## Timeline (UTC)\n\n```mermaid\ntimeline\n    title Incident #1: Root disk full (ENOSPC) on node-10\n    section 2017-02-14\n        05.49 : Root disk full (ENOSPC) on node-10 : RabbitMQ disk alarm on node-10, 2 records\n',
+    );
+    expect(md).toContain('        06.36 : alice ran /rabbit heal node-10 (slack) - refused (Refused - 0 B free on node-10)\n');
+    expect(md).toMatch(
+      / {8}06\.54 : Resolved - Checks green since 2017-02-15 06:44:00 UTC \(10 min\)\.\n(?: {8}.*\n)*```\n\n\| Time \| Source \| What happened \|/,
+    );
+    golden('postmortem-timeline.svg', timelineSvg(postmortemChart(postmortem)));
     expect(md).toContain('| 2017-02-14 05:49:45 | log | Root disk full (ENOSPC) on node-10');
     expect(md).toContain('| 2017-02-14 10:35:53 | log |');
     expect(md).toContain(
