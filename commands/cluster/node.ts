@@ -2,6 +2,7 @@ import { assessSnapshot } from '../../src/health/assess.js';
 import { takeSnapshot, type NodeProbeOutcome } from '../../src/health/snapshot.js';
 import { allProbes } from '../../src/health/registry.js';
 import type { Probe } from '../../src/probes/types.js';
+import { redactAndCut } from '../../src/redact.js';
 import { defineCommand } from '../../src/router/command.js';
 import { describeExit, tailLines } from '../../src/ssh/exit-codes.js';
 
@@ -9,7 +10,8 @@ function outcomeLine(title: string, o: NodeProbeOutcome<unknown>): string {
   if (o.kind === 'failed') return `${title}: FAILED (${o.failure.kind}): ${o.failure.message}`;
   if (o.kind === 'unknown')
     return `${title}: could not read (${describeExit(o.exitCode)}): ${o.reason}${o.raw ? `\n    ${tailLines(o.raw, 3).split('\n').join('\n    ')}` : ''}`;
-  return `${title} (${o.durationMs} ms):\n    ${JSON.stringify(o.value, null, 1).replace(/\n\s*/g, ' ').slice(0, 1500)}`;
+  // Redacted before the cut, so that the cut cannot halve a secret into something unrecognised.
+  return `${title} (${o.durationMs} ms):\n    ${redactAndCut(JSON.stringify(o.value, null, 1).replace(/\n\s*/g, ' '), 1500, '')}`;
 }
 
 /** `/cluster node NODE`: every probe of one node, in detail. */

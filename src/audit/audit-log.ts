@@ -1,6 +1,7 @@
 import type { Db } from '../store/database.js';
 import { OutboxStore, type OutboxEntry } from '../outbox/store.js';
 import type { Actor } from '../router/types.js';
+import { redact } from '../redact.js';
 
 /** How an invocation ended. */
 export type AuditOutcome = 'ok' | 'failed' | 'refused' | 'denied' | 'error' | 'cancelled' | 'expired' | 'interrupted' | 'pending';
@@ -109,7 +110,7 @@ export class AuditLog {
   remote(invocationId: number, r: Omit<AuditRemote, 'at'>): void {
     this.db
       .prepare(`INSERT INTO audit_remote (invocation_id, at, node, command, ok, exit_code, failure, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(invocationId, this.clock().toISOString(), r.node, r.command, r.ok ? 1 : 0, r.exitCode, r.failure, r.durationMs);
+      .run(invocationId, this.clock().toISOString(), r.node, r.command, r.ok ? 1 : 0, r.exitCode, r.failure === null ? null : redact(r.failure), r.durationMs);
   }
 
   /** Records how an invocation ended (`pending`: it waits for a confirmation). */
@@ -120,7 +121,7 @@ export class AuditLog {
     else this.awaiting.delete(invocationId);
     this.db
       .prepare(`UPDATE audit_invocation SET ended_at = ?, outcome = ?, detail = ? WHERE id = ?`)
-      .run(this.clock().toISOString(), outcome, detail ?? null, invocationId);
+      .run(this.clock().toISOString(), outcome, detail === undefined ? null : redact(detail), invocationId);
   }
 
   /** A one-shot record (a button press, a scheduler event). */

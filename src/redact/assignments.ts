@@ -34,6 +34,7 @@ type Separator = '=' | ':' | ' ' | 'xml';
 export function findAssignments(text: string, spans: SpanList): void {
   const trigger = new RegExp(TRIGGER.source, TRIGGER.flags);
   const lines = new LineEnds(text);
+  const clauses = new ClauseEnds(text);
   // Logs repeat the same names (`keystone...`, `auth_url`) thousands of times: judge each once.
   const kinds = new Map<string, KeyKind | null>();
   let floor = 0;
@@ -56,7 +57,7 @@ export function findAssignments(text: string, spans: SpanList): void {
       if (kinds.size < 4096) kinds.set(name, kind);
     }
     if (kind === null) continue;
-    const resume = assignment(text, start, nameEnd, name, kind, spans, lines);
+    const resume = assignment(text, start, nameEnd, name, kind, spans, lines, clauses);
     if (resume > end) {
       floor = resume;
       trigger.lastIndex = resume;
@@ -65,7 +66,7 @@ export function findAssignments(text: string, spans: SpanList): void {
 }
 
 /** Handles one secret name at `[start, end)`; returns where the scan may resume. */
-function assignment(text: string, start: number, end: number, name: string, kind: KeyKind, spans: SpanList, lines: LineEnds): number {
+function assignment(text: string, start: number, end: number, name: string, kind: KeyKind, spans: SpanList, lines: LineEnds, clauses: ClauseEnds): number {
   const option = name.startsWith('--');
   let i = end;
   let closedQuote = false;
@@ -134,9 +135,9 @@ function assignment(text: string, start: number, end: number, name: string, kind
   if (!range.quoted && spaced && (sep === '=' || (sep === ':' && isCompound(name)))) {
     // `group.option = value` inside a line (oslo's log_opt_values), or a config key quoted in a
     // message (`openstack CLI failed: db_password: a b c`): the value may hold spaces.
-    const valueEnd = clauseEnd(text, p, lines.at(p));
-    spans.add(range.start, valueEnd);
-    return valueEnd;
+    spans.add(range.start, clauses.at(p, lines.at(p)));
+    // Names inside the clause are still read (a quoted value after one would outlast the clause).
+    return range.end;
   }
   if (!range.quoted) {
     // `package.module:attr` (a paste.deploy entry point such as keystonemiddleware.auth_token:filter_factory).
@@ -152,14 +153,27 @@ function isCompound(name: string): boolean {
   return /[_.-]/.test(name.replace(/^-+/, '')) || /[a-z][A-Z]/.test(name);
 }
 
-/** Where a spaced value inside a line ends: at the line's end or at what closes a structure. */
-function clauseEnd(text: string, p: number, eol: number): number {
-  let e = p;
-  while (e < eol && !CLAUSE_END.has(text[e] as string)) e++;
-  return trimEnd(text, p, e);
+/**
+ * Where a spaced value inside a line ends: at the line's end or at what closes a structure.
+ * Remembered like line ends: every name inside one clause would otherwise read it again.
+ */
+class ClauseEnds {
+  private from = -1;
+  private end = -1;
+  constructor(private readonly text: string) {}
+
+  at(p: number, eol: number): number {
+    if (p < this.from || p > this.end) {
+      let e = p;
+      while (e < eol && !CLAUSE_END.has(this.text[e] as string)) e++;
+      this.from = p;
+      this.end = e;
+    }
+    return trimEnd(this.text, p, this.end);
+  }
 }
 
-const CLAUSE_END = new Set([',', ';', '}', ']', ')', '"', "'", '`', '\r']);
+const CLAUSE_END = new Set([',', ';', '}', ']', ')', '|', '"', "'", '`', '\r']);
 
 /** `user:password`: the part after the first colon. */
 function userPassword(text: string, start: number, end: number, spans: SpanList): number {

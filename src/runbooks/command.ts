@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { redactAndCut } from '../redact.js';
 import { defineCommand, type ArgSpec, type CommandContext, type CommandSpec } from '../router/command.js';
 import type { PermissionRole, Reply } from '../router/types.js';
 import { executeRunbook, planOf } from './engine.js';
@@ -77,7 +78,8 @@ export function defineRunbookCommand(spec: RunbookCommandSpec): CommandSpec {
               ...(s.node ? { node: s.node } : {}),
               kind: 'runbook',
               outcome: s.status === 'ok' ? 'ok' : s.status === 'refused' ? 'refused' : 'failed',
-              detail: [s.command ? `$ ${s.command}` : '', s.detail].filter(Boolean).join('\n').slice(0, 2000),
+              // Redacted before the cut: a step's detail carries node output.
+              detail: redactAndCut([s.command ? `$ ${s.command}` : '', s.detail].filter(Boolean).join('\n'), 2000, ''),
             }),
         });
         return renderRunbookReport(report);

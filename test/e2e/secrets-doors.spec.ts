@@ -14,7 +14,8 @@ import { formatReply, replyJson } from '../../src/console/format.js';
 import { IncidentStore, renderPostmortem, summaryReply } from '../../src/incidents/index.js';
 import { parseInventory } from '../../src/inventory/load.js';
 import { Router, type DispatchResult } from '../../src/router/router.js';
-import type { Actor, Executor, Reply } from '../../src/router/types.js';
+import type { Actor, Reply } from '../../src/router/types.js';
+import type { Executor } from '../../src/ssh/types.js';
 import { loadCatalog } from '../../src/signatures/index.js';
 import { startSimCluster, type SimCluster } from '../../src/sim/index.js';
 import { appendLog } from '../../src/sim/state/logging.js';
@@ -219,6 +220,36 @@ describe('/cluster node on node outputs full of secrets', () => {
     const raw = probes.map((p) => p.raw ?? '').join('\n');
     expect(probes.some((p) => p.kind === 'unknown')).toBe(true);
     for (const kept of shape.keep) expect(raw).toContain(kept);
+  });
+
+  it('the audit keeps no secret from failures and replies', async () => {
+    const failing: Executor = {
+      async exec(node, command) {
+        return {
+          ok: false,
+          node,
+          command: command.script.text,
+          kind: 'error',
+          message: `could not start the command: ${shapes.map((s) => s.text).join(' | ')}`,
+          durationMs: 1,
+        };
+      },
+      async fanOut(nodes, command) {
+        return Promise.all(nodes.map((n) => this.exec(n, command)));
+      },
+    };
+    const result = await new Router(builtinFamilies, inventory, failing, app.services).dispatch({ text: '/cluster node node-1', actor, role: 'viewer' });
+    expect(leaksOf(everyRendering(result))).toEqual({});
+    const db = openDatabase(dbPath);
+    try {
+      const failures = db.prepare(`SELECT failure FROM audit_remote WHERE failure IS NOT NULL`).all() as { failure: string }[];
+      expect(failures.length).toBeGreaterThan(0);
+      expect(failures.every((f) => f.failure.includes('rabbit_password'))).toBe(true);
+      const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((t) => t.name);
+      expect(leaksOf(tables.map((t) => JSON.stringify(db.prepare(`SELECT * FROM "${t}"`).all())).join('\n'))).toEqual({});
+    } finally {
+      db.close();
+    }
   });
 
   it('runLine prints no secret, with and without --json', async () => {

@@ -45,6 +45,23 @@ describe.each(shapes.map((s) => [s.id, s] as const))('redact on %s', (_id, shape
   });
 });
 
+describe('all shapes at once', () => {
+  it.each([' | ', ' ', '; ', '\t'])('hides every secret when they share one line, joined by %j', (glue) => {
+    const line = shapes
+      .filter((s) => !s.text.includes('\n'))
+      .map((s) => s.text)
+      .join(glue);
+    const out = redact(line);
+    expect(shapes.flatMap((s) => (s.text.includes('\n') ? [] : leaks(out, s)))).toEqual([]);
+    expect(redact(out)).toBe(out);
+  });
+
+  it('hides every secret when they follow each other line after line', () => {
+    const out = redact(shapes.map((s) => s.text).join('\n'));
+    expect(shapes.flatMap((s) => leaks(out, s))).toEqual([]);
+  });
+});
+
 describe('cut outputs', () => {
   it.each(cutShapes().map((s) => [s.id, s] as const))('hides the half secret in %s', (_id, shape) => {
     const out = redact(shape.text, { cut: true });

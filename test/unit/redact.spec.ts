@@ -120,6 +120,7 @@ describe('redact on a megabyte of hostile text', () => {
     ['space-separated names', fill('passwd s3cr3t ')],
     ['base64 before an orphan END', `${fill('QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=\n')}-----END RSA PRIVATE KEY-----`],
     ['lines of secrets', fill('\npassword = x')],
+    ['spaced settings on one line', fill('db_password = x ')],
   ])('redacts %s, and redacting again changes nothing', (_name, text) => {
     const once = redact(text, { cut: true });
     expect(once).not.toBe(text);
