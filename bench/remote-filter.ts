@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { clusterStatus } from '../src/health/status.js';
 import type { ExecOptions, ExecOutcome, FanOutOptions } from '../src/ssh/types.js';
-import type { Executor } from '../src/router/types.js';
+import type { Executor } from '../src/ssh/types.js';
 import { generateLogText, type CorpusLogKind } from '../src/signatures/corpus.js';
 import { LogMatcher, logFetchCommand, logSignaturesForRoles, loadCatalog, matchFetchedLogs, parseLogFetchOutput } from '../src/signatures/index.js';
 import { startSimCluster } from '../src/sim/index.js';

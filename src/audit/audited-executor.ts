@@ -1,6 +1,6 @@
 import type { RemoteCommand } from '../ssh/shell.js';
 import type { ExecOptions, ExecOutcome, FanOutOptions } from '../ssh/types.js';
-import type { Executor } from '../router/types.js';
+import type { Executor } from '../ssh/types.js';
 import type { AuditLog } from './audit-log.js';
 
 /** An executor that records every remote command, its exit code or failure, with an invocation. */

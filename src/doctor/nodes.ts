@@ -1,6 +1,6 @@
 /** Node checks: reachable, host key known and matching, login, `sudo -n`, and the tools its probes need. */
 import type { Inventory, NodeSpec } from '../inventory/types.js';
-import type { Executor } from '../router/types.js';
+import type { Executor } from '../ssh/types.js';
 import type { KnownHosts } from '../ssh/known-hosts.js';
 import { knownHostsName } from '../ssh/known-hosts.js';
 import { mapLimit } from '../ssh/pool.js';

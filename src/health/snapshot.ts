@@ -1,6 +1,6 @@
 import type { Inventory, NodeSpec } from '../inventory/types.js';
 import type { Probe, ProbeResult } from '../probes/types.js';
-import type { Executor } from '../router/types.js';
+import type { Executor } from '../ssh/types.js';
 import { DEFAULT_FAN_OUT_CONCURRENCY, mapLimit } from '../ssh/pool.js';
 import type { ExecFailure } from '../ssh/types.js';
 

@@ -1,5 +1,5 @@
 import type { Inventory } from '../inventory/types.js';
-import type { Executor } from '../router/types.js';
+import type { Executor } from '../ssh/types.js';
 import {
   buildCausalChain,
   evaluateProbeSignatures,

@@ -1,6 +1,6 @@
 import { clusterStatus, type ClusterStatus, type UncheckedFact } from '../health/status.js';
 import type { Inventory } from '../inventory/types.js';
-import type { Executor } from '../router/types.js';
+import type { Executor } from '../ssh/types.js';
 import {
   DEFAULT_FETCH_BYTES,
   globWords,

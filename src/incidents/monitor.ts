@@ -2,7 +2,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Problem } from '../health/assess.js';
 import { areasByCause } from '../health/registry.js';
 import type { Inventory } from '../inventory/types.js';
-import type { Executor } from '../router/types.js';
+import type { Executor } from '../ssh/types.js';
 import type { Catalog } from '../signatures/index.js';
 import { runCheck, type CheckOptions, type CheckResult } from './check.js';
 import { describeEvidence, planIncidents, type IncidentDecision, type LifecyclePolicy } from './lifecycle.js';

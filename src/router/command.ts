@@ -1,5 +1,6 @@
 import type { Inventory } from '../inventory/types.js';
-import type { Actor, ActionPlan, Executor, ParsedArgs, PermissionRole, ProgressSink, Reply } from './types.js';
+import type { Actor, ActionPlan, ParsedArgs, PermissionRole, ProgressSink, Reply } from './types.js';
+import type { Executor } from '../ssh/types.js';
 import type { Services } from '../app/services.js';
 
 /** A positional argument. */

@@ -7,7 +7,8 @@ import { usageOf } from './command.js';
 import { closest, commandHelp, familyHelp, globalHelp } from './help.js';
 import { parseArgs } from './parse-args.js';
 import { tokenize } from './tokenize.js';
-import type { ActionPlan, Actor, Executor, ParsedArgs, PermissionRole, ProgressSink, Reply } from './types.js';
+import type { ActionPlan, Actor, ParsedArgs, PermissionRole, ProgressSink, Reply } from './types.js';
+import type { Executor } from '../ssh/types.js';
 
 const RANK: Record<PermissionRole, number> = { viewer: 0, operator: 1, admin: 2 };
 

@@ -1,6 +1,3 @@
-import type { RemoteCommand } from '../ssh/shell.js';
-import type { ExecOptions, ExecOutcome, FanOutOptions } from '../ssh/types.js';
-
 /** Permission levels, in increasing order of power. */
 export type PermissionRole = 'viewer' | 'operator' | 'admin';
 
@@ -14,20 +11,17 @@ export interface Actor {
   readonly channel?: string | undefined;
 }
 
-/** Runs remote commands; the router hands commands an audited one. */
-export interface Executor {
-  exec(node: string, command: RemoteCommand, options?: ExecOptions): Promise<ExecOutcome>;
-  fanOut(nodes: readonly string[], command: RemoteCommand, options?: FanOutOptions): Promise<ExecOutcome[]>;
-}
-
 /** A Block Kit block, kept structural so that rendering code stays free of the Slack SDK. */
 export type SlackBlock = Record<string, unknown> & { readonly type: string };
 
-/** A file to attach when the output is too long for a message. */
+/** A file to attach: output too long for a message, or a picture. */
 export interface ReplyFile {
   readonly filename: string;
   readonly title: string;
+  /** The file's text; for a binary file, the text shown where the file cannot be attached. */
   readonly content: string;
+  /** A binary file's bytes (a PNG), base64 so that a reply stays JSON (the outbox stores replies as JSON). */
+  readonly base64?: string | undefined;
 }
 
 /** What a command answers: a one-line verdict first, then details. */

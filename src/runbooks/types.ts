@@ -1,6 +1,7 @@
 import type { Inventory } from '../inventory/types.js';
 import type { Catalog } from '../signatures/schema.js';
-import type { Executor, ProgressSink } from '../router/types.js';
+import type { ProgressSink } from '../router/types.js';
+import type { Executor } from '../ssh/types.js';
 import type { RemoteCommand } from '../ssh/shell.js';
 
 /** How runbooks wait and tell time; injected through `createApp` so tests of long verifications do not sleep. */

@@ -1,9 +1,8 @@
 import type { Inventory } from '../inventory/types.js';
-import type { Executor } from '../router/types.js';
 import { LocalExecutor, type LocalExecutorOptions } from './local-executor.js';
 import { DEFAULT_FAN_OUT_CONCURRENCY, mapLimit, SshPool, type SshPoolOptions } from './pool.js';
 import type { RemoteCommand } from './shell.js';
-import type { ExecOptions, ExecOutcome, FanOutOptions } from './types.js';
+import type { ExecOptions, ExecOutcome, Executor, FanOutOptions } from './types.js';
 
 /** An executor that can also let go of what it holds (connections, running commands). */
 export interface ClosableExecutor extends Executor {

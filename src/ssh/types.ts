@@ -1,3 +1,5 @@
+import type { RemoteCommand } from './shell.js';
+
 /** Limits for one remote command. */
 export interface ExecOptions {
   /** Kill the command and report a timeout after this long (default: the executor's). */
@@ -45,4 +47,10 @@ export type ExecOutcome = ExecSuccess | ExecFailure;
 export interface FanOutOptions extends ExecOptions {
   /** How many nodes are worked on at once (default 32). */
   readonly concurrency?: number;
+}
+
+/** Runs remote commands on nodes by name (SSH, or locally for `connection: local`); the router hands commands an audited one. */
+export interface Executor {
+  exec(node: string, command: RemoteCommand, options?: ExecOptions): Promise<ExecOutcome>;
+  fanOut(nodes: readonly string[], command: RemoteCommand, options?: FanOutOptions): Promise<ExecOutcome[]>;
 }

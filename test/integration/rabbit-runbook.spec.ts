@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Inventory } from '../../src/inventory/types.js';
 import { rabbitmqStatus } from '../../src/probes/rabbitmq-status.js';
-import type { Executor } from '../../src/router/types.js';
+import type { Executor } from '../../src/ssh/types.js';
 import { executeRunbook } from '../../src/runbooks/engine.js';
 import { readRabbit, type RabbitView } from '../../src/runbooks/rabbit-facts.js';
 import { buildRabbitHeal } from '../../src/runbooks/rabbit-heal.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkNodes } from '../../../src/doctor/nodes.js';
 import type { Inventory, NodeSpec } from '../../../src/inventory/types.js';
-import type { Executor } from '../../../src/router/types.js';
+import type { Executor } from '../../../src/ssh/types.js';
 import { renderRemoteCommand, type RemoteCommand } from '../../../src/ssh/shell.js';
 import type { ExecOutcome } from '../../../src/ssh/types.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Inventory } from '../../../src/inventory/types.js';
-import type { Executor } from '../../../src/router/types.js';
+import type { Executor } from '../../../src/ssh/types.js';
 import { executeRunbook } from '../../../src/runbooks/engine.js';
 import { renderRunbookReport } from '../../../src/runbooks/report.js';
 import type { Runbook, RunbookContext } from '../../../src/runbooks/types.js';
