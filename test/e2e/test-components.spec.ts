@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 const SCRIPT = join(import.meta.dirname, '../support/components.mjs');
-const ALL = 'openssh-server openssh-client rabbitmq-server pacemaker-cli-utils lsof psmisc procps util-linux passwd';
+const ALL = 'openssh-server openssh-client rabbitmq-server pacemaker-cli-utils lsof psmisc procps util-linux passwd postgresql';
 
 /** Where each package's binaries go in a fake root (absolute ones at their path, bare ones in /usr/bin). */
 const LAYOUT: Record<string, readonly string[]> = {
@@ -18,6 +18,12 @@ const LAYOUT: Record<string, readonly string[]> = {
   procps: ['/usr/bin/pgrep', '/usr/bin/ps'],
   'util-linux': ['/usr/bin/unshare', '/usr/bin/flock'],
   passwd: ['/usr/sbin/useradd', '/usr/sbin/usermod'],
+  postgresql: [
+    '/usr/lib/postgresql/15/bin/initdb',
+    '/usr/lib/postgresql/15/bin/pg_ctl',
+    '/usr/lib/postgresql/15/bin/postgres',
+    '/usr/lib/postgresql/15/bin/createdb',
+  ],
 };
 
 function place(root: string, packages: readonly string[]): void {
@@ -64,13 +70,14 @@ describe('the test run provisions the real components it starts', () => {
     expect(lines[0]).toBe(
       'stackmedic tests: missing openssh-server (/usr/sbin/sshd), openssh-client (ssh, ssh-keygen), rabbitmq-server (/usr/lib/rabbitmq/bin/rabbitmq-server, ' +
         '/usr/lib/rabbitmq/bin/rabbitmqctl, epmd), pacemaker-cli-utils (crm_mon, cibadmin, crm_simulate, crm_attribute), lsof (lsof), psmisc (fuser), ' +
-        'procps (pgrep, ps), util-linux (unshare), passwd (useradd, usermod) and there is no apt-get here to install them. ' +
+        'procps (pgrep, ps), util-linux (unshare), passwd (useradd, usermod), ' +
+        'postgresql (/usr/lib/postgresql/15/bin/initdb, /usr/lib/postgresql/15/bin/pg_ctl, /usr/lib/postgresql/15/bin/postgres, /usr/lib/postgresql/15/bin/createdb) and there is no apt-get here to install them. ' +
         `Install them with: apt-get update && apt-get install -y --no-install-recommends ${ALL}`,
     );
   });
 
   it('names only the packages that are missing', () => {
-    place(root, ['openssh-server', 'openssh-client', 'lsof', 'procps', 'util-linux', 'passwd', 'psmisc']);
+    place(root, ['openssh-server', 'openssh-client', 'lsof', 'procps', 'util-linux', 'passwd', 'psmisc', 'postgresql']);
     const r = run(['--check']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(
@@ -97,7 +104,7 @@ describe('the test run provisions the real components it starts', () => {
   });
 
   it('as root with apt-get, installs what is missing once, says so, and two runs at once do not overlap', async () => {
-    place(root, ['openssh-client', 'lsof', 'procps', 'util-linux', 'passwd', 'psmisc', 'pacemaker-cli-utils']);
+    place(root, ['openssh-client', 'lsof', 'procps', 'util-linux', 'passwd', 'psmisc', 'pacemaker-cli-utils', 'postgresql']);
     const log = join(dir, 'apt.log');
     // A stand-in apt-get: records when each run starts and ends, and "installs" by placing binaries.
     const cases = Object.entries(LAYOUT)

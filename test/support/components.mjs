@@ -37,6 +37,16 @@ export const COMPONENTS = [
   { package: 'procps', binaries: ['pgrep', 'ps'], why: 'process checks' },
   { package: 'util-linux', binaries: ['unshare', 'flock'], why: 'private mount namespaces, the install lock' },
   { package: 'passwd', binaries: ['useradd', 'usermod'], why: 'the unprivileged user the sshd tests log in as' },
+  {
+    package: 'postgresql',
+    binaries: [
+      '/usr/lib/postgresql/15/bin/initdb',
+      '/usr/lib/postgresql/15/bin/pg_ctl',
+      '/usr/lib/postgresql/15/bin/postgres',
+      '/usr/lib/postgresql/15/bin/createdb',
+    ],
+    why: 'a real PostgreSQL, the shared store of several replicas',
+  },
 ];
 
 const SBIN = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
