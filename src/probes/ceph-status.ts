@@ -140,7 +140,7 @@ export function parseCephStatus(output: ProbeOutput): ProbeResult<CephStatus> {
 export const cephStatus = {
   id: 'ceph-status',
   title: 'Ceph status',
-  roles: ['controller'],
+  roles: ['controller', 'ceph-mon'],
   scope: 'cluster',
   command: remote(ShellScript.raw(CEPH_STATUS_SCRIPT), { privileged: true }),
   timeoutMs: 30_000,

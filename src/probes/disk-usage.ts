@@ -1,3 +1,4 @@
+import { KNOWN_ROLES } from '../inventory/roles.js';
 import { remote, ShellScript } from '../ssh/shell.js';
 import { lines, rawText } from './text.js';
 import { ok, unknown, type Probe, type ProbeOutput, type ProbeResult } from './types.js';
@@ -77,7 +78,7 @@ export function parseDiskUsage(output: ProbeOutput): ProbeResult<DiskUsage> {
 export const diskUsage = {
   id: 'disk-usage',
   title: 'Disk usage',
-  roles: ['controller', 'compute'],
+  roles: KNOWN_ROLES,
   scope: 'node',
   command: remote(
     ShellScript.raw(`df -P -B1; echo '${DU_MARKER}'; timeout 10 du -s -B1 /var/lib/cinder/conversion /var/lib/glance/image-cache /var/log 2>/dev/null; true`),

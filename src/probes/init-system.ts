@@ -1,3 +1,4 @@
+import { KNOWN_ROLES } from '../inventory/roles.js';
 import { remote, ShellScript } from '../ssh/shell.js';
 import { rawText } from './text.js';
 import { ok, unknown, type Probe, type ProbeOutput, type ProbeResult } from './types.js';
@@ -16,7 +17,7 @@ export function parseInitSystem(output: ProbeOutput): ProbeResult<InitSystem> {
 export const initSystem = {
   id: 'init-system',
   title: 'Init system',
-  roles: ['controller', 'compute'],
+  roles: KNOWN_ROLES,
   scope: 'node',
   command: remote(ShellScript.raw('if command -v systemctl >/dev/null 2>&1 && test -d /run/systemd/system; then echo systemd; else echo sysv; fi')),
   timeoutMs: 10_000,

@@ -1,3 +1,4 @@
+import { KNOWN_ROLES } from '../inventory/roles.js';
 import { remote, ShellScript } from '../ssh/shell.js';
 import { rawText } from './text.js';
 import { ok, unknown, type Probe, type ProbeOutput, type ProbeResult } from './types.js';
@@ -97,7 +98,7 @@ export function parseSpaceHogs(output: ProbeOutput): ProbeResult<SpaceHogs> {
 export const spaceHogs = {
   id: 'space-hogs',
   title: 'Largest files in known space hogs',
-  roles: ['controller', 'compute'],
+  roles: KNOWN_ROLES,
   scope: 'node',
   command: remote(
     ShellScript.raw(

@@ -1,3 +1,4 @@
+import { KNOWN_ROLES } from '../inventory/roles.js';
 import { remote, ShellScript } from '../ssh/shell.js';
 import { lines, rawText } from './text.js';
 import { ok, unknown, type Probe, type ProbeOutput, type ProbeResult } from './types.js';
@@ -22,7 +23,7 @@ export function parseUptime(output: ProbeOutput): ProbeResult<NodeUptime> {
 export const uptime = {
   id: 'uptime',
   title: 'Uptime',
-  roles: ['controller', 'compute'],
+  roles: KNOWN_ROLES,
   scope: 'node',
   command: remote(ShellScript.raw('cat /proc/uptime; hostname')),
   timeoutMs: 10_000,

@@ -154,8 +154,8 @@ describe('/cluster status on inventories it cannot fully check', () => {
 
   const ALL_AREAS_NOT_CHECKED = `${healthAreas.length} of ${healthAreas.length} areas not checked (${healthAreas.map((a) => a.title).join(', ')})`;
 
-  /** kolla-ansible's groups (`control`, `storage`) as roles, as an inventory without a role mapping gives them. */
-  const kollaRoles = (roles: readonly string[]): string[] => (roles.includes('controller') ? ['control'] : ['storage']);
+  /** kolla-ansible's groups (`control`, `deployment`) as roles, as an inventory without a role mapping gives them. */
+  const kollaRoles = (roles: readonly string[]): string[] => (roles.includes('controller') ? ['control'] : ['deployment']);
 
   it('checks nothing and says why when no node has a role any area uses: never healthy, never ✔', async () => {
     const inventory = { ...sim.inventory, nodes: sim.inventory.nodes.map((n) => ({ ...n, roles: kollaRoles(n.roles) })) };
@@ -168,7 +168,7 @@ describe('/cluster status on inventories it cannot fully check', () => {
     expect(reply.title).not.toMatch(/healthy/i);
     expect(reply.text).not.toContain('✔');
     expect(reply.text).toMatch(/^– Pacemaker +not checked: no node has the controller role \(map a group in the inventory\)$/m);
-    expect(reply.text).toMatch(/^– Disk +not checked: no node has the controller or compute role \(map a group in the inventory\)$/m);
+    expect(reply.text).toMatch(/^– Disk +not checked: no node has the controller or compute or network or .* role \(map a group in the inventory\)$/m);
     expect(reply.text).toMatch(/^Not probed \(no area checks their roles; map their groups in the inventory\):\n {2}node-10 \(control\)$/m);
     expect(JSON.stringify(reply.blocks)).toContain(':white_circle: *RabbitMQ*: not checked: no node has the controller role (map a group in the inventory)');
     const data = reply.data as { report: { verdict: string; areas: { status: string }[] } };

@@ -37,7 +37,15 @@ export default defineArea({
         summary: `${v.health}${checks.length ? `: ${checks.slice(0, 3).join('; ')}` : ''}`,
       });
     }
-    return { problems, okNote: `HEALTH_OK, ${v.quorum.length} mons in quorum` };
+    // Without mon names (Octopus+ `ceph -s` and no readable `quorum_status`) nobody can be out of
+    // quorum as far as we know: say so rather than count an empty quorum as healthy.
+    // Counts alone still tell a full quorum from a short one, without naming who is missing.
+    const total = v.monsTotal;
+    if (v.mons === undefined && total !== undefined && v.quorum.length < total)
+      problems.push({ severity: 'critical', nodes: [], summary: `${v.quorum.length} of ${total} mons in quorum (ceph named no others)` });
+    const counted = v.mons !== undefined || (total !== undefined && v.quorum.length === total && total > 0);
+    const quorumNote = counted ? `${v.quorum.length} mons in quorum` : 'mon quorum not checked (ceph named no mons)';
+    return { problems, okNote: `${v.health}, ${quorumNote}` };
   },
   facts: {
     'ceph-status/mons-out-of-quorum': (s) => (runningView(s)?.outOfQuorum ?? []).map((mon) => ({ node: mon, time: s.takenAt.toISOString(), fields: { mon } })),

@@ -1,5 +1,5 @@
 import { neutronAgents } from '../../probes/neutron-agents.js';
-import { defineArea } from '../area.js';
+import { defineArea, listNodes, type AreaProblem } from '../area.js';
 import type { ClusterSnapshot } from '../snapshot.js';
 
 /** Agent types not alive though administratively up, by host. */
@@ -21,11 +21,24 @@ export default defineArea({
   assess(s) {
     const view = s.clusterValue(neutronAgents);
     if (!view) return { problems: [], okNote: '' };
-    const problems = [...deadAgentsByHost(s)].map(([host, types]) => ({
+    const problems: AreaProblem[] = [...deadAgentsByHost(s)].map(([host, types]) => ({
       severity: 'critical' as const,
       nodes: [host],
       summary: `${types.length} agent${types.length === 1 ? '' : 's'} DOWN on ${host}: ${types.join(', ')}`,
     }));
+    // Agents whose liveness could not be read are neither alive nor dead: named, never a ✔.
+    const unknown = view.value.unknownAgents ?? [];
+    if (unknown.length) {
+      const hosts = [...new Set(unknown.map((u) => u.host))];
+      problems.push({
+        severity: 'warning',
+        nodes: hosts,
+        summary: `${unknown.length} agent${unknown.length === 1 ? '' : 's'} in unknown state on ${listNodes(hosts)}: ${unknown
+          .map((u) => u.agentType || u.binary)
+          .slice(0, 4)
+          .join(', ')}`,
+      });
+    }
     return { problems, okNote: `${view.value.agents.length} agents alive` };
   },
   facts: {

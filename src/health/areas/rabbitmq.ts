@@ -8,9 +8,11 @@ type RabbitCondition =
   | { readonly kind: 'partition'; readonly partition: RabbitPartition }
   | { readonly kind: 'member-stopped'; readonly member: string };
 
-/** Controllers where rabbitmqctl cannot reach the local node. */
-function nodesDown(s: ClusterSnapshot): { node: string; message: string }[] {
-  return s.values(rabbitmqStatus).flatMap(({ node, value }) => (value.running ? [] : [{ node, message: value.message }]));
+/** Controllers where rabbitmqctl cannot reach the local node, or finds its rabbit app stopped. */
+function nodesDown(s: ClusterSnapshot): { node: string; message: string; appStopped: boolean }[] {
+  return s
+    .values(rabbitmqStatus)
+    .flatMap(({ node, value }) => (value.running ? [] : [{ node, message: value.message, appStopped: value.state === 'app-stopped' }]));
 }
 
 /**
@@ -62,8 +64,14 @@ export default defineArea({
   causeOrder: 20,
   probes: [rabbitmqStatus],
   assess(s) {
-    const down = nodesDown(s).map((d) => d.node);
-    const problems: AreaProblem[] = down.length ? [{ severity: 'critical', nodes: down, summary: `RabbitMQ not running on ${listNodes(down)}` }] : [];
+    const down = nodesDown(s);
+    const vmDown = down.filter((d) => !d.appStopped).map((d) => d.node);
+    const appStopped = down.filter((d) => d.appStopped).map((d) => d.node);
+    const problems: AreaProblem[] = [];
+    if (vmDown.length) problems.push({ severity: 'critical', nodes: vmDown, summary: `RabbitMQ not running on ${listNodes(vmDown)}` });
+    // The Erlang VM answers but the rabbit app is stopped (stop_app, paused minority): a different fix.
+    if (appStopped.length)
+      problems.push({ severity: 'critical', nodes: appStopped, summary: `RabbitMQ app stopped on ${listNodes(appStopped)} (Erlang VM running)` });
     problems.push(...conditions(s).map(problemOf));
     const running = s.values(rabbitmqStatus).find((v) => v.value.running);
     const okNote = running && running.value.running ? `${running.value.runningNodes.length} nodes running, no alarms, no partitions` : '';

@@ -74,7 +74,7 @@ describe('what /cluster status says it checked', () => {
   it('checks nothing, and says so, for an inventory whose nodes have only roles no area uses', () => {
     const nodes = [
       { name: 'kolla-1', roles: ['control'] },
-      { name: 'kolla-2', roles: ['network'] },
+      { name: 'kolla-2', roles: ['deployment'] },
       { name: 'kolla-3', roles: [] },
     ];
     const report = assessSnapshot(snapshotOf([], nodes));
@@ -86,11 +86,11 @@ describe('what /cluster status says it checked', () => {
     for (const a of report.areas) expect(a.status, a.area).toBe('unchecked');
     expect(report.areas.find((a) => a.area === 'rabbitmq')?.coverage).toBe('not checked: no node has the controller role (map a group in the inventory)');
     expect(report.areas.find((a) => a.area === 'disk')?.coverage).toBe(
-      'not checked: no node has the controller or compute role (map a group in the inventory)',
+      'not checked: no node has the controller or compute or network or storage or ceph-mon or ceph-osd or ceph-mgr or monitoring role (map a group in the inventory)',
     );
     expect(report.unprobed).toEqual([
       { node: 'kolla-1', roles: ['control'] },
-      { node: 'kolla-2', roles: ['network'] },
+      { node: 'kolla-2', roles: ['deployment'] },
       { node: 'kolla-3', roles: [] },
     ]);
   });

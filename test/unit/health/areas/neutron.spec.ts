@@ -33,3 +33,17 @@ describe('Neutron area (assessSnapshot on real openstack network agent list)', (
     expect(factHits(s, 'neutron-agents/agents-down')).toEqual([]);
   });
 });
+
+describe('Neutron area: agents whose liveness cannot be read', () => {
+  it('reports them as unknown, never alive and never dead', () => {
+    const rows = [
+      { ID: 'a1', 'Agent Type': 'Open vSwitch agent', Host: 'node-10', Alive: true, State: true, Binary: 'neutron-openvswitch-agent' },
+      { ID: 'a2', 'Agent Type': 'L3 agent', Host: 'node-11', Alive: null, State: true, Binary: 'neutron-l3-agent' },
+    ];
+    const s = snapshotOf([[neutronAgents, [{ node: 'node-10', printed: JSON.stringify(rows) }]]]);
+    const r = areaReport(s, 'neutron');
+    expect(r.status).toBe('problem');
+    expect(r.problems).toEqual([{ area: 'neutron', severity: 'warning', nodes: ['node-11'], summary: '1 agent in unknown state on node-11: L3 agent' }]);
+    expect(factHits(s, 'neutron-agents/agents-down')).toEqual([]);
+  });
+});

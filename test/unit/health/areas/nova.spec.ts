@@ -39,3 +39,21 @@ describe('Nova area (assessSnapshot on real openstack compute service list)', ()
     expect(factHits(s, 'nova-services/compute-down')).toEqual([]);
   });
 });
+
+describe('Nova area: services of a down cell', () => {
+  it('reports them as unknown, neither down nor ok, and the compute-down fact leaves them out', () => {
+    const s = listing('osc6_compute_service_list_down-cell_v2.69.json');
+    const r = areaReport(s, 'nova');
+    expect(r.status).toBe('problem');
+    const unknown = r.problems.filter((p) => /UNKNOWN/.test(p.summary));
+    expect(unknown).toHaveLength(1);
+    expect(unknown[0]?.severity).toBe('warning');
+    expect(unknown[0]?.summary).toMatch(/^\d+ services? in state UNKNOWN \(cell unreachable\) on /);
+    expect(r.problems.every((p) => !/DOWN/.test(p.summary) || !unknown[0]?.nodes.some((n) => p.nodes.includes(n)))).toBe(true);
+    expect(
+      factHits(s, 'nova-services/compute-down')
+        .map((h) => h.node)
+        .filter((n) => unknown[0]?.nodes.includes(n)),
+    ).toEqual([]);
+  });
+});

@@ -57,3 +57,23 @@ describe('RabbitMQ area (assessSnapshot on real rabbitmqctl 3.10 output)', () =>
     expect(factHits(s, 'rabbitmq-status/alarm')).toEqual([]);
   });
 });
+
+describe('RabbitMQ area: a stopped rabbit app is not a dead node', () => {
+  it("says 'app stopped' where rabbitmqctl answers that the rabbit app must be running", () => {
+    const s = snapshotOf([
+      [
+        rabbitmqStatus,
+        [
+          { node: 'node-10', stderr: 'probes/rabbitmq/stop_app_3.10_probe.stderr', exitCode: 64 },
+          { node: 'node-11', stdout: 'probes/rabbitmq/cluster_status_3.10_json_two_nodes.json' },
+        ],
+      ],
+    ]);
+    const r = areaReport(s, 'rabbitmq');
+    expect(r.status).toBe('problem');
+    expect(r.problems).toEqual([
+      { area: 'rabbitmq', severity: 'critical', nodes: ['node-10'], summary: 'RabbitMQ app stopped on node-10 (Erlang VM running)' },
+    ]);
+    expect(factHits(s, 'rabbitmq-status/node-down').map((h) => h.node)).toEqual(['node-10']);
+  });
+});
