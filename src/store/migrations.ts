@@ -165,4 +165,17 @@ export const migrations: readonly { readonly version: number; readonly descripti
       CREATE INDEX slack_run_message_state ON slack_run_message(state);
     `,
   },
+  {
+    version: 6,
+    description: 'leader leases: which replica runs each cluster\'s scheduled checks, until when (database clock, epoch ms)',
+    sql: `
+      CREATE TABLE leader_lease (
+        name TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        expires_at_ms INTEGER NOT NULL,
+        acquired_at_ms INTEGER NOT NULL,
+        term INTEGER NOT NULL
+      );
+    `,
+  },
 ];
