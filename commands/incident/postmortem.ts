@@ -1,13 +1,18 @@
 import { defineCommand } from '../../src/router/command.js';
 import { mrkdwnToBlocks } from '../../src/render/templates.js';
-import { renderPostmortem } from '../../src/incidents/index.js';
+import { postmortemChart, postmortemTimeline, renderPostmortem, timelineMermaid } from '../../src/incidents/index.js';
+import { svgToPng } from '../../src/render/png.js';
+import { timelineSvg } from '../../src/render/timeline-svg.js';
 import { idArg, incidentData, loadIncident } from './load.js';
 
-/** `/incident postmortem ID`: the post-mortem in Markdown (a file in Slack, printed by the CLI). */
+/**
+ * `/incident postmortem ID`: the post-mortem in Markdown, with its timeline as a picture (a Mermaid
+ * block inside; in Slack a PNG uploaded beside the Markdown file; printed by the CLI).
+ */
 export default defineCommand({
   family: 'incident',
   name: 'postmortem',
-  summary: 'the post-mortem of an incident, in Markdown',
+  summary: 'the post-mortem of an incident, in Markdown, with its timeline as a picture',
   args: [idArg],
   permission: 'viewer',
   async run(ctx) {
@@ -21,17 +26,28 @@ export default defineCommand({
         .sort()[0] ?? incident.openedAt;
     const from = new Date(Math.min(Date.parse(firstSymptom), Date.parse(incident.openedAt)));
     const to = new Date(incident.resolvedAt ?? data.now);
-    const markdown = renderPostmortem({ ...data, audit: ctx.services.audit.between(from, to) });
+    const postmortem = { ...data, audit: ctx.services.audit.between(from, to) };
+    const markdown = renderPostmortem(postmortem);
+    const chart = postmortemChart(postmortem, postmortemTimeline(postmortem));
     const filename = `postmortem-incident-${incident.id}.md`;
+    const picture = `postmortem-incident-${incident.id}-timeline.png`;
     const title = `Post-mortem of incident #${incident.id}: ${incident.title}`;
     return {
       ok: true,
       title,
       text: markdown,
       blocks: mrkdwnToBlocks(
-        `${incident.chainText}\n>> ${incident.status === 'resolved' ? 'Resolved' : 'Still open'}; the full post-mortem is attached as ${filename}.`,
+        `${incident.chainText}\n>> ${incident.status === 'resolved' ? 'Resolved' : 'Still open'}; the full post-mortem is attached as ${filename}, its timeline as ${picture}.`,
       ),
-      files: [{ filename, title, content: markdown }],
+      files: [
+        { filename, title, content: markdown },
+        {
+          filename: picture,
+          title: `Timeline of incident #${incident.id}`,
+          content: `\`\`\`mermaid\n${timelineMermaid(chart)}\n\`\`\``,
+          base64: Buffer.from(svgToPng(timelineSvg(chart))).toString('base64'),
+        },
+      ],
       data: { id: incident.id, markdown },
     };
   },

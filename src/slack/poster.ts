@@ -245,7 +245,7 @@ export class SlackPoster implements ChannelPublisher {
     );
   }
 
-  /** Uploads a file into a thread (files.uploadV2). */
+  /** Uploads a file into a thread (files.uploadV2): its text, or a binary file's bytes. */
   async upload(channel: string, threadTs: string, file: ReplyFile): Promise<void> {
     await this.call(`uploading ${file.filename} to ${channel}`, () =>
       this.client.filesUploadV2({
@@ -253,7 +253,8 @@ export class SlackPoster implements ChannelPublisher {
         thread_ts: threadTs,
         filename: file.filename,
         title: redact(file.title),
-        content: redact(file.content),
+        // A picture's text went through redaction before it was drawn; its bytes cannot be.
+        ...(file.base64 !== undefined ? { file: Buffer.from(file.base64, 'base64') } : { content: redact(file.content) }),
       }),
     );
   }

@@ -88,7 +88,16 @@ describe('/incident', () => {
   it('writes the post-mortem as Markdown text and as a file, with the hand resolution and its author', async () => {
     const { reply } = await run('/incident postmortem 1');
     expect(reply.title).toBe('Post-mortem of incident #1: Root disk full (ENOSPC) on node-10');
-    expect(reply.files).toEqual([{ filename: 'postmortem-incident-1.md', title: reply.title, content: reply.text }]);
+    // The Markdown, then its timeline as a PNG (decoded and measured in timeline-picture.spec.ts).
+    expect(reply.files?.[0]).toEqual({ filename: 'postmortem-incident-1.md', title: reply.title, content: reply.text });
+    expect(reply.files?.[1]).toMatchObject({ filename: 'postmortem-incident-1-timeline.png', title: 'Timeline of incident #1' });
+    expect(reply.files?.[1]?.content).toMatch(/^```mermaid\ntimeline\n {4}title Incident #1: Root disk full \(ENOSPC\) on node-10\n/);
+    expect(
+      Buffer.from(reply.files?.[1]?.base64 ?? '', 'base64')
+        .subarray(0, 8)
+        .toString('hex'),
+    ).toBe('89504e470d0a1a0a');
+    expect(reply.files).toHaveLength(2);
     expect(reply.text).toContain('| Resolved | 2017-02-15 07:05:00 (by erin) |');
     expect(reply.text).toContain('Resolved by erin with /incident resolve.');
     expect(reply.text).toContain('erin ran `/incident resolve 1` (console): ok');
