@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatUndelivered } from '../../../commands/cluster/audit.js';
 import { nextDelayMs } from '../../../src/outbox/backoff.js';
 import { Outbox } from '../../../src/outbox/outbox.js';
 import { OutboxStore, type OutboxEntry } from '../../../src/outbox/store.js';
@@ -76,5 +77,20 @@ describe('the outbox', () => {
     await worker.runPass();
     expect(store.get(bad)?.state).toBe('expired');
     expect(store.undelivered().map((e) => [e.id, e.state])).toEqual([[bad, 'expired']]);
+  });
+});
+
+describe('/cluster audit lines for undelivered answers', () => {
+  it('say where the answer was going, how often it was tried, and what is next or that it expired', () => {
+    const clock = clockAt('2026-12-01T10:00:00Z');
+    const store = new OutboxStore(openDatabase(':memory:'), clock.now);
+    const outbox = new Outbox({ store, clock: clock.now, ttlMs: 60_000 });
+    const id = outbox.keep({ channel: 'COPS', user: 'U1', ephemeral: true, auditId: 12, reply: REPLY, footer: '', error: 'channel_not_found' });
+    expect(formatUndelivered(store.get(id) as OutboxEntry)).toBe(
+      `  outbox #${id} [pending] "All 6 nodes answer." for audit #12 to U1 only, COPS, kept 2026-12-01 10:00:00, 1 try, next try 2026-12-01 10:00:05; last error: channel_not_found`,
+    );
+    clock.advance(61_000);
+    store.expireDue();
+    expect(formatUndelivered(store.get(id) as OutboxEntry)).toMatch(/\[expired\] .* 1 try, expired 2026-12-01 10:01:01; last error: channel_not_found$/);
   });
 });
