@@ -123,13 +123,14 @@ function assignment(text: string, start: number, end: number, name: string, kind
     if (text.startsWith('```', valueEnd - 3) && valueEnd - 3 >= p) valueEnd -= 3;
     const value = text.slice(p, valueEnd);
     if (/^[|>][+-]?$/.test(value)) return blockScalar(text, start, eol, spans, lines);
+    if (keyFile(name) && isPath(value)) return eol;
     if (kind === 'random' ? looksRandom(value) : !isPlaceholder(value)) spans.add(p, valueEnd);
     return eol;
   }
   const range = readValue(text, p, lines);
   if (range === null) return p;
   const value = text.slice(range.start, range.end);
-  if (isPlaceholder(value)) return range.end;
+  if (isPlaceholder(value) || (keyFile(name) && isPath(value))) return range.end;
   if (kind === 'userpass') return userPassword(text, range.start, range.end, spans);
   if (kind === 'random' && !looksRandom(value)) return range.end;
   if (!range.quoted && spaced && (sep === '=' || (sep === ':' && isCompound(name)))) {
@@ -143,9 +144,21 @@ function assignment(text: string, start: number, end: number, name: string, kind
     // `package.module:attr` (a paste.deploy entry point such as keystonemiddleware.auth_token:filter_factory).
     if (sep === ':' && !spaced && name.includes('.') && /^[a-z_][a-z0-9_]*$/.test(value)) return range.end;
     if (spaced && !option && readsAsProse(text, range.start, range.end)) return range.end;
+    // `for token: keystonemiddleware...InvalidToken: Token authorization failed`: a word ending in
+    // a colon is the next label of a message, not a value.
+    if (spaced && !option && value.endsWith(':')) return range.end;
   }
   spans.add(range.start, range.end);
   return range.end;
+}
+
+/** `private_key: ~/.ssh/id_ed25519`: a key named by where it is kept. */
+function keyFile(name: string): boolean {
+  return /keys?$/i.test(name);
+}
+
+function isPath(value: string): boolean {
+  return /^(?:\/|~\/|\.\.?\/)[^\s]*$/.test(value);
 }
 
 /** A name made of several words (`db_password`, `X-Auth-Token`, `adminPassword`): a key, not prose. */

@@ -85,6 +85,8 @@ export function isPlaceholder(value: string): boolean {
   if (v === '' || /^\*{3,}$/.test(v) || v.startsWith(REDACTED)) return true;
   if (/^<[^<>]*>$/.test(v) || /^\[[A-Z_ -]*\]$/.test(v)) return true;
   if (/^\$\{?[A-Za-z_]\w*\}?$/.test(v) || /^%\([\w.-]+\)s$/.test(v)) return true;
+  // Jinja and Helm templates, and Ansible Vault ciphertext: references to a secret, not the secret.
+  if (/^\{\{.*\}\}$/.test(v) || /^\{%.*%\}$/.test(v) || v.startsWith('!vault')) return true;
   return /^(?:none|null|nil|~|true|false|yes|no|redacted|hidden|masked|filtered|x{3,})$/i.test(v);
 }
 
@@ -94,6 +96,9 @@ export function isPlaceholder(value: string): boolean {
  */
 export function looksRandom(value: string): boolean {
   if (value.length < 6 || isPlaceholder(value)) return false;
+  // Words and numbers joined by `_`, `-` or `.` make an identifier (`rabbitmq_monitor_30000`).
+  const parts = value.split(/[_.-]/);
+  if (parts.length > 1 && parts.every((p) => /^(?:[A-Za-z]*|\d*)$/.test(p))) return false;
   if (/\d/.test(value) && /[A-Za-z]/.test(value)) return true;
   if (/[+/=]/.test(value) || (/.[A-Z]/.test(value) && /[a-z]/.test(value))) return true;
   // A long run of letters without the `_` or `.` of identifiers (`created_at`, `nova.conf`).
