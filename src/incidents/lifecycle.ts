@@ -26,7 +26,7 @@ export function evidenceOf(findings: readonly (ProbeFinding | LogFinding)[]): Ev
   const out = new Map<string, Evidence>();
   for (const f of findings) {
     const text = (f.text ?? '').replace(/\s+/g, ' ').trim().slice(0, TEXT_LIMIT);
-    if ('line' in f) {
+    if ('line' in f && f.file !== undefined && f.line !== undefined) {
       // The line number moves when a log rotates; the file's live name, time and text do not.
       const digest = createHash('sha1').update(text).digest('hex').slice(0, 12);
       const key = `log|${f.signature}|${f.node}|${unrotatedPath(f.file)}|${f.time ?? '-'}|${digest}`;
