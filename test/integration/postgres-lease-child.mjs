@@ -1,6 +1,8 @@
 // A replica in its own process for postgres-lease.spec.ts: takes the lease with the built
 // LeaderLease on a real PostgreSQL, says "leading <holder>" once it holds it, then keeps renewing
 // until it is killed. Usage: node postgres-lease-child.mjs URL NAME SECONDS
+import process from 'node:process';
+import { clearInterval, setInterval } from 'node:timers';
 import { LeaderLease } from '../../dist/src/store/lease.js';
 import { PostgresStore } from '../../dist/src/store/postgres-store.js';
 
