@@ -33,6 +33,7 @@ export async function runUntilStopped(body: () => Promise<number>, o: RunUntilSt
       const ids = audit.interruptRunning(`stackmedic was stopped (${first.reason}) before this finished`);
       o.log(`stackmedic: marked ${ids.map((id) => `#${id}`).join(', ')} interrupted in the audit.`);
     }
+    // A question left unanswered at the prompt: nothing of it ran.
     audit.cancelAwaiting(`stackmedic was stopped (${first.reason}) while asking for confirmation; nothing was run`);
     await life.bounded('closing SSH connections', () => o.app.pool.close(), 500);
     await life.bounded('stopping the target', () => o.closeTarget(), 100);

@@ -148,6 +148,11 @@ export class Router {
     this.services.audit.end(auditId, 'cancelled', `${detail} (${actor.name})`);
   }
 
+  /** Records that a requested confirmation was given (the run that follows has its own record). */
+  recordConfirmation(auditId: number, actor: Actor, detail: string): void {
+    this.services.audit.end(auditId, 'ok', `${detail} (${actor.name})`);
+  }
+
   /** Finds the command and validates arguments; returns a help reply for help requests. */
   private resolve(raw: string): { spec: CommandSpec; args: ParsedArgs; text: string } | Reply {
     const all = globalHelp(this.families);

@@ -18,6 +18,13 @@ async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: numb
   return { code, out };
 }
 
+interface Row {
+  command: string;
+  kind: string;
+  outcome: string;
+  detail: string;
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'stackmedic-sim-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -48,5 +55,21 @@ describe('--sim and STACKMEDIC_DB', () => {
         }
       });
     expect(ours).toEqual([]);
+  });
+
+  it('leaves no pending row after a confirmed command: the request ends when it is confirmed, the run on its own', async () => {
+    const db = join(dir, 'confirmed.sqlite');
+    const r = await cli(['run', '/cluster free-disk node-10', '--sim', 'seed-incident', '--yes'], { STACKMEDIC_DB: db });
+    expect(r.code, r.out).toBe(0);
+    const store = new Database(db, { readonly: true });
+    const rows = store.prepare(`SELECT command, kind, outcome, detail FROM audit_invocation ORDER BY id`).all() as Row[];
+    store.close();
+    expect(rows.filter((x) => x.outcome === 'pending')).toEqual([]);
+    // The request, then the run (its steps have rows of their own).
+    expect(rows.filter((x) => x.kind === 'command').map((x) => [x.command, x.outcome])).toEqual([
+      ['/cluster free-disk node-10', 'ok'],
+      ['/cluster free-disk node-10', 'ok'],
+    ]);
+    expect(rows[0]?.detail).toMatch(/^confirmed with --yes/);
   });
 });

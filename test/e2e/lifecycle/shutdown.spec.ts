@@ -220,4 +220,44 @@ describe('stopping the console', () => {
     expect(rows.map((r) => r.command)).toEqual(['/cluster status']);
     expect(rows[0]?.outcome).toMatch(/^(ok|failed)$/);
   }, 40_000);
+
+  it('SIGTERM while a confirmed runbook hangs: exit 0 within 10 s, the run interrupted, the confirmation kept as given', async () => {
+    const s = await setUp();
+    const db = join(mkdtempSync(join(tmpdir(), 'stackmedic-console-stop-')), 'store.sqlite');
+    const proc = spawn(process.execPath, [MAIN, 'console', '--inventory', s.sim.inventoryPath, '--yes'], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, STACKMEDIC_DB: db },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<[number | null, string | null]>((resolve) => proc.once('exit', (c, sig) => resolve([c, sig])));
+    proc.stdin.write('/cluster free-disk node-10\n');
+    const deadline = Date.now() + 30_000;
+    while (!/step 1\//.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    s.sim.setNodeDelay('node-10', 120_000);
+    await new Promise((r) => setTimeout(r, 300));
+    const at = Date.now();
+    proc.kill('SIGTERM');
+    const [code, signal] = await exited;
+    expect({ code, signal }, out).toEqual({ code: 0, signal: null });
+    expect(Date.now() - at).toBeLessThan(10_000);
+    expect(out).toMatch(/marked #2 interrupted in the audit/);
+    const store = new Database(db, { readonly: true });
+    const rows = store.prepare(`SELECT id, kind, outcome, detail FROM audit_invocation ORDER BY id`).all() as {
+      id: number;
+      kind: string;
+      outcome: string;
+      detail: string;
+    }[];
+    store.close();
+    expect(rows.filter((r) => r.outcome === 'pending')).toEqual([]);
+    // The confirmation was given (--yes); the run it started was cut short; its finished steps stay ok.
+    expect(rows.filter((r) => r.kind === 'command').map((r) => [r.id, r.outcome])).toEqual([
+      [1, 'ok'],
+      [2, 'interrupted'],
+    ]);
+    expect(rows[1]?.detail).toBe('stackmedic was stopped (SIGTERM) before this finished');
+    expect(rows.filter((r) => r.kind === 'runbook').every((r) => r.outcome === 'ok')).toBe(true);
+  }, 60_000);
 });
