@@ -84,6 +84,16 @@ function assignment(text: string, start: number, end: number, name: string, kind
   if (xml) {
     sep = 'xml';
     p = end + 1;
+  } else if (text[p] === '|' && inTableCell(text, start)) {
+    // `| secret | cT2v... |`: a row of the openstack CLI's tables.
+    p = skipBlanks(text, p + 1);
+    let cellEnd = p;
+    const eol = lines.at(p);
+    while (cellEnd < eol && text[cellEnd] !== '|') cellEnd++;
+    const valueEnd = trimEnd(text, p, cellEnd);
+    const value = text.slice(p, valueEnd);
+    if (kind === 'random' ? looksRandom(value) : !isPlaceholder(value) && !(keyFile(name) && isPath(value))) spans.add(p, valueEnd);
+    return cellEnd;
   } else if (text[p] === '=' && text[p + 1] !== '=') {
     sep = '=';
     p += text[p + 1] === '>' ? 2 : 1;
@@ -150,6 +160,13 @@ function assignment(text: string, start: number, end: number, name: string, kind
   }
   spans.add(range.start, range.end);
   return range.end;
+}
+
+/** Whether the name at `start` is the first cell of a table row (`| name |`). */
+function inTableCell(text: string, start: number): boolean {
+  let q = start;
+  while (q > 0 && (text[q - 1] === ' ' || text[q - 1] === '\t')) q--;
+  return text[q - 1] === '|';
 }
 
 /** `private_key: ~/.ssh/id_ed25519`: a key named by where it is kept. */
