@@ -10,6 +10,13 @@ export interface EnvOptions {
   readonly databasePath: string;
   /** Whether STACKMEDIC_DB was set (the simulator keeps its store in its temp dir otherwise). */
   readonly databasePathSet?: boolean;
+  /**
+   * The PostgreSQL database when STACKMEDIC_DB is a `postgres://` URL (several replicas share it);
+   * undefined for the embedded SQLite file, the default.
+   */
+  readonly databaseUrl?: string | undefined;
+  /** Seconds a replica's leader lease on a cluster's scheduled checks lasts (STACKMEDIC_LEASE_SECONDS, default 30). */
+  readonly leaseSeconds?: number;
   readonly permissionsPath: string | undefined;
   /** Slack channel ids where commands are accepted; empty means any channel the app is in. */
   readonly channels: readonly string[];
@@ -60,6 +67,28 @@ function path(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return raw.startsWith('~/') ? join(homedir(), raw.slice(2)) : resolve(raw);
 }
 
+/** STACKMEDIC_DB: a `postgres://` URL selects PostgreSQL, anything else is the SQLite file. */
+function database(env: NodeJS.ProcessEnv): Pick<EnvOptions, 'databasePath' | 'databasePathSet' | 'databaseUrl'> {
+  const raw = env.STACKMEDIC_DB?.trim() ?? '';
+  if (/^postgres(ql)?:/i.test(raw)) {
+    let url: URL | undefined;
+    try {
+      url = new URL(raw);
+    } catch {
+      url = undefined;
+    }
+    // The message never repeats the value: it may hold the database password.
+    if (!url || !url.hostname || !/^postgres(ql)?:$/i.test(url.protocol)) {
+      throw new ConfigError('environment', 'STACKMEDIC_DB', 'a PostgreSQL URL postgres://user:password@host:5432/database, or the path of the SQLite file');
+    }
+    // databasePath carries the URL too (without its password, as it gets printed), so that opening
+    // it as a SQLite file is refused rather than silently done on a local file.
+    url.password = '';
+    return { databasePath: url.toString(), databasePathSet: true, databaseUrl: raw };
+  }
+  return { databasePath: path(env, 'STACKMEDIC_DB') ?? resolve('stackmedic.sqlite'), databasePathSet: path(env, 'STACKMEDIC_DB') !== undefined };
+}
+
 /** Reads the configuration from `env` (pure: pass any object in tests). */
 export function readEnvOptions(env: NodeJS.ProcessEnv = process.env): EnvOptions {
   const schedule = env.STACKMEDIC_SCHEDULE?.trim() || '*/2 * * * *';
@@ -78,8 +107,8 @@ export function readEnvOptions(env: NodeJS.ProcessEnv = process.env): EnvOptions
     inventoryPath: path(env, 'STACKMEDIC_INVENTORY'),
     knownHostsPath: path(env, 'STACKMEDIC_KNOWN_HOSTS'),
     openrcPath: env.STACKMEDIC_OPENRC?.trim() || undefined,
-    databasePath: path(env, 'STACKMEDIC_DB') ?? resolve('stackmedic.sqlite'),
-    databasePathSet: path(env, 'STACKMEDIC_DB') !== undefined,
+    ...database(env),
+    leaseSeconds: int(env, 'STACKMEDIC_LEASE_SECONDS', 30, 1, 3600),
     permissionsPath: path(env, 'STACKMEDIC_PERMISSIONS'),
     channels: (env.STACKMEDIC_CHANNELS ?? '')
       .split(',')

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { ConfigError } from '../errors.js';
 import { migrations } from './migrations.js';
 
 /** The embedded SQLite database handle. */
@@ -8,6 +9,15 @@ export type Db = Database.Database;
 
 /** Opens (creating if needed) the store at `path` (`:memory:` for tests) and migrates it. */
 export function openDatabase(path: string): Db {
+  if (/^postgres(ql)?:/i.test(path)) {
+    // The stores below the SqlStore interface are still synchronous SQLite: running them on a
+    // local file while the operator asked for the shared database would split the replicas' state.
+    throw new ConfigError(
+      'environment',
+      'STACKMEDIC_DB',
+      'the SQLite file for now: the audit, incidents, confirmations and outbox do not run on PostgreSQL yet (only the leader lease and the migrations do)',
+    );
+  }
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
