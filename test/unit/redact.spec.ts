@@ -121,6 +121,7 @@ describe('redact on a megabyte of hostile text', () => {
     ['base64 before an orphan END', `${fill('QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=\n')}-----END RSA PRIVATE KEY-----`],
     ['lines of secrets', fill('\npassword = x')],
     ['spaced settings on one line', fill('db_password = x ')],
+    ['table rows', fill('| secret | s3cr3t ')],
   ])('redacts %s, and redacting again changes nothing', (_name, text) => {
     const once = redact(text, { cut: true });
     expect(once).not.toBe(text);
