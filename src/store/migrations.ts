@@ -167,7 +167,7 @@ export const migrations: readonly { readonly version: number; readonly descripti
   },
   {
     version: 6,
-    description: 'leader leases: which replica runs each cluster\'s scheduled checks, until when (database clock, epoch ms)',
+    description: "leader leases: which replica runs each cluster's scheduled checks, until when (database clock, epoch ms)",
     sql: `
       CREATE TABLE leader_lease (
         name TEXT PRIMARY KEY,
