@@ -1,3 +1,4 @@
+import { DEPLOYMENTS, parseDeployment } from '../deployment/types.js';
 /** Turns an Ansible inventory (INI, YAML, JSON, or a directory of them) into stackmedic's nodes. */
 import { dirname } from 'node:path';
 import { ConfigError } from '../errors.js';
@@ -94,6 +95,10 @@ export function inventoryFromAnsible(tree: AnsibleTree, path: string, options: F
       }
     }
     const become = read('ansible_become', 'become');
+    const declared = read('stackmedic_deployment');
+    const deployment = declared === undefined ? undefined : parseDeployment(declared);
+    if (declared !== undefined && deployment === undefined)
+      throw new ConfigError(path, field('stackmedic_deployment'), `one of ${DEPLOYMENTS.join(', ')} (or kolla)`);
     const own = h.ownVars.stackmedic_roles;
     const hostRoles = own !== undefined && unreadable(own) === undefined ? parseRoleList(own, path, field('stackmedic_roles')) : undefined;
     const tripleoRole = read('tripleo_role_name');
@@ -111,6 +116,7 @@ export function inventoryFromAnsible(tree: AnsibleTree, path: string, options: F
       // A local node runs as whoever runs stackmedic: the local executor adds sudo when that is not root.
       become: become !== undefined ? TRUE.test(become) : connection === 'ssh' && user !== 'root',
       ...(connection === 'local' ? { connection } : {}),
+      ...(deployment ? { deployment } : {}),
       groups: h.groups,
     });
   }

@@ -1,3 +1,4 @@
+import { KOLLA_ADMIN_OPENRC } from '../deployment/kolla.js';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ZodError } from 'zod';
@@ -159,6 +160,7 @@ function fromNative(doc: unknown, path: string, defaults: InventoryDefaults, not
       jump: local ? undefined : (n.jump ?? d.jump),
       become: n.become ?? d.become ?? (!local && user !== 'root'),
       ...(local ? { connection: 'local' as const } : {}),
+      ...(n.deployment ? { deployment: n.deployment } : {}),
     };
   });
   const jumpHosts: JumpHostSpec[] = inv.jump_hosts.map((j) => ({
@@ -172,7 +174,9 @@ function fromNative(doc: unknown, path: string, defaults: InventoryDefaults, not
   return validateInventory({
     cluster: inv.cluster,
     knownHostsPath: expandPath(inv.known_hosts ?? defaults.knownHostsPath ?? '~/.ssh/known_hosts', base),
-    openrcPath: inv.openrc ?? defaults.openrcPath,
+    // kolla-ansible writes the admin credentials in one known place.
+    openrcPath: inv.openrc ?? defaults.openrcPath ?? (inv.deployment === 'kolla-ansible' ? KOLLA_ADMIN_OPENRC : undefined),
+    ...(inv.deployment ? { deployment: inv.deployment } : {}),
     nodes,
     jumpHosts,
     source: path,

@@ -1,3 +1,4 @@
+import { DEPLOYMENTS, parseDeployment } from '../deployment/types.js';
 import { z } from 'zod';
 import { NODE_NAME } from './names.js';
 
@@ -19,12 +20,20 @@ const target = {
 /** `local`: the node is stackmedic's own host; its commands run there without SSH. */
 const connection = z.enum(['ssh', 'local']).optional();
 
+/** `deployment: kolla` (or `kolla-ansible`, `classic`), for the cluster or one node. */
+const deployment = z
+  .string()
+  .refine((v) => parseDeployment(v) !== undefined, { message: `one of ${DEPLOYMENTS.join(', ')} (or kolla)` })
+  .transform((v) => parseDeployment(v))
+  .optional();
+
 /** Schema of stackmedic's own YAML inventory. */
 export const nativeInventorySchema = z
   .object({
     cluster: z.string().min(1).default('openstack'),
     known_hosts: z.string().min(1).optional(),
     openrc: z.string().min(1).optional(),
+    deployment,
     defaults: z
       .object({
         user: target.user,
@@ -38,7 +47,9 @@ export const nativeInventorySchema = z
     /** Role names the nodes use, mapped to the roles stackmedic knows (`ctl: [controller]`). */
     roles: z.record(name, z.array(name)).default({}),
     jump_hosts: z.array(z.object({ name, ...target }).strict()).default([]),
-    nodes: z.array(z.object({ name, ...target, connection, roles: z.array(name).min(1, 'at least one role') }).strict()).min(1, 'at least one node'),
+    nodes: z
+      .array(z.object({ name, ...target, connection, deployment, roles: z.array(name).min(1, 'at least one role') }).strict())
+      .min(1, 'at least one node'),
   })
   .strict();
 

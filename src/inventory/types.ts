@@ -1,3 +1,4 @@
+import type { Deployment } from '../deployment/types.js';
 import type { Role } from '../probes/types.js';
 
 /** How to reach a node over SSH. */
@@ -26,6 +27,8 @@ export interface NodeSpec extends SshTarget {
   readonly connection?: NodeConnection | undefined;
   /** The Ansible groups the node is in (parents included), for messages; absent for stackmedic YAML. */
   readonly groups?: readonly string[] | undefined;
+  /** How the node's services are deployed, when the inventory says (`deployment: kolla`); detected on the node otherwise. */
+  readonly deployment?: Deployment | undefined;
 }
 
 /** How stackmedic reaches a node. */
@@ -49,6 +52,8 @@ export interface Inventory {
   readonly jumpHosts: readonly JumpHostSpec[];
   /** The file it was read from, for messages. */
   readonly source: string;
+  /** The whole cluster's deployment, when the inventory says; a node's own wins. */
+  readonly deployment?: Deployment | undefined;
   /** One line each about what the loader ignored or read differently (vaulted values, containers). */
   readonly notes?: readonly string[] | undefined;
 }

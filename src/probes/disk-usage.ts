@@ -1,3 +1,4 @@
+import { CINDER_CONVERSION_DIRS } from './space-hogs.js';
 import { KNOWN_ROLES } from '../inventory/roles.js';
 import { remote, ShellScript } from '../ssh/shell.js';
 import { lines, rawText } from './text.js';
@@ -81,7 +82,9 @@ export const diskUsage = {
   roles: KNOWN_ROLES,
   scope: 'node',
   command: remote(
-    ShellScript.raw(`df -P -B1; echo '${DU_MARKER}'; timeout 10 du -s -B1 /var/lib/cinder/conversion /var/lib/glance/image-cache /var/log 2>/dev/null; true`),
+    ShellScript.raw(
+      `df -P -B1; echo '${DU_MARKER}'; timeout 10 du -s -B1 ${CINDER_CONVERSION_DIRS.join(' ')} /var/lib/glance/image-cache /var/log 2>/dev/null; true`,
+    ),
   ),
   timeoutMs: 20_000,
   parse: parseDiskUsage,

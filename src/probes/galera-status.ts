@@ -1,3 +1,5 @@
+import { inContainer, stoppedContainer } from '../deployment/container-script.js';
+import { KOLLA_CONTAINERS } from '../deployment/kolla.js';
 import { remote, ShellScript } from '../ssh/shell.js';
 import { lines, rawText } from './text.js';
 import { ok, unknown, type Probe, type ProbeOutput, type ProbeResult } from './types.js';
@@ -52,6 +54,13 @@ export function parseGaleraStatus(output: ProbeOutput): ProbeResult<GaleraStatus
   });
 }
 
+/** The probe's output: a stopped kolla `mariadb` container is MySQL down; anything else is mysql's. */
+export function readGaleraProbe(output: ProbeOutput): ProbeResult<GaleraStatus> {
+  const stopped = stoppedContainer(output.stdout);
+  if (stopped) return ok({ running: false, message: `${stopped.engine} container ${stopped.container} is not running` });
+  return parseGaleraStatus(output);
+}
+
 /** Galera membership of the local database node: cluster size, Primary or not, Synced or not. */
 export const galeraStatus = {
   id: 'galera-status',
@@ -59,11 +68,14 @@ export const galeraStatus = {
   roles: ['controller'],
   scope: 'node',
   command: remote(
-    ShellScript.raw(
-      `mysql -N -B -e "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_cluster_size','wsrep_cluster_status','wsrep_local_state_comment','wsrep_ready','wsrep_connected')"`,
+    inContainer(
+      KOLLA_CONTAINERS.mariadb,
+      ShellScript.raw(
+        `mysql -N -B -e "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_cluster_size','wsrep_cluster_status','wsrep_local_state_comment','wsrep_ready','wsrep_connected')"`,
+      ),
     ),
     { privileged: true },
   ),
   timeoutMs: 15_000,
-  parse: parseGaleraStatus,
+  parse: readGaleraProbe,
 } satisfies Probe<GaleraStatus>;

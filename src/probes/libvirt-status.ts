@@ -1,3 +1,5 @@
+import { inContainer, stoppedContainer } from '../deployment/container-script.js';
+import { KOLLA_CONTAINERS } from '../deployment/kolla.js';
 import { remote, ShellScript } from '../ssh/shell.js';
 import { rawText } from './text.js';
 import { ok, unknown, type Probe, type ProbeOutput, type ProbeResult } from './types.js';
@@ -17,6 +19,12 @@ export function parseLibvirtStatus(output: ProbeOutput): ProbeResult<LibvirtStat
   return ok({ socketPresent: socket === 'present', daemonRunning: daemon === 'running' });
 }
 
+/** The probe's output: a stopped kolla `nova_libvirt` container has neither daemon nor socket. */
+export function readLibvirtProbe(output: ProbeOutput): ProbeResult<LibvirtStatus> {
+  if (stoppedContainer(output.stdout)) return ok({ socketPresent: false, daemonRunning: false });
+  return parseLibvirtStatus(output);
+}
+
 /** The libvirt socket and daemon on a compute node. */
 export const libvirtStatus = {
   id: 'libvirt-status',
@@ -24,10 +32,13 @@ export const libvirtStatus = {
   roles: ['compute'],
   scope: 'node',
   command: remote(
-    ShellScript.raw(
-      'if test -S /var/run/libvirt/libvirt-sock; then echo socket=present; else echo socket=missing; fi; if pgrep -x libvirtd >/dev/null; then echo libvirtd=running; else echo libvirtd=stopped; fi',
+    inContainer(
+      KOLLA_CONTAINERS.novaLibvirt,
+      ShellScript.raw(
+        'if test -S /var/run/libvirt/libvirt-sock; then echo socket=present; else echo socket=missing; fi; if pgrep -x libvirtd >/dev/null; then echo libvirtd=running; else echo libvirtd=stopped; fi',
+      ),
     ),
   ),
   timeoutMs: 10_000,
-  parse: parseLibvirtStatus,
+  parse: readLibvirtProbe,
 } satisfies Probe<LibvirtStatus>;

@@ -1,3 +1,4 @@
+import type { Deployment } from '../deployment/types.js';
 /**
  * What the crm_mon readers (XML and text) share: operation keys, exit reasons, and the wording
  * of a failed resource action in each pacemaker release's text output. All pure.
@@ -193,6 +194,11 @@ export interface PacemakerClusterState {
   readonly nodes: readonly PacemakerNode[];
   readonly resources: readonly PacemakerResource[];
   readonly failedActions: readonly PacemakerFailedAction[];
+  /**
+   * Set when the node's deployment has no pacemaker at all (kolla-ansible: HA through keepalived and
+   * haproxy, RabbitMQ and Galera clustered natively): nothing to judge, and nothing missing.
+   */
+  readonly notUsedBy?: Deployment | undefined;
 }
 
 /** The value of the `pacemaker-status` probe. */

@@ -1,3 +1,4 @@
+import { deploymentMarked, unlessKollaWithout } from '../deployment/detect.js';
 import { remote, ShellScript } from '../ssh/shell.js';
 import {
   exitReasonOf,
@@ -157,13 +158,32 @@ function xmlFailure(el: XmlElement): PacemakerFailedAction {
   };
 }
 
+/** The probe's output: a kolla-ansible node's "no pacemaker here", or crm_mon's answer. */
+export function readPacemakerProbe(output: ProbeOutput): ProbeResult<PacemakerStatus> {
+  const deployment = deploymentMarked(output.stdout);
+  if (deployment === undefined) return parsePacemakerStatus(output);
+  return ok({
+    running: true,
+    format: 'text',
+    dc: undefined,
+    quorum: undefined,
+    maintenanceMode: false,
+    nodes: [],
+    resources: [],
+    failedActions: [],
+    notUsedBy: deployment,
+  });
+}
+
 /** Cluster-wide pacemaker state from one controller: nodes, every resource instance, failed actions. */
 export const pacemakerStatus = {
   id: 'pacemaker-status',
   title: 'Pacemaker cluster status',
   roles: ['controller'],
   scope: 'cluster',
-  command: remote(ShellScript.raw('crm_mon --output-as=xml 2>/dev/null || crm_mon -1 -X 2>/dev/null || crm_mon -1 -r'), { privileged: true }),
+  command: remote(unlessKollaWithout('crm_mon', ShellScript.raw('crm_mon --output-as=xml 2>/dev/null || crm_mon -1 -X 2>/dev/null || crm_mon -1 -r')), {
+    privileged: true,
+  }),
   timeoutMs: 20_000,
-  parse: parsePacemakerStatus,
+  parse: readPacemakerProbe,
 } satisfies Probe<PacemakerStatus>;

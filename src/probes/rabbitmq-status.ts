@@ -1,3 +1,5 @@
+import { inContainer, stoppedContainer } from '../deployment/container-script.js';
+import { KOLLA_CONTAINERS } from '../deployment/kolla.js';
 import { remote, ShellScript } from '../ssh/shell.js';
 import { parseErlangTerm, proplistGet, termText, type ErlangTerm } from './erlang-terms.js';
 import { isRecord, lines, rawText, str, strings, stripAnsi, tryJson } from './text.js';
@@ -334,13 +336,25 @@ function fromText(stdout: string): RabbitClusterRunning {
   });
 }
 
+/** The probe's output: a stopped kolla `rabbitmq` container is a node down; anything else is rabbitmqctl's. */
+export function readRabbitProbe(output: ProbeOutput): ProbeResult<RabbitClusterStatus> {
+  const stopped = stoppedContainer(output.stdout);
+  if (stopped) return ok({ running: false, node: undefined, state: 'node-down', message: `${stopped.engine} container ${stopped.container} is not running` });
+  return parseRabbitClusterStatus(output);
+}
+
 /** RabbitMQ cluster membership, partitions and resource alarms, as this node's rabbitmqctl sees them. */
 export const rabbitmqStatus = {
   id: 'rabbitmq-status',
   title: 'RabbitMQ cluster status',
   roles: ['controller'],
   scope: 'node',
-  command: remote(ShellScript.raw('rabbitmqctl cluster_status --formatter json 2>/dev/null || rabbitmqctl cluster_status'), { privileged: true }),
+  command: remote(
+    inContainer(KOLLA_CONTAINERS.rabbitmq, ShellScript.raw('rabbitmqctl cluster_status --formatter json 2>/dev/null || rabbitmqctl cluster_status')),
+    {
+      privileged: true,
+    },
+  ),
   timeoutMs: 30_000,
-  parse: parseRabbitClusterStatus,
+  parse: readRabbitProbe,
 } satisfies Probe<RabbitClusterStatus>;

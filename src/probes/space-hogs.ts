@@ -1,10 +1,22 @@
+import { kollaConversionDir } from '../deployment/kolla.js';
 import { KNOWN_ROLES } from '../inventory/roles.js';
 import { remote, ShellScript } from '../ssh/shell.js';
 import { rawText } from './text.js';
 import { ok, unknown, type Probe, type ProbeOutput, type ProbeResult } from './types.js';
 
-/** Cinder's default `image_conversion_dir`, the only directory `/cluster free-disk` may clean. */
+/** Cinder's default `image_conversion_dir` on a classic node. */
 export const CINDER_CONVERSION_DIR = '/var/lib/cinder/conversion';
+
+/**
+ * The directories `/cluster free-disk` may clean: cinder's conversion dir on a classic node, and the
+ * same dir inside kolla's `cinder` volume as the host sees it (docker, podman).
+ */
+export const CINDER_CONVERSION_DIRS: readonly string[] = [CINDER_CONVERSION_DIR, kollaConversionDir('docker'), kollaConversionDir('podman')];
+
+/** The conversion dir `path` lies plainly inside, if any. */
+export function conversionDirOf(path: string): string | undefined {
+  return CINDER_CONVERSION_DIRS.find((dir) => isPlainlyUnder(path, dir));
+}
 
 /** Which known space hog a large file belongs to. */
 export type SpaceHogCategory = 'cinder-conversion' | 'glance-cache' | 'log' | 'other';
@@ -48,7 +60,7 @@ export function isPlainlyUnder(path: string, dir: string): boolean {
 
 /** The category of a path found by the probe; a name that is not plainly inside a hog is `other`. */
 export function spaceHogCategory(path: string): SpaceHogCategory {
-  if (isPlainlyUnder(path, CINDER_CONVERSION_DIR)) return 'cinder-conversion';
+  if (conversionDirOf(path) !== undefined) return 'cinder-conversion';
   if (isPlainlyUnder(path, '/var/lib/glance/image-cache')) return 'glance-cache';
   if (isPlainlyUnder(path, '/var/log')) return 'log';
   return 'other';
@@ -94,7 +106,7 @@ export function parseSpaceHogs(output: ProbeOutput): ProbeResult<SpaceHogs> {
   return ok({ files });
 }
 
-/** The 20 largest files over 100 MB under the cinder conversion dir, the glance cache and /var/log. */
+/** The 20 largest files over 100 MB under the cinder conversion dirs, the glance cache and /var/log. */
 export const spaceHogs = {
   id: 'space-hogs',
   title: 'Largest files in known space hogs',
@@ -102,7 +114,7 @@ export const spaceHogs = {
   scope: 'node',
   command: remote(
     ShellScript.raw(
-      `find ${CINDER_CONVERSION_DIR} /var/lib/glance/image-cache /var/log -xdev -type f -size +100M -printf '%s\\t%T@\\t%D\\t%i\\t%p\\0' 2>/dev/null | sort -z -rn | head -z -n 20`,
+      `find ${CINDER_CONVERSION_DIRS.join(' ')} /var/lib/glance/image-cache /var/log -xdev -type f -size +100M -printf '%s\\t%T@\\t%D\\t%i\\t%p\\0' 2>/dev/null | sort -z -rn | head -z -n 20`,
     ),
     { privileged: true },
   ),

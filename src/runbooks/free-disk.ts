@@ -4,7 +4,15 @@
  * and may be a conversion in progress), and verifies the space came back.
  */
 import { diskUsage, type DiskMount } from '../probes/disk-usage.js';
-import { CINDER_CONVERSION_DIR as CONVERSION_DIR, displayPath, pathProblem, spaceHogs, type SpaceHogFile } from '../probes/space-hogs.js';
+import {
+  CINDER_CONVERSION_DIR,
+  CINDER_CONVERSION_DIRS,
+  conversionDirOf,
+  displayPath,
+  pathProblem,
+  spaceHogs,
+  type SpaceHogFile,
+} from '../probes/space-hogs.js';
 import { remote, sh } from '../ssh/shell.js';
 import { guardedRemoveScript } from './guarded-remove.js';
 import { bytes, readProbe } from './read.js';
@@ -29,9 +37,9 @@ export async function holdersOf(rctx: Pick<RunbookContext, 'executor'>, node: st
   return tools > 0 ? { held: false } : { held: 'unknown', why: 'neither fuser nor lsof could be run' };
 }
 
-function rootOf(mounts: readonly DiskMount[]): DiskMount | undefined {
+function rootOf(mounts: readonly DiskMount[], dir: string): DiskMount | undefined {
   return [...mounts]
-    .filter((m) => `${CONVERSION_DIR}/`.startsWith(m.mountpoint === '/' ? '/' : `${m.mountpoint}/`))
+    .filter((m) => `${dir}/`.startsWith(m.mountpoint === '/' ? '/' : `${m.mountpoint}/`))
     .sort((a, b) => b.mountpoint.length - a.mountpoint.length)[0];
 }
 
@@ -45,11 +53,13 @@ export async function buildFreeDisk(rctx: RunbookContext, node: string): Promise
   const files: readonly SpaceHogFile[] = hogs.ok ? hogs.value.files : [];
   // Names that start like the conversion dir but do not plainly lie in it (`..`, `//`, line
   // breaks): a crafted name, never acted on, and said so.
-  const suspicious = files.filter((f) => f.category !== 'cinder-conversion' && f.path.startsWith(`${CONVERSION_DIR}/`));
+  const suspicious = files.filter((f) => f.category !== 'cinder-conversion' && CINDER_CONVERSION_DIRS.some((dir) => f.path.startsWith(`${dir}/`)));
   const leftovers = files.filter((f) => f.category === 'cinder-conversion');
+  // The dir the leftovers are in: kolla's lives in the `cinder` volume, a classic node's under /var/lib/cinder.
+  const conversionDir = leftovers.map((f) => conversionDirOf(f.path)).find((d) => d !== undefined) ?? CINDER_CONVERSION_DIR;
   const checked = await Promise.all(leftovers.map(async (f) => ({ file: f, holders: await holdersOf(rctx, node, f.path) })));
   const removable = checked.filter((c) => c.holders.held === false).map((c) => c.file);
-  const before = df.ok ? rootOf(df.value.mounts) : undefined;
+  const before = df.ok ? rootOf(df.value.mounts, conversionDir) : undefined;
   const freed = removable.reduce((n, f) => n + f.bytes, 0);
 
   const acts: ActStep[] = removable.map((f) => ({
@@ -58,7 +68,10 @@ export async function buildFreeDisk(rctx: RunbookContext, node: string): Promise
     node,
     // Everything is checked again on the node in the same command: the name may have been swapped
     // for a symlink, the file replaced, or a conversion started since the plan was shown.
-    command: remote(guardedRemoveScript({ dir: CONVERSION_DIR, path: f.path, device: f.device, inode: f.inode }), { privileged: true }),
+    // The allowed dir is the one this very file is plainly inside: one of the known conversion dirs, never another.
+    command: remote(guardedRemoveScript({ dir: conversionDirOf(f.path) ?? conversionDir, path: f.path, device: f.device, inode: f.inode }), {
+      privileged: true,
+    }),
     timeoutMs: 60_000,
     onFailure: `${node} refused the removal or rm failed (the reason is above): run /cluster free-disk ${node} again to see the files as they are now`,
   }));
@@ -106,9 +119,7 @@ export async function buildFreeDisk(rctx: RunbookContext, node: string): Promise
             return {
               ok: false,
               detail: [
-                ...(suspiciousLines.length > 0
-                  ? [`${node} listed names under ${CONVERSION_DIR} that are not plain paths: ${suspiciousLines.join('; ')}.`]
-                  : []),
+                ...(suspiciousLines.length > 0 ? [`${node} listed names under ${conversionDir} that are not plain paths: ${suspiciousLines.join('; ')}.`] : []),
                 `no cinder conversion leftover over 100 MB on ${node}; nothing stackmedic can safely remove (the list above shows what else is large)`,
               ].join(' '),
               next: `inspect the largest files by hand`,
@@ -136,8 +147,8 @@ export async function buildFreeDisk(rctx: RunbookContext, node: string): Promise
         async poll(r): Promise<StepVerdict> {
           const now = await readProbe(r, node, diskUsage);
           if (!now.ok) return { ok: false, detail: now.problem };
-          const m = rootOf(now.value.mounts);
-          if (!m) return { ok: false, detail: `no mount holds ${CONVERSION_DIR}` };
+          const m = rootOf(now.value.mounts, conversionDir);
+          if (!m) return { ok: false, detail: `no mount holds ${conversionDir}` };
           const gained = m.availBytes - (before?.availBytes ?? 0);
           const detail = `${mountLine(m)} (gained ${bytes(Math.max(gained, 0))})`;
           return gained >= freed * 0.9 ? { ok: true, detail } : { ok: false, detail };
@@ -147,7 +158,7 @@ export async function buildFreeDisk(rctx: RunbookContext, node: string): Promise
     ],
     async stateNow(r) {
       const now = await readProbe(r, node, diskUsage);
-      return now.ok ? mountLine(rootOf(now.value.mounts)) : now.problem;
+      return now.ok ? mountLine(rootOf(now.value.mounts, conversionDir)) : now.problem;
     },
   };
 }

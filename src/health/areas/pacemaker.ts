@@ -71,6 +71,8 @@ export default defineArea({
     const view = clusterView(s);
     if (!view) return { problems, okNote: '' };
     const v = view.value;
+    // kolla-ansible runs no pacemaker: that is how it is deployed, not a gap nor a fault.
+    if (v.notUsedBy) return { problems, okNote: `not used by this deployment (${v.notUsedBy}: HA through keepalived and haproxy)` };
     for (const n of v.nodes.filter((x) => x.state !== 'online')) {
       if (problems.some((p) => p.nodes.includes(n.name))) continue;
       problems.push({

@@ -1,0 +1,22 @@
+/** Reading a node's deployment before a runbook plans its acts. */
+import type { Inventory } from '../inventory/types.js';
+import { readProbe } from '../runbooks/read.js';
+import type { RunbookContext } from '../runbooks/types.js';
+import { nodeDeployment, type NodeDeployment } from './probe.js';
+
+/**
+ * The node's deployment: what the inventory sets wins (an operator knows), else what the node
+ * says; a node that cannot tell is classic, as stackmedic always treated it.
+ */
+export async function detectDeployment(rctx: Pick<RunbookContext, 'executor' | 'inventory'>, node: string): Promise<NodeDeployment> {
+  const r = await readProbe(rctx, node, nodeDeployment);
+  const seen: NodeDeployment = r.ok ? r.value : { deployment: 'classic', engine: undefined, containers: [], systemdUnits: false };
+  const set = declaredDeployment(rctx.inventory, node);
+  if (set === undefined || set === seen.deployment) return seen;
+  return { ...seen, deployment: set, engine: set === 'kolla-ansible' ? (seen.engine ?? 'docker') : undefined };
+}
+
+/** The deployment the inventory declares for `node` (its own, else the cluster's). */
+export function declaredDeployment(inventory: Inventory, node: string): NodeDeployment['deployment'] | undefined {
+  return inventory.nodes.find((n) => n.name === node)?.deployment ?? inventory.deployment;
+}
