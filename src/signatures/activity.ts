@@ -21,6 +21,8 @@ export interface ChainInput {
   /** Line in `file`: orders records of one file that share a timestamp. */
   readonly line?: number;
   readonly time: string | null;
+  /** Captured fields: a recovery with `clearKey` clears only states that captured the same value. */
+  readonly fields?: Readonly<Record<string, string>>;
 }
 
 /** One finding as evidence: where it is and when. */
@@ -53,7 +55,10 @@ export type ActivityStatus = 'current' | 'recovered';
 export interface Activity {
   readonly signature: string;
   readonly node: string;
-  /** Service whose log showed it, for states cleared service by service; `''` otherwise. */
+  /**
+   * What else a recovery must share with it to end it, beyond the node: the service whose log
+   * showed it (states cleared service by service) and `clearKey` values; `''` when nothing else.
+   */
   readonly scope: string;
   readonly members: readonly number[];
   readonly spans: readonly Span[];
@@ -95,10 +100,10 @@ export type ClearScope = 'node' | 'service' | 'cluster';
  */
 export function readActivities(inputs: readonly ChainInput[], signatures: readonly Signature[]): Activity[] {
   const byId = new Map(signatures.map((s) => [s.id, s]));
-  const clearers = new Map<string, { id: string; scope: ClearScope }[]>();
+  const clearers = new Map<string, Clearer[]>();
   for (const s of signatures) {
     if (s.clears === undefined) continue;
-    clearers.set(s.clears, [...(clearers.get(s.clears) ?? []), { id: s.id, scope: s.clearScope ?? 'node' }]);
+    clearers.set(s.clears, [...(clearers.get(s.clears) ?? []), { id: s.id, scope: s.clearScope ?? 'node', key: s.clearKey }]);
   }
   /** Findings of each recovery signature. */
   const recoveries = new Map<string, number[]>();
@@ -108,8 +113,7 @@ export function readActivities(inputs: readonly ChainInput[], signatures: readon
       recoveries.set(f.signature, [...(recoveries.get(f.signature) ?? []), index]);
       return;
     }
-    const perService = clearers.get(f.signature)?.some((c) => c.scope === 'service') ?? false;
-    const scope = perService && f.file !== undefined ? serviceOfLog(f.file) : '';
+    const scope = scopeOf(f, clearers.get(f.signature) ?? []);
     const key = `${f.signature}\u0000${f.node}\u0000${scope}`;
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { signature: f.signature, node: f.node, scope, members: [] }));
@@ -139,7 +143,9 @@ export function readActivities(inputs: readonly ChainInput[], signatures: readon
   for (const g of groups.values()) {
     const members = [...g.members].sort(sortKey);
     const mine = clearers.get(g.signature) ?? [];
-    const clears = mine.flatMap((c) => (recoveries.get(c.id) ?? []).filter((i) => reaches(inputs[i] as ChainInput, g, c.scope))).sort(sortKey);
+    const clears = mine
+      .flatMap((c) => (recoveries.get(c.id) ?? []).filter((i) => reaches(inputs[i] as ChainInput, c, inputs[g.members[0] as number] as ChainInput)))
+      .sort(sortKey);
     const spans = mine.length > 0 ? stateSpans(members, clears, inputs, ref) : [eventSpan(members, inputs, ref)];
     const times = members.map((i) => (inputs[i] as ChainInput).time).filter((t): t is string => t !== null);
     const sortedTimes = [...times].sort((a, b) => (timeMs(a) ?? 0) - (timeMs(b) ?? 0));
@@ -161,11 +167,28 @@ export function readActivities(inputs: readonly ChainInput[], signatures: readon
   return activities;
 }
 
-function reaches(recovery: ChainInput, group: { node: string; scope: string }, scope: ClearScope): boolean {
-  if (scope === 'cluster') return true;
-  if (recovery.node !== group.node) return false;
-  if (scope === 'node') return true;
-  return recovery.file !== undefined && serviceOfLog(recovery.file) === group.scope;
+/** How one recovery signature ends a state. */
+interface Clearer {
+  readonly id: string;
+  readonly scope: ClearScope;
+  readonly key: string | undefined;
+}
+
+/** What a finding must share with a recovery besides the node, under these clearers. */
+function scopeOf(f: ChainInput, clearers: readonly Clearer[]): string {
+  const parts: string[] = [];
+  if (clearers.some((c) => c.scope === 'service')) parts.push(f.file === undefined ? '' : serviceOfLog(f.file));
+  for (const key of [...new Set(clearers.flatMap((c) => (c.key === undefined ? [] : [c.key])))].sort()) parts.push(`${key}=${f.fields?.[key] ?? ''}`);
+  return parts.join('\u0000');
+}
+
+/** Does this recovery end the state `member` belongs to (every member shares node and scope)? */
+function reaches(recovery: ChainInput, clearer: Clearer, member: ChainInput): boolean {
+  if (clearer.scope !== 'cluster' && recovery.node !== member.node) return false;
+  if (clearer.scope === 'service' && (recovery.file === undefined || member.file === undefined || serviceOfLog(recovery.file) !== serviceOfLog(member.file))) {
+    return false;
+  }
+  return clearer.key === undefined || (recovery.fields?.[clearer.key] ?? '') === (member.fields?.[clearer.key] ?? '');
 }
 
 /** Spans of a state: each begins at a finding and ends at the first recovery after the finding before the next span. */

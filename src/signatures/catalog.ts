@@ -148,6 +148,14 @@ function validateSignature(raw: unknown, file: string, index: number): Signature
       );
     }
   });
+  if (signature.clearKey !== undefined && (signature.clears === undefined || !captures.has(signature.clearKey))) {
+    throw new CatalogError(
+      file,
+      where(signature.id, index, 'clearKey'),
+      `a field this recovery captures (${[...captures].filter((c) => c !== 'node').join(', ') || 'none'}), with \`clears\``,
+      'schema',
+    );
+  }
   if (signature.runbook && isLogSignature(signature)) {
     for (const [, name] of signature.runbook.matchAll(/\{([^}]*)\}/g)) {
       if (!captures.has(name ?? '')) {

@@ -64,6 +64,14 @@ export const signatureSchema = z
      */
     clearScope: z.enum(['node', 'service', 'cluster']).optional(),
     /**
+     * A captured field both findings must agree on (with `clears`): `interface` makes eth1's link
+     * coming up leave eth0's down link alone.
+     */
+    clearKey: z
+      .string()
+      .regex(/^[A-Za-z_$][\w$]*$/, 'a captured field name')
+      .optional(),
+    /**
      * Repeated events where one alone is noise (a mon election, one "wrongly marked me down"): a
      * finding is reported only when at least `count` of this signature were seen on the node
      * within `withinMinutes` of each other.

@@ -39,7 +39,12 @@ describe('log fetch command', () => {
     expect(text).not.toContain('/var/log/neutron/server.log');
     expect(text).not.toContain('Halting Erlang VM');
     expect(text).not.toContain('thinks it');
-    expect(logFetchCommand(signatures, ['storage'])).toBeNull();
+    // Storage nodes have Ceph and host signatures now; a role nothing reads gets no command.
+    const storage = logFetchCommand(signatures, ['storage'])?.script.toString() ?? '';
+    expect(storage).toContain('/var/log/ceph/*.log');
+    expect(storage).toContain('/var/log/kern.log');
+    expect(storage).not.toContain('/var/log/nova/*.log');
+    expect(logFetchCommand(signatures, ['monitoring'])).toBeNull();
   });
 
   it('refuses a signature whose glob escaped validation', () => {

@@ -1,0 +1,278 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readChain } from '../../../src/signatures/chain.js';
+import type { LogFinding } from '../../../src/signatures/matcher.js';
+import { applyThresholds } from '../../../src/signatures/threshold.js';
+import { builtinCatalog, fixturePath, logFixture, matchAll } from './support.js';
+
+/**
+ * The catalog's families on real lines (sources in test/fixtures/logs/real/SOURCE.md and
+ * test/fixtures/logs/SOURCES.md): [fixture, signature, records firing it, a field it captures].
+ */
+const REAL: readonly [string, string, number, Record<string, string>][] = [
+  // RabbitMQ
+  ['real/rabbitmq/hotsos_cluster_logchecks.log', 'rabbit-mirror-not-synchronised', 1, { queue: 'rmq-two-queue', vhost: '/' }],
+  ['real/rabbitmq/hotsos_cluster_logchecks.log', 'rabbit-discarded-messages', 1, { old: '3', current: '1' }],
+  ['real/rabbitmq/hotsos_cluster_logchecks.log', 'rabbit-partition', 1, { peer: 'rabbit@hostname2' }],
+  [
+    'real/rabbitmq/hotsos_lp1943937_queue_declare_timeout.log',
+    'rabbit-queue-operation-timeout',
+    1,
+    { queue: 'test_exchange_queue', vhost: 'nagios-rabbitmq-server-0' },
+  ],
+  [
+    'real/rabbitmq/rabbitmq_server_issue3836_mnesia_tables.log',
+    'rabbit-mnesia-tables-timeout',
+    1,
+    { peers: "'rabbit@rabbitcheck-crmq-1','rabbit@rabbitcheck-crmq-0'" },
+  ],
+  ['real/rabbitmq/amqplib_issue151_missed_heartbeats.log', 'rabbit-missed-heartbeats', 1, { timeout: '8' }],
+  ['../diagnose/clean-restart/juju-04f1e3-1-lxd-5/var/log/rabbitmq/rabbit@juju-04f1e3-1-lxd-5.log', 'rabbit-started', 2, { plugins: '3' }],
+  ['../diagnose/clean-restart/juju-04f1e3-1-lxd-5/var/log/rabbitmq/startup_log', 'rabbit-started', 1, { plugins: '3' }],
+  // oslo.messaging
+  ['real/oslo-messaging/hotsos_sosreport_dhcp_agent_econnrefused.log', 'amqp-unreachable', 4, { reason: '[Errno 111] ECONNREFUSED', retrySeconds: '2.0' }],
+  ['real/oslo-messaging/hotsos_lp1934937_enetunreach_greenlet.log', 'amqp-network-unreachable', 1, { retrySeconds: '0' }],
+  ['real/oslo-messaging/hotsos_lp1934937_enetunreach_greenlet.log', 'amqp-heartbeat-thread-crash', 1, {}],
+  ['real/oslo-messaging/hotsos_lp1934937_syslog.log', 'amqp-heartbeat-thread-crash', 1, {}],
+  ['../diagnose/clean-restart/compute4/var/log/neutron/neutron-dhcp-agent.log.1', 'messaging-timeout', 6, { messageId: 'b1bf8a98927344d3b5ddaf00c9f1e87a' }],
+  // nova / libvirt / qemu
+  ['real/nova/hotsos_lp1860743_live_migration_uri.log', 'nova-live-migration-uri-failed', 1, { uri: 'qemu+ssh://10.35.102.62/system' }],
+  ['real/nova/hotsos_lp1944619_pci_in_use.log', 'nova-pci-device-in-use', 1, { address: '0000:03:04.1', domain: 'instance-00000001' }],
+  ['real/nova/hotsos_lp1967956_storage_permission.log', 'nova-instance-storage-permission-denied', 1, { uid: '64055', gid: '108' }],
+  ['real/nova/hotsos_lp1972028_node_device.log', 'nova-node-device-race', 2, { device: 'net_tap8b08ec90_e5_fe_16_3e_0f_0a_d4' }],
+  [
+    'real/nova/hotsos_lp1761062_destination_disk_exists.log',
+    'nova-resize-leftover-disk',
+    1,
+    { path: '/var/lib/nova/instances/d8db3f2a-cd8f-48e1-9951-012d762664b2' },
+  ],
+  ['elastic-recheck/1451506.yaml', 'nova-libvirt-connection-broken', 1, {}],
+  ['elastic-recheck/1252947.yaml', 'nova-libvirt-connection-broken', 1, {}],
+  ['elastic-recheck/1643911.yaml', 'libvirtd-crashed', 1, {}],
+  ['elastic-recheck/1334398.yaml', 'nova-qemu-monitor-error', 1, {}],
+  ['elastic-recheck/1526989.yaml', 'nova-qemu-monitor-error', 1, {}],
+  ['elastic-recheck/1342909.yaml', 'nova-qemu-monitor-error', 1, {}],
+  ['elastic-recheck/1694490.yaml', 'nova-live-migration-uri-failed', 1, {}],
+  // neutron / OVS / OVN
+  ['elastic-recheck/1802640.yaml', 'neutron-ovsdb-timeout', 1, { command: 'ovsdbapp.schema.open_vswitch.commands.SetFailModeCommand' }],
+  ['real/neutron/hotsos_lp1907686_ovn_sb_timeout.log', 'ovn-db-connection-failed', 1, { database: 'OVN_Southbound', reason: 'Timeout' }],
+  ['real/neutron/hotsos_ovn_stale_db_neutron_server.log', 'ovn-db-stale-data', 10, { server: 'ssl:10.5.3.204:16642' }],
+  ['real/neutron/hotsos_ovn_stale_db_ovn_controller.log', 'ovn-db-stale-data', 10, { server: 'tcp:10.5.0.4:6642' }],
+  ['real/neutron/hotsos_ovndb_nb_leader_bouncing.log', 'ovn-db-leader-bouncing', 124, { server: 'ssl:10.22.0.244:6641' }],
+  ['real/neutron/hotsos_sosreport_ovsdb_nb_inactivity_probe.log', 'ovsdb-inactivity-probe-timeout', 1, { peer: 'ssl:10.130.11.115:50350', seconds: '60' }],
+  ['real/neutron/hotsos_lp1928031_metadata_sb_idl.log', 'neutron-metadata-agent-failed', 1, { attribute: 'sb_idl' }],
+  ['real/neutron/hotsos_lp1965297_ha_gateway.log', 'neutron-l3-ha-router-broken', 1, { router: '9f276b0e-8581-4312-8780-ff4503c3df07' }],
+  ['real/neutron/hotsos_lp1979089_qrouter_namespace.log', 'neutron-l3-ha-router-broken', 10, { namespace: 'qrouter-57837a95-ed3b-4a1b-9393-1374a8c744c3' }],
+  // scheduling and placement
+  ['real/scheduling/magnum_cluster_api_issue467_filter_results.log', 'nova-no-valid-host', 1, { filter: 'FailureDomainFilter' }],
+  ['real/scheduling/openstack_solution_issue23_nova_filter_results.log', 'nova-no-valid-host', 1, { filter: 'AvailabilityZoneFilter' }],
+  ['elastic-recheck/1372093.yaml', 'nova-no-valid-host', 1, {}],
+  ['real/scheduling/cnf_testbed_issue101_vif_plugged_timeout.log', 'nova-vif-plugging-timeout', 1, { port: 'bab165e0-4a9c-459e-9120-d8c2e5e8794a' }],
+  ['elastic-recheck/1813789.yaml', 'nova-vif-plugging-timeout', 1, {}],
+  ['real/scheduling/install_yamls_issue871_cinder_no_valid_backend.log', 'cinder-no-valid-backend', 2, { reason: 'No weighed backends available' }],
+  // keystone and APIs
+  ['real/keystone/hotsos_token_auth_failed_nova.log', 'keystone-token-validation-failures', 5, {}],
+  // pacemaker and corosync
+  ['real/pacemaker/clusterlabs_doc_monitor_timed_out.log', 'pacemaker-resource-operation-failed', 1, { operation: 'monitor', resource: 'rn2', host: 'node1' }],
+  ['real/pacemaker/corosync_issue6_quorum_lost.log', 'corosync-quorum-lost', 2, {}],
+  ['real/pacemaker/corosync_issue611_node_lost.log', 'pacemaker-node-lost', 2, { peer: 'node1' }],
+  ['real/pacemaker/fence_agents_issue530_fenced.log', 'pacemaker-node-fenced', 2, { action: 'reboot', target: 'cn1', by: 'cn2' }],
+  // Galera / MariaDB
+  ['real/galera/galera_issue462_sst_failed.log', 'galera-sst-failed', 2, { code: '-22', reason: 'Invalid argument' }],
+  ['real/galera/pxc_sst_failed_on_donor_UNATTRIBUTED.log', 'galera-sst-failed', 1, {}],
+  ['real/galera/galera_issue474_primary_view.log', 'galera-primary-restored', 1, {}],
+  ['real/galera/lp1691545_too_many_connections.log', 'galera-too-many-connections', 1, {}],
+  ['real/galera/hotsos_lp372017_buffer_pool.log', 'galera-innodb-buffer-pool-exhausted', 1, { iterations: '21' }],
+  ['real/galera/mariadb_page_corruption_UNATTRIBUTED.log', 'galera-innodb-corruption', 1, {}],
+  ['real/galera/mysql8_page_corruption_blog_UNATTRIBUTED.log', 'galera-innodb-corruption', 1, {}],
+  // Ceph
+  ['real/ceph/hotsos_mon_elections.log', 'ceph-mon-election-storm', 6, { mon: 'test' }],
+  ['real/ceph/hotsos_osd_flapping.log', 'ceph-osd-flapping', 2, { osd: 'osd.70' }],
+  ['real/ceph/hotsos_slow_ops.log', 'ceph-slow-ops', 4, { ops: '3', seconds: '65' }],
+  ['real/ceph/hotsos_bluestore_latency.log', 'ceph-slow-ops', 8, { ops: '256' }],
+  ['real/ceph/hotsos_slow_heartbeats.log', 'ceph-osd-slow-heartbeats', 10, { side: 'back', from: 'osd.304' }],
+  ['real/ceph/hotsos_laggy_pgs.log', 'ceph-laggy-pgs', 30, { laggy: '4' }],
+  ['real/ceph/hotsos_osd_crash_signal.log', 'ceph-osd-crashed', 1, { signal: 'Segmentation fault' }],
+  ['real/ceph/hotsos_osd_crash_assert.log', 'ceph-osd-crashed', 2, { signal: 'Aborted' }],
+  ['real/ceph/hotsos_rocksdb_corruption.log', 'ceph-rocksdb-corruption', 6, { detail: 'block checksum mismatch' }],
+  ['real/ceph/hotsos_rocksdb_slow_compaction.log', 'ceph-osd-op-thread-timeout', 6, { seconds: '15.000000954' }],
+  ['real/ceph/hotsos_bluestore_latency.log', 'ceph-bluestore-slow-operation', 12, { operation: 'submit_transact' }],
+  ['real/ceph/hotsos_pg_overdose.log', 'ceph-pg-hard-limit', 1, { pgs: '813', limit: '750' }],
+  // kernel and host
+  ['real/kernel/hotsos_disk_failure_medium.log', 'host-disk-io-error', 1, { kind: 'critical medium error', device: 'sdk' }],
+  ['real/kernel/hotsos_disk_failure_io_error.log', 'host-disk-io-error', 1, { kind: 'I/O error', device: 'sdk' }],
+  ['real/kernel/hotsos_disk_failure_sense.log', 'host-disk-io-error', 2, { kind: 'Medium Error', device: 'sdb' }],
+  ['real/kernel/coreos_bugs_1811_read_only.log', 'host-fs-read-only', 1, { device: 'xvda9' }],
+  ['real/kernel/hotsos_oom_killer.log', 'host-oom-kill', 1, { pid: '955', process: 'gnome-shell' }],
+  ['real/kernel/hotsos_hung_task.log', 'host-hung-task', 1, { task: 'df', seconds: '120' }],
+  ['real/kernel/pf_ring_issue293_link_down.log', 'host-nic-link-down', 1, { interface: 'eth11' }],
+  ['real/kernel/pf_ring_issue293_link_down.log', 'host-nic-link-up', 1, { interface: 'eth11' }],
+  ['real/kernel/meta_balena_issue403_journald_enospc.log', 'host-enospc', 1, { service: 'systemd-journald' }],
+  ['real/kernel/lxd_issue1961_cgroup_mkdir_enospc.log', 'host-cgroup-enospc', 1, { path: '/sys/fs/cgroup/memory//lxc/test123' }],
+  ['real/kernel/containerd_cgroups_issue48_cgroup_procs_enospc.log', 'host-cgroup-enospc', 1, { path: '/sys/fs/cgroup/cpuset/test/cgroup.procs' }],
+];
+
+describe('the catalog on real lines of every family', () => {
+  it.each(REAL)('%s fires %s', async (file, signature, count, fields) => {
+    const findings = (await matchAll(logFixture(file))).filter((f) => f.signature === signature);
+    expect(findings).toHaveLength(count);
+    expect(findings.some((f) => Object.entries(fields).every(([k, v]) => f.fields[k] === v))).toBe(true);
+  });
+
+  it('gives every signature a public reference or a probe behind it, and every log signature a real-line test', async () => {
+    const { signatures } = await builtinCatalog();
+    const tested = new Set(REAL.map(([, id]) => id));
+    // Covered by test/unit/signatures/matcher.spec.ts on the seed and earlier real fixtures.
+    for (const id of [
+      'root-disk-full',
+      'cinder-image-too-large',
+      'cinder-backend-full',
+      'rabbit-disk-alarm',
+      'rabbit-memory-alarm',
+      'rabbit-memory-alarm-cleared',
+    ])
+      tested.add(id);
+    for (const id of [
+      'rabbit-enospc-shutdown',
+      'rabbit-stopped',
+      'rabbit-boot-failed',
+      'rabbit-inconsistent-cluster',
+      'amqp-reconnected',
+      'nova-compute-libvirt-socket',
+    ])
+      tested.add(id);
+    for (const id of ['neutron-agent-heartbeat-lost', 'galera-non-primary', 'ceph-mon-out-of-quorum', 'ceph-mon-quorum-restored']) tested.add(id);
+    const constructed = new Set(['rabbit-disk-alarm-cleared', 'galera-mysqld-oom-killed', 'ceph-slow-ops-cleared', 'corosync-quorum-regained']);
+    const untested = signatures.filter((s) => 'logs' in s.source && !tested.has(s.id) && !constructed.has(s.id)).map((s) => s.id);
+    expect(untested).toEqual([]);
+    const unreferenced = signatures.filter((s) => 'logs' in s.source && s.clears === undefined && s.links.length === 0).map((s) => s.id);
+    expect(unreferenced).toEqual([]);
+  });
+});
+
+/** Findings of the real fixture after the counting thresholds, as diagnose applies them. */
+async function counted(file: string, text = logFixture(file)): Promise<LogFinding[]> {
+  return applyThresholds(await matchAll(text), (await builtinCatalog()).signatures);
+}
+
+/** A real line repeated at other minutes (constructed: what is tested is the count). */
+function repeated(line: string, stamp: string, minutes: readonly number[], format: (m: number) => string): string {
+  return minutes.map((m) => `${line.replace(stamp, format(m))}\n`).join('');
+}
+
+describe('repeated events count only in numbers', () => {
+  it('keeps the burst of monitor elections and drops the lone one a month before', async () => {
+    const findings = (await counted('real/ceph/hotsos_mon_elections.log')).filter((f) => f.signature === 'ceph-mon-election-storm');
+    expect(findings.map((f) => f.line)).toEqual([2, 3, 4, 5, 6]);
+  });
+
+  it('calls one wrongly-marked-down a hiccup and three within the hour flapping', async () => {
+    expect((await counted('real/ceph/hotsos_osd_flapping.log')).filter((f) => f.signature === 'ceph-osd-flapping')).toEqual([]);
+    const line = logFixture('real/ceph/hotsos_osd_flapping.log').split('\n')[1] as string;
+    const text = repeated(line, '2022-03-16T05:16:05', [5, 20, 40], (m) => `2022-03-16T05:${String(m).padStart(2, '0')}:05`);
+    expect((await counted('', text)).filter((f) => f.signature === 'ceph-osd-flapping')).toHaveLength(3);
+  });
+
+  it('reports OVN leadership moving only when clients keep hitting followers', async () => {
+    // 115 lines in the 02:53 burst; the three later pairs and triples are ordinary re-elections.
+    const kept = (await counted('real/neutron/hotsos_ovndb_nb_leader_bouncing.log')).filter((f) => f.signature === 'ovn-db-leader-bouncing');
+    expect(kept).toHaveLength(115);
+    expect(new Set(kept.map((f) => f.time?.slice(11, 16)))).toEqual(new Set(['02:53']));
+    const one = (logFixture('real/neutron/hotsos_ovndb_nb_leader_bouncing.log').split('\n')[0] as string).trim();
+    expect((await counted('', `${one}\n`)).filter((f) => f.signature === 'ovn-db-leader-bouncing')).toEqual([]);
+  });
+
+  it('treats a few rejected tokens as normal and a burst as a storm', async () => {
+    // The five real rejections are spread over seven hours: no storm.
+    expect((await counted('real/keystone/hotsos_token_auth_failed_nova.log')).filter((f) => f.signature === 'keystone-token-validation-failures')).toEqual([]);
+    const line = logFixture('real/keystone/hotsos_token_auth_failed_nova.log').split('\n')[0] as string;
+    const text = repeated(line, '2025-09-18 13:15:36', [10, 11, 12, 13, 14], (m) => `2025-09-18 13:${m}:36`);
+    expect((await counted('', text)).filter((f) => f.signature === 'keystone-token-validation-failures')).toHaveLength(5);
+  });
+
+  it('counts a missed client heartbeat once as noise', async () => {
+    expect((await counted('real/rabbitmq/amqplib_issue151_missed_heartbeats.log')).filter((f) => f.signature === 'rabbit-missed-heartbeats')).toEqual([]);
+  });
+});
+
+describe('states and what clears them, on real lines', () => {
+  const reading = async (text: string, file: string) => readChain(await matchAll(text, file), (await builtinCatalog()).signatures);
+
+  it('reads a link that came back and went down again as down, per interface', async () => {
+    // PF_RING#293: eth11 up then down in the same second: the later line (down) wins.
+    const r = await reading(logFixture('real/kernel/pf_ring_issue293_link_down.log'), '/var/log/kern.log');
+    const down = r.activities.find((a) => a.signature === 'host-nic-link-down');
+    expect(down?.status).toBe('current');
+    // eth12 coming up does not end eth11's outage (the clearKey is the interface).
+    const other = `${logFixture('real/kernel/pf_ring_issue293_link_down.log')}${(logFixture('real/kernel/pf_ring_issue293_link_down.log').split('\n')[0] as string).replaceAll('eth11', 'eth12').replace('13:16:56', '13:20:00')}\n`;
+    expect((await reading(other, '/var/log/kern.log')).activities.find((a) => a.signature === 'host-nic-link-down')?.status).toBe('current');
+    const back = `${logFixture('real/kernel/pf_ring_issue293_link_down.log')}${(logFixture('real/kernel/pf_ring_issue293_link_down.log').split('\n')[0] as string).replace('13:16:56', '13:20:00')}\n`;
+    expect((await reading(back, '/var/log/kern.log')).activities.find((a) => a.signature === 'host-nic-link-down')?.status).toBe('recovered');
+  });
+
+  it('reads a Galera node that lost the Primary component and came back as recovered', async () => {
+    const lost = logFixture('galera/wsrep_non_primary_log_rpc_openstack.log');
+    // galera#474's Primary view, given a later time in the same log's short format (constructed order).
+    const primary = (logFixture('real/galera/galera_issue474_primary_view.log').split('\n')[0] as string).replace(/^.*?\[Note\]/, '160609 11:05:00 [Note]');
+    const r = await reading(`${lost}${primary}\n`, '/var/log/mysql/error.log');
+    expect(r.activities.find((a) => a.signature === 'galera-non-primary')?.status).toBe('recovered');
+    expect(r.chain).toBeNull();
+    expect((await reading(lost, '/var/log/mysql/error.log')).chain?.root.signature).toBe('galera-non-primary');
+  });
+
+  it("names mysqld killed by the OOM killer (constructed from the kernel's real OOM line)", async () => {
+    const line = logFixture('real/kernel/hotsos_oom_killer.log')
+      .split('\n')
+      .find((l) => l.includes('Out of memory: Killed process')) as string;
+    expect((await matchAll(line)).map((f) => f.signature)).toEqual(['host-oom-kill']);
+    const findings = await matchAll(line.replace('955 (gnome-shell)', '955 (mysqld)'));
+    expect(findings.map((f) => f.signature).sort()).toEqual(['galera-mysqld-oom-killed', 'host-oom-kill']);
+  });
+
+  it('clears Ceph slow ops and quorum cluster-wide, from whichever monitor logged it (constructed clear line)', async () => {
+    const slow = logFixture('real/ceph/hotsos_slow_ops.log');
+    const cleared =
+      '2022-02-09T18:40:00.000000+0000 mon.juju-a79b06-10-lxd-1 (mon.1) 9766700 : cluster [INF] Health check cleared: SLOW_OPS (was: 2 slow ops, oldest one blocked for 51 sec, daemons [osd.12,osd.13] have slow ops.)\n';
+    const { signatures } = await builtinCatalog();
+    const inputs = [
+      ...(await matchAll(slow, '/var/log/ceph/ceph.log')),
+      ...(await matchAll(cleared, '/var/log/ceph/ceph.log')).map((f) => ({ ...f, node: 'node-2' })),
+    ];
+    expect(readChain(inputs, signatures).activities.find((a) => a.signature === 'ceph-slow-ops')?.status).toBe('recovered');
+  });
+});
+
+describe('near misses: lines that share words with a signature but are not its failure', () => {
+  const NEAR: readonly [string, string][] = [
+    ['2022-02-04 09:53:00.552 [info] <0.599.0> started TCP listener on [::]:5672', 'rabbit-started'],
+    ['2022-02-17T00:53:18.224Z|27572|reconnect|INFO|ssl:10.130.11.115:6641: connected', 'ovsdb-inactivity-probe-timeout'],
+    [
+      '2022-02-09T18:36:19.295103+0000 mon.juju-a79b06-10-lxd-0 (mon.0) 9766590 : cluster [WRN] Health check update: 0 slow ops, oldest one blocked for 41 sec, daemons [osd.12,osd.13] have slow ops. (SLOW_OPS)',
+      'ceph-slow-ops',
+    ],
+    ['2025-10-10T00:08:15.968157+0000 mgr.x (mgr.1) 276439 : cluster [DBG] pgmap v279285: 5385 pgs: 5385 active+clean; 303 TiB data', 'ceph-laggy-pgs'],
+    [
+      'Jul 14 17:01:52 r81-2 pacemaker-controld[15629]: notice: Result of start operation for fence2-ipmilan on r81-1: ok',
+      'pacemaker-resource-operation-failed',
+    ],
+    ['2022-02-04 09:41:49.869 30993 INFO oslo.messaging._drivers.impl_rabbit [-] Connected to AMQP server on 10.0.0.1:5672', 'amqp-unreachable'],
+    [
+      '2023-06-18 08:42:58.702 1402787 ERROR oslo.messaging._drivers.impl_rabbit [-] Connection failed: [Errno 101] ENETUNREACH (retrying in 0 seconds): OSError: [Errno 101] ENETUNREACH',
+      'amqp-unreachable',
+    ],
+    ["Nov 08 09:17:31 fedora systemd[41044]: runc-x.scope: No PIDs left to attach to the scope's control group, refusing: Success", 'host-cgroup-enospc'],
+    ["lxc_utils - utils.c:mkdir_p:253 - No space left on device - failed to create directory '/sys/fs/cgroup/memory//lxc/test123'", 'host-enospc'],
+    ["2022-05-18 06:55:37.294 [info] <0.1772.0> Mirrored queue 'q' in vhost '/': Synchronising: 0 messages to synchronise", 'rabbit-mirror-not-synchronised'],
+  ];
+  it.each(NEAR)('does not fire on %s', async (text, signature) => {
+    expect((await matchAll(text)).filter((f) => f.signature === signature)).toEqual([]);
+  });
+});
+
+describe('clean real logs give no finding', () => {
+  it("finds nothing in loghub's OpenStack sample (2,000 nova lines)", async () => {
+    const text = readFileSync(fixturePath('logs/openstack/loghub_OpenStack_2k.log'), 'utf8');
+    expect(text.split('\n').length).toBeGreaterThanOrEqual(2000);
+    expect(await matchAll(text, '/var/log/nova/nova-compute.log')).toEqual([]);
+  });
+});
