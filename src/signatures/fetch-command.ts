@@ -91,7 +91,8 @@ function withCap(script: ShellScript, maxBytes: number): RemoteCommand {
 }
 
 /**
- * grep on live and `.1` files, then `gzip -dc | grep --label` on `.gz` rotations. Not `zgrep`: it
+ * `gzip -dc | grep --label` on `.gz` rotations (logrotate's numbered `x.2.gz` and dateext
+ * `x-20240101.gz`), then grep on plain dateext rotations, `.1` and the live file. Not `zgrep`: it
  * refuses `-Z`, and without NUL-separated file names a rotated name like
  * `nova-api.log.1.2017-05-16_13:53:08` cannot be told apart from the line number that follows.
  */
@@ -100,8 +101,10 @@ function grepScript(literals: readonly string[], globs: readonly string[], flags
     literals.map((l) => sh`-e ${l}`),
     ' ',
   );
-  const live = globWords(globs.flatMap((g) => [`${g}.1`, g]));
-  const rotated = globWords(globs.map((g) => `${g}.*.gz`));
+  // `-2???????` is logrotate's dateext (-YYYYMMDD), the RHEL default; a glob nothing matches
+  // stays literal and grep's complaint about it goes to /dev/null.
+  const live = globWords(globs.flatMap((g) => [`${g}-2???????`, `${g}.1`, g]));
+  const rotated = globWords(globs.flatMap((g) => [`${g}.*.gz`, `${g}-2???????.gz`]));
   const options = flags.length > 0 ? sh` ${[...flags]}` : ShellScript.raw('');
   // Oldest first (compressed rotations, `.1`, live), so that the cap at the end keeps the newest.
   return sh`for f in ${rotated}; do [ -f "$f" ] && gzip -dc -- "$f" 2>/dev/null | grep -H -Z -n -F${options} --label="$f" ${patterns}; done; grep -H -Z -n -F${options} ${patterns} -- ${live} 2>/dev/null`;

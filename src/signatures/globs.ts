@@ -26,12 +26,14 @@ export function globToRegExp(glob: string): RegExp {
 
 /**
  * The live log path a rotated file came from: `x.log.1`, `x.log.2.gz`, `x.log.gz`,
- * `x.log-20170214(.gz)` all map back to `x.log`, so rotated files are matched by the same globs.
+ * `x.log-20170214(.gz)`, and the same for logs without an extension (`syslog.2.gz`,
+ * `messages-20240101`, `startup_log.1`), all map back to the live name, so rotated files are
+ * matched by the same globs.
  */
 export function unrotatedPath(path: string): string {
   return path
     .replace(/\.gz$/, '')
-    .replace(/(\.log)(?:\.\d+|-\d{8,10})$/, '$1')
+    .replace(/-\d{8,10}$/, '')
     .replace(/\.\d+$/, '');
 }
 

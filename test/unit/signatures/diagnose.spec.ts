@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildCausalChain, CAUSAL_GRACE_MS, readChain, renderCausalChain, serviceOfLog } from '../../../src/signatures/chain.js';
 import { writeCorpus } from '../../../src/signatures/corpus.js';
+import { unrotatedPath } from '../../../src/signatures/globs.js';
 import { diagnoseDirectory, inferRoles, runDiagnose } from '../../../src/signatures/diagnose.js';
 import { builtinCatalog, fixturePath } from './support.js';
 
@@ -152,6 +153,11 @@ describe('causal chain', () => {
     expect(buildCausalChain([], (await builtinCatalog()).signatures)).toBeNull();
     expect(serviceOfLog('/var/log/neutron/server.log')).toBe('neutron-server');
     expect(serviceOfLog('/var/log/cinder/cinder-scheduler.log.2.gz')).toBe('cinder-scheduler');
+    for (const rotated of ['/var/log/messages-20240101', '/var/log/messages-20240101.gz', '/var/log/messages.1', '/var/log/messages.3.gz']) {
+      expect(unrotatedPath(rotated), rotated).toBe('/var/log/messages');
+    }
+    expect(unrotatedPath('/var/log/rabbitmq/startup_log.1')).toBe('/var/log/rabbitmq/startup_log');
+    expect(unrotatedPath('/var/log/ceph/ceph-osd.40.log')).toBe('/var/log/ceph/ceph-osd.40.log');
   });
 });
 
@@ -333,5 +339,44 @@ describe('causal links hold only in time', () => {
     expect(reading.recovered.get(1)?.by.index).toBe(2);
     expect(reading.chain?.links).toEqual([]);
     expect(reading.chain?.root).toMatchObject({ signature: 'amqp-unreachable', node: 'ctl-1' });
+  });
+});
+
+describe('log sources', () => {
+  it('reads the host, OVN/OVS, Ceph (microceph too), libvirt/qemu, pacemaker, apache and RabbitMQ startup logs, rotated and gzipped', async () => {
+    const dir = join(scratch, 'sources');
+    const put = (node: string, path: string, text: string | Buffer): void => {
+      mkdirSync(join(dir, node, path, '..'), { recursive: true });
+      writeFileSync(join(dir, node, path), text);
+    };
+    const real = (name: string): string => readFileSync(fixturePath(`logs/real/${name}`), 'utf8');
+    put('ctl-1', '/var/log/syslog.2.gz', gzipSync(real('kernel/coreos_bugs_1811_read_only.log')));
+    put('ctl-1', '/var/log/messages-20240101', real('pacemaker/corosync_issue611_node_lost.log'));
+    put('ctl-1', '/var/log/pacemaker/pacemaker.log', real('pacemaker/fence_agents_issue530_fenced.log'));
+    put('ctl-1', '/var/log/ovn/ovsdb-server-nb.log', real('neutron/hotsos_sosreport_ovsdb_nb_inactivity_probe.log'));
+    put('ctl-1', '/var/log/rabbitmq/startup_err', readFileSync(fixturePath('logs/rabbitmq/startup_err_node_start_failed.log')));
+    put('ctl-1', '/var/log/apache2/nova_api_error.log', real('oslo-messaging/hotsos_sosreport_dhcp_agent_econnrefused.log'));
+    put('ctl-1', '/var/log/mysql/error.log.1', real('galera/galera_issue462_sst_failed.log'));
+    put('osd-1', '/var/snap/microceph/common/logs/ceph-osd.3.log', real('ceph/hotsos_osd_crash_signal.log'));
+    put('osd-1', '/var/log/kern.log', real('kernel/hotsos_disk_failure_medium.log'));
+    put('cmp-1', '/var/log/libvirt/qemu/instance-00000001.log', 'libvirtError: internal error: qemu unexpectedly closed the monitor\n');
+    put('cmp-1', '/var/log/nova/nova-compute.log', real('nova/hotsos_lp1944619_pci_in_use.log'));
+    const diagnosis = await diagnoseDirectory(dir, await builtinCatalog());
+    const seen = new Set(diagnosis.findings.map((f) => `${f.node} ${f.signature} ${f.file}`));
+    for (const expected of [
+      'ctl-1 host-fs-read-only /var/log/syslog.2.gz',
+      'ctl-1 pacemaker-node-lost /var/log/messages-20240101',
+      'ctl-1 pacemaker-node-fenced /var/log/pacemaker/pacemaker.log',
+      'ctl-1 ovsdb-inactivity-probe-timeout /var/log/ovn/ovsdb-server-nb.log',
+      'ctl-1 rabbit-boot-failed /var/log/rabbitmq/startup_err',
+      'ctl-1 amqp-unreachable /var/log/apache2/nova_api_error.log',
+      'ctl-1 galera-sst-failed /var/log/mysql/error.log.1',
+      'osd-1 ceph-osd-crashed /var/snap/microceph/common/logs/ceph-osd.3.log',
+      'osd-1 host-disk-io-error /var/log/kern.log',
+      'cmp-1 nova-qemu-monitor-error /var/log/libvirt/qemu/instance-00000001.log',
+      'cmp-1 nova-pci-device-in-use /var/log/nova/nova-compute.log',
+    ]) {
+      expect(seen, expected).toContain(expected);
+    }
   });
 });

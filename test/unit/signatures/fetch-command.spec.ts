@@ -22,11 +22,14 @@ describe('log fetch command', () => {
     expect(command?.privileged).toBe(true);
     expect(text).toMatch(/^\{ echo @@stackmedic-fetch; for f in /);
     // Oldest first (rotations, .1, live), so that the cap at the end keeps the newest lines.
-    expect(text.indexOf('/var/log/rabbitmq/*.log.*.gz')).toBeLessThan(text.indexOf(' /var/log/rabbitmq/*.log.1 /var/log/rabbitmq/*.log '));
+    expect(text.indexOf('/var/log/rabbitmq/*.log.*.gz')).toBeLessThan(
+      text.indexOf(' /var/log/rabbitmq/*.log-2??????? /var/log/rabbitmq/*.log.1 /var/log/rabbitmq/*.log '),
+    );
     expect(text).toContain("-e 'thinks it'\\''s clustered'");
     expect(text).toContain('grep -H -Z -n -F -B 6 -A 2 -e ');
     expect(text).toContain(' /var/log/rabbitmq/*.log.1 /var/log/rabbitmq/*.log ');
-    expect(text).toContain(' /var/log/rabbitmq/*.log.*.gz ');
+    expect(text).toContain(' /var/log/rabbitmq/*.log.*.gz /var/log/rabbitmq/*.log-2???????.gz ');
+    expect(text).toContain(' /var/log/rabbitmq/*.log-2??????? /var/log/rabbitmq/*.log.1 /var/log/rabbitmq/*.log ');
     expect(text).toContain('gzip -dc -- "$f" 2>/dev/null | grep -H -Z -n -F -B 6 -A 2 --label="$f" -e ');
     expect(text).toMatch(/; \} \| tail -c 65536$/);
     expect(renderRemoteCommand(command!, { become: true })).toMatch(/^sudo -n -- sh -c '/);
@@ -113,6 +116,9 @@ describe('parsing grep output', () => {
     writeFileSync(join(dir, 'rabbit@node-10.log'), seed);
     writeFileSync(join(dir, 'rabbit@node-10.log.1'), seed);
     writeFileSync(join(dir, 'rabbit@node-10.log.2.gz'), gzipSync(Buffer.from(seed)));
+    // logrotate's dateext (RHEL's default), plain and compressed.
+    writeFileSync(join(dir, 'rabbit@node-10.log-20170213.gz'), gzipSync(Buffer.from(seed)));
+    writeFileSync(join(dir, 'rabbit@node-10.log-20170214'), seed);
     const local = signatures.filter(isLogSignature).map((s) => ({ ...s, source: { logs: { ...s.source.logs, paths: [`${dir}/*.log`] } } }));
     const command = logFetchCommand(local, ['controller'])!;
     const stdout = execFileSync('sh', ['-c', command.script.toString()], { encoding: 'utf8' });
@@ -123,7 +129,7 @@ describe('parsing grep output', () => {
     });
     const key = (f: { signature: string; line: number; time: string | null; fields: object }): string =>
       JSON.stringify([f.signature, f.line, f.time, f.fields]);
-    for (const suffix of ['', '.1', '.2.gz']) {
+    for (const suffix of ['', '.1', '.2.gz', '-20170213.gz', '-20170214']) {
       const fromFile = remote.filter((f) => f.file === join(dir, `rabbit@node-10.log${suffix}`)).map(key);
       expect(fromFile.sort(), suffix || 'live').toEqual(offline.map(key).sort());
     }
