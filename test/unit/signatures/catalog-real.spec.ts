@@ -27,6 +27,7 @@ const REAL: readonly [string, string, number, Record<string, string>][] = [
     { peers: "'rabbit@rabbitcheck-crmq-1','rabbit@rabbitcheck-crmq-0'" },
   ],
   ['real/rabbitmq/amqplib_issue151_missed_heartbeats.log', 'rabbit-missed-heartbeats', 1, { timeout: '8' }],
+  ['real/rabbitmq/rabbitmq_server_issue1670_out_of_fds.log', 'rabbit-fd-exhausted', 2, {}],
   ['../diagnose/clean-restart/juju-04f1e3-1-lxd-5/var/log/rabbitmq/rabbit@juju-04f1e3-1-lxd-5.log', 'rabbit-started', 2, { plugins: '3' }],
   ['../diagnose/clean-restart/juju-04f1e3-1-lxd-5/var/log/rabbitmq/startup_log', 'rabbit-started', 1, { plugins: '3' }],
   // oslo.messaging
