@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { createApp } from '../app/create-app.js';
+import { ConfigError } from '../errors.js';
 import type { Target } from '../cli/target.js';
 import { startIncidentMonitoring, type IncidentMonitoring } from '../app/incident-monitoring.js';
 import { healthRoute, startHealthServer, type ComponentHealth, type HealthSources } from '../lifecycle/health.js';
@@ -62,8 +63,8 @@ function slackHealth(slack: SlackApp, started: () => boolean): () => ComponentHe
 export async function serveSlack(options: ServeSlackOptions): Promise<number> {
   const { target } = options;
   const deadlineMs = options.deadlineMs ?? STOP_DEADLINE_MS;
-  const life = new Lifecycle({ deadlineMs, abort: options.signal, log: options.err });
   const stackmedic = createApp({ inventory: target.inventory, env: target.env });
+  const life = new Lifecycle({ deadlineMs, abort: options.signal, log: options.err });
   const { db, services } = stackmedic;
   const clock = services.clock;
   let slack: SlackApp | undefined;
@@ -71,6 +72,7 @@ export async function serveSlack(options: ServeSlackOptions): Promise<number> {
   let incidents: IncidentMonitoring | undefined;
   let worker: OutboxWorker | undefined;
   let storeClosed = false;
+  let started = false;
   const closeStore = (): void => {
     storeClosed = true;
     db.close();
@@ -87,7 +89,6 @@ export async function serveSlack(options: ServeSlackOptions): Promise<number> {
       clock,
     });
     const outbox = new Outbox({ store: outboxStore, worker, clock });
-    let started = false;
     const health: HealthSources = {
       slack: () => slackState(),
       db,
@@ -120,7 +121,13 @@ export async function serveSlack(options: ServeSlackOptions): Promise<number> {
     const listening = await slack.start();
     started = true;
     if (!http && target.env.healthPort !== undefined) {
-      const h = await startHealthServer(health, target.env.healthPort, target.env.httpHost);
+      const h = await startHealthServer(health, target.env.healthPort, target.env.httpHost).catch((error: unknown) => {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+          throw new ConfigError('environment', 'STACKMEDIC_HTTP_PORT', `a port GET /healthz can listen on (${target.env.healthPort}: ${code})`);
+        }
+        throw error;
+      });
       healthServer = h.server;
       options.out(`stackmedic: GET /healthz on port ${h.port}`);
     }
@@ -141,6 +148,13 @@ export async function serveSlack(options: ServeSlackOptions): Promise<number> {
   } finally {
     life.dispose();
     if (!storeClosed) {
+      // A start that failed part-way: whatever began must end, or it would hold the process.
+      await incidents?.stop().catch(() => undefined);
+      await worker?.stop().catch(() => undefined);
+      const s = started ? slack : undefined;
+      if (s) await Promise.race([s.stop().catch(() => undefined), new Promise((r) => setTimeout(r, 3000).unref())]);
+      const hs = healthServer;
+      if (hs) await new Promise<void>((resolve) => hs.close(() => resolve()));
       await stackmedic.pool.close().catch(() => undefined);
       await target.close().catch(() => undefined);
       closeStore();

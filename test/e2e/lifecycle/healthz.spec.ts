@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,7 +99,7 @@ describe('GET /healthz', () => {
     try {
       const until = Date.now() + 20_000;
       while (!out.includes('serving Slack') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-      expect(out).toContain(`GET /healthz on port ${port}`);
+      expect(out).toMatch(new RegExp(`GET /healthz[^\\n]* on port ${port}\\n`));
       const up = await health(port);
       expect(up, out).toMatchObject({ code: 200, body: { status: 'ok', slack: { ok: true, state: 'connected' } } });
 
@@ -150,6 +152,38 @@ describe('GET /healthz', () => {
       expect(socket.clientCloseCode).toBe(1000);
     } finally {
       if (proc.exitCode === null) proc.kill('SIGKILL');
+      await fake.close();
+    }
+  }, 60_000);
+
+  it('Socket Mode: STACKMEDIC_HTTP_PORT already taken is a configuration error: one line, exit 2, nothing left running', async () => {
+    sim = await startSimCluster({ scenario: 'healthy' });
+    const fake = await FakeSocketSlack.start({ appToken: 'xapp-busy', botToken: 'xoxb-busy' });
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as AddressInfo).port;
+    const proc = spawn(process.execPath, [MAIN, 'serve', '--inventory', sim.inventoryPath], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        SLACK_BOT_TOKEN: 'xoxb-busy',
+        SLACK_APP_TOKEN: 'xapp-busy',
+        SLACK_API_URL: fake.apiUrl,
+        STACKMEDIC_HTTP_PORT: String(port),
+        STACKMEDIC_HTTP_HOST: '127.0.0.1',
+        STACKMEDIC_DB: join(mkdtempSync(join(tmpdir(), 'stackmedic-healthz-')), 'store.sqlite'),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    try {
+      const code = await new Promise<number | null>((resolve) => proc.once('exit', (c) => resolve(c)));
+      expect(code).toBe(2);
+      expect(err).toBe(`stackmedic: configuration error: environment: STACKMEDIC_HTTP_PORT: a port GET /healthz can listen on (${port}: EADDRINUSE)\n`);
+    } finally {
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+      await new Promise<void>((resolve) => busy.close(() => resolve()));
       await fake.close();
     }
   }, 60_000);
