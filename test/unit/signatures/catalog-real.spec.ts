@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readChain } from '../../../src/signatures/chain.js';
-import type { LogFinding } from '../../../src/signatures/matcher.js';
+import { LogMatcher, type LogFinding } from '../../../src/signatures/matcher.js';
+import { isLogSignature } from '../../../src/signatures/schema.js';
 import { applyThresholds } from '../../../src/signatures/threshold.js';
 import { builtinCatalog, fixturePath, logFixture, matchAll } from './support.js';
 
@@ -275,5 +276,18 @@ describe('clean real logs give no finding', () => {
     const text = readFileSync(fixturePath('logs/openstack/loghub_OpenStack_2k.log'), 'utf8');
     expect(text.split('\n').length).toBeGreaterThanOrEqual(2000);
     expect(await matchAll(text, '/var/log/nova/nova-compute.log')).toEqual([]);
+  });
+});
+
+describe('prefilter literals stay selective with the whole catalog', () => {
+  it('lets under 1% of ordinary records through to the regular expressions', async () => {
+    const { signatures } = await builtinCatalog();
+    const matcher = new LogMatcher(signatures.filter(isLogSignature));
+    matcher.scanText(readFileSync(fixturePath('logs/openstack/loghub_OpenStack_2k.log'), 'utf8'), { node: 'cmp-1', file: '/var/log/nova/nova-compute.log' });
+    const broker = readFileSync(fixturePath('diagnose/clean-restart/juju-04f1e3-1-lxd-5/var/log/rabbitmq/rabbit@juju-04f1e3-1-lxd-5.log'), 'utf8');
+    matcher.scanText(broker, { node: 'ctl-1', file: '/var/log/rabbitmq/rabbit@ctl-1.log' });
+    expect(matcher.stats.records).toBeGreaterThan(2200);
+    // The broker log's stop, halt and two startup lines are the only candidates.
+    expect(matcher.stats.candidates).toBeLessThanOrEqual(matcher.stats.records / 100);
   });
 });
