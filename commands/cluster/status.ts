@@ -1,3 +1,4 @@
+import { deploymentLine, deploymentOf } from '../../src/deployment/describe.js';
 import { clusterStatus } from '../../src/health/status.js';
 import { defineCommand } from '../../src/router/command.js';
 import { mrkdwnToBlocks, renderTemplate } from '../../src/render/templates.js';
@@ -13,12 +14,14 @@ export default defineCommand({
     ctx.progress(`probing ${ctx.inventory.nodes.length} nodes...`);
     const status = await clusterStatus(ctx.inventory, ctx.executor, await ctx.services.catalog(), { clock: ctx.services.clock });
     const view = { ...status.report, likelyCause: status.likelyCause, nextSteps: status.nextSteps };
+    const deployment = deploymentOf(ctx.inventory, status.snapshot);
+    const text = renderTemplate('status.txt', view).split('\n').slice(1).join('\n');
     return {
       ok: status.report.verdict === 'HEALTHY',
       title: status.report.headline,
-      text: renderTemplate('status.txt', view).split('\n').slice(1).join('\n'),
+      text: `${text.replace(/\n+$/, '')}\n${deploymentLine(deployment)}\n`,
       blocks: mrkdwnToBlocks(renderTemplate('status.slack', view)),
-      data: { report: status.report, chain: status.chain, nextSteps: status.nextSteps },
+      data: { report: status.report, chain: status.chain, nextSteps: status.nextSteps, deployment },
     };
   },
 });

@@ -6,6 +6,9 @@
 import { libvirtStatus } from '../probes/libvirt-status.js';
 import { novaServices } from '../probes/nova-services.js';
 import { remote } from '../ssh/shell.js';
+import { containerScript, isKolla } from '../deployment/acts.js';
+import { detectDeployment } from '../deployment/detect-node.js';
+import { KOLLA_CONTAINERS, KOLLA_LOG_ROOT } from '../deployment/kolla.js';
 import { detectInit, serviceScript, stopIfRunningScript } from './init-services.js';
 import { readRabbit } from './rabbit-facts.js';
 import { nodesWithRole, readFirst, readProbe, sameHost } from './read.js';
@@ -24,7 +27,20 @@ async function novaComputeState(rctx: RunbookContext, node: string): Promise<Ste
 
 /** Builds the libvirt fix for compute `node`, with `systemctl` or `service` as the node uses. */
 export async function buildFixLibvirt(rctx: RunbookContext, node: string): Promise<Runbook> {
-  const init = await detectInit(rctx, node);
+  const [init, dep] = await Promise.all([detectInit(rctx, node), detectDeployment(rctx, node)]);
+  const kolla = isKolla(dep);
+  // On kolla, nova-compute and libvirtd are the nova_compute and nova_libvirt containers: they are
+  // stopped, restarted and started as containers, never as host services.
+  const nova = kolla ? KOLLA_CONTAINERS.novaCompute : 'nova-compute';
+  const libvirt = kolla ? KOLLA_CONTAINERS.novaLibvirt : 'libvirtd';
+  const stopNova = kolla ? containerScript(dep, nova, 'stop') : stopIfRunningScript(init, 'nova-compute');
+  const startNova = kolla ? containerScript(dep, nova, 'start') : serviceScript(init, 'nova-compute', 'start');
+  const logOf = (service: string): string =>
+    kolla
+      ? `${KOLLA_LOG_ROOT}/${service === 'libvirtd' ? 'libvirt' : 'nova'}/`
+      : service === 'libvirtd'
+        ? '/var/log/libvirt/libvirtd.log'
+        : '/var/log/nova/nova-compute.log';
   const before = await readProbe(rctx, node, libvirtStatus);
   const controllers = nodesWithRole(rctx.inventory, 'controller');
   const svc = (script: Parameters<typeof remote>[0]) => remote(script, { privileged: true });
@@ -59,33 +75,49 @@ export async function buildFixLibvirt(rctx: RunbookContext, node: string): Promi
           const nova = await novaComputeState(r, node);
           if (before.ok && before.value.socketPresent && before.value.daemonRunning && nova.ok)
             return { ok: false, detail: `nothing to fix on ${node}: ${lib}; ${nova.detail ?? ''}`, next: '/cluster status' };
-          return { ok: true, detail: `${lib}; ${nova.ok ? (nova.detail ?? '') : nova.detail} (init: ${init})` };
+          return {
+            ok: true,
+            detail: `${lib}; ${nova.ok ? (nova.detail ?? '') : nova.detail} (${kolla ? `${dep.deployment}, ${dep.engine ?? 'docker'}` : `init: ${init}`})`,
+          };
         },
       },
       {
         kind: 'act',
-        description: `stop nova-compute on ${node}`,
+        description: `stop ${nova} on ${node}`,
         node,
-        command: svc(stopIfRunningScript(init, 'nova-compute')),
+        command: svc(stopNova),
         timeoutMs: SERVICE_TIMEOUT_MS,
         onFailure: `check nova-compute on ${node}; ${again}`,
       },
-      {
-        kind: 'act',
-        description: `stop libvirtd on ${node}`,
-        node,
-        command: svc(stopIfRunningScript(init, 'libvirtd')),
-        timeoutMs: SERVICE_TIMEOUT_MS,
-        onFailure: `nova-compute is stopped on ${node}; check libvirtd there; ${again}`,
-      },
-      {
-        kind: 'act',
-        description: `start libvirtd on ${node}`,
-        node,
-        command: svc(serviceScript(init, 'libvirtd', 'start')),
-        timeoutMs: SERVICE_TIMEOUT_MS,
-        onFailure: `nova-compute and libvirtd are stopped on ${node}: read /var/log/libvirt/libvirtd.log there; ${again}`,
-      },
+      ...(kolla
+        ? [
+            {
+              kind: 'act' as const,
+              description: `restart the ${libvirt} container on ${node}`,
+              node,
+              command: svc(containerScript(dep, libvirt, 'restart')),
+              timeoutMs: SERVICE_TIMEOUT_MS,
+              onFailure: `${nova} is stopped on ${node}: read ${logOf('libvirtd')} there; ${again}`,
+            },
+          ]
+        : [
+            {
+              kind: 'act' as const,
+              description: `stop libvirtd on ${node}`,
+              node,
+              command: svc(stopIfRunningScript(init, 'libvirtd')),
+              timeoutMs: SERVICE_TIMEOUT_MS,
+              onFailure: `nova-compute is stopped on ${node}; check libvirtd there; ${again}`,
+            },
+            {
+              kind: 'act' as const,
+              description: `start libvirtd on ${node}`,
+              node,
+              command: svc(serviceScript(init, 'libvirtd', 'start')),
+              timeoutMs: SERVICE_TIMEOUT_MS,
+              onFailure: `nova-compute and libvirtd are stopped on ${node}: read /var/log/libvirt/libvirtd.log there; ${again}`,
+            },
+          ]),
       {
         kind: 'verify',
         description: `libvirtd runs and /var/run/libvirt/libvirt-sock exists on ${node}`,
@@ -97,15 +129,15 @@ export async function buildFixLibvirt(rctx: RunbookContext, node: string): Promi
           const detail = `socket ${lib.value.socketPresent ? 'present' : 'missing'}, libvirtd ${lib.value.daemonRunning ? 'running' : 'stopped'}`;
           return lib.value.socketPresent && lib.value.daemonRunning ? { ok: true, detail } : { ok: false, detail };
         },
-        onFailure: `nova-compute is stopped on ${node} and libvirt has no socket: read /var/log/libvirt/libvirtd.log there; ${again}`,
+        onFailure: `${nova} is stopped on ${node} and libvirt has no socket: read ${logOf('libvirtd')} there; ${again}`,
       },
       {
         kind: 'act',
-        description: `start nova-compute on ${node}`,
+        description: `start ${nova} on ${node}`,
         node,
-        command: svc(serviceScript(init, 'nova-compute', 'start')),
+        command: svc(startNova),
         timeoutMs: SERVICE_TIMEOUT_MS,
-        onFailure: `libvirt is back but nova-compute did not start on ${node}: read /var/log/nova/nova-compute.log; ${again}`,
+        onFailure: `libvirt is back but ${nova} did not start on ${node}: read ${logOf('nova-compute')}; ${again}`,
       },
       {
         kind: 'verify',
@@ -113,7 +145,7 @@ export async function buildFixLibvirt(rctx: RunbookContext, node: string): Promi
         deadlineMs: 180_000,
         intervalMs: 5_000,
         poll: (r) => novaComputeState(r, node),
-        onFailure: `read /var/log/nova/nova-compute.log on ${node} (libvirt connection, AMQP); then /compute fix-libvirt ${node} again`,
+        onFailure: `read ${logOf('nova-compute')} on ${node} (libvirt connection, AMQP); then /compute fix-libvirt ${node} again`,
       },
     ],
     async stateNow(r) {

@@ -1,3 +1,5 @@
+import { inContainer } from '../deployment/container-script.js';
+import { KOLLA_CONTAINERS } from '../deployment/kolla.js';
 /** What the RabbitMQ runbooks read about a broker: its own view, membership, disk headroom, names. */
 import { rabbitmqStatus, type RabbitClusterRunning } from '../probes/rabbitmq-status.js';
 import { remote, sh } from '../ssh/shell.js';
@@ -52,7 +54,9 @@ async function rabbitEval(
   node: string,
   expression: string,
 ): Promise<{ ok: true; text: string } | { ok: false; problem: string }> {
-  const r = await rctx.executor.exec(node, remote(sh`rabbitmqctl eval ${expression}`, { privileged: true }), { timeoutMs: 30_000 });
+  const r = await rctx.executor.exec(node, remote(inContainer(KOLLA_CONTAINERS.rabbitmq, sh`rabbitmqctl eval ${expression}`), { privileged: true }), {
+    timeoutMs: 30_000,
+  });
   if (!r.ok) return { ok: false, problem: r.message };
   if (r.exitCode !== 0) return { ok: false, problem: tailLines(`${r.stdout}\n${r.stderr}`, 2) || `exit ${String(r.exitCode)}` };
   return { ok: true, text: r.stdout.trim() };

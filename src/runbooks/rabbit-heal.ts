@@ -10,6 +10,10 @@ import { globToRegExp, pathMatchesGlobs } from '../signatures/globs.js';
 import { isLogSignature, LogMatcher, type LogSignature } from '../signatures/index.js';
 import { remote, sh, type ShellScript } from '../ssh/shell.js';
 import { quorumGuard, type GuardedService } from './guard.js';
+import { containerScript, execInContainer, isKolla } from '../deployment/acts.js';
+import { detectDeployment } from '../deployment/detect-node.js';
+import { KOLLA_CONTAINERS, KOLLA_LOG_ROOT } from '../deployment/kolla.js';
+import type { NodeDeployment } from '../deployment/probe.js';
 import { detectInit, serviceScript } from './init-services.js';
 import { servicesStillDown } from './follow-up.js';
 import {
@@ -270,6 +274,29 @@ function checks(s: RabbitHealSurvey, busy: ReadonlyMap<string, string>, guarded:
   return out;
 }
 
+/**
+ * The acts on a kolla node: rabbitmqctl runs inside the `rabbitmq` container, and a broker that is
+ * down is brought back by restarting its container (never a host service, which does not exist there).
+ */
+function kollaActs(s: RabbitHealSurvey, dep: NodeDeployment): ActStep[] {
+  const inBroker = (step: ActStep): ActStep =>
+    step.command.script.text.startsWith('rabbitmqctl ')
+      ? { ...step, command: remote(execInContainer(dep, KOLLA_CONTAINERS.rabbitmq, step.command.script), { privileged: true }) }
+      : step;
+  if (s.mode === 'stopped' && s.target.kind !== 'app-stopped') {
+    const n = s.node;
+    return [
+      ctl(
+        n,
+        `restart the ${KOLLA_CONTAINERS.rabbitmq} container on ${n}`,
+        containerScript(dep, KOLLA_CONTAINERS.rabbitmq, 'restart'),
+        `read ${KOLLA_LOG_ROOT}/rabbitmq/ on ${n}; run /rabbit status ${n}, then /rabbit heal ${n} again`,
+      ),
+    ];
+  }
+  return acts(s, 'sysv').map(inBroker);
+}
+
 function acts(s: RabbitHealSurvey, init: 'systemd' | 'sysv'): ActStep[] {
   const n = s.node;
   const again = `run /rabbit status ${n}, then /rabbit heal ${n} again`;
@@ -339,10 +366,11 @@ function acts(s: RabbitHealSurvey, init: 'systemd' | 'sysv'): ActStep[] {
 /** Builds the heal runbook for `node` from a fresh survey; `busy` holds other nodes' lock holders. */
 export async function buildRabbitHeal(rctx: RunbookContext, node: string, busy: ReadonlyMap<string, string> = new Map()): Promise<Runbook> {
   const s = await surveyRabbit(rctx, node);
-  const init = s.mode === 'stopped' && !s.pacemaker && s.target.kind !== 'app-stopped' ? await detectInit(rctx, node) : 'sysv';
+  const dep = await detectDeployment(rctx, node);
+  const init = s.mode === 'stopped' && !s.pacemaker && s.target.kind !== 'app-stopped' && !isKolla(dep) ? await detectInit(rctx, node) : 'sysv';
   const guarded: GuardedService[] = s.mode === 'disk-alarm' || s.mode === 'healthy' ? [] : ['rabbitmq'];
   if (s.mode === 'stopped' && s.pacemaker?.failedOnNode.some((r) => /mysql|galera|maria/i.test(r))) guarded.push('galera');
-  const planned = acts(s, init);
+  const planned = isKolla(dep) && !s.pacemaker ? kollaActs(s, dep) : acts(s, init);
   const names = reportedNamesCheck([
     ...(s.targetName ? [{ kind: 'rabbit-node' as const, value: s.targetName, from: node }] : []),
     ...(s.anchor ? [{ kind: 'rabbit-node' as const, value: s.anchor.name, from: s.anchor.node }] : []),

@@ -96,17 +96,18 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     await Promise.all([...servers.values()].map((s) => s.close()));
     throw e;
   }
+  const kolla = nodes.some((n) => n.deployment === 'kolla-ansible');
   const knownHostsPath = join(dir, 'known_hosts');
   const inventoryPath = join(dir, 'inventory.yml');
   await writeFile(knownHostsPath, knownHostsText(served));
-  await writeFile(inventoryPath, inventoryYaml({ cluster: state.name, knownHostsPath, clientKeyPath, nodes: served }));
+  await writeFile(inventoryPath, inventoryYaml({ cluster: state.name, knownHostsPath, clientKeyPath, nodes: served, kolla }));
   const serverOf = (name: string): NodeServer => {
     const s = servers.get(name);
     if (!s) throw new Error(`no simulated node named ${name}`);
     return s;
   };
   return {
-    inventory: inventoryValue({ cluster: state.name, knownHostsPath, clientKeyPath, inventoryPath, nodes: served }),
+    inventory: inventoryValue({ cluster: state.name, knownHostsPath, clientKeyPath, inventoryPath, nodes: served, kolla }),
     inventoryPath,
     knownHostsPath,
     clientKeyPath,

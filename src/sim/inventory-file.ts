@@ -1,5 +1,6 @@
 /** The files a simulated cluster hands to stackmedic: inventory YAML, known_hosts, client key. */
 import { stringify } from 'yaml';
+import { KOLLA_ADMIN_OPENRC } from '../deployment/kolla.js';
 import type { Inventory } from '../inventory/types.js';
 
 /** One served node, as the inventory lists it. */
@@ -11,17 +12,23 @@ export interface ServedNode {
   readonly hostKeyLine: string;
 }
 
+/** Where the admin credentials are: the seed's /root/openrc, or kolla-ansible's admin-openrc.sh. */
+function openrcOf(kolla: boolean | undefined): string {
+  return kolla ? KOLLA_ADMIN_OPENRC : '/root/openrc';
+}
+
 /** known_hosts text: one `[127.0.0.1]:PORT ssh-ed25519 AAAA...` line per node. */
 export function knownHostsText(nodes: readonly ServedNode[]): string {
   return nodes.map((n) => `[127.0.0.1]:${n.port} ${n.hostKeyLine}\n`).join('');
 }
 
 /** The native inventory YAML (the contract with src/inventory's loader). */
-export function inventoryYaml(o: { cluster: string; knownHostsPath: string; clientKeyPath: string; nodes: readonly ServedNode[] }): string {
+export function inventoryYaml(o: { cluster: string; knownHostsPath: string; clientKeyPath: string; nodes: readonly ServedNode[]; kolla?: boolean }): string {
   return stringify({
     cluster: o.cluster,
     known_hosts: o.knownHostsPath,
-    openrc: '/root/openrc',
+    openrc: openrcOf(o.kolla),
+    ...(o.kolla ? { deployment: 'kolla' } : {}),
     defaults: { user: 'root', private_key: o.clientKeyPath },
     nodes: o.nodes.map((n) => ({ name: n.name, address: '127.0.0.1', port: n.port, roles: [...n.roles] })),
   });
@@ -34,11 +41,13 @@ export function inventoryValue(o: {
   clientKeyPath: string;
   inventoryPath: string;
   nodes: readonly ServedNode[];
+  kolla?: boolean;
 }): Inventory {
   return {
     cluster: o.cluster,
     knownHostsPath: o.knownHostsPath,
-    openrcPath: '/root/openrc',
+    openrcPath: openrcOf(o.kolla),
+    ...(o.kolla ? { deployment: 'kolla-ansible' as const } : {}),
     nodes: o.nodes.map((n) => ({
       name: n.name,
       address: '127.0.0.1',

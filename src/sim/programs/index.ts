@@ -9,6 +9,7 @@ import { grepPrograms } from './grep.js';
 import { gzipPrograms } from './gzip.js';
 import { mysqlPrograms } from './mysql.js';
 import { openstackPrograms } from './openstack.js';
+import { containerPrograms } from './containers.js';
 import { pacemakerPrograms } from './pacemaker.js';
 import { rabbitPrograms } from './rabbit.js';
 import { servicePrograms } from './services.js';
@@ -17,6 +18,7 @@ import { textPrograms } from './text.js';
 
 function installedOn(def: ProgramDef, node: SimNode): boolean {
   if (def.roles && !def.roles.some((r) => node.roles.includes(r))) return false;
+  if (def.deployments && !def.deployments.includes(node.deployment)) return false;
   return def.init === undefined || def.init === node.init;
 }
 
@@ -36,7 +38,9 @@ const families: Record<string, ProgramDef>[] = [
   diskPrograms,
   systemPrograms,
   servicePrograms,
-  pacemakerPrograms,
+  // kolla-ansible installs no pacemaker: its tools are absent from kolla nodes.
+  Object.fromEntries(Object.entries(pacemakerPrograms).map(([name, def]) => [name, { ...def, deployments: ['classic'] as const }])),
+  containerPrograms,
   rabbitPrograms,
   mysqlPrograms,
   cephPrograms,

@@ -1,5 +1,6 @@
 /** The scenario catalogue. */
 import { healthy } from './healthy.js';
+import { kollaHealthy, kollaSeedIncident } from './kolla.js';
 import { libvirtSocketMissing } from './libvirt-socket-missing.js';
 import { partition } from './partition.js';
 import { rabbitInconsistentCluster } from './rabbit-inconsistent-cluster.js';
@@ -15,6 +16,8 @@ export const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
   'rabbit-inconsistent-cluster': rabbitInconsistentCluster,
   'libvirt-socket-missing': libvirtSocketMissing,
   partition,
+  'kolla-healthy': kollaHealthy,
+  'kolla-seed-incident': kollaSeedIncident,
 };
 
 /** Narrows a user-typed name to a scenario name. */

@@ -2,7 +2,8 @@
 import type { ClusterState, InitSystem, SimNode, SimRole } from '../state/types.js';
 
 /** Names of the built-in scenarios. */
-export type ScenarioName = 'healthy' | 'seed-incident' | 'rabbit-inconsistent-cluster' | 'libvirt-socket-missing' | 'partition';
+export type ScenarioName =
+  'healthy' | 'seed-incident' | 'rabbit-inconsistent-cluster' | 'libvirt-socket-missing' | 'partition' | 'kolla-healthy' | 'kolla-seed-incident';
 
 /** Options a scenario may honour. */
 export interface ScenarioOptions {

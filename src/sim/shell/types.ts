@@ -1,5 +1,5 @@
 /** What an emulated program receives and returns. */
-import type { ClusterState, InitSystem, SimNode, SimRole } from '../state/types.js';
+import type { ClusterState, InitSystem, SimDeployment, SimNode, SimRole } from '../state/types.js';
 
 /** The result of running a command: one value, like zx's ProcessOutput. */
 export interface ProgramResult {
@@ -35,6 +35,8 @@ export interface ProgramDef {
   readonly roles?: readonly SimRole[];
   /** Only on nodes with this init system (`systemctl` is absent from SysV nodes). */
   readonly init?: InitSystem;
+  /** Only on nodes of these deployments (pacemaker is absent from kolla nodes, docker from classic ones). */
+  readonly deployments?: readonly SimDeployment[];
   readonly run: Program;
 }
 

@@ -75,6 +75,7 @@ function makeNode(
     roles,
     ip,
     init,
+    deployment: 'classic',
     fs,
     disk: controller
       ? { device: '/dev/mapper/os-root', size: 100 * GIB, baseUsed: 21 * GIB }

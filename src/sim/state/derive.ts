@@ -185,7 +185,9 @@ export function resourceRole(node: SimNode, r: ResourceDef): ResourceRole {
 
 /** Node each VIP runs on (the DC), if the cluster has one. */
 export function vipPlacement(cluster: ClusterState): Map<string, SimNode | undefined> {
-  const dc = pacemakerOnline(cluster)[0];
+  // On kolla-ansible keepalived holds the VIPs, on the first controller whose haproxy runs.
+  const kolla = cluster.controllers.some((n) => n.deployment === 'kolla-ansible');
+  const dc = kolla ? cluster.controllers.find((n) => isRunning(n, 'haproxy')) : pacemakerOnline(cluster)[0];
   return new Map(PACEMAKER_VIPS.map((v) => [v.id, dc]));
 }
 

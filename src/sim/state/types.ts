@@ -4,6 +4,9 @@ import type { VirtualFs } from './vfs.js';
 /** Roles a simulated node can hold. */
 export type SimRole = 'controller' | 'compute';
 
+/** How a node's services are deployed: packages (the seed), or kolla-ansible's containers. */
+export type SimDeployment = 'classic' | 'kolla-ansible';
+
 /** How services are managed on a node: the seed's Ubuntu 14.04 nodes were SysV/upstart. */
 export type InitSystem = 'systemd' | 'sysv';
 
@@ -44,6 +47,8 @@ export interface SimNode {
   /** Management address other services use (192.168.0.x in the seed). */
   readonly ip: string;
   readonly init: InitSystem;
+  /** Classic packages, or kolla containers (`docker` answers, pacemaker is absent); scenarios set it. */
+  deployment: SimDeployment;
   readonly fs: VirtualFs;
   readonly disk: { readonly device: string; readonly size: number; baseUsed: number };
   readonly services: Map<string, ServiceState>;
