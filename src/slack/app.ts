@@ -13,6 +13,7 @@ import { guardSlackRequests, REQUEST_WINDOW_SECONDS } from './request-guard.js';
 import { RUN_ACTION } from '../render/run-button.js';
 import { handleRunButton } from './run-button.js';
 import { SeenRequests } from './seen-requests.js';
+import { SqliteStore } from '../store/sqlite-store.js';
 
 /** The slash commands stackmedic answers even before their command family exists (the manifest declares them). */
 export const SLASH_COMMANDS: readonly string[] = ['cluster', 'rabbit', 'compute', 'incident', 'pacemaker', 'trace'];
@@ -124,7 +125,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
     httpReceiver.requestListener = guardSlackRequests(httpReceiver.requestListener, {
       signingSecret,
       path: SLACK_EVENTS_PATH,
-      seen: new SeenRequests(stackmedic.db, REQUEST_WINDOW_SECONDS),
+      seen: new SeenRequests(new SqliteStore(stackmedic.db), REQUEST_WINDOW_SECONDS),
       logger,
     });
   }

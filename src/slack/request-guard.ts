@@ -36,7 +36,7 @@ function refuse(res: ServerResponse, status: number): void {
 }
 
 /** Checks one buffered request: encoding, timestamp both ways, signature, then that it is new. */
-function verify(req: IncomingMessage, raw: Buffer, options: RequestGuardOptions): Verdict | 'ssl_check' {
+async function verify(req: IncomingMessage, raw: Buffer, options: RequestGuardOptions): Promise<Verdict | 'ssl_check'> {
   const mediaType = (header(req, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase();
   if (mediaType !== FORM) return { ok: false, status: 400, why: `a body sent as ${mediaType || 'no content type'} (Slack sends ${FORM})` };
   // Bolt parses only the bare media type: hand it the form it knows.
@@ -62,7 +62,7 @@ function verify(req: IncomingMessage, raw: Buffer, options: RequestGuardOptions)
   const given = Buffer.from(signature);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, status: 401, why: 'a bad signature' };
   // Only a verified signature is remembered: nobody can fill the store with made-up ones.
-  if (!options.seen.firstSighting(signature, ts, now)) return { ok: false, status: 401, why: 'a replay of a request already accepted' };
+  if (!(await options.seen.firstSighting(signature, ts, now))) return { ok: false, status: 401, why: 'a replay of a request already accepted' };
   return { ok: true };
 }
 
@@ -91,7 +91,7 @@ export function guardSlackRequests(inner: RequestListener, options: RequestGuard
       }
       let verdict: Verdict | 'ssl_check';
       try {
-        verdict = verify(req, raw, options);
+        verdict = await verify(req, raw, options);
       } catch (error) {
         // The store is closed or broken: refuse rather than accept what cannot be checked.
         options.logger.error('[stackmedic] could not check a Slack request against the store:', error);
