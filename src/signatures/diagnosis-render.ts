@@ -132,7 +132,7 @@ export function renderDiagnosis(diagnosis: DiagnosisData, signatures: readonly S
     }
   }
   if (over.length > 0) {
-    lines.push('', `Recovered (${over.length} findings, over by the end of the logs):`);
+    lines.push('', `Recovered (${over.length} finding${over.length === 1 ? '' : 's'}, over by the end of the logs):`);
     for (const group of groupBy(over, diagnosis.findings, byId)) {
       const first = diagnosis.findings[group[0] as number] as LogFinding;
       const recovery = recovered.get(group[group.length - 1] as number);
