@@ -1,5 +1,10 @@
+import { AlertmanagerApi } from '../alerts/alertmanager-api.js';
+import { AlertBook } from '../alerts/book.js';
+import { PassQueue } from '../alerts/passes.js';
+import { AlertService } from '../alerts/service.js';
+import { ALERT_SIGNATURE_PREFIX } from '../alerts/signatures.js';
 import type { EnvOptions } from '../config/env.js';
-import { IncidentMonitor } from '../incidents/monitor.js';
+import { IncidentMonitor, type MonitorRun } from '../incidents/monitor.js';
 import type { IncidentPublisher } from '../incidents/publisher.js';
 import { IncidentScheduler } from '../incidents/scheduler.js';
 import type { IncidentStore } from '../incidents/store.js';
@@ -11,14 +16,19 @@ export interface IncidentMonitoring {
   readonly store: IncidentStore;
   readonly monitor: IncidentMonitor;
   readonly scheduler: IncidentScheduler;
+  /** The incident passes, one at a time, shared by the schedule and Alertmanager's notifications. */
+  readonly passes: PassQueue<MonitorRun>;
+  /** Alertmanager's side: notifications in, silences out. */
+  readonly alerts: AlertService;
   /** Stops the schedule and waits for a check in progress. */
   stop(): Promise<void>;
 }
 
 /**
  * Wires incident monitoring onto an app: the store (also reachable by `/incident`), the monitor
- * with the Slack thread in `channel` when a publisher is given, and the cron schedule
- * (STACKMEDIC_SCHEDULE), started unless `start` is false.
+ * with the Slack thread in `channel` when a publisher is given, the cron schedule
+ * (STACKMEDIC_SCHEDULE), started unless `start` is false, and the alert service whose firing
+ * alerts every pass reads.
  */
 export function startIncidentMonitoring(options: {
   readonly stackmedic: StackmedicApp;
@@ -33,13 +43,30 @@ export function startIncidentMonitoring(options: {
   const store = stackmedic.services.incidents;
   const channel = options.channel ?? env.incidentChannel;
   const clock = stackmedic.services.clock;
+  const { metrics } = stackmedic;
+  const book = new AlertBook();
+  // Incidents alerts opened before a restart keep the titles of their alert-derived signatures.
+  book.relearn(
+    store
+      .list({ status: 'open', limit: 1000 })
+      .flatMap((i) => store.evidence(i.id))
+      .filter((e) => e.signature.startsWith(ALERT_SIGNATURE_PREFIX)),
+  );
+  const holder: { alerts?: AlertService } = {};
   const thread =
     options.publisher && channel
-      ? new IncidentThread({ publisher: options.publisher, store, channel, clock, resolveAfterMinutes: env.resolveAfterMinutes })
+      ? new IncidentThread({
+          publisher: options.publisher,
+          store,
+          channel,
+          clock,
+          resolveAfterMinutes: env.resolveAfterMinutes,
+          eventBlocks: (incident, event) => holder.alerts?.eventBlocks(incident, event) ?? [],
+        })
       : undefined;
   const monitor = new IncidentMonitor({
     inventory: stackmedic.inventory,
-    executor: stackmedic.pool,
+    executor: stackmedic.executor,
     catalog: stackmedic.services.catalog,
     store,
     audit: stackmedic.services.audit,
@@ -48,8 +75,64 @@ export function startIncidentMonitoring(options: {
     check: { concurrency: env.concurrency, logTimezone: env.logTimezone, evidenceHours: env.evidenceHours ?? 48 },
     ...(thread ? { thread } : {}),
     log,
+    external: () => book.external(),
   });
-  const scheduler = new IncidentScheduler(() => monitor.run(), { schedule: env.schedule, log, clock });
+  const catalogIds = async (): Promise<ReadonlySet<string>> => new Set((await stackmedic.services.catalog()).signatures.map((s) => s.id));
+  const passes = new PassQueue(async () => {
+    const started = performance.now();
+    try {
+      const run = await monitor.run();
+      const known = await catalogIds();
+      const fired = run.check.evidence.map((e) => (known.has(e.signature) ? e.signature : 'alert'));
+      metrics.pass('ok', (performance.now() - started) / 1000, fired, clock());
+      return run;
+    } catch (error) {
+      metrics.pass('failed', (performance.now() - started) / 1000);
+      throw error;
+    }
+  });
+  const syncThread = thread
+    ? (incidentId: number): Promise<void> =>
+        passes.exclusive(async () => {
+          const incident = store.get(incidentId);
+          if (!incident) return;
+          const catalog = await stackmedic.services.catalog();
+          await thread.sync(incident, [...catalog.signatures, ...book.external().signatures]);
+        })
+    : undefined;
+  const alerts = new AlertService({
+    inventory: stackmedic.inventory,
+    store,
+    audit: stackmedic.services.audit,
+    book,
+    queue: passes,
+    catalog: stackmedic.services.catalog,
+    syncThread,
+    api: env.alertmanager?.url ? new AlertmanagerApi(env.alertmanager.url) : undefined,
+    clock,
+    nodeLabel: env.alertmanager?.nodeLabel,
+    log,
+    counters: {
+      notification: (status, n) => {
+        metrics.alertNotifications.inc({ status });
+        metrics.alertsReceived.inc({ status }, n);
+      },
+      silence: (outcome) => metrics.silences.inc({ outcome }),
+    },
+  });
+  holder.alerts = alerts;
+  const scheduler = new IncidentScheduler(() => passes.pass(), { schedule: env.schedule, log, clock });
   if (options.start !== false) scheduler.start();
-  return { store, monitor, scheduler, stop: () => scheduler.stop() };
+  return {
+    store,
+    monitor,
+    scheduler,
+    passes,
+    alerts,
+    async stop() {
+      await scheduler.stop();
+      await alerts.stop();
+      await passes.idle();
+    },
+  };
 }

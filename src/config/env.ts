@@ -48,6 +48,27 @@ export interface EnvOptions {
   readonly evidenceHours?: number;
   /** Socket Mode: port of the GET /healthz server (STACKMEDIC_HTTP_PORT); none when unset. */
   readonly healthPort?: number | undefined;
+  /** Alertmanager: who may post to POST /alertmanager, where its API is, and how alerts name nodes. */
+  readonly alertmanager?: AlertmanagerOptions;
+}
+
+/** The Alertmanager side of the configuration (STACKMEDIC_ALERTMANAGER_*). */
+export interface AlertmanagerOptions {
+  /** Bearer token Alertmanager's http_config sends (STACKMEDIC_ALERTMANAGER_TOKEN). */
+  readonly token: string | undefined;
+  /** Basic auth user and password, both or neither (STACKMEDIC_ALERTMANAGER_USER, _PASSWORD). */
+  readonly user: string | undefined;
+  readonly password: string | undefined;
+  /** Base URL of Alertmanager's API, for silences (STACKMEDIC_ALERTMANAGER_URL). */
+  readonly url: string | undefined;
+  /** An extra alert label naming the node, tried before `node`, `hostname` and `instance`. */
+  readonly nodeLabel: string | undefined;
+}
+
+/** Whether the Alertmanager webhook is served: only with credentials, never open. */
+export function alertWebhookEnabled(options: EnvOptions): boolean {
+  const am = options.alertmanager;
+  return Boolean(am && (am.token || am.user));
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -128,7 +149,32 @@ export function readEnvOptions(env: NodeJS.ProcessEnv = process.env): EnvOptions
     reopenWithinMinutes: int(env, 'STACKMEDIC_REOPEN_WITHIN_MINUTES', 60, 0, 10080),
     evidenceHours: int(env, 'STACKMEDIC_EVIDENCE_HOURS', 48, 1, 8760),
     healthPort: env.STACKMEDIC_HTTP_PORT?.trim() ? int(env, 'STACKMEDIC_HTTP_PORT', 0, 0, 65535) : undefined,
+    alertmanager: readAlertmanager(env),
   };
+}
+
+function readAlertmanager(env: NodeJS.ProcessEnv): AlertmanagerOptions {
+  const token = env.STACKMEDIC_ALERTMANAGER_TOKEN?.trim() || undefined;
+  const user = env.STACKMEDIC_ALERTMANAGER_USER?.trim() || undefined;
+  // A password is taken as written: spaces may be part of it.
+  const password = env.STACKMEDIC_ALERTMANAGER_PASSWORD || undefined;
+  if (Boolean(user) !== Boolean(password)) {
+    throw new ConfigError(
+      'environment',
+      user ? 'STACKMEDIC_ALERTMANAGER_PASSWORD' : 'STACKMEDIC_ALERTMANAGER_USER',
+      'both STACKMEDIC_ALERTMANAGER_USER and STACKMEDIC_ALERTMANAGER_PASSWORD (basic auth), or neither',
+    );
+  }
+  if (user?.includes(':')) throw new ConfigError('environment', 'STACKMEDIC_ALERTMANAGER_USER', 'a user name without ":" (basic auth splits on it)');
+  const url = env.STACKMEDIC_ALERTMANAGER_URL?.trim() || undefined;
+  if (url && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(url)) {
+    throw new ConfigError('environment', 'STACKMEDIC_ALERTMANAGER_URL', 'the http(s) URL of Alertmanager (e.g. http://alertmanager:9093)');
+  }
+  const nodeLabel = env.STACKMEDIC_ALERT_NODE_LABEL?.trim() || undefined;
+  if (nodeLabel && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(nodeLabel)) {
+    throw new ConfigError('environment', 'STACKMEDIC_ALERT_NODE_LABEL', `a Prometheus label name (letters, digits, _; got "${nodeLabel}")`);
+  }
+  return { token, user, password, url, nodeLabel };
 }
 
 /** Whether Slack credentials are complete enough to serve Slack. */

@@ -11,6 +11,7 @@ import {
   parseLogFetchOutput,
   type Catalog,
   type LogFinding,
+  type Signature,
 } from '../signatures/index.js';
 import { remote, sh } from '../ssh/shell.js';
 import { evidenceOf, groupProblems } from './lifecycle.js';
@@ -57,13 +58,24 @@ export interface CheckOptions {
    * the evidence of an incident already closed and must not open another.
    */
   readonly historyBefore?: string | null;
+  /** Evidence the check does not gather itself (firing alerts), judged together with its own. */
+  readonly external?: ExternalEvidence | undefined;
+}
+
+/** Evidence from outside the probes and logs, with the signatures it cites and the nodes whose logs it asks for. */
+export interface ExternalEvidence {
+  readonly evidence: readonly Evidence[];
+  /** Signatures of that evidence the catalog does not have (alert-derived ones). */
+  readonly signatures: readonly Signature[];
+  /** Inventory nodes whose logs are fetched even when no probe finding names them. */
+  readonly nodes: readonly string[];
 }
 
 /**
  * Runs one check: probes the cluster (`clusterStatus`), then fetches the logs of the nodes the
  * probe findings name, filtered on the node by the signatures' literals and capped in bytes, and
  * matches them. Log records outside the evidence window (too old, or before the last resolution)
- * are dropped. Probe and log evidence are then grouped into problems, one root cause each. A healthy
+ * are dropped. Probe, log and external evidence are then grouped into problems, one root cause each. A healthy
  * cluster costs the probes only: no finding, no log fetch.
  */
 export async function runCheck(inventory: Inventory, executor: Executor, catalog: Catalog, options: CheckOptions = {}): Promise<CheckResult> {
@@ -72,18 +84,19 @@ export async function runCheck(inventory: Inventory, executor: Executor, catalog
   const status = await clusterStatus(inventory, executor, catalog, { clock, ...(options.concurrency ? { concurrency: options.concurrency } : {}) });
   const at = status.snapshot.takenAt;
   const unreachable = status.snapshot.unreachable().map((n) => n.name);
-  const named = new Set(status.findings.map((f) => f.node));
+  const named = new Set([...status.findings.map((f) => f.node), ...(options.external?.nodes ?? [])]);
   const targets = inventory.nodes.filter((n) => named.has(n.name) && !unreachable.includes(n.name));
   const fetched = await Promise.all(targets.map((n) => fetchNodeLogs(n.name, n.roles, executor, catalog, options)));
   const earliest = Math.max(at.getTime() - (options.evidenceHours ?? 48) * 3_600_000, options.historyBefore ? Date.parse(options.historyBefore) : -Infinity);
   const logFindings = fetched.flatMap((f) => f.findings).filter((f) => f.timeMs === null || f.timeMs >= earliest);
-  const evidence = evidenceOf([...status.findings, ...logFindings]);
+  const evidence = [...evidenceOf([...status.findings, ...logFindings]), ...(options.external?.evidence ?? [])];
+  const signatures = options.external ? [...catalog.signatures, ...options.external.signatures] : catalog.signatures;
   return {
     at,
     status,
     logFindings,
     evidence,
-    problems: groupProblems(evidence, catalog.signatures),
+    problems: groupProblems(evidence, signatures),
     unreachable,
     unchecked: status.unchecked,
     fetches: fetched.map((f) => f.fetch),

@@ -4,7 +4,7 @@ import { areasByCause } from '../health/registry.js';
 import type { Inventory } from '../inventory/types.js';
 import type { Executor } from '../ssh/types.js';
 import type { Catalog } from '../signatures/index.js';
-import { runCheck, type CheckOptions, type CheckResult } from './check.js';
+import { runCheck, type CheckOptions, type CheckResult, type ExternalEvidence } from './check.js';
 import { describeEvidence, planIncidents, type IncidentDecision, type LifecyclePolicy } from './lifecycle.js';
 import { actionDetails, isOperatorAction } from './report.js';
 import { evidenceLines, type IncidentThread, type ThreadSync } from './thread.js';
@@ -34,6 +34,8 @@ export interface IncidentMonitorOptions {
   /** Slack side; without it incidents are only stored (and shown by `/incident`). */
   readonly thread?: IncidentThread;
   readonly log?: (line: string) => void;
+  /** Evidence from outside (Alertmanager's firing alerts), read at the start of every pass. */
+  readonly external?: () => ExternalEvidence;
 }
 
 /** Areas from causes to consequences, for ordering an incident's impact (each area declares its place). */
@@ -58,11 +60,15 @@ export class IncidentMonitor {
   /** Runs one pass. Slack failures are logged and retried on the next pass; check failures throw. */
   async run(): Promise<MonitorRun> {
     const { store, clock, policy } = this.options;
-    const catalog = await this.options.catalog();
-    const check = await runCheck(this.options.inventory, this.options.executor, catalog, {
+    const base = await this.options.catalog();
+    const external = this.options.external?.();
+    // The probes see the catalog alone; the incidents also cite the signatures external evidence brings.
+    const catalog = external && external.signatures.length > 0 ? { ...base, signatures: [...base.signatures, ...external.signatures] } : base;
+    const check = await runCheck(this.options.inventory, this.options.executor, base, {
       ...this.options.check,
       clock,
       historyBefore: store.lastResolvedAt(),
+      ...(external ? { external } : {}),
     });
     for (const f of check.fetches) if (f.problem) this.log(`stackmedic: ${f.problem}`);
     const at = check.at.toISOString();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mrkdwnToBlocks } from '../render/templates.js';
-import type { Reply } from '../router/types.js';
+import type { Reply, SlackBlock } from '../router/types.js';
 import type { Signature } from '../signatures/index.js';
 import type { IncidentPublisher } from './publisher.js';
 import { summaryReply } from './report.js';
@@ -22,6 +22,8 @@ export interface IncidentThreadOptions {
   readonly channel: string;
   readonly clock: () => Date;
   readonly resolveAfterMinutes?: number;
+  /** Blocks to add under an event's reply (an alert note's Silence buttons). */
+  readonly eventBlocks?: (incident: Incident, event: IncidentEvent) => readonly SlackBlock[];
 }
 
 function hashOf(reply: Reply): string {
@@ -104,7 +106,7 @@ export class IncidentThread {
       ok: event.kind !== 'reopened',
       title: `${titles[event.kind]}${event.actor && event.kind !== 'action' ? ` (${event.actor})` : ''}`,
       text: event.text,
-      blocks: mrkdwnToBlocks(text),
+      blocks: [...mrkdwnToBlocks(text), ...(this.options.eventBlocks?.(incident, event) ?? [])],
     };
   }
 }

@@ -91,15 +91,36 @@ export function answerHealth(src: HealthSources, res: ServerResponse): void {
   res.end(`${JSON.stringify(report)}\n`);
 }
 
+/** A route of the HTTP server beside Slack: a Bolt custom route in HTTP mode, or on STACKMEDIC_HTTP_PORT in Socket Mode. */
+export interface HttpRoute {
+  path: string;
+  method: string[];
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
 /** GET /healthz as a Bolt custom route (HTTP mode: on the receiver's port). */
-export function healthRoute(src: HealthSources): { path: string; method: string[]; handler: (req: IncomingMessage, res: ServerResponse) => void } {
+export function healthRoute(src: HealthSources): HttpRoute {
   return { path: HEALTH_PATH, method: ['GET'], handler: (_req, res) => answerHealth(src, res) };
 }
 
-/** A server answering only GET /healthz (Socket Mode, on STACKMEDIC_HTTP_PORT). */
-export async function startHealthServer(src: HealthSources, port: number, host?: string): Promise<{ server: Server; port: number }> {
+/** A server answering GET /healthz and the `routes` given (Socket Mode, on STACKMEDIC_HTTP_PORT). */
+export async function startHealthServer(
+  src: HealthSources,
+  port: number,
+  host?: string,
+  routes: readonly HttpRoute[] = [],
+): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
+    const route = routes.find((r) => r.path === path);
+    if (route) {
+      if (!route.method.includes(req.method ?? '')) {
+        res.writeHead(405, { allow: route.method.join(', '), 'content-type': 'text/plain' }).end('method not allowed\n');
+        return;
+      }
+      route.handler(req, res);
+      return;
+    }
     if (path !== HEALTH_PATH) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;

@@ -11,7 +11,10 @@ import { loadPermissions, PermissionResolver, type PermissionsConfig } from './p
 import { SlackPoster, type ChannelPublisher, type PosterOptions } from './poster.js';
 import { guardSlackRequests, REQUEST_WINDOW_SECONDS } from './request-guard.js';
 import { RUN_ACTION } from '../render/run-button.js';
+import { SILENCE_ACTION_PREFIX } from '../alerts/silence-button.js';
+import { meteredSlackFetch } from '../metrics/slack-fetch.js';
 import { handleRunButton } from './run-button.js';
+import { handleSilenceButton, type Silencer } from './silence-button.js';
 import { SeenRequests } from './seen-requests.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 
@@ -42,8 +45,10 @@ export interface CreateSlackAppOptions {
   readonly retryConfig?: webApi.RetryOptions;
   /** The poster at shutdown and under rate limits, and where it keeps what Slack refused. */
   readonly poster?: PosterOptions;
-  /** Extra routes on the HTTP receiver's port (HTTP mode): GET /healthz. */
+  /** Extra routes on the HTTP receiver's port (HTTP mode): GET /healthz, GET /metrics, POST /alertmanager. */
   readonly customRoutes?: CustomRoute[];
+  /** Creates Alertmanager silences for the Silence buttons; absent (or undefined) while incident monitoring is off. */
+  readonly silencer?: () => Silencer | undefined;
 }
 
 /** Where the app listens, once started. */
@@ -111,6 +116,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
     retryConfig: options.retryConfig ?? DEFAULT_RETRY,
     rejectRateLimitedCalls: false,
     timeout: 30_000,
+    fetch: meteredSlackFetch(stackmedic.metrics),
   };
   const mode = appToken ? 'socket' : 'http';
   // The Socket Mode receiver is built here (as Bolt would) to keep its client: Bolt's stop() does
@@ -157,7 +163,15 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
   const names = [...new Set([...stackmedic.router.commandFamilies.map((f) => f.name), ...SLASH_COMMANDS])];
   for (const name of names) {
     bolt.command(`/${name}`, async ({ command, ack, respond }) => {
-      await handleSlashCommand(deps, confirmations, slash, command, ack, respond);
+      const received = performance.now();
+      const timedAck: typeof ack = async (answer) => {
+        try {
+          await ack(answer);
+        } finally {
+          stackmedic.metrics.ackLatency.observe({ kind: 'command' }, (performance.now() - received) / 1000);
+        }
+      };
+      await handleSlashCommand(deps, confirmations, slash, command, timedAck, respond);
     });
   }
   for (const [actionId, action] of [
@@ -165,7 +179,9 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
     [CANCEL_ACTION, 'cancel'],
   ] as const) {
     bolt.action({ action_id: actionId, type: 'block_actions' }, async ({ ack, body, action: pressed, respond }) => {
+      const received = performance.now();
       await ack();
+      stackmedic.metrics.ackLatency.observe({ kind: 'button' }, (performance.now() - received) / 1000);
       const value = 'value' in pressed && typeof pressed.value === 'string' ? pressed.value : '';
       await confirmations.press({
         action,
@@ -179,10 +195,24 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
     });
   }
   bolt.action({ action_id: RUN_ACTION, type: 'block_actions' }, async ({ ack, body, action: pressed, respond }) => {
+    const received = performance.now();
     await ack();
+    stackmedic.metrics.ackLatency.observe({ kind: 'button' }, (performance.now() - received) / 1000);
     const command = 'value' in pressed && typeof pressed.value === 'string' ? pressed.value : '';
     await handleRunButton(deps, confirmations, {
       command,
+      user: { id: body.user.id, name: body.user.username ?? body.user.name ?? body.user.id },
+      channel: body.channel?.id ?? body.container.channel_id ?? '',
+      channelName: body.channel?.name,
+      respond,
+    });
+  });
+  bolt.action({ action_id: new RegExp(`^${SILENCE_ACTION_PREFIX}`), type: 'block_actions' }, async ({ ack, body, action: pressed, respond }) => {
+    const received = performance.now();
+    await ack();
+    stackmedic.metrics.ackLatency.observe({ kind: 'button' }, (performance.now() - received) / 1000);
+    await handleSilenceButton(deps, options.silencer?.(), {
+      value: 'value' in pressed && typeof pressed.value === 'string' ? pressed.value : '',
       user: { id: body.user.id, name: body.user.username ?? body.user.name ?? body.user.id },
       channel: body.channel?.id ?? body.container.channel_id ?? '',
       channelName: body.channel?.name,

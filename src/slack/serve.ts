@@ -3,6 +3,8 @@ import { createApp } from '../app/create-app.js';
 import { ConfigError } from '../errors.js';
 import type { Target } from '../cli/target.js';
 import { startIncidentMonitoring, type IncidentMonitoring } from '../app/incident-monitoring.js';
+import { serviceRoutes } from '../app/http-routes.js';
+import { alertWebhookEnabled } from '../config/env.js';
 import { healthRoute, startHealthServer, type ComponentHealth, type HealthSources } from '../lifecycle/health.js';
 import { Lifecycle, STOP_DEADLINE_MS } from '../lifecycle/lifecycle.js';
 import { RunMessageStore } from '../lifecycle/run-messages.js';
@@ -100,11 +102,13 @@ export async function serveSlack(options: ServeSlackOptions): Promise<number> {
     };
     let slackState: () => ComponentHealth = () => ({ ok: false, state: 'starting' });
     const http = !target.env.slack.appToken;
+    const routes = serviceRoutes({ stackmedic, env: target.env, alerts: () => incidents?.alerts, log: options.err });
     slack = createSlackApp({
       stackmedic,
       env: target.env,
       poster: { abandon: life.abandon, runs, outbox },
-      ...(http ? { customRoutes: [healthRoute(health)] } : {}),
+      ...(http ? { customRoutes: [healthRoute(health), ...routes] } : {}),
+      silencer: () => incidents?.alerts,
     });
     delivery.poster = slack.poster;
     slackState = slackHealth(slack, () => started);
@@ -121,7 +125,7 @@ export async function serveSlack(options: ServeSlackOptions): Promise<number> {
     const listening = await slack.start();
     started = true;
     if (!http && target.env.healthPort !== undefined) {
-      const h = await startHealthServer(health, target.env.healthPort, target.env.httpHost).catch((error: unknown) => {
+      const h = await startHealthServer(health, target.env.healthPort, target.env.httpHost, routes).catch((error: unknown) => {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
           throw new ConfigError('environment', 'STACKMEDIC_HTTP_PORT', `a port GET /healthz can listen on (${target.env.healthPort}: ${code})`);
@@ -129,7 +133,9 @@ export async function serveSlack(options: ServeSlackOptions): Promise<number> {
         throw error;
       });
       healthServer = h.server;
-      options.out(`stackmedic: GET /healthz on port ${h.port}`);
+      options.out(`stackmedic: GET /healthz${routes.map((r) => `, ${r.method[0]} ${r.path}`).join('')} on port ${h.port}`);
+    } else if (!http && alertWebhookEnabled(target.env)) {
+      options.err('stackmedic: Socket Mode without STACKMEDIC_HTTP_PORT: POST /alertmanager is not served, so Alertmanager cannot reach stackmedic.');
     }
     // The scheduled check posts incident threads, so it runs only when it has a channel to post in.
     incidents = target.env.incidentChannel ? startIncidentMonitoring({ stackmedic, env: target.env, publisher: slack.publisher, log: options.out }) : undefined;
@@ -164,7 +170,12 @@ export async function serveSlack(options: ServeSlackOptions): Promise<number> {
   /** The stop sequence, each part bounded by what is left of the deadline; the store closes last. */
   async function stop(code: number, reason?: string): Promise<number> {
     const { audit } = services;
-    const busy = (): boolean => life.inFlight > 0 || audit.runningCount > 0 || (incidents?.scheduler.busy ?? false);
+    const busy = (): boolean =>
+      life.inFlight > 0 ||
+      audit.runningCount > 0 ||
+      (incidents?.scheduler.busy ?? false) ||
+      (incidents?.passes.busy ?? false) ||
+      (incidents?.alerts.busy ?? false);
     options.out(
       `stackmedic: stopping.${reason ? ` (${reason})` : ''} No new commands; running ones get up to ${Math.round((deadlineMs - LEAVE.afterWork) / 1000)} s to finish.`,
     );

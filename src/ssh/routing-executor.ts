@@ -45,6 +45,11 @@ export class RoutingExecutor implements ClosableExecutor {
     return mapLimit(nodes, options.concurrency ?? DEFAULT_FAN_OUT_CONCURRENCY, (n) => this.exec(n, command, options));
   }
 
+  /** SSH connections open now (the metrics report it); 0 when the SSH side is not a pool. */
+  get openSshConnections(): number {
+    return this.ssh instanceof SshPool ? this.ssh.openConnections().length : 0;
+  }
+
   /** Closes the SSH connections and kills local commands still running. */
   async close(): Promise<void> {
     await Promise.all([this.ssh.close(), this.localExecutor.close()]);
