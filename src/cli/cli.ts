@@ -5,6 +5,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createApp, type StackmedicApp } from '../app/create-app.js';
 import { hasSlackCredentials, readEnvOptions, type EnvOptions } from '../config/env.js';
 import { runConsole } from '../console/console.js';
+import { consoleIncidentFeed, consoleMonitoringEnv, SIM_SCHEDULE, type BackgroundWork, type ConsoleOutput } from '../console/incident-feed.js';
 import { formatReply, replyJson } from '../console/format.js';
 import { runLine } from '../console/session.js';
 import { ConfigError, UsageError, UserError } from '../errors.js';
@@ -55,6 +56,10 @@ option; text that is not plain words) or bad configuration.`,
 
 An interactive prompt with history on the cluster; reads one command per line from a pipe.
 With no arguments and nothing configured, \`stackmedic\` opens it on the simulated seed outage.
+The incident check \`serve\` schedules runs here too, its thread printed as Slack shows it: on the
+simulator every 10 s, an incident resolving after one green minute (STACKMEDIC_SCHEDULE and
+STACKMEDIC_RESOLVE_AFTER_MINUTES change that); on an inventory only when STACKMEDIC_SCHEDULE is
+set. From a pipe, the commands wait for the first check, so its messages come first.
 
 ${TARGET_HELP}
   --json             machine-readable output
@@ -181,13 +186,24 @@ const defaultResolver: TargetResolver = resolveTarget;
 /**
  * Wires the app for a target, loads the signature catalog first (a bad SIGNATURES_DIR is a
  * start-up error, exit 2, not a failed command later), runs `body`, and always lets both go.
+ * `clock` is the app's clock (the console on the simulator runs on the simulated cluster's time);
+ * `halt` stops background work at once when a stop signal cuts `body` short.
  */
-async function withApp(target: Target, io: CliIO, body: (app: StackmedicApp) => Promise<number>): Promise<number> {
-  const app = createApp({ inventory: target.inventory, env: target.env });
+async function withApp(
+  target: Target,
+  io: CliIO,
+  body: (app: StackmedicApp) => Promise<number>,
+  options: { clock?: (() => Date) | undefined; halt?: () => void } = {},
+): Promise<number> {
+  const app = createApp({ inventory: target.inventory, env: target.env, ...(options.clock ? { clock: options.clock } : {}) });
   try {
     await app.services.catalog();
     // SIGINT/SIGTERM: the running command finishes or is marked interrupted, the store closes last.
-    return await runUntilStopped(() => body(app), { app, closeTarget: () => target.close(), log: (l) => io.stderr.write(`${l}\n`), exit: io.exit });
+    const closeTarget = (): Promise<void> => {
+      options.halt?.();
+      return target.close();
+    };
+    return await runUntilStopped(() => body(app), { app, closeTarget, log: (l) => io.stderr.write(`${l}\n`), exit: io.exit });
   } finally {
     await app.close();
     await target.close();
@@ -277,17 +293,31 @@ export async function runCli(argv: readonly string[], io: CliIO, resolveTarget: 
       // `npm start` with nothing configured is the demo: the simulated cluster in the seed outage.
       const demo = sub === undefined && values.inventory === undefined && values.sim === undefined && !env.inventoryPath;
       const target = await resolveTarget(demo ? { sim: 'seed-incident' } : values, env);
-      return await withApp(target, io, (app) =>
-        runConsole({
-          router: app.router,
-          actor: consoleActor(),
-          role: 'admin',
-          json: values.json,
-          yes: values.yes,
-          input: io.stdin,
-          output: io.stdout,
-          banner: `stackmedic console: ${target.description}.${demo ? ' This is the demo: no Slack credentials and no inventory are set. Try /cluster status.' : ''} Type /help, or exit.`,
-        }),
+      // The scheduler `serve` runs, with the terminal as its incident channel (src/console/incident-feed.ts).
+      const monitoring = consoleMonitoringEnv(target.env, io.env, target.simulated === true);
+      const checks = monitoring
+        ? ` Incident checks run ${monitoring.schedule === SIM_SCHEDULE ? 'every 10 s' : `on "${monitoring.schedule}"`} and print here as in their Slack thread.`
+        : '';
+      let background: BackgroundWork | undefined;
+      return await withApp(
+        target,
+        io,
+        (app) =>
+          runConsole({
+            router: app.router,
+            actor: consoleActor(),
+            role: 'admin',
+            json: values.json,
+            yes: values.yes,
+            input: io.stdin,
+            output: io.stdout,
+            errorOutput: io.stderr,
+            banner: `stackmedic console: ${target.description}.${demo ? ' This is the demo: no Slack credentials and no inventory are set. Try /cluster status.' : ''}${checks} Type /help, or exit.`,
+            ...(monitoring
+              ? { background: (o: ConsoleOutput) => (background = consoleIncidentFeed({ stackmedic: app, env: monitoring, json: values.json })(o)) }
+              : {}),
+          }),
+        { clock: target.clock, halt: () => background?.halt() },
       );
     }
     if (sub === 'diagnose') {

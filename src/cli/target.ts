@@ -11,6 +11,10 @@ export interface Target {
   readonly description: string;
   /** Environment with the database path the target wants (the simulator uses a throwaway one). */
   readonly env: EnvOptions;
+  /** Whether this is the simulator. */
+  readonly simulated?: boolean;
+  /** The target's own time, when it is not the wall clock's (the simulator lives in its outage's days). */
+  readonly clock?: () => Date;
   close(): Promise<void>;
 }
 
@@ -49,6 +53,8 @@ export async function simTarget(scenario: string, env: EnvOptions): Promise<Targ
     inventory: sim.inventory,
     description: `SIMULATED cluster "${sim.inventory.cluster}" (scenario ${scenario}, ${sim.inventory.nodes.length} in-process nodes on 127.0.0.1; nothing real is touched). Point stackmedic at your cluster with --inventory FILE or STACKMEDIC_INVENTORY`,
     env: env.databasePathSet ? env : { ...env, databasePath: join(sim.dir, 'stackmedic.sqlite') },
+    simulated: true,
+    clock: () => new Date(sim.state.clock.now()),
     close: () => sim.stop(),
   };
 }
