@@ -4,14 +4,19 @@
  * in the same command, so a probe needs no earlier detection round trip and a node without
  * containers runs exactly the classic script.
  */
-import { sh, shellQuote, ShellScript } from '../ssh/shell.js';
+import { shellQuote, ShellScript } from '../ssh/shell.js';
 
 /** Printed instead of the tool's output when the container exists but is not running. */
 export const CONTAINER_STOPPED_MARKER = '@@container-stopped';
 
-/** `docker ps` filtered to exactly one name: true when a container of that name is listed. */
-function listed(engine: string, container: string, all: boolean): string {
-  return `${engine} ps${all ? ' -a' : ''} --format '{{.Names}}' 2>/dev/null | grep -qx ${shellQuote(container)}`;
+/** True when the engine knows a container of that name, running or not (no `grep`: nothing beyond the engine is needed). */
+function exists(engine: string, container: string): string {
+  return `${engine} container inspect ${shellQuote(container)} >/dev/null 2>&1`;
+}
+
+/** True when the container runs: `exec` fails on a stopped one. */
+function runs(engine: string, container: string): string {
+  return `${engine} exec ${shellQuote(container)} true >/dev/null 2>&1`;
 }
 
 /**
@@ -22,7 +27,7 @@ function listed(engine: string, container: string, all: boolean): string {
 export function inContainer(container: string, script: ShellScript): ShellScript {
   const branches = ['docker', 'podman'].map((engine) => {
     const exec = `${engine} exec ${shellQuote(container)} sh -c ${shellQuote(script.text)}`;
-    return `${listed(engine, container, true)}; then if ${listed(engine, container, false)}; then ${exec}; else echo ${CONTAINER_STOPPED_MARKER} ${shellQuote(container)} ${engine}; fi`;
+    return `${exists(engine, container)}; then if ${runs(engine, container)}; then ${exec}; else echo ${CONTAINER_STOPPED_MARKER} ${shellQuote(container)} ${engine}; fi`;
   });
   return ShellScript.raw(`if ${branches[0]}; elif ${branches[1]}; else ${script.text}; fi`);
 }
@@ -31,9 +36,4 @@ export function inContainer(container: string, script: ShellScript): ShellScript
 export function stoppedContainer(stdout: string): { container: string; engine: string } | undefined {
   const m = new RegExp(`^${CONTAINER_STOPPED_MARKER} (\\S+) (docker|podman)$`, 'm').exec(stdout);
   return m ? { container: m[1] ?? '', engine: m[2] ?? '' } : undefined;
-}
-
-/** The engine that lists `container` on the node (docker first), or nothing: a shell fragment printing `docker`, `podman` or ``. */
-export function engineOf(container: string): ShellScript {
-  return sh`if ${ShellScript.raw(listed('docker', container, true))}; then echo docker; elif ${ShellScript.raw(listed('podman', container, true))}; then echo podman; fi`;
 }

@@ -31,6 +31,12 @@ const BUILTINS = new Set([
   'wait',
 ]);
 
+/**
+ * Container engines the probes try first and fall back from (`src/deployment/container-script.ts`):
+ * a node without them runs the host's tools, so they are never a missing tool.
+ */
+const OPTIONAL = new Set(['docker', 'podman']);
+
 /** Words that open or continue a compound command: the next word starts a command again. */
 const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', '!', '{', '}', 'case', 'esac']);
 
@@ -158,7 +164,7 @@ export function programsOf(script: string): string[] {
       j += skip + 1;
       name = next;
     }
-    if (!WRAPPERS[name] && !BUILTINS.has(name) && !found.includes(name)) found.push(name);
+    if (!WRAPPERS[name] && !BUILTINS.has(name) && !OPTIONAL.has(name) && !found.includes(name)) found.push(name);
   }
   return found;
 }

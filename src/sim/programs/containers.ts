@@ -1,6 +1,7 @@
 /**
- * `docker` and `podman` on kolla-ansible nodes: every daemon of the state model is a container of
+ * `docker` on kolla-ansible nodes: every daemon of the state model is a container of
  * kolla's name (`rabbitmq-server` runs in `rabbitmq`, libvirtd in `nova_libvirt`). `ps` lists them,
+ * `container inspect NAME` tells whether one exists,
  * `exec NAME CMD...` runs CMD in the node's shell (the model has one process table per node),
  * `restart|stop|start NAME` drive the same state transitions as the init scripts.
  */
@@ -55,6 +56,12 @@ function ps(ctx: ProgramContext, args: readonly string[]): ProgramResult {
 async function engine(ctx: ProgramContext): Promise<ProgramResult> {
   const [verb, ...rest] = ctx.args;
   if (verb === 'ps') return ps(ctx, rest);
+  if ((verb === 'container' && rest[0] === 'inspect') || verb === 'inspect') {
+    const names = (verb === 'inspect' ? rest : rest.slice(1)).filter((a) => !a.startsWith('-'));
+    const missing = names.find((n) => serviceOf(ctx.node, n) === undefined);
+    if (missing !== undefined || names.length === 0) return fail(`Error: No such container: ${missing ?? ''}`, 1, '[]\n');
+    return result(`${JSON.stringify(names.map((n) => ({ Id: idOf(n), Name: `/${n}`, State: { Running: up(ctx.node, serviceOf(ctx.node, n) ?? '') } })))}\n`);
+  }
   if (verb === 'exec') {
     const args = [...rest];
     // Options before the container name (`-u root`, `-it`), as docker accepts them.
