@@ -157,7 +157,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
     clock: stackmedic.services.clock,
   };
   const ttlMs = options.confirmationTtlMs ?? (env.confirmTtlMinutes ?? 10) * 60_000;
-  const confirmations = new ConfirmationFlow(deps, new ConfirmationStore(stackmedic.db, stackmedic.services.clock), ttlMs);
+  const confirmations = new ConfirmationFlow(deps, new ConfirmationStore(new SqliteStore(stackmedic.db), stackmedic.services.clock), ttlMs);
   const slash = { quickAnswerMs: options.quickAnswerMs ?? 1000 };
 
   const names = [...new Set([...stackmedic.router.commandFamilies.map((f) => f.name), ...SLASH_COMMANDS])];

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../store/database.js';
+import type { SqlStore } from '../store/sql-store.js';
 import type { ActionPlan, PermissionRole } from '../router/types.js';
 
 /** Where a confirmation stands. */
@@ -25,7 +25,8 @@ export interface Confirmation {
   readonly decidedBy: string | null;
 }
 
-interface Row {
+// A type, not an interface: rows must fit the store's column record.
+type Row = {
   id: string;
   audit_id: number;
   command: string;
@@ -39,7 +40,7 @@ interface Row {
   expires_at: string;
   state: ConfirmationState;
   decided_by: string | null;
-}
+};
 
 function fromRow(r: Row): Confirmation {
   return {
@@ -65,18 +66,19 @@ export type DecideOutcome =
   | { readonly ok: false; readonly reason: 'unknown' | 'expired' | 'decided'; readonly confirmation?: Confirmation };
 
 /**
- * Pending confirmations in the embedded store, so that a bot restart between "plan shown" and
- * "Confirm pressed" loses nothing. Deciding is one conditional UPDATE: two people pressing at
- * once cannot both run the command.
+ * Pending confirmations in the store (SQLite, or PostgreSQL shared by several replicas), so that
+ * a bot restart between "plan shown" and "Confirm pressed" loses nothing and a confirmation asked
+ * on one replica can be pressed on another. Deciding is one conditional UPDATE: two presses at
+ * once, on one replica or two, cannot both run the command.
  */
 export class ConfirmationStore {
   constructor(
-    private readonly db: Db,
+    private readonly store: SqlStore,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
   /** Stores a new pending confirmation that expires after `ttlMs`. */
-  create(input: {
+  async create(input: {
     auditId: number;
     command: string;
     permission: PermissionRole;
@@ -85,15 +87,13 @@ export class ConfirmationStore {
     requestedBy: string;
     requestedName: string;
     ttlMs: number;
-  }): Confirmation {
+  }): Promise<Confirmation> {
     const id = randomBytes(12).toString('hex');
     const now = this.clock();
-    this.db
-      .prepare(
-        `INSERT INTO slack_confirmation (id, audit_id, command, permission, plan_json, channel, requested_by, requested_name, created_at, expires_at, state)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')`,
-      )
-      .run(
+    await this.store.run(
+      `INSERT INTO slack_confirmation (id, audit_id, command, permission, plan_json, channel, requested_by, requested_name, created_at, expires_at, state)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')`,
+      [
         id,
         input.auditId,
         input.command,
@@ -104,48 +104,53 @@ export class ConfirmationStore {
         input.requestedName,
         now.toISOString(),
         new Date(now.getTime() + input.ttlMs).toISOString(),
-      );
-    const created = this.get(id);
+      ],
+    );
+    const created = await this.get(id);
     if (!created) throw new Error(`confirmation ${id} vanished right after being stored`);
     return created;
   }
 
   /** Remembers which message shows the confirmation (to update it later). */
-  attachMessage(id: string, ts: string): void {
-    this.db.prepare(`UPDATE slack_confirmation SET message_ts = ? WHERE id = ?`).run(ts, id);
+  async attachMessage(id: string, ts: string): Promise<void> {
+    await this.store.run(`UPDATE slack_confirmation SET message_ts = ? WHERE id = ?`, [ts, id]);
   }
 
   /** The confirmation with this id, if any. */
-  get(id: string): Confirmation | undefined {
-    const row = this.db.prepare(`SELECT * FROM slack_confirmation WHERE id = ?`).get(id) as Row | undefined;
+  async get(id: string): Promise<Confirmation | undefined> {
+    const row = await this.store.get<Row>(`SELECT * FROM slack_confirmation WHERE id = ?`, [id]);
     return row ? fromRow(row) : undefined;
   }
 
   /** Confirms or cancels, if still pending and not expired. */
-  decide(id: string, state: 'confirmed' | 'cancelled', by: string): DecideOutcome {
+  async decide(id: string, state: 'confirmed' | 'cancelled', by: string): Promise<DecideOutcome> {
     const now = this.clock().toISOString();
-    const changed = this.db
-      .prepare(`UPDATE slack_confirmation SET state = ?, decided_by = ?, decided_at = ? WHERE id = ? AND state = 'pending' AND expires_at > ?`)
-      .run(state, by, now, id, now).changes;
-    const confirmation = this.get(id);
+    const { changes: changed } = await this.store.run(
+      `UPDATE slack_confirmation SET state = ?, decided_by = ?, decided_at = ? WHERE id = ? AND state = 'pending' AND expires_at > ?`,
+      [state, by, now, id, now],
+    );
+    const confirmation = await this.get(id);
     if (changed === 1 && confirmation) return { ok: true, confirmation };
     if (!confirmation) return { ok: false, reason: 'unknown' };
     if (confirmation.state === 'pending') {
-      this.expire(id);
+      await this.expire(id);
       return { ok: false, reason: 'expired', confirmation: { ...confirmation, state: 'expired' } };
     }
     return { ok: false, reason: confirmation.state === 'expired' ? 'expired' : 'decided', confirmation };
   }
 
   /** Marks every pending confirmation past its expiry as expired and returns them. */
-  expireDue(): Confirmation[] {
+  async expireDue(): Promise<Confirmation[]> {
     const now = this.clock().toISOString();
-    const due = (this.db.prepare(`SELECT * FROM slack_confirmation WHERE state = 'pending' AND expires_at <= ?`).all(now) as Row[]).map(fromRow);
-    for (const c of due) this.expire(c.id);
+    const due = (await this.store.all<Row>(`SELECT * FROM slack_confirmation WHERE state = 'pending' AND expires_at <= ?`, [now])).map(fromRow);
+    for (const c of due) await this.expire(c.id);
     return due.map((c) => ({ ...c, state: 'expired' as const }));
   }
 
-  private expire(id: string): void {
-    this.db.prepare(`UPDATE slack_confirmation SET state = 'expired', decided_at = ? WHERE id = ? AND state = 'pending'`).run(this.clock().toISOString(), id);
+  private async expire(id: string): Promise<void> {
+    await this.store.run(`UPDATE slack_confirmation SET state = 'expired', decided_at = ? WHERE id = ? AND state = 'pending'`, [
+      this.clock().toISOString(),
+      id,
+    ]);
   }
 }

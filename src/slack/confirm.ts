@@ -77,7 +77,7 @@ export class ConfirmationFlow {
 
   /** Posts the confirmation message for a `confirm` dispatch result. */
   async request(result: Extract<DispatchResult, { kind: 'confirm' }>, actor: Actor, channel: string, respond?: RespondFn): Promise<void> {
-    const c = this.store.create({
+    const c = await this.store.create({
       auditId: result.auditId,
       command: result.text,
       permission: result.command.permission,
@@ -92,7 +92,7 @@ export class ConfirmationFlow {
     const message: SlackMessage = fitMessage({ text: fallbackText(`Confirm: ${c.command}`), blocks }).message;
     try {
       const posted = await this.deps.poster.post(channel, message);
-      this.store.attachMessage(c.id, posted.ts);
+      await this.store.attachMessage(c.id, posted.ts);
       for (const part of extra)
         await this.deps.poster.post(channel, fitMessage({ text: fallbackText(`Plan of ${c.command} (continued)`), blocks: part }).message, {
           threadTs: posted.ts,
@@ -121,7 +121,7 @@ export class ConfirmationFlow {
   /** Handles a Confirm or Cancel press. Never throws. */
   async press(p: ButtonPress): Promise<void> {
     const { audit } = this.deps;
-    const stored = this.store.get(p.confirmationId);
+    const stored = await this.store.get(p.confirmationId);
     const label = p.action === 'confirm' ? 'Confirm' : 'Cancel';
     // The channel rule first: a press from elsewhere decides nothing, not even the message's ts.
     const request = slackRequest(this.deps, {
@@ -137,7 +137,7 @@ export class ConfirmationFlow {
     }
     const { actor } = request;
     // The press names its message: adopt it if storing the ts was missed (a post that raced a restart).
-    if (stored && !stored.messageTs && p.messageTs && p.channel === stored.channel) this.store.attachMessage(stored.id, p.messageTs);
+    if (stored && !stored.messageTs && p.messageTs && p.channel === stored.channel) await this.store.attachMessage(stored.id, p.messageTs);
     const existing = stored && !stored.messageTs && p.messageTs && p.channel === stored.channel ? { ...stored, messageTs: p.messageTs } : stored;
     if (!existing) {
       audit.record({
@@ -168,7 +168,7 @@ export class ConfirmationFlow {
       await this.tell(p, `Only ${ROLES_ABOVE[existing.permission]} can ${p.action} \`${existing.command}\`; you are a ${role}. Nothing was changed.`);
       return;
     }
-    const decided = this.store.decide(existing.id, p.action === 'confirm' ? 'confirmed' : 'cancelled', p.user.id);
+    const decided = await this.store.decide(existing.id, p.action === 'confirm' ? 'confirmed' : 'cancelled', p.user.id);
     if (!decided.ok) {
       if (decided.reason === 'expired') {
         record('expired', 'pressed after expiry');
@@ -196,7 +196,7 @@ export class ConfirmationFlow {
   async sweep(): Promise<number> {
     let due: Confirmation[];
     try {
-      due = this.store.expireDue();
+      due = await this.store.expireDue();
     } catch (error) {
       this.deps.logger.error('[stackmedic] expiring confirmations failed:', error);
       return 0;
