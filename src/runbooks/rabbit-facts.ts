@@ -22,7 +22,11 @@ const APP_STOPPED = /requires the 'rabbit' app to be running/;
 /** Reads `rabbitmqctl cluster_status` on `node` into a `RabbitView`. */
 export async function readRabbit(rctx: Pick<RunbookContext, 'executor'>, node: string): Promise<RabbitView> {
   const r = await readProbe(rctx, node, rabbitmqStatus);
-  if (r.ok) return r.value.running ? { kind: 'running', node, status: r.value } : { kind: 'down', node, message: r.value.message };
+  if (r.ok) {
+    if (r.value.running) return { kind: 'running', node, status: r.value };
+    // The parser tells a stopped rabbit app (Erlang VM up) from a dead node: they heal differently.
+    return r.value.state === 'app-stopped' ? { kind: 'app-stopped', node } : { kind: 'down', node, message: r.value.message };
+  }
   if (r.missing) return { kind: 'missing', node };
   if (APP_STOPPED.test(r.output ?? '')) return { kind: 'app-stopped', node };
   return { kind: 'unknown', node, problem: r.problem };
