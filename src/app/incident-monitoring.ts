@@ -10,6 +10,8 @@ import { IncidentScheduler } from '../incidents/scheduler.js';
 import type { IncidentStore } from '../incidents/store.js';
 import { IncidentThread } from '../incidents/thread.js';
 import type { StackmedicApp } from './create-app.js';
+import { leaderOnly } from '../store/leader-only.js';
+import type { LeaderLease } from '../store/lease.js';
 
 /** Running incident monitoring: the scheduled check and what it writes to. */
 export interface IncidentMonitoring {
@@ -37,6 +39,8 @@ export function startIncidentMonitoring(options: {
   readonly channel?: string;
   readonly log?: (line: string) => void;
   readonly start?: boolean;
+  /** Several replicas: the cluster's leader lease; only its holder runs the scheduled checks. */
+  readonly lease?: LeaderLease;
 }): IncidentMonitoring {
   const { stackmedic, env } = options;
   const log = options.log ?? ((line: string) => console.log(line));
@@ -121,8 +125,13 @@ export function startIncidentMonitoring(options: {
     },
   });
   holder.alerts = alerts;
-  const scheduler = new IncidentScheduler(() => passes.pass(), { schedule: env.schedule, log, clock });
-  if (options.start !== false) scheduler.start();
+  const lease = options.lease;
+  const scheduled = lease ? leaderOnly(lease, () => passes.pass(), log) : () => passes.pass();
+  const scheduler = new IncidentScheduler(scheduled, { schedule: env.schedule, log, clock });
+  if (options.start !== false) {
+    lease?.start();
+    scheduler.start();
+  }
   return {
     store,
     monitor,
@@ -131,6 +140,7 @@ export function startIncidentMonitoring(options: {
     alerts,
     async stop() {
       await scheduler.stop();
+      await lease?.stop();
       await alerts.stop();
       await passes.idle();
     },
