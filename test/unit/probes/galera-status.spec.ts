@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { galeraStatus } from '../../../src/probes/galera-status.js';
 import { fixture, okValue, stdoutOf } from './fixtures.js';
+import { ShellScript } from '../../../src/ssh/shell.js';
+import { inContainer } from '../../../src/deployment/container-script.js';
 
 describe('galera-status', () => {
   it('asks for exactly the five wsrep variables, tab-separated, as root', () => {
-    expect(galeraStatus.command.script.text).toBe(
-      `mysql -N -B -e "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_cluster_size','wsrep_cluster_status','wsrep_local_state_comment','wsrep_ready','wsrep_connected')"`,
-    );
+    // Inside kolla's mariadb container when the node has one, on the host otherwise.
+    const classic = `mysql -N -B -e "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_cluster_size','wsrep_cluster_status','wsrep_local_state_comment','wsrep_ready','wsrep_connected')"`;
+    expect(galeraStatus.command.script.text).toBe(inContainer('mariadb', ShellScript.raw(classic)).text);
+    expect(galeraStatus.command.script.text.endsWith(`; else ${classic}; fi`)).toBe(true);
     expect(galeraStatus.command.privileged).toBe(true);
   });
 

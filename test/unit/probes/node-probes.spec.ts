@@ -11,9 +11,10 @@ const out = (stdout: string, exitCode = 0) => ({ stdout, stderr: '', exitCode })
 describe('disk-usage', () => {
   it('runs df then a bounded du, and never fails on a missing directory', () => {
     expect(diskUsage.command.script.text).toBe(
-      "df -P -B1; echo '@@du'; timeout 10 du -s -B1 /var/lib/cinder/conversion /var/lib/glance/image-cache /var/log 2>/dev/null; true",
+      "df -P -B1; echo '@@du'; timeout 10 du -s -B1 /var/lib/cinder/conversion /var/lib/docker/volumes/cinder/_data/conversion /var/lib/containers/storage/volumes/cinder/_data/conversion /var/lib/glance/image-cache /var/log 2>/dev/null; true",
     );
-    expect(diskUsage.roles).toEqual(['controller', 'compute']);
+    // Every node stackmedic knows a role of has a disk: network, storage and monitoring hosts too.
+    expect(diskUsage.roles).toEqual(['controller', 'compute', 'network', 'storage', 'ceph-mon', 'ceph-osd', 'ceph-mgr', 'monitoring']);
   });
 
   it('keeps / and drops devtmpfs, tmpfs and /sys mounts', () => {
@@ -109,7 +110,7 @@ describe('space-hogs', () => {
 
   it('runs the agreed find, NUL-separated, as root', () => {
     expect(spaceHogs.command.script.text).toBe(
-      "find /var/lib/cinder/conversion /var/lib/glance/image-cache /var/log -xdev -type f -size +100M -printf '%s\\t%T@\\t%D\\t%i\\t%p\\0' 2>/dev/null | sort -z -rn | head -z -n 20",
+      "find /var/lib/cinder/conversion /var/lib/docker/volumes/cinder/_data/conversion /var/lib/containers/storage/volumes/cinder/_data/conversion /var/lib/glance/image-cache /var/log -xdev -type f -size +100M -printf '%s\\t%T@\\t%D\\t%i\\t%p\\0' 2>/dev/null | sort -z -rn | head -z -n 20",
     );
     expect(spaceHogs.command.privileged).toBe(true);
   });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { rabbitmqStatus, type RabbitClusterRunning, type RabbitClusterStatus } from '../../../src/probes/rabbitmq-status.js';
 import { fixture, okValue, stderrOf, stdoutOf } from './fixtures.js';
+import { ShellScript } from '../../../src/ssh/shell.js';
+import { inContainer } from '../../../src/deployment/container-script.js';
 
 function running(status: RabbitClusterStatus): RabbitClusterRunning {
   if (!status.running) throw new Error(`expected a running node, got: ${status.message}`);
@@ -11,7 +13,13 @@ const parse = (path: string): RabbitClusterRunning => running(okValue(rabbitmqSt
 
 describe('rabbitmq-status', () => {
   it('runs the agreed command: JSON first, text for old rabbitmqctl', () => {
-    expect(rabbitmqStatus.command.script.text).toBe('rabbitmqctl cluster_status --formatter json 2>/dev/null || rabbitmqctl cluster_status');
+    // Inside kolla's rabbitmq container when the node has one, on the host otherwise.
+    const classic = 'rabbitmqctl cluster_status --formatter json 2>/dev/null || rabbitmqctl cluster_status';
+    expect(rabbitmqStatus.command.script.text).toBe(inContainer('rabbitmq', ShellScript.raw(classic)).text);
+    expect(rabbitmqStatus.command.script.text).toMatch(
+      /^if docker container inspect rabbitmq >\/dev\/null 2>&1; then .*docker exec rabbitmq sh -c 'rabbitmqctl cluster_status/,
+    );
+    expect(rabbitmqStatus.command.script.text.endsWith(`; else ${classic}; fi`)).toBe(true);
     expect(rabbitmqStatus.command.privileged).toBe(true);
     expect(rabbitmqStatus.scope).toBe('node');
   });
