@@ -2,6 +2,7 @@ import type { Router } from '../router/router.js';
 import type { Actor, PermissionRole } from '../router/types.js';
 import { redact, redactDeep } from '../redact.js';
 import { formatPlan, formatReply, replyJson } from './format.js';
+import { saveBinaryFiles } from './saved-files.js';
 
 /** How a console session asks for and prints things. */
 export interface ConsoleIO {
@@ -45,5 +46,6 @@ export async function runLine(text: string, options: SessionOptions): Promise<bo
     result = await router.dispatch({ text: result.text, actor, role, progress, confirmed: true });
   }
   io.print(options.json ? replyJson(result) : result.kind === 'reply' ? formatReply(result.reply) : formatPlan(result.plan));
+  if (!options.json && result.kind === 'reply') for (const line of saveBinaryFiles(result.reply.files)) io.print(line);
   return result.kind === 'reply' && result.reply.ok;
 }

@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/cli.js';
+import { decodePng } from '../unit/incidents/png-decode.js';
 
 /**
  * Issue 13 §3: `npm start` with nothing configured is the console on the simulated seed outage, and
@@ -111,6 +112,13 @@ describe('the demo console (npm start, nothing configured)', () => {
     expect(postmortem).toMatch(/\n {8}\d\d\.\d\d : [^\n]*\S+ ran \/cluster free-disk node-10 \(console\) - ok/);
     expect(postmortem).toMatch(/\n {8}\d\d\.\d\d : [^\n]*Resolved - Checks green since [^\n]*\n```\n/);
     expect(postmortem).toMatch(/\| stackmedic \| Resolved: Checks green since .* \(1 min\)\. \|/);
+    // The timeline PNG Slack would get is saved for an image viewer, and it is a picture.
+    at = await s.waitFor(/Timeline of incident #1: (\S+postmortem-incident-1-timeline\.png)\n/, at);
+    const saved = /Timeline of incident #1: (\S+postmortem-incident-1-timeline\.png)\n/.exec(plain(s.out()))?.[1] ?? '';
+    const png = decodePng(readFileSync(saved));
+    expect(png.width).toBe(2200);
+    expect(png.height).toBeGreaterThan(1000);
+    rmSync(dirname(saved), { recursive: true, force: true });
 
     s.stdin.write('exit\n');
     // `/incident show 1` answered while the incident was open, which counts as a problem found.

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -8,6 +8,7 @@ import { NodeLocks } from '../../../src/app/locks.js';
 import { readEnvOptions } from '../../../src/config/env.js';
 import { runConsole } from '../../../src/console/console.js';
 import { ConsoleIncidentChannel } from '../../../src/console/incident-channel.js';
+import { saveBinaryFiles } from '../../../src/console/saved-files.js';
 import { consoleMonitoringEnv, SIM_RESOLVE_AFTER_MINUTES, SIM_SCHEDULE, type BackgroundWork, type ConsoleOutput } from '../../../src/console/incident-feed.js';
 import { IncidentStore } from '../../../src/incidents/store.js';
 import { parseInventory } from '../../../src/inventory/load.js';
@@ -211,5 +212,23 @@ describe('printing beside the prompt', () => {
     expect(await c.done).toBe(0);
     expect(c.out()).toBe('[incident channel] Incident #1 (critical)\nhello back\n');
     expect(c.stopped()).toBe(true);
+  });
+});
+
+describe('pictures in a terminal', () => {
+  it('writes binary files into the directory and says where; text files stay in the reply', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stackmedic-saved-'));
+    const lines = saveBinaryFiles(
+      [
+        { filename: 'postmortem-incident-1.md', title: 'Post-mortem', content: '# text' },
+        { filename: '../evil/timeline.png', title: 'Timeline of incident #1', content: 'mermaid', base64: Buffer.from('PNG bytes').toString('base64') },
+      ],
+      dir,
+    );
+    expect(lines).toEqual([`Timeline of incident #1: ${join(dir, '.._evil_timeline.png')}`]);
+    expect(readdirSync(dir)).toEqual(['.._evil_timeline.png']);
+    expect(readFileSync(join(dir, '.._evil_timeline.png'), 'utf8')).toBe('PNG bytes');
+    expect(saveBinaryFiles([{ filename: 'a.txt', title: 'a', content: 'a' }], dir)).toEqual([]);
+    expect(saveBinaryFiles(undefined, dir)).toEqual([]);
   });
 });
