@@ -11,6 +11,7 @@ import { LogMatcher, type LogFinding, type MatcherOptions, type ScanStats } from
 import { isLogSignature, type Catalog } from './schema.js';
 import { applyThresholds } from './threshold.js';
 import { isValidZone } from './timestamp.js';
+import { renderUnrecognised, UnrecognisedCollector, type Classification, type UnrecognisedGroup, type UnrecognisedReport } from './unrecognised.js';
 
 export { diagnosisJson, hasCurrentProblem, renderDiagnosis, renderRunbook, type DiagnosisJson } from './diagnosis-render.js';
 
@@ -18,6 +19,14 @@ export { diagnosisJson, hasCurrentProblem, renderDiagnosis, renderRunbook, type 
 export interface DiagnoseOptions extends MatcherOptions {
   /** Roles per node (from the inventory); otherwise inferred from the logs each node has. */
   readonly roles?: Readonly<Record<string, readonly string[]>>;
+  /** At most this many templates of unrecognised errors are kept (default 1000; more count as "other"). */
+  readonly maxTemplates?: number;
+}
+
+/** `stackmedic diagnose --json`: the diagnosis, the unrecognised error groups and the classification rate. */
+export interface DiagnoseJson extends DiagnosisJson {
+  readonly unrecognised: readonly UnrecognisedGroup[];
+  readonly classification: Classification;
 }
 
 /** What `diagnoseDirectory` found. */
@@ -30,8 +39,10 @@ export interface Diagnosis {
   /** Log files read and bytes scanned. */
   readonly files: number;
   readonly stats: ScanStats;
+  /** Error records no signature claimed, grouped, and the share of error records recognised. */
+  readonly unrecognised: UnrecognisedReport;
   /** The machine-readable form `stackmedic diagnose --json` prints. */
-  toJson(): DiagnosisJson;
+  toJson(): DiagnoseJson;
 }
 
 interface LogFile {
@@ -46,7 +57,8 @@ interface LogFile {
  * Diagnoses logs copied off a cluster, laid out as `<node>/<absolute path of the log>`
  * (`node-10/var/log/rabbitmq/rabbit@node-10.log`). Each log signature reads only the files its
  * globs name (rotated and `.gz` copies included) on nodes with one of its roles; files no
- * signature wants are not read at all. Files are streamed one at a time.
+ * signature wants are read only for their error records (none is a signature's, so all are
+ * unrecognised). Files are streamed one at a time, each read once.
  */
 export async function diagnoseDirectory(dir: string, catalog: Catalog, options: DiagnoseOptions = {}): Promise<Diagnosis> {
   const logSignatures = catalog.signatures.filter(isLogSignature);
@@ -59,25 +71,31 @@ export async function diagnoseDirectory(dir: string, catalog: Catalog, options: 
   const matchers = new Map<string, LogMatcher>();
   const stats: ScanStats = { bytes: 0, lines: 0, records: 0, candidates: 0, findings: 0, maxBufferedBytes: 0, truncatedLines: 0 };
   const findings: LogFinding[] = [];
+  const unrecognised = new UnrecognisedCollector({ ...options, ...(options.maxTemplates !== undefined ? { maxTemplates: options.maxTemplates } : {}) });
+  const onRecord = unrecognised.record.bind(unrecognised);
   let scanned = 0;
   for (const file of files) {
     const nodeRoles = roles.get(file.node) ?? null;
     const wanted = logSignatures.filter(
       (s) => pathMatchesGlobs(file.path, globs.get(s.id) ?? []) && (nodeRoles === null || s.source.logs.roles.some((r) => nodeRoles.includes(r))),
     );
-    if (wanted.length === 0) continue;
     const key = wanted.map((s) => s.id).join(',');
     let matcher = matchers.get(key);
     if (!matcher) {
       matcher = new LogMatcher(wanted, options);
       matchers.set(key, matcher);
     }
+    matcher.onRecord = onRecord;
     const before = { ...matcher.stats };
+    unrecognised.beginFile({ node: file.node, file: file.path });
     try {
       findings.push(...(await matcher.scanFile(file.local, { node: file.node, file: file.path })));
     } catch (error) {
       throw new UserError(`while reading ${file.local}: ${(error as Error).message}`, 'stackmedic_diagnose_read');
     }
+    unrecognised.endFile();
+    // Files read only for their errors are not counted as scanned by the signatures.
+    if (wanted.length === 0) continue;
     addStats(stats, matcher.stats, before);
     scanned++;
   }
@@ -93,7 +111,8 @@ export async function diagnoseDirectory(dir: string, catalog: Catalog, options: 
     reading,
     files: scanned,
     stats,
-    toJson: () => diagnosisJson(diagnosis),
+    unrecognised: unrecognised.report(),
+    toJson: () => ({ ...diagnosisJson(diagnosis), unrecognised: diagnosis.unrecognised.groups, classification: diagnosis.unrecognised.classification }),
   };
   return diagnosis;
 }
@@ -192,10 +211,7 @@ export async function runDiagnose(options: RunDiagnoseOptions): Promise<{ output
   }
   const serious = hasCurrentProblem(diagnosis, catalog.signatures);
   // Findings were redacted as they were made; the whole output is too, as every door's is.
-  const output = options.json
-    ? `${JSON.stringify(hide ? redactDeep(diagnosis.toJson()) : diagnosis.toJson(), null, 2)}\n`
-    : hide
-      ? redact(renderDiagnosis(diagnosis, catalog.signatures))
-      : renderDiagnosis(diagnosis, catalog.signatures);
+  const text = (): string => `${renderDiagnosis(diagnosis, catalog.signatures)}\n${renderUnrecognised(diagnosis.unrecognised)}`;
+  const output = options.json ? `${JSON.stringify(hide ? redactDeep(diagnosis.toJson()) : diagnosis.toJson(), null, 2)}\n` : hide ? redact(text()) : text();
   return { output, exitCode: serious ? 1 : 0 };
 }

@@ -62,6 +62,12 @@ export interface ScanStats {
   truncatedLines: number;
 }
 
+/**
+ * Sees every record a scan closes: its bytes are `block[start, end)` (valid only during the call),
+ * `line` its first line, `claimed` whether a signature matched it.
+ */
+export type RecordListener = (block: Buffer, start: number, end: number, line: number, claimed: boolean) => void;
+
 const DEFAULTS = { chunkBytes: 1 << 20, maxRecordBytes: 64 << 10, maxRecordLines: 400, maxLineBytes: 1 << 20, redact: true };
 const TEXT_LIMIT = 300;
 
@@ -75,6 +81,8 @@ export class LogMatcher {
   readonly stats: ScanStats = { bytes: 0, lines: 0, records: 0, candidates: 0, findings: 0, maxBufferedBytes: 0, truncatedLines: 0 };
   private readonly prefilter: Prefilter;
   private readonly options: Required<Omit<MatcherOptions, 'referenceYear' | 'zone'>> & TimestampOptions;
+  /** Called for every record of the next scans (`diagnose` groups the unclaimed errors); `null` costs nothing. */
+  onRecord: RecordListener | null = null;
 
   constructor(signatures: readonly LogSignature[], options: MatcherOptions = {}) {
     this.prefilter = buildPrefilter(signatures);
@@ -128,7 +136,7 @@ export class LogMatcher {
   }
 
   private startScan(context: LogContext, firstLine: number, onFinding?: (finding: LogFinding) => void): RecordScan {
-    return new RecordScan(this.prefilter, this.options, this.stats, context, firstLine, onFinding);
+    return new RecordScan(this.prefilter, this.options, this.stats, context, firstLine, onFinding, this.onRecord);
   }
 }
 
@@ -168,6 +176,7 @@ class RecordScan {
     private readonly context: LogContext,
     firstLine: number,
     private readonly onFinding?: (finding: LogFinding) => void,
+    private readonly onRecord: RecordListener | null = null,
   ) {
     this.carryLine = firstLine;
     this.work = Buffer.allocUnsafe(0);
@@ -297,8 +306,12 @@ class RecordScan {
 
   private close(block: Buffer, record: OpenRecord): void {
     this.stats.records++;
-    if (!record.candidate) return;
+    if (!record.candidate) {
+      this.onRecord?.(block, record.start, record.end, record.line, false);
+      return;
+    }
     this.stats.candidates++;
+    const before = this.findings.length;
     const text = block.toString('utf8', record.start, record.end);
     let folded: string | null = null;
     for (const compiled of this.prefilter.signatures) {
@@ -312,6 +325,7 @@ class RecordScan {
         this.onFinding?.(finding);
       }
     }
+    this.onRecord?.(block, record.start, record.end, record.line, this.findings.length > before);
   }
 
   private match(compiled: CompiledSignature, text: string, line: number): LogFinding | null {

@@ -23,7 +23,7 @@ describe('diagnose on the seed incident laid out per node', () => {
       chain: string[];
       findings: { signature: string; node: string; file: string; line: number; time: string | null; fields: Record<string, string> }[];
     };
-    expect(Object.keys(json)).toEqual(['findings', 'rootCause', 'chain', 'links']);
+    expect(Object.keys(json)).toEqual(['findings', 'rootCause', 'chain', 'links', 'unrecognised', 'classification']);
     expect(json.rootCause).toEqual({ signature: 'root-disk-full', node: 'node-10' });
     expect(json.chain).toEqual([
       'root-disk-full',
