@@ -71,6 +71,9 @@ describe('incidents on the simulated kolla-ansible seed outage', () => {
     expect(incident?.chainText).toMatch(/^.*on node-10 -> .*RabbitMQ.* on node-10.* -> nova-compute reported down on 3 nodes$/);
     const summary = shownText(slack.of('chat.postMessage')[0] ?? { method: '', body: {}, ts: '' });
     expect(summary).toMatch(/node-10 \/ 100% full/);
+    // The log evidence comes from kolla's own log layout, /var/log/kolla/<service>/.
+    expect(summary).toMatch(/`node-10:\/var\/log\/kolla\/rabbitmq\/rabbit@node-10\.log:\d+`/);
+    expect(summary).not.toMatch(/node-10:\/var\/log\/rabbitmq\//);
   });
 
   it('resolves after the kolla fixes and the green window', async () => {
@@ -107,4 +110,12 @@ describe('incidents on the simulated kolla-ansible seed outage', () => {
     expect(slack.unexpected).toEqual([]);
     expect(store.get(1)?.status).toBe('resolved');
   }, 120_000);
+
+  it('/trace finds a request in the kolla logs of every service', async () => {
+    const reply = await run('/trace request req-ce7dded1-c999-43f2-9ed0-ff7d53fda6f7');
+    expect(reply.ok, reply.text).toBe(true);
+    const data = reply.data as { lines: { node: string; file: string }[] };
+    expect(data.lines.length).toBeGreaterThan(0);
+    expect(data.lines.every((l) => l.file.startsWith('/var/log/kolla/'))).toBe(true);
+  });
 });

@@ -7,7 +7,7 @@ import { KOLLA_ADMIN_OPENRC, kollaConversionDir } from '../../deployment/kolla.j
 import { healthyHistory } from '../logs/history.js';
 import { SEED_CONVERSION_FILE } from '../logs/seed-lines.js';
 import { LIBVIRT_SOCKET } from '../state/derive.js';
-import { CLUSTER_STACK } from '../state/topology.js';
+import { CLUSTER_STACK, kollaLogPath } from '../state/topology.js';
 import type { ClusterState } from '../state/types.js';
 import { seedIncident } from './seed-incident.js';
 import type { Scenario } from './types.js';
@@ -34,6 +34,14 @@ function kollaize(c: ClusterState): void {
       n.fs.remove('/root/openrc');
     }
     if (n.roles.includes('controller')) n.fs.mkdirp(CONVERSION_DIR);
+    // Logs move into the kolla_logs volume's layout; their content is the same history.
+    const logs = [...n.fs.walk('/var/log')].filter(([path, e]) => e.kind !== 'dir' && kollaLogPath(path) !== path);
+    for (const [path, entry] of logs) {
+      n.fs.remove(path);
+      n.fs.put(kollaLogPath(path), entry);
+    }
+    // kolla runs no pacemaker: no pacemaker log either.
+    n.fs.remove(kollaLogPath('/var/log/pacemaker/pacemaker.log'));
   }
 }
 

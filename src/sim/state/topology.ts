@@ -84,6 +84,19 @@ export function logPathOf(service: string, node: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Where a kolla-ansible node keeps the log a classic node has at `classic`: every service logs into
+ * the `kolla_logs` volume, seen on the host as /var/log/kolla/<service>/ (MySQL's as mariadb's).
+ * System logs (syslog, kern.log) stay where they are.
+ */
+export function kollaLogPath(classic: string): string {
+  if (classic === '/var/log/haproxy.log') return '/var/log/kolla/haproxy/haproxy.log';
+  const m = /^\/var\/log\/([^/]+)\/(.+)$/.exec(classic);
+  if (!m || m[1] === 'kolla' || m[1] === 'apt') return classic;
+  const dir = m[1] === 'mysql' ? 'mariadb' : (m[1] ?? '');
+  return `/var/log/kolla/${dir}/${m[2] ?? ''}`;
+}
+
 /** OpenStack daemons that talk to RabbitMQ through oslo.messaging (they log AMQP errors). */
 export function isAmqpClient(service: string): boolean {
   return /^(nova|cinder|neutron|heat)-/.test(service) && service !== 'nova-api';
