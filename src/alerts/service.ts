@@ -51,6 +51,11 @@ export interface AlertServiceOptions {
   /** Alertmanager's API, for silences (STACKMEDIC_ALERTMANAGER_URL). */
   readonly api?: AlertmanagerApi | undefined;
   readonly clock: () => Date;
+  /**
+   * Alertmanager's time, for silences (it compares their start and end to its own clock): the
+   * real time unless given, even when incidents run on another clock (the simulator's).
+   */
+  readonly alertmanagerClock?: () => Date;
   readonly nodeLabel?: string | undefined;
   readonly log: (line: string) => void;
   readonly counters?: AlertCounters | undefined;
@@ -137,7 +142,7 @@ export class AlertService {
     if (!api) throw new UserError('Silences need STACKMEDIC_ALERTMANAGER_URL (the address of Alertmanager), which is not set.');
     const incident = store.get(press.incidentId);
     if (!incident) throw new UserError(`There is no incident #${press.incidentId}.`, 'stackmedic_no_such_incident');
-    const startsAt = clock();
+    const startsAt = this.alertmanagerNow();
     const endsAt = new Date(startsAt.getTime() + SILENCE_DURATIONS[press.duration]);
     const matchers = matchersText(press.matchers);
     let silenceId: string;
@@ -156,7 +161,7 @@ export class AlertService {
     }
     this.options.counters?.silence('created');
     store.addEvent(incident.id, {
-      at: startsAt.toISOString(),
+      at: clock().toISOString(),
       kind: 'note',
       text: `Alertmanager silence ${silenceId} created by ${actor.name} for ${press.duration}, until ${when(endsAt.toISOString())}: ${matchers}`,
       actor: actor.name,
@@ -255,6 +260,10 @@ export class AlertService {
     await this.sync(touched);
   }
 
+  private alertmanagerNow(): Date {
+    return this.options.alertmanagerClock?.() ?? new Date();
+  }
+
   private remember(eventId: number, block: SlackBlock): void {
     this.buttons.set(eventId, block);
     // Posted notes need their buttons no more; the bound keeps a Slack outage from growing this.
@@ -269,7 +278,7 @@ export class AlertService {
 
   /** Notes the silence's end once it is over (Alertmanager is asked: it may have been expired or extended meanwhile). */
   private watchExpiry(silenceId: string, incidentId: number, endsAtMs: number): void {
-    const delay = Math.max(0, endsAtMs - this.options.clock().getTime()) + 1000;
+    const delay = Math.max(0, endsAtMs - this.alertmanagerNow().getTime()) + 1000;
     const timer = setTimeout(() => this.track(this.expired(silenceId, incidentId)), Math.min(delay, 2 ** 31 - 1));
     timer.unref();
     this.expiries.set(silenceId, timer);
@@ -281,7 +290,7 @@ export class AlertService {
     let state = 'expired';
     try {
       const s = await api?.silence(silenceId);
-      if (s?.state === 'active' && Date.parse(s.endsAt) > clock().getTime()) {
+      if (s?.state === 'active' && Date.parse(s.endsAt) > this.alertmanagerNow().getTime()) {
         this.watchExpiry(silenceId, incidentId, Date.parse(s.endsAt));
         return;
       }
