@@ -65,11 +65,20 @@ async function logSignaturesFor(rctx: RunbookContext, file: string): Promise<Log
 async function logEvidence(rctx: RunbookContext, node: string, rabbitName: string | undefined): Promise<string[]> {
   // The name came from the node: it must not be able to point the read elsewhere.
   if (!rabbitName || reportedNameProblem('rabbit-node', rabbitName)) return [];
-  const file = `/var/log/rabbitmq/${rabbitName}.log`;
-  const r = await rctx.executor.exec(node, remote(sh`tail -n 400 ${file}`, { privileged: true }), { timeoutMs: 15_000 });
-  if (!r.ok || r.exitCode !== 0 || r.stdout === '') return [];
+  // A classic node logs under /var/log/rabbitmq, a kolla node under its kolla_logs volume.
+  let file = '';
+  let text = '';
+  for (const candidate of [`/var/log/rabbitmq/${rabbitName}.log`, `${KOLLA_LOG_ROOT}/rabbitmq/${rabbitName}.log`]) {
+    const r = await rctx.executor.exec(node, remote(sh`tail -n 400 ${candidate}`, { privileged: true }), { timeoutMs: 15_000 });
+    if (r.ok && r.exitCode === 0 && r.stdout !== '') {
+      file = candidate;
+      text = r.stdout;
+      break;
+    }
+  }
+  if (text === '') return [];
   const matcher = new LogMatcher(await logSignaturesFor(rctx, file), { referenceYear: new Date().getUTCFullYear() });
-  return [...new Set(matcher.scanText(r.stdout, { node, file }).map((f) => f.signature))];
+  return [...new Set(matcher.scanText(text, { node, file }).map((f) => f.signature))];
 }
 
 function members(v: RabbitView): string[] {

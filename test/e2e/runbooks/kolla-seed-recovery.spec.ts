@@ -45,6 +45,8 @@ describe('healing the seed outage on kolla-ansible through stackmedic commands',
     const heal = await rig.run('/rabbit heal node-10');
     expect(heal.reply?.title, heal.reply?.text).toMatch(/done, verified/);
     expect(heal.reply?.text).toContain('docker restart rabbitmq');
+    // The why comes from the broker's own log, read in kolla's layout.
+    expect(heal.reply?.text).toMatch(/stopped: RabbitMQ is not running after a disk alarm/);
     expect(heal.reply?.text).toMatch(/Next: \/compute fix-libvirt node-18/);
 
     for (const n of ['node-18', 'node-19', 'node-20']) {
