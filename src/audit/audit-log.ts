@@ -3,8 +3,8 @@ import { OutboxStore, type OutboxEntry } from '../outbox/store.js';
 import type { Actor } from '../router/types.js';
 import { redact } from '../redact.js';
 
-/** How an invocation ended. */
-export type AuditOutcome = 'ok' | 'failed' | 'refused' | 'denied' | 'error' | 'cancelled' | 'expired' | 'interrupted' | 'pending';
+/** How an audited thing ended; `confirmed`: a request for confirmation that was given (the run is its own record). */
+export type AuditOutcome = 'ok' | 'confirmed' | 'failed' | 'refused' | 'denied' | 'error' | 'cancelled' | 'expired' | 'interrupted' | 'pending';
 
 /** What kind of thing was recorded. */
 export type AuditKind = 'command' | 'button' | 'runbook' | 'scheduler';

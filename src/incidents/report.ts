@@ -197,7 +197,10 @@ export interface PostmortemData extends IncidentData {
  * and button presses are left out: the command they belong to is listed, with its remote commands.
  */
 export function isOperatorAction(entry: AuditEntry): boolean {
-  return entry.kind === 'command' && !/^\/incident (?:list|show|postmortem)\b/.test(entry.command) && entry.outcome !== 'pending';
+  // A confirmation request that was given is not an action of its own: its run is audited apart.
+  return (
+    entry.kind === 'command' && !/^\/incident (?:list|show|postmortem)\b/.test(entry.command) && entry.outcome !== 'pending' && entry.outcome !== 'confirmed'
+  );
 }
 
 /** An action's remote commands with their exit codes, at most `limit` of them. */

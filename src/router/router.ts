@@ -150,7 +150,7 @@ export class Router {
 
   /** Records that a requested confirmation was given (the run that follows has its own record). */
   recordConfirmation(auditId: number, actor: Actor, detail: string): void {
-    this.services.audit.end(auditId, 'ok', `${detail} (${actor.name})`);
+    this.services.audit.end(auditId, 'confirmed', `${detail} (${actor.name})`);
   }
 
   /** Finds the command and validates arguments; returns a help reply for help requests. */

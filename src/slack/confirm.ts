@@ -229,7 +229,7 @@ export class ConfirmationFlow {
     const ended = (auditId: number | undefined): void =>
       this.deps.audit.end(
         c.auditId,
-        'ok',
+        'confirmed',
         `confirmed by ${actor.name} (button audit #${buttonAudit})${auditId !== undefined ? `; ran as audit #${auditId}` : ''}`,
       );
     // The result is posted in the channel even when the router marks it ephemeral (a refusal

@@ -65,9 +65,9 @@ describe('--sim and STACKMEDIC_DB', () => {
     const rows = store.prepare(`SELECT command, kind, outcome, detail FROM audit_invocation ORDER BY id`).all() as Row[];
     store.close();
     expect(rows.filter((x) => x.outcome === 'pending')).toEqual([]);
-    // The request, then the run (its steps have rows of their own).
+    // The request (confirmed: not an action of its own), then the run (its steps have rows of their own).
     expect(rows.filter((x) => x.kind === 'command').map((x) => [x.command, x.outcome])).toEqual([
-      ['/cluster free-disk node-10', 'ok'],
+      ['/cluster free-disk node-10', 'confirmed'],
       ['/cluster free-disk node-10', 'ok'],
     ]);
     expect(rows[0]?.detail).toMatch(/^confirmed with --yes/);
