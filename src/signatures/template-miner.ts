@@ -29,6 +29,7 @@ export interface MinedTemplate<T> {
   readonly data: T;
 }
 
+const TIMESTAMP = /\b\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?)?\b/g;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 const REQ_ID = /\breq-<\*>/g;
 const IP_PORT = /\b\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?\b/g;
@@ -39,12 +40,13 @@ const PATH = /(?<![\w<])(?:\/[\w.@+-]+){2,}\/?/g;
 const NUMBER = /(?<![A-Za-z])[-+]?\d+(?:[.,:]\d+)*(?:[eE][-+]?\d+)?/g;
 
 /**
- * Masks the variable parts of a message: uuids (so `req-` ids), IPv4 with port and IPv6 addresses,
+ * Masks the variable parts of a message: timestamps, uuids (so `req-` ids), IPv4 with port and IPv6 addresses,
  * Erlang pids, hex, absolute paths and numbers all become `<*>`. Order matters: wide shapes first,
  * so that their digits are not masked piecemeal.
  */
 export function maskMessage(message: string): string {
   return message
+    .replace(TIMESTAMP, WILDCARD)
     .replace(UUID, WILDCARD)
     .replace(REQ_ID, WILDCARD)
     .replace(IP_PORT, WILDCARD)

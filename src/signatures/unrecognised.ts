@@ -231,16 +231,16 @@ export class UnrecognisedCollector {
 /**
  * The message of a record: its first line's, unless that is only a header (`=ERROR REPORT====
  * date ===`, or a RabbitMQ `[error] <0.1.0>` whose message is on the next lines): then the next
- * lines, whitespace collapsed, with the header's kind in front.
+ * line, with the header's kind in front.
  */
 function recordMessage(text: string, firstLine: string): string {
   const message = messageOf(firstLine);
   const report = firstLine.startsWith('=') ? /^=([A-Z]+ REPORT)====/.exec(firstLine) : null;
   if (report === null && message.split(/\s+/).length > 3) return message;
-  const body = text
-    .slice(firstLine.length, firstLine.length + MESSAGE_CHARS * 2)
-    .replace(/\s+/g, ' ')
-    .trim();
+  // The first line of the body only: what follows (stacks, state dumps) varies in length.
+  const rest = text.slice(firstLine.length, firstLine.length + MESSAGE_CHARS * 2).replace(/^\s+/, '');
+  const nl = rest.indexOf('\n');
+  const body = (nl < 0 ? rest : rest.slice(0, nl)).trim();
   return `${report ? (report[1] as string) : message} ${body}`.trim();
 }
 

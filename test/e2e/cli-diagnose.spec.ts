@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const MAIN = join(import.meta.dirname, '../../dist/src/main.js');
 const SEED = join(import.meta.dirname, '../fixtures/diagnose/seed');
+const UNKNOWN = join(import.meta.dirname, '../fixtures/logs/unrecognised');
 const RESTART = join(import.meta.dirname, '../fixtures/diagnose/clean-restart');
 const env = { PATH: process.env.PATH, HOME: process.env.HOME, STACKMEDIC_DB: join(mkdtempSync(join(tmpdir(), 'stackmedic-diag-')), 'db.sqlite') };
 
@@ -34,6 +35,15 @@ interface DiagnosisJson {
   rootCause: { signature: string; node: string } | null;
   chain: string[];
   links: { cause: string; effect: string }[];
+  unrecognised: {
+    template: string;
+    count: number;
+    nodes: string[];
+    first: string | null;
+    last: string | null;
+    example: { node: string; file: string; line: number };
+  }[];
+  classification: { errors: number; classified: number; rate: number | null };
 }
 
 describe('stackmedic diagnose --logs DIR', () => {
@@ -57,6 +67,32 @@ describe('stackmedic diagnose --logs DIR', () => {
     expect(json.findings.find((f) => f.signature === 'nova-compute-libvirt-socket')).toMatchObject({ node: 'node-18', file: '/var/log/nova/nova-compute.log' });
     for (const f of json.findings) expect(Object.keys(f).sort()).toEqual(['fields', 'file', 'line', 'node', 'recovered', 'signature', 'time']);
     expect(json.links.find((l) => l.effect === 'rabbit-stopped')?.cause).toBe('rabbit-enospc-shutdown');
+    // The rate: error records the catalog claimed, and what it left unrecognised, counted apart.
+    const { errors, classified, rate } = json.classification;
+    expect(classified).toBeGreaterThan(0);
+    expect(errors).toBeGreaterThan(classified);
+    expect(rate).toBeCloseTo(classified / errors, 3);
+    expect(json.unrecognised.reduce((n, g) => n + g.count, 0)).toBe(errors - classified);
+    for (const g of json.unrecognised) {
+      expect(Object.keys(g).sort()).toEqual(['count', 'example', 'first', 'last', 'nodes', 'template']);
+      expect(g.nodes).toContain(g.example.node);
+    }
+    const counts = json.unrecognised.map((g) => g.count);
+    expect(counts).toEqual([...counts].sort((a, b) => b - a));
+  });
+
+  it('groups the errors no signature knows, one group per distinct error, with counts', async () => {
+    const r = await stackmedic(['diagnose', '--logs', UNKNOWN, '--json']);
+    const json = JSON.parse(r.stdout) as DiagnosisJson;
+    expect(json.classification).toEqual({ errors: 11, classified: 1, rate: 0.0909 });
+    expect(json.unrecognised.map((g) => g.count)).toEqual([4, 1, 1, 1, 1, 1, 1]);
+    expect(json.unrecognised[0]).toMatchObject({
+      nodes: ['compute1', 'compute2'],
+      example: { node: 'compute1', file: '/var/log/nova/nova-compute.log', line: 1 },
+    });
+    expect(json.unrecognised[0]?.template).toContain('Failed to retrieve resource provider tree from placement API for UUID <*>.');
+    const text = await stackmedic(['diagnose', '--logs', UNKNOWN]);
+    expect(text.stdout).toContain('11 error records, 9 % recognised; 7 unrecognised groups:\n  1. x4 on compute1, compute2');
   });
 
   it('reads a clean broker restart as recovered and does not make it the cause of the timeouts that followed', async () => {
