@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 const SCRIPT = join(import.meta.dirname, '../support/components.mjs');
-const ALL = 'openssh-server openssh-client rabbitmq-server pacemaker-cli-utils lsof psmisc procps util-linux passwd postgresql';
+const ALL =
+  'openssh-server openssh-client rabbitmq-server pacemaker-cli-utils lsof psmisc procps util-linux passwd postgresql prometheus prometheus-alertmanager';
 
 /** Where each package's binaries go in a fake root (absolute ones at their path, bare ones in /usr/bin). */
 const LAYOUT: Record<string, readonly string[]> = {
@@ -24,6 +25,8 @@ const LAYOUT: Record<string, readonly string[]> = {
     '/usr/lib/postgresql/15/bin/postgres',
     '/usr/lib/postgresql/15/bin/createdb',
   ],
+  prometheus: ['/usr/bin/promtool'],
+  'prometheus-alertmanager': ['/usr/bin/prometheus-alertmanager', '/usr/bin/amtool'],
 };
 
 function place(root: string, packages: readonly string[]): void {
@@ -71,13 +74,25 @@ describe('the test run provisions the real components it starts', () => {
       'stackmedic tests: missing openssh-server (/usr/sbin/sshd), openssh-client (ssh, ssh-keygen), rabbitmq-server (/usr/lib/rabbitmq/bin/rabbitmq-server, ' +
         '/usr/lib/rabbitmq/bin/rabbitmqctl, epmd), pacemaker-cli-utils (crm_mon, cibadmin, crm_simulate, crm_attribute), lsof (lsof), psmisc (fuser), ' +
         'procps (pgrep, ps), util-linux (unshare), passwd (useradd, usermod), ' +
-        'postgresql (/usr/lib/postgresql/15/bin/initdb, /usr/lib/postgresql/15/bin/pg_ctl, /usr/lib/postgresql/15/bin/postgres, /usr/lib/postgresql/15/bin/createdb) and there is no apt-get here to install them. ' +
+        'postgresql (/usr/lib/postgresql/15/bin/initdb, /usr/lib/postgresql/15/bin/pg_ctl, /usr/lib/postgresql/15/bin/postgres, /usr/lib/postgresql/15/bin/createdb), ' +
+        'prometheus (/usr/bin/promtool), prometheus-alertmanager (/usr/bin/prometheus-alertmanager, /usr/bin/amtool) and there is no apt-get here to install them. ' +
         `Install them with: apt-get update && apt-get install -y --no-install-recommends ${ALL}`,
     );
   });
 
   it('names only the packages that are missing', () => {
-    place(root, ['openssh-server', 'openssh-client', 'lsof', 'procps', 'util-linux', 'passwd', 'psmisc', 'postgresql']);
+    place(root, [
+      'openssh-server',
+      'openssh-client',
+      'lsof',
+      'procps',
+      'util-linux',
+      'passwd',
+      'psmisc',
+      'postgresql',
+      'prometheus',
+      'prometheus-alertmanager',
+    ]);
     const r = run(['--check']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(
@@ -104,7 +119,18 @@ describe('the test run provisions the real components it starts', () => {
   });
 
   it('as root with apt-get, installs what is missing once, says so, and two runs at once do not overlap', async () => {
-    place(root, ['openssh-client', 'lsof', 'procps', 'util-linux', 'passwd', 'psmisc', 'pacemaker-cli-utils', 'postgresql']);
+    place(root, [
+      'openssh-client',
+      'lsof',
+      'procps',
+      'util-linux',
+      'passwd',
+      'psmisc',
+      'pacemaker-cli-utils',
+      'postgresql',
+      'prometheus',
+      'prometheus-alertmanager',
+    ]);
     const log = join(dir, 'apt.log');
     // A stand-in apt-get: records when each run starts and ends, and "installs" by placing binaries.
     const cases = Object.entries(LAYOUT)

@@ -47,6 +47,12 @@ export const COMPONENTS = [
     ],
     why: 'a real PostgreSQL, the shared store of several replicas',
   },
+  { package: 'prometheus', binaries: ['/usr/bin/promtool'], why: 'promtool checks and unit-tests the alert rules in deploy/prometheus' },
+  {
+    package: 'prometheus-alertmanager',
+    binaries: ['/usr/bin/prometheus-alertmanager', '/usr/bin/amtool'],
+    why: 'a real Alertmanager routing alerts to the webhook',
+  },
 ];
 
 const SBIN = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
