@@ -7,6 +7,7 @@ import { remote, sh } from '../ssh/shell.js';
 import { quorumGuard } from './guard.js';
 import { describeNode, pacemakerView, resourceIds, stoppedOn } from './pacemaker-state.js';
 import type { Runbook, RunbookContext, StepVerdict } from './types.js';
+import { pacemakerNotUsed } from './deployment-check.js';
 
 /** Pacemaker resource ids (XML IDs): a letter or `_`, then letters, digits, `_ . : -`. */
 export const RESOURCE_ID = /^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/;
@@ -18,13 +19,14 @@ export async function buildPacemakerCleanup(
   resource: string | undefined,
   busy: ReadonlyMap<string, string> = new Map(),
 ): Promise<Runbook> {
-  const view = await pacemakerView(rctx, node);
+  const [view, refusal] = await Promise.all([pacemakerView(rctx, node), pacemakerNotUsed(rctx, node)]);
   const what = resource ?? 'every failed resource';
   return {
     id: 'pacemaker-cleanup',
     title: `Clean up ${what} on ${node}`,
     nodes: [node],
     steps: [
+      ...refusal,
       {
         kind: 'check',
         description: resource ? `${resource} is a resource in crm_mon's list` : `pacemaker answers`,

@@ -4,6 +4,7 @@
  * while, so it refuses while another controller is down or restarting.
  */
 import { remote } from '../ssh/shell.js';
+import { pacemakerNotUsed } from './deployment-check.js';
 import { quorumGuard } from './guard.js';
 import { detectInit, serviceScript } from './init-services.js';
 import { describeNode, pacemakerView, stoppedOn } from './pacemaker-state.js';
@@ -11,12 +12,13 @@ import type { Runbook, RunbookContext, StepVerdict } from './types.js';
 
 /** Builds the pacemaker restart of controller `node`. */
 export async function buildPacemakerRestart(rctx: RunbookContext, node: string, busy: ReadonlyMap<string, string> = new Map()): Promise<Runbook> {
-  const init = await detectInit(rctx, node);
+  const [init, refusal] = await Promise.all([detectInit(rctx, node), pacemakerNotUsed(rctx, node)]);
   return {
     id: 'pacemaker-restart',
     title: `Restart pacemaker on ${node}`,
     nodes: [node],
     steps: [
+      ...refusal,
       quorumGuard({ target: node, services: ['pacemaker', 'rabbitmq', 'galera'], busy }),
       {
         kind: 'act',

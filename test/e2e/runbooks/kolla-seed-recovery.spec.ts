@@ -35,6 +35,16 @@ describe('healing the seed outage on kolla-ansible through stackmedic commands',
     expect(reply?.text).toContain('Next: /cluster free-disk node-10');
   });
 
+  it('refuses /pacemaker restart and cleanup: pacemaker is not used by this deployment, nothing is run', async () => {
+    const before = rig.sim.commandLog.length;
+    for (const command of ['/pacemaker restart node-11', '/pacemaker cleanup node-11']) {
+      const { reply } = await rig.run(command);
+      expect(reply?.ok, command).toBe(false);
+      expect(reply?.text, command).toMatch(/pacemaker is not used by this deployment \(kolla-ansible on node-11/);
+    }
+    expect(rig.sim.commandLog.slice(before).filter((c) => /pacemaker (re)?start|crm_resource|crm /.test(c.command))).toEqual([]);
+  });
+
   it('frees the cinder volume, restarts the rabbitmq container, restarts nova_libvirt and nova_compute: HEALTHY, all audited', async () => {
     const logStart = rig.sim.commandLog.length;
     const auditStart = rig.app.services.audit.list(1)[0]?.id ?? 0;
