@@ -16,7 +16,7 @@ const actor: Actor = { id: 'console:test', name: 'test', via: 'console' };
  * monitoring and storage hosts share the controllers' simulated machines (kolla allows network
  * hosts to be control hosts); localhost stays `ansible_connection=local`.
  */
-function kollaMultinodeFor(sim: SimCluster): string {
+function kollaMultinodeFor(sim: SimCluster, openrc = '/root/openrc'): string {
   const machine: Readonly<Record<string, string>> = {
     control01: 'node-10',
     control02: 'node-11',
@@ -38,7 +38,7 @@ function kollaMultinodeFor(sim: SimCluster): string {
     '[all:vars]',
     `ansible_ssh_private_key_file=${sim.clientKeyPath}`,
     `stackmedic_known_hosts=${sim.knownHostsPath}`,
-    'stackmedic_openrc=/root/openrc',
+    `stackmedic_openrc=${openrc}`,
     '',
   ].join('\n');
 }
@@ -93,5 +93,30 @@ describe("kolla-ansible's multinode inventory, hosts pointed at the simulator", 
     expect(reply.text).toMatch(/^control01 +controller +ok /m);
     // Eight hosts went to the simulated machines over SSH; localhost's ping ran here instead.
     expect(sim.commandLog.slice(before).filter((c) => c.command === 'cat /proc/uptime; hostname')).toHaveLength(8);
+  });
+});
+
+describe("kolla-ansible's multinode inventory on a simulated kolla-ansible cluster (containers, no pacemaker)", () => {
+  let sim: SimCluster;
+  let app: StackmedicApp;
+  beforeAll(async () => {
+    sim = await startSimCluster({ scenario: 'kolla-healthy', computes: 1 });
+    const path = join(sim.dir, 'multinode');
+    writeFileSync(path, kollaMultinodeFor(sim, '/etc/kolla/admin-openrc.sh'));
+    app = createApp({ inventory: loadInventory(path), env: readEnvOptions({ STACKMEDIC_DB: ':memory:' }) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await sim?.stop();
+  });
+
+  it('/cluster status checks every area inside the containers; pacemaker is not used, and the deployment is detected', async () => {
+    const r = await app.router.dispatch({ text: '/cluster status', actor, role: 'viewer' });
+    if (r.kind !== 'reply') throw new Error('expected a reply');
+    const report = (r.reply.data as { report: { areas: AreaReport[] } }).report;
+    for (const a of report.areas) expect([a.area, a.checked, a.status]).toEqual([a.area, 'all', 'ok']);
+    expect(r.reply.text).toMatch(/✔ Pacemaker +not used by this deployment \(kolla-ansible: HA through keepalived and haproxy\)/);
+    expect(r.reply.text).toMatch(/^Deployment: kolla-ansible \(detected on control01: \/etc\/kolla, no pacemaker\)$/m);
+    expect(sim.commandLog.some((c) => c.command.includes("docker exec mariadb sh -c 'mysql -N -B"))).toBe(true);
   });
 });
