@@ -16,7 +16,7 @@ import { pacemakerStatus } from '../../../src/probes/pacemaker-status.js';
 import { rabbitmqStatus } from '../../../src/probes/rabbitmq-status.js';
 import { conversionDirOf, spaceHogCategory } from '../../../src/probes/space-hogs.js';
 import type { Probe } from '../../../src/probes/types.js';
-import type { Executor } from '../../../src/router/types.js';
+import type { Executor } from '../../../src/ssh/types.js';
 import { ShellScript } from '../../../src/ssh/shell.js';
 import { createClusterState } from '../../../src/sim/create.js';
 import { execOnNode } from '../../../src/sim/exec.js';
