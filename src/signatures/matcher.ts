@@ -64,9 +64,10 @@ export interface ScanStats {
 
 /**
  * Sees every record a scan closes: its bytes are `block[start, end)` (valid only during the call),
- * `line` its first line, `claimed` whether a signature matched it.
+ * `line` its first line's number, `claimed` whether a signature matched it, `headEnd` where its
+ * first line ends.
  */
-export type RecordListener = (block: Buffer, start: number, end: number, line: number, claimed: boolean) => void;
+export type RecordListener = (block: Buffer, start: number, end: number, line: number, claimed: boolean, headEnd: number) => void;
 
 const DEFAULTS = { chunkBytes: 1 << 20, maxRecordBytes: 64 << 10, maxRecordLines: 400, maxLineBytes: 1 << 20, redact: true };
 const TEXT_LIMIT = 300;
@@ -145,6 +146,8 @@ interface OpenRecord {
   end: number;
   line: number;
   lines: number;
+  /** End of the first line. */
+  head: number;
   candidate: boolean;
   /**
    * First line starts with a digit (a timestamp): later lines that do not are its continuation
@@ -252,7 +255,7 @@ class RecordScan {
       }
       if (head) {
         if (record !== null) this.close(block, record);
-        record = { start: pos, end: eol, line, lines: 0, candidate: false, timestamped: c >= 48 && c <= 57 };
+        record = { start: pos, end: eol, head: eol, line, lines: 0, candidate: false, timestamped: c >= 48 && c <= 57 };
       }
       const current = record as OpenRecord;
       current.end = eol;
@@ -307,7 +310,7 @@ class RecordScan {
   private close(block: Buffer, record: OpenRecord): void {
     this.stats.records++;
     if (!record.candidate) {
-      this.onRecord?.(block, record.start, record.end, record.line, false);
+      this.onRecord?.(block, record.start, record.end, record.line, false, record.head);
       return;
     }
     this.stats.candidates++;
@@ -325,7 +328,7 @@ class RecordScan {
         this.onFinding?.(finding);
       }
     }
-    this.onRecord?.(block, record.start, record.end, record.line, this.findings.length > before);
+    this.onRecord?.(block, record.start, record.end, record.line, this.findings.length > before, record.head);
   }
 
   private match(compiled: CompiledSignature, text: string, line: number): LogFinding | null {

@@ -1,4 +1,5 @@
 import { redact } from '../redact.js';
+import { ErrorHeads, isErrorLine } from './error-level.js';
 import type { LogContext } from './matcher.js';
 import { TemplateMiner, type TemplateMinerOptions } from './template-miner.js';
 import { parseLogTimestamp, type TimestampOptions } from './timestamp.js';
@@ -72,24 +73,15 @@ interface Pending {
   claimed: boolean;
 }
 
-/** How far into a record's first line the level check looks. */
-const HEAD_BYTES = 512;
 /** Messages are cut to this many characters before mining. */
 const MESSAGE_CHARS = 400;
 const OSLO = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? +\d+ +(?:ERROR|CRITICAL) +\S+)(?: |$)/;
 const SYSLOG_HEAD = /^[A-Z][a-z]{2} +\d+ \d\d:\d\d:\d\d \S+ /;
 const LEADING_STAMP = /^(?:[\d\-:.,+TZ/[\]]+\s+)+/;
 
-/**
- * True when a record's first line is an error: oslo.log ERROR/CRITICAL, RabbitMQ `[error]` and
- * `=ERROR REPORT====`, a Python traceback, `level=error`, or a kernel line saying error. Plain
- * substring tests on the head of the line, no regex: this runs for every record.
- */
-export function isErrorHead(head: string, file: string): boolean {
-  if (head.includes(' ERROR ') || head.includes(' CRITICAL ') || head.includes('[error]') || head.includes('level=error')) return true;
-  if (head.startsWith('=ERROR REPORT====') || head.startsWith('Traceback (most recent call last)')) return true;
-  const kernel = head.includes(' kernel: ') || file.includes('kern.log') || file.includes('dmesg');
-  return kernel && (head.includes('error') || head.includes('Error') || head.includes('ERROR'));
+/** True when a line is an error record's first line (see `isErrorLine`); for tests and callers with text. */
+export function isErrorHead(line: string, file: string): boolean {
+  return isErrorLine(line, file);
 }
 
 /** The message of a first line without its timestamp, pid or syslog host. */
@@ -107,6 +99,7 @@ export class UnrecognisedCollector {
   private readonly miner: TemplateMiner<GroupData>;
   private context: LogContext = { node: '', file: '' };
   private pending: Pending | null = null;
+  private readonly heads = new ErrorHeads();
   private errors = 0;
   private classified = 0;
   private other = 0;
@@ -118,17 +111,15 @@ export class UnrecognisedCollector {
   /** Starts a file; the previous one must have been ended. */
   beginFile(context: LogContext): void {
     this.context = context;
+    this.heads.beginFile(context.file);
     this.pending = null;
   }
 
   /**
-   * One record of the scan: its bytes are `block[start, end)`, its first line is `line`, and
-   * `claimed` says whether a signature matched it.
+   * One record of the scan: its bytes are `block[start, end)`, its first line is `line`,
+   * `claimed` says whether a signature matched it, and its first line ends at `headEnd`.
    */
-  record(block: Buffer, start: number, end: number, line: number, claimed: boolean): void {
-    const nl = block.indexOf(10, start);
-    const headEnd = nl < 0 || nl > end ? end : nl;
-    const head = block.toString('latin1', start, Math.min(headEnd, start + HEAD_BYTES));
+  record(block: Buffer, start: number, end: number, line: number, claimed: boolean, headEnd = firstLineEnd(block, start, end)): void {
     const pending = this.pending;
     if (pending !== null && pending.bareTraceback) {
       // The line after a bare traceback's indented frames is its exception.
@@ -137,10 +128,13 @@ export class UnrecognisedCollector {
       pending.claimed ||= claimed;
       return;
     }
-    const error = isErrorHead(head, this.context.file);
-    if (pending !== null && pending.osloKey !== null && error && head.startsWith(pending.osloKey)) {
-      const message = block
-        .toString('utf8', start, headEnd)
+    if (!this.heads.test(block, start, headEnd)) {
+      if (pending !== null) this.flush();
+      return;
+    }
+    const head = block.toString('utf8', start, headEnd);
+    if (pending !== null && pending.osloKey !== null && head.startsWith(pending.osloKey)) {
+      const message = head
         .slice(pending.osloKey.length)
         .replace(/^\s*\[[^\]]*\]/, '')
         .trim();
@@ -157,7 +151,6 @@ export class UnrecognisedCollector {
       return;
     }
     this.flush();
-    if (!error) return;
     const text = block.toString('utf8', start, end);
     const firstLine = text.slice(0, headEnd - start);
     const oslo = OSLO.exec(firstLine);
@@ -226,6 +219,11 @@ export class UnrecognisedCollector {
     const rate = this.errors === 0 ? null : Math.round((this.classified / this.errors) * 10000) / 10000;
     return { groups, other: this.other, classification: { errors: this.errors, classified: this.classified, rate } };
   }
+}
+
+function firstLineEnd(block: Buffer, start: number, end: number): number {
+  const nl = block.indexOf(10, start);
+  return nl < 0 || nl > end ? end : nl;
 }
 
 /**
