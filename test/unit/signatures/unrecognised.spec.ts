@@ -15,9 +15,9 @@ const PLACEMENT_401 = [
 ].filter((l) => l.includes('Got 401'));
 
 /** Scans text with no signature at all and collects every error record (all unclaimed). */
-function collect(text: string, file: string, options: ConstructorParameters<typeof UnrecognisedCollector>[0] = {}): UnrecognisedReport {
+function collect(text: string, file: string, options: ConstructorParameters<typeof UnrecognisedCollector>[0] = {}, chunkBytes?: number): UnrecognisedReport {
   const collector = new UnrecognisedCollector(options);
-  const matcher = new LogMatcher([]);
+  const matcher = new LogMatcher([], chunkBytes === undefined ? {} : { chunkBytes });
   matcher.onRecord = collector.record.bind(collector);
   collector.beginFile({ node: 'node-1', file });
   matcher.scanText(text, { node: 'node-1', file });
@@ -87,6 +87,9 @@ describe('isErrorHead', () => {
     expect(isErrorHead('level=error ts=2019-07-08T04:14:50.715Z caller=main.go:723 err="opening storage failed"', '/var/log/prometheus.log')).toBe(true);
     expect(isErrorHead('Jun 11 06:51:39 bronzor kernel: [  725.995102] blk_update_request: I/O error, dev sdk', '/var/log/kern.log')).toBe(true);
     expect(isErrorHead('Traceback (most recent call last):', '/var/log/x.log')).toBe(true);
+    // In syslog, only the kernel's lines are read for the word; others need a level.
+    expect(isErrorHead('Jun 11 06:51:39 bronzor kernel: [  725.995102] blk_update_request: I/O error, dev sdk', '/var/log/syslog')).toBe(true);
+    expect(isErrorHead('Jun 11 06:51:39 bronzor systemd[1]: error reading unit', '/var/log/syslog')).toBe(false);
     expect(isErrorHead('2019-07-04 17:08:26.673 41045 DEBUG neutron.agent.linux.utils [req-f601] Running command', '/var/log/neutron/a.log')).toBe(false);
     expect(isErrorHead('2017-05-16 00:00:04.500 2931 WARNING nova.compute.manager [-] error while syncing', '/var/log/nova/nova-compute.log')).toBe(false);
   });
@@ -131,6 +134,14 @@ describe('UnrecognisedCollector', () => {
       'level=error ts=<*> caller=main.go:<*> err="opening storage failed: mkdir data/: permission denied"',
     ]);
     expect(report.groups[0]?.first).toBe('2019-07-08T04:14:50.715Z');
+  });
+
+  it('finds the same records whatever the chunk size of the scan (level hits are indexed per block)', () => {
+    const text = readFileSync(fixturePath('logs/unrecognised/compute2/var/log/nova/nova-compute.log'), 'utf8');
+    const whole = collect(text, '/var/log/nova/nova-compute.log');
+    const chunked = collect(text, '/var/log/nova/nova-compute.log', {}, 97);
+    expect(whole.classification.errors).toBe(3);
+    expect(chunked).toEqual(whole);
   });
 
   it('counts error records beyond the template bound as other', () => {
