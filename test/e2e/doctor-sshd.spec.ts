@@ -129,10 +129,12 @@ describe('stackmedic doctor on a broken setup of real sshd nodes', () => {
   it('warns about the group that maps to no role, and fails the area no node covers', () => {
     expect(result.stdout).toMatch(/^ {2}✔ node-e tools: none needed$/m);
     expect(result.stdout).toMatch(
-      /^ {2}! group haproxy: node-e \(group haproxy\) maps to no role stackmedic checks \(controller and compute\): nothing will check it$/m,
+      /^ {2}! group haproxy: node-e \(group haproxy\) maps to no role stackmedic checks \(controller, ceph-mon, compute, network, storage, ceph-osd, ceph-mgr and monitoring\): nothing will check it$/m,
     );
     expect(result.stdout).toMatch(/^ {2}✘ compute role: no node has the compute role: libvirt will not be checked$/m);
-    expect(result.stdout).toMatch(/^ {6}→ if it is a controller or compute node, map the group to that role in /m);
+    expect(result.stdout).toMatch(
+      /^ {6}→ if it is a controller, ceph-mon, compute, network, storage, ceph-osd, ceph-mgr or monitoring node, map the group to that role in /m,
+    );
     expect(result.stdout).toMatch(/^ {2}✔ store: .*store\/db\.sqlite does not exist yet/m);
   });
 });

@@ -114,7 +114,8 @@ describe('stopping serve', () => {
     const { ts } = await startFreeDisk(p, s.slack);
     expect(await stopWith(p, 'SIGTERM')).toBeLessThan(10_000);
     const rows = p.audit();
-    expect(rows.filter((r) => r.command === '/cluster free-disk node-10').map((r) => r.outcome)).toEqual(['ok', 'ok']);
+    // The confirmation request (given), then its run.
+    expect(rows.filter((r) => r.command === '/cluster free-disk node-10').map((r) => r.outcome)).toEqual(['confirmed', 'ok']);
     expect(rows.filter((r) => r.outcome === 'pending')).toEqual([]);
     expect(s.slack.of('chat.update').some((u) => u.body.ts === ts && /finished/.test(textOf(u)))).toBe(true);
     expectCleanStop(p);
@@ -255,7 +256,7 @@ describe('stopping the console', () => {
     expect(rows.filter((r) => r.outcome === 'pending')).toEqual([]);
     // The confirmation was given (--yes); the run it started was cut short; its finished steps stay ok.
     expect(rows.filter((r) => r.kind === 'command').map((r) => [r.id, r.outcome])).toEqual([
-      [1, 'ok'],
+      [1, 'confirmed'],
       [2, 'interrupted'],
     ]);
     expect(rows[1]?.detail).toBe('stackmedic was stopped (SIGTERM) before this finished');
