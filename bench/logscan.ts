@@ -37,6 +37,8 @@ export function convertPattern(pattern: string, dialect: Dialect): string {
       const next = pattern[i + 1] ?? '';
       i++;
       if (dialect === 'ere' && next === 'd') out += inClass ? '0-9' : '[0-9]';
+      // `/` needs no escape in JavaScript either; rg refuses the needless escape.
+      else if (next === '/') out += '/';
       else out += c + next;
       afterQuantifier = false;
       continue;
@@ -52,6 +54,13 @@ export function convertPattern(pattern: string, dialect: Dialect): string {
       // A `]` right after `[` or `[^` is a literal member, not the end of the class.
       if (pattern[i + 1] === '^') out += pattern[++i];
       if (pattern[i + 1] === ']') out += pattern[++i];
+      afterQuantifier = false;
+      continue;
+    }
+    if (c === '(' && pattern[i + 1] === '?' && (pattern[i + 2] === '!' || pattern[i + 2] === '=')) {
+      // Neither peer engine has look-around: dropping the assertion only widens what matches, so
+      // the peers do no less work than stackmedic.
+      i = endOfGroup(pattern, i);
       afterQuantifier = false;
       continue;
     }
@@ -80,6 +89,21 @@ export function convertPattern(pattern: string, dialect: Dialect): string {
     out += c;
   }
   return out;
+}
+
+/** The index of the `)` closing the group that opens at `start` (escapes and classes skipped). */
+function endOfGroup(pattern: string, start: number): number {
+  let depth = 0;
+  let inClass = false;
+  for (let i = start; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i;
+  }
+  return pattern.length - 1;
 }
 
 /** Runs the log scanning part. */
