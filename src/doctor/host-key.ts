@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { Client, type ConnectConfig } from 'ssh2';
 import type { SshTarget } from '../inventory/types.js';
+import { NETWORK_ERROR_WORDS } from '../ssh/connect-errors.js';
 
 /** What a node answered to an SSH handshake that stops right after the host key. */
 export type HostKeyScan =
@@ -106,19 +107,9 @@ export function scanHostKey(target: Pick<SshTarget, 'address' | 'port' | 'user'>
   });
 }
 
-const WHY: Readonly<Record<string, string>> = {
-  ECONNREFUSED: 'connection refused (is sshd running?)',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ETIMEDOUT: 'connection timed out',
-  ENOTFOUND: 'address not found',
-  EAI_AGAIN: 'address lookup failed',
-  ECONNRESET: 'connection reset',
-};
-
 function describeConnectError(target: Pick<SshTarget, 'address' | 'port'>, err: Error & { code?: string; level?: string }): string {
   const where = `${target.address}:${target.port}`;
-  const why = err.code ? WHY[err.code] : undefined;
+  const why = err.code ? NETWORK_ERROR_WORDS[err.code] : undefined;
   if (why) return `${where}: ${why}`;
   if (err.level === 'client-timeout' || /Timed out while waiting for handshake/.test(err.message)) return `${where}: no SSH handshake within the timeout`;
   return `${where}: ${err.message}`;

@@ -4,6 +4,7 @@ import ssh2, { Client, type ClientChannel, type ConnectConfig, type ParsedKey, t
 import { hideCutTail } from '../redact.js';
 import type { Inventory, JumpHostSpec, NodeSpec } from '../inventory/types.js';
 import { KnownHosts } from './known-hosts.js';
+import { NETWORK_ERROR_WORDS } from './connect-errors.js';
 import { renderRemoteCommand, type RemoteCommand } from './shell.js';
 import type { ExecFailure, ExecFailureKind, ExecOptions, ExecOutcome, ExecSuccess, FanOutOptions } from './types.js';
 
@@ -460,19 +461,8 @@ function classifyConnectError(
   if (err.level === 'client-timeout' || /Timed out while waiting for handshake/.test(err.message)) {
     return new ConnectError('unreachable', `${where} did not complete the SSH handshake in time`);
   }
-  const code = err.code ?? '';
-  if (['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET'].includes(code)) {
-    const why: Record<string, string> = {
-      ECONNREFUSED: 'connection refused (is sshd running?)',
-      EHOSTUNREACH: 'host unreachable',
-      ENETUNREACH: 'network unreachable',
-      ETIMEDOUT: 'connection timed out',
-      ENOTFOUND: 'address not found',
-      EAI_AGAIN: 'address lookup failed',
-      ECONNRESET: 'connection reset',
-    };
-    return new ConnectError('unreachable', `${where} is unreachable: ${why[code]}`);
-  }
+  const why = err.code ? NETWORK_ERROR_WORDS[err.code] : undefined;
+  if (why) return new ConnectError('unreachable', `${where} is unreachable: ${why}`);
   return new ConnectError('unreachable', `${where}: ${err.message}`);
 }
 
