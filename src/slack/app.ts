@@ -118,6 +118,8 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
     timeout: 30_000,
     fetch: meteredSlackFetch(stackmedic.metrics),
   };
+  // One handle on the app's database for the stores the Slack adapter keeps (replays, confirmations).
+  const store = new SqliteStore(stackmedic.db);
   const mode = appToken ? 'socket' : 'http';
   // The Socket Mode receiver is built here (as Bolt would) to keep its client: Bolt's stop() does
   // not wait for the WebSocket to close, and stop() must, before the store is closed behind it.
@@ -131,7 +133,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
     httpReceiver.requestListener = guardSlackRequests(httpReceiver.requestListener, {
       signingSecret,
       path: SLACK_EVENTS_PATH,
-      seen: new SeenRequests(new SqliteStore(stackmedic.db), REQUEST_WINDOW_SECONDS),
+      seen: new SeenRequests(store, REQUEST_WINDOW_SECONDS),
       logger,
     });
   }
@@ -157,7 +159,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
     clock: stackmedic.services.clock,
   };
   const ttlMs = options.confirmationTtlMs ?? (env.confirmTtlMinutes ?? 10) * 60_000;
-  const confirmations = new ConfirmationFlow(deps, new ConfirmationStore(new SqliteStore(stackmedic.db), stackmedic.services.clock), ttlMs);
+  const confirmations = new ConfirmationFlow(deps, new ConfirmationStore(store, stackmedic.services.clock), ttlMs);
   const slash = { quickAnswerMs: options.quickAnswerMs ?? 1000 };
 
   const names = [...new Set([...stackmedic.router.commandFamilies.map((f) => f.name), ...SLASH_COMMANDS])];
