@@ -178,4 +178,25 @@ export const migrations: readonly { readonly version: number; readonly descripti
       );
     `,
   },
+  {
+    version: 7,
+    description: 'runbook locks across replicas (holder: replica, actor, run; expiry on the database clock) and replica heartbeats',
+    sql: `
+      CREATE TABLE runbook_lock (
+        name TEXT PRIMARY KEY,
+        replica TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        command TEXT NOT NULL,
+        since TEXT NOT NULL,
+        expires_at_ms INTEGER NOT NULL
+      );
+      CREATE TABLE stackmedic_replica (
+        name TEXT PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        expires_at_ms INTEGER NOT NULL
+      );
+      ALTER TABLE audit_invocation ADD COLUMN replica TEXT;
+    `,
+  },
 ];
