@@ -19,18 +19,19 @@ export type { InventoryDefaults } from './types.js';
 export const ACCEPTED_FORMATS =
   "a stackmedic inventory (YAML with nodes:), an Ansible inventory (INI or YAML; a file, or a directory of them) or ansible-inventory --list JSON (tripleo-ansible-inventory's and OpenStack-Ansible's openstack_inventory.json too)";
 
-/** Files Ansible skips in an inventory directory (its INVENTORY_IGNORE_EXTS default). */
-const IGNORED_IN_DIRECTORY = /(~|\.(orig|ini|cfg|retry|pyc|pyo|swp|bak|rpm|md|txt|rst))$/;
+/** Files Ansible skips in an inventory directory (its INVENTORY_IGNORE_EXTS default); stackmedic skips them too. */
+export const IGNORED_IN_DIRECTORY = /(~|\.(orig|ini|cfg|retry|pyc|pyo|swp|bak|rpm|md|txt|rst))$/;
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-function zodToConfigError(file: string, error: ZodError): ConfigError {
+export function zodToConfigError(file: string, error: ZodError): ConfigError {
   const issue = error.issues[0];
   const field = issue && issue.path.length > 0 ? issue.path.join('.') : '(top level)';
   return new ConfigError(file, field, issue?.message ?? 'a valid inventory');
 }
 
-function readText(path: string): string {
+/** Reads an inventory file's text, or throws the ConfigError every unreadable inventory gets. */
+export function readInventoryText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
@@ -52,7 +53,7 @@ export function loadInventory(file: string, defaults: InventoryDefaults = {}): I
     // A missing file is reported by readText, with the message every missing file gets.
   }
   if (directory) return loadDirectory(path, defaults);
-  return parseInventory(readText(path), path, defaults);
+  return parseInventory(readInventoryText(path), path, defaults);
 }
 
 function loadDirectory(dir: string, defaults: InventoryDefaults): Inventory {
@@ -65,8 +66,12 @@ function loadDirectory(dir: string, defaults: InventoryDefaults): Inventory {
   const notes: string[] = [];
   for (const name of files) {
     const path = join(dir, name);
-    if (readInto(tree, readText(path), path, notes)) {
-      throw new ConfigError(path, '(top level)', 'an Ansible inventory file: a stackmedic inventory is one file, pass it alone');
+    if (readInto(tree, readInventoryText(path), path, notes)) {
+      throw new ConfigError(
+        path,
+        '(top level)',
+        'an Ansible inventory file: a directory mixes stackmedic and Ansible inventories (a directory of stackmedic inventories is one cluster per file; an Ansible one is read as Ansible reads it)',
+      );
     }
   }
   return inventoryFromAnsible(tree, dir, { defaults, notes, base: dir });
@@ -77,8 +82,22 @@ export function parseInventory(text: string, path: string, defaults: InventoryDe
   const tree = new AnsibleTree();
   const notes: string[] = [];
   const native = readInto(tree, text, path, notes);
-  if (native) return fromNative(native.doc, path, defaults, notes);
+  if (native && isObject(native.doc) && 'clusters' in native.doc) {
+    const names = isObject(native.doc.clusters) ? Object.keys(native.doc.clusters).join(', ') : '';
+    throw new ConfigError(path, 'clusters', `one cluster here: this inventory holds several (${names}); name one with --cluster NAME`);
+  }
+  if (native) return inventoryFromNative(native.doc, path, defaults, notes);
   return inventoryFromAnsible(tree, path, { defaults, notes });
+}
+
+/**
+ * The document of a stackmedic inventory (one cluster, `nodes:`, or several, `clusters:`) with the
+ * loader's notes, or undefined when the text is another format stackmedic reads (Ansible).
+ */
+export function nativeDocument(text: string, path: string): { readonly doc: Record<string, unknown>; readonly notes: readonly string[] } | undefined {
+  const notes: string[] = [];
+  const native = readInto(new AnsibleTree(), text, path, notes);
+  return native && isObject(native.doc) ? { doc: native.doc, notes } : undefined;
 }
 
 function looksIni(text: string): boolean {
@@ -119,7 +138,7 @@ function readInto(tree: AnsibleTree, text: string, path: string, notes: string[]
     readAnsibleIni(text, path, tree);
     return undefined;
   }
-  if (isObject(doc) && 'nodes' in doc) return { doc };
+  if (isObject(doc) && ('nodes' in doc || 'clusters' in doc)) return { doc };
   if (looksLikeOsaUserConfig(doc)) throw osaUserConfigError(path);
   if (looksLikeAnsibleJson(doc)) {
     readAnsibleJson(doc, path, tree);
@@ -140,7 +159,8 @@ function describe(doc: unknown): string {
   return `a mapping of ${keys.slice(0, 4).join(', ')}${keys.length > 4 ? ', ...' : ''} with no host groups`;
 }
 
-function fromNative(doc: unknown, path: string, defaults: InventoryDefaults, notes: readonly string[]): Inventory {
+/** Builds an inventory from a one-cluster stackmedic document; `path` names it and anchors relative paths. */
+export function inventoryFromNative(doc: unknown, path: string, defaults: InventoryDefaults, notes: readonly string[]): Inventory {
   const parsed = nativeInventorySchema.safeParse(doc);
   if (!parsed.success) throw zodToConfigError(path, parsed.error);
   const inv = parsed.data;
@@ -177,6 +197,7 @@ function fromNative(doc: unknown, path: string, defaults: InventoryDefaults, not
     // kolla-ansible writes the admin credentials in one known place.
     openrcPath: inv.openrc ?? defaults.openrcPath ?? (inv.deployment === 'kolla-ansible' ? KOLLA_ADMIN_OPENRC : undefined),
     ...(inv.deployment ? { deployment: inv.deployment } : {}),
+    ...(inv.schedule ? { schedule: inv.schedule.trim() } : {}),
     nodes,
     jumpHosts,
     source: path,

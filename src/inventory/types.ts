@@ -56,6 +56,16 @@ export interface Inventory {
   readonly deployment?: Deployment | undefined;
   /** One line each about what the loader ignored or read differently (vaulted values, containers). */
   readonly notes?: readonly string[] | undefined;
+  /** Cron expression of this cluster's scheduled check, when the inventory gives one (STACKMEDIC_SCHEDULE otherwise). */
+  readonly schedule?: string | undefined;
+}
+
+/** Every cluster one inventory (a file with `clusters:`, or a directory of inventories) holds. */
+export interface ClusterSet {
+  /** In the order the inventory lists them; names are unique. One entry for a one-cluster inventory. */
+  readonly clusters: readonly Inventory[];
+  /** The file or directory they were read from, for messages. */
+  readonly source: string;
 }
 
 /** Options that the inventory file itself may not carry (Ansible inventories have no known_hosts). */
