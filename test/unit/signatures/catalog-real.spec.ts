@@ -31,12 +31,33 @@ const REAL: readonly [string, string, number, Record<string, string>][] = [
   ['real/rabbitmq/rabbitmq_server_issue1670_out_of_fds.log', 'rabbit-fd-exhausted', 2, {}],
   ['../diagnose/clean-restart/juju-04f1e3-1-lxd-5/var/log/rabbitmq/rabbit@juju-04f1e3-1-lxd-5.log', 'rabbit-started', 2, { plugins: '3' }],
   ['../diagnose/clean-restart/juju-04f1e3-1-lxd-5/var/log/rabbitmq/startup_log', 'rabbit-started', 1, { plugins: '3' }],
+  [
+    'real/rabbitmq/snap_logs_collector_client_closed_tcp_UNATTRIBUTED.log',
+    'rabbit-connections-dropped',
+    2,
+    { client: '10.0.0.1:40004', server: '10.0.0.1:5672', clientName: 'nova-compute' },
+  ],
+  ['real/rabbitmq/docker_compose_client_closed_tcp_UNATTRIBUTED.log', 'rabbit-connections-dropped', 1, {}],
+  [
+    'real/rabbitmq/rabbitmq_server_issue10753_khepri_timeout.log',
+    'rabbit-khepri-timeout',
+    1,
+    { rabbitNode: 'rabbit@foobar-s5000-server-1.foobar-s5000-nodes.chaos-tests' },
+  ],
   // oslo.messaging
   ['real/oslo-messaging/hotsos_sosreport_dhcp_agent_econnrefused.log', 'amqp-unreachable', 4, { reason: '[Errno 111] ECONNREFUSED', retrySeconds: '2.0' }],
   ['real/oslo-messaging/hotsos_lp1934937_enetunreach_greenlet.log', 'amqp-network-unreachable', 1, { retrySeconds: '0' }],
   ['real/oslo-messaging/hotsos_lp1934937_enetunreach_greenlet.log', 'amqp-heartbeat-thread-crash', 1, {}],
   ['real/oslo-messaging/hotsos_lp1934937_syslog.log', 'amqp-heartbeat-thread-crash', 1, {}],
   ['../diagnose/clean-restart/compute4/var/log/neutron/neutron-dhcp-agent.log.1', 'messaging-timeout', 6, { messageId: 'b1bf8a98927344d3b5ddaf00c9f1e87a' }],
+  ['real/oslo-messaging/yaookctl_readme_reconnected.log', 'amqp-reconnect-storm', 3, { host: 'neutron-smq9g.yaook', port: '5671' }],
+  ['real/oslo-messaging/yaookctl_readme_reconnected.log', 'amqp-reconnected', 3, { host: 'neutron-smq9g.yaook' }],
+  [
+    'real/oslo-messaging/scs_standards_issue544_reply_dropped.log',
+    'amqp-reply-dropped',
+    1,
+    { queue: 'reply_3a06eb20db5d46318534af475f7c46c5', messageId: '1ffd3e1fb22d4007bc6b16c5d784f430' },
+  ],
   // nova / libvirt / qemu
   ['real/nova/hotsos_lp1860743_live_migration_uri.log', 'nova-live-migration-uri-failed', 1, { uri: 'qemu+ssh://10.35.102.62/system' }],
   ['real/nova/hotsos_lp1944619_pci_in_use.log', 'nova-pci-device-in-use', 1, { address: '0000:03:04.1', domain: 'instance-00000001' }],
@@ -74,6 +95,14 @@ const REAL: readonly [string, string, number, Record<string, string>][] = [
   ['real/scheduling/install_yamls_issue871_cinder_no_valid_backend.log', 'cinder-no-valid-backend', 2, { reason: 'No weighed backends available' }],
   // keystone and APIs
   ['real/keystone/hotsos_token_auth_failed_nova.log', 'keystone-token-validation-failures', 5, {}],
+  ['real/keystone/hotsos_lp1896125_ldap_pool.log', 'keystone-ldap-pool-exhausted', 1, { uri: 'ldaps://ldapserver.example.com' }],
+  ['real/keystone/yunohost_issue2105_ldap_server_down.log', 'keystone-ldap-server-down', 1, { reason: 'Connection refused' }],
+  [
+    'real/keystone/blog_fernet_key_repository_UNATTRIBUTED.log',
+    'keystone-fernet-keys-unusable',
+    1,
+    { group: 'fernet_tokens', path: '/etc/keystone/fernet-keys/' },
+  ],
   // pacemaker and corosync
   ['real/pacemaker/clusterlabs_doc_monitor_timed_out.log', 'pacemaker-resource-operation-failed', 1, { operation: 'monitor', resource: 'rn2', host: 'node1' }],
   ['real/pacemaker/corosync_issue6_quorum_lost.log', 'corosync-quorum-lost', 2, {}],
@@ -192,6 +221,46 @@ describe('repeated events count only in numbers', () => {
     expect((await counted('', text)).filter((f) => f.signature === 'keystone-token-validation-failures')).toHaveLength(5);
   });
 
+  it('calls two clients closing without a word normal and a dozen a minute a connection storm', async () => {
+    const file = 'real/rabbitmq/docker_compose_client_closed_tcp_UNATTRIBUTED.log';
+    expect(
+      (await counted('real/rabbitmq/snap_logs_collector_client_closed_tcp_UNATTRIBUTED.log')).filter((f) => f.signature === 'rabbit-connections-dropped'),
+    ).toEqual([]);
+    const reason = logFixture(file).split('\n')[1] as string;
+    const seconds = Array.from({ length: 24 }, (_, i) => i * 10);
+    const storm = seconds.map((s) => `${reason.replace('09:42:14', `09:${42 + Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`)}\n`).join('');
+    expect((await counted('', storm)).filter((f) => f.signature === 'rabbit-connections-dropped')).toHaveLength(24);
+    // The same number spread over two hours is churn, not a storm.
+    const spread = seconds
+      .map((s, i) => `${reason.replace('09:42:14', `${String(9 + Math.floor(i / 12)).padStart(2, '0')}:${String((i % 12) * 5).padStart(2, '0')}:14`)}\n`)
+      .join('');
+    expect((await counted('', spread)).filter((f) => f.signature === 'rabbit-connections-dropped')).toEqual([]);
+  });
+
+  it('reads one failover as reconnects and the same connections coming back all the time as a storm', async () => {
+    const file = 'real/oslo-messaging/yaookctl_readme_reconnected.log';
+    expect((await counted(file)).filter((f) => f.signature === 'amqp-reconnect-storm')).toEqual([]);
+    const line = logFixture(file).split('\n')[1] as string;
+    const text = repeated(
+      line,
+      '2022-04-15 11:50:51',
+      Array.from({ length: 40 }, (_, i) => i % 10),
+      (m) => `2022-04-15 11:5${m}:51`,
+    );
+    expect((await counted('', text)).filter((f) => f.signature === 'amqp-reconnect-storm')).toHaveLength(40);
+  });
+
+  it('takes one lost LDAP connection as a retry and three in ten minutes as the directory gone', async () => {
+    const real = 'real/keystone/yunohost_issue2105_ldap_server_down.log';
+    expect((await counted(real)).filter((f) => f.signature === 'keystone-ldap-server-down')).toEqual([]);
+    // The real exception line with an oslo.log prefix at three times (constructed).
+    const exception = logFixture(real).split('\n')[2] as string;
+    const text = [1, 4, 8]
+      .map((m) => `2024-03-01 10:0${m}:00.000 1234 ERROR keystone.server.flask.request_processing.middleware.auth_context ${exception}\n`)
+      .join('');
+    expect((await counted('', text)).filter((f) => f.signature === 'keystone-ldap-server-down')).toHaveLength(3);
+  });
+
   it('counts a missed client heartbeat once as noise', async () => {
     expect((await counted('real/rabbitmq/amqplib_issue151_missed_heartbeats.log')).filter((f) => f.signature === 'rabbit-missed-heartbeats')).toEqual([]);
   });
@@ -265,6 +334,17 @@ describe('near misses: lines that share words with a signature but are not its f
     ["Nov 08 09:17:31 fedora systemd[41044]: runc-x.scope: No PIDs left to attach to the scope's control group, refusing: Success", 'host-cgroup-enospc'],
     ["lxc_utils - utils.c:mkdir_p:253 - No space left on device - failed to create directory '/sys/fs/cgroup/memory//lxc/test123'", 'host-enospc'],
     ["2022-05-18 06:55:37.294 [info] <0.1772.0> Mirrored queue 'q' in vhost '/': Synchronising: 0 messages to synchronise", 'rabbit-mirror-not-synchronised'],
+    // Real lines of the same fixtures that are not the failure: an orderly close, a routine connect.
+    [
+      "2022-07-22 09:42:14.404201+00:00 [info] <0.589.0> closing AMQP connection <0.589.0> (10.0.2.5:41960 -> 10.0.2.2:5672, vhost: '/', user: 'sm0ke')",
+      'rabbit-connections-dropped',
+    ],
+    ['2014-11-17 17:40:27.434 9607 INFO oslo.messaging._drivers.impl_rabbit [-] Connected to AMQP server on 192.168.96.183:5672', 'amqp-reconnect-storm'],
+    [
+      '    2017-08-06 14:56:35.047 13173 WARNING keystone.common.wsgi [req-3944a452-23e2-4512-9241-9809023f5928 - - - - -] Authorization failed. The request you have made requires authentication. from 127.0.0.1: keystone.exception.Unauthorized: The request you have made requires authentication',
+      'keystone-fernet-keys-unusable',
+    ],
+    ['2024-06-11 14:12:51 INFO cinder.volume.manager attachment_update completed successfully.', 'amqp-reply-dropped'],
   ];
   it.each(NEAR)('does not fire on %s', async (text, signature) => {
     expect((await matchAll(text)).filter((f) => f.signature === signature)).toEqual([]);
