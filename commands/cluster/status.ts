@@ -9,6 +9,8 @@ export default defineCommand({
   name: 'status',
   summary: 'what is down, where, and the most likely why',
   args: [],
+  // Taken by the ClusterRouter, which asks every cluster: listed here so that help shows it.
+  flags: [{ name: 'all', description: 'every cluster of the inventory: one line each, then what is wrong where' }],
   permission: 'viewer',
   async run(ctx) {
     ctx.progress(`probing ${ctx.inventory.nodes.length} nodes...`);

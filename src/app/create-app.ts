@@ -2,7 +2,8 @@ import type { EnvOptions } from '../config/env.js';
 import type { Inventory } from '../inventory/types.js';
 import { AuditLog } from '../audit/audit-log.js';
 import type { CommandFamily } from '../router/command.js';
-import type { Router, ErrorLogger } from '../router/router.js';
+import type { ErrorLogger } from '../router/router.js';
+import { ClusterRouter, type ClusterRoute, type CommandRouter } from '../router/cluster-router.js';
 import { RoutingExecutor } from '../ssh/routing-executor.js';
 import { openDatabase, type Db } from '../store/database.js';
 import { NodeLocks } from './locks.js';
@@ -16,13 +17,26 @@ import { MeteredExecutor } from '../metrics/metered-executor.js';
 import { MeteredRouter } from '../metrics/metered-router.js';
 import { StackmedicMetrics } from '../metrics/metrics.js';
 
+/** One cluster of the app: its inventory, its own SSH pool, and what its commands use. */
+export interface ClusterApp {
+  readonly inventory: Inventory;
+  readonly pool: RoutingExecutor;
+  readonly executor: MeteredExecutor;
+  /** The app's services, with this cluster's own node locks (node names repeat across clusters). */
+  readonly services: Services;
+}
+
 /** A wired stackmedic: the router and what it stands on. */
 export interface StackmedicApp {
+  /** The first cluster's inventory (the only one, unless the inventory holds several). */
   readonly inventory: Inventory;
-  readonly router: Router;
-  /** Runs each node's commands over SSH, or on this host for `connection: local` nodes. */
+  /** Every cluster, in inventory order; the first is `inventory`. */
+  readonly clusters: readonly ClusterApp[];
+  /** Picks each command's cluster (`--cluster`, the channel's binding, or the only one) and runs it there. */
+  readonly router: CommandRouter;
+  /** The first cluster's pool: runs each node's commands over SSH, or on this host for `connection: local` nodes. */
   readonly pool: RoutingExecutor;
-  /** The pool as commands and checks use it: counted in the metrics. */
+  /** The first cluster's pool as commands and checks use it: counted in the metrics. */
   readonly executor: MeteredExecutor;
   /** The process's own metrics (GET /metrics). */
   readonly metrics: StackmedicMetrics;
@@ -36,6 +50,8 @@ export interface StackmedicApp {
 /** Options for `createApp`. */
 export interface CreateAppOptions {
   readonly inventory: Inventory;
+  /** Every cluster, when the inventory holds several (`inventory` is then ignored for routing). */
+  readonly clusters?: readonly Inventory[];
   readonly env: EnvOptions;
   readonly families?: readonly CommandFamily[];
   readonly logError?: ErrorLogger;
@@ -53,7 +69,7 @@ export function createApp(options: CreateAppOptions): StackmedicApp {
   const db = openDatabase(env.databasePath);
   const audit = new AuditLog(db, clock);
   const interruptedOnStart = audit.markInterrupted();
-  const pool = RoutingExecutor.create(inventory, { commandTimeoutMs: env.sshTimeoutMs, connectTimeoutMs: Math.min(env.sshTimeoutMs, 10_000) });
+  const poolOptions = { commandTimeoutMs: env.sshTimeoutMs, connectTimeoutMs: Math.min(env.sshTimeoutMs, 10_000) };
   let catalog: Promise<Catalog> | undefined;
   const services: Services = {
     audit,
@@ -64,10 +80,20 @@ export function createApp(options: CreateAppOptions): StackmedicApp {
     runbookTiming: options.runbookTiming ?? realRunbookTiming,
   };
   const metrics = options.metrics ?? new StackmedicMetrics();
-  const executor = new MeteredExecutor(pool, metrics);
-  const router: Router = new MeteredRouter(metrics, options.families ?? builtinFamilies, inventory, executor, services, options.logError);
+  const inventories = options.clusters && options.clusters.length > 0 ? options.clusters : [inventory];
+  const clusters: ClusterApp[] = inventories.map((inv, i) => {
+    const pool = RoutingExecutor.create(inv, poolOptions);
+    return { inventory: inv, pool, executor: new MeteredExecutor(pool, metrics), services: i === 0 ? services : { ...services, locks: new NodeLocks() } };
+  });
+  const routes: ClusterRoute[] = clusters.map((c) => ({
+    inventory: c.inventory,
+    router: new MeteredRouter(metrics, options.families ?? builtinFamilies, c.inventory, c.executor, c.services, options.logError),
+  }));
+  const router = new ClusterRouter(routes);
+  const first = clusters[0] as ClusterApp;
+  const { pool, executor } = first;
   metrics.watch({
-    sshConnections: () => pool.openSshConnections,
+    sshConnections: () => clusters.reduce((n, c) => n + c.pool.openSshConnections, 0),
     openIncidents: () => {
       const counts: Record<string, number> = {};
       for (const i of services.incidents.list({ status: 'open', limit: 100_000 })) counts[i.severity] = (counts[i.severity] ?? 0) + 1;
@@ -75,7 +101,8 @@ export function createApp(options: CreateAppOptions): StackmedicApp {
     },
   });
   return {
-    inventory,
+    inventory: first.inventory,
+    clusters,
     router,
     pool,
     executor,
@@ -84,7 +111,7 @@ export function createApp(options: CreateAppOptions): StackmedicApp {
     db,
     interruptedOnStart,
     async close() {
-      await pool.close();
+      await Promise.all(clusters.map((c) => c.pool.close()));
       db.close();
     },
   };

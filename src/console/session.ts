@@ -1,4 +1,4 @@
-import type { Router } from '../router/router.js';
+import type { CommandRouter } from '../router/cluster-router.js';
 import type { Actor, PermissionRole } from '../router/types.js';
 import { redact, redactDeep } from '../redact.js';
 import { formatPlan, formatReply, replyJson } from './format.js';
@@ -13,7 +13,7 @@ export interface ConsoleIO {
 
 /** Options shared by `run` and `console`. */
 export interface SessionOptions {
-  readonly router: Router;
+  readonly router: CommandRouter;
   readonly actor: Actor;
   readonly role: PermissionRole;
   readonly json: boolean;

@@ -1,6 +1,6 @@
 import type { Logger, RespondFn } from '@slack/bolt';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { Router } from '../router/router.js';
+import type { CommandRouter } from '../router/cluster-router.js';
 import { revealInvisible } from '../router/tokenize.js';
 import type { Actor } from '../router/types.js';
 import type { PermissionResolver } from './permissions.js';
@@ -10,7 +10,7 @@ import { echoText } from './split.js';
 
 /** What the Slack listeners share: built once by createSlackApp. */
 export interface SlackDeps {
-  readonly router: Router;
+  readonly router: CommandRouter;
   readonly audit: AuditLog;
   readonly poster: SlackPoster;
   readonly permissions: PermissionResolver;
