@@ -9,13 +9,17 @@ import {
   logSignaturesForRoles,
   matchFetchedLogs,
   parseLogFetchOutput,
+  UnrecognisedCollector,
   type Catalog,
+  type FetchedLogs,
   type LogFinding,
   type Signature,
 } from '../signatures/index.js';
 import { remote, sh } from '../ssh/shell.js';
+import { classifyFetchedErrors, DEFAULT_ERROR_FETCH_BYTES, errorFetchCommand } from './error-fetch.js';
 import { evidenceOf, groupProblems } from './lifecycle.js';
 import type { Evidence, ProblemGroup } from './types.js';
+import { unrecognisedEvidence, type LogErrors } from './unrecognised-evidence.js';
 
 /** How one node's logs were fetched. */
 export interface NodeFetch {
@@ -25,6 +29,8 @@ export interface NodeFetch {
   /** The byte cap cut the output short. */
   readonly truncated: boolean;
   readonly findings: number;
+  /** Bytes the node's error fetch sent back (error records, for what no signature claimed). */
+  readonly errorBytes: number;
   /** Why nothing usable came back (unreachable, a shell that refused the script...). */
   readonly problem?: string | undefined;
 }
@@ -40,6 +46,8 @@ export interface CheckResult {
   /** Probe signatures the check could not evaluate, and where (`*`: anywhere): an incident resting on them is not green. */
   readonly unchecked: readonly UncheckedFact[];
   readonly fetches: readonly NodeFetch[];
+  /** Error records of the fetched logs (within the evidence window) no signature claimed, grouped; every problem carries them as evidence. */
+  readonly unrecognised: LogErrors;
   readonly durationMs: number;
 }
 
@@ -49,6 +57,8 @@ export interface CheckOptions {
   readonly concurrency?: number;
   /** Cap on what one node's log fetch sends back (default 2 MiB). */
   readonly maxBytesPerNode?: number;
+  /** Cap on what one node's error fetch sends back (default 512 KiB). */
+  readonly maxErrorBytesPerNode?: number;
   /** Time zone of log timestamps that carry none (STACKMEDIC_LOG_TIMEZONE). */
   readonly logTimezone?: string;
   /** Log records older than this many hours are not evidence of a current problem (default 48). */
@@ -75,8 +85,10 @@ export interface ExternalEvidence {
  * Runs one check: probes the cluster (`clusterStatus`), then fetches the logs of the nodes the
  * probe findings name, filtered on the node by the signatures' literals and capped in bytes, and
  * matches them. Log records outside the evidence window (too old, or before the last resolution)
- * are dropped. Probe, log and external evidence are then grouped into problems, one root cause each. A healthy
- * cluster costs the probes only: no finding, no log fetch.
+ * are dropped. Probe, log and external evidence are then grouped into problems, one root cause each. The same
+ * nodes' error records are fetched too and those no signature claimed are grouped (`unrecognised`),
+ * so an incident shows what its root cause does not explain. A healthy cluster costs the probes
+ * only: no finding, no log fetch.
  */
 export async function runCheck(inventory: Inventory, executor: Executor, catalog: Catalog, options: CheckOptions = {}): Promise<CheckResult> {
   const clock = options.clock ?? (() => new Date());
@@ -91,17 +103,41 @@ export async function runCheck(inventory: Inventory, executor: Executor, catalog
   const logFindings = fetched.flatMap((f) => f.findings).filter((f) => f.timeMs === null || f.timeMs >= earliest);
   const evidence = [...evidenceOf([...status.findings, ...logFindings]), ...(options.external?.evidence ?? [])];
   const signatures = options.external ? [...catalog.signatures, ...options.external.signatures] : catalog.signatures;
+  const unrecognised = classifyErrors(fetched, targets, catalog, { zone: options.logTimezone ?? 'UTC', earliestMs: earliest });
+  const errorRow = unrecognisedEvidence(unrecognised, at.toISOString());
   return {
     at,
     status,
     logFindings,
     evidence,
-    problems: groupProblems(evidence, signatures),
+    problems: groupProblems(evidence, signatures).map((p) => ({ ...p, evidence: [...p.evidence, errorRow] })),
     unreachable,
     unchecked: status.unchecked,
     fetches: fetched.map((f) => f.fetch),
+    unrecognised,
     durationMs: performance.now() - started,
   };
+}
+
+/** Groups the unclaimed error records of every node whose error fetch came back. */
+function classifyErrors(
+  fetched: readonly { fetch: NodeFetch; errors: FetchedLogs | null }[],
+  targets: readonly { name: string; roles: readonly string[] }[],
+  catalog: Catalog,
+  options: { zone: string; earliestMs: number },
+): LogErrors {
+  const collector = new UnrecognisedCollector({ zone: options.zone });
+  const nodes: string[] = [];
+  let truncated = false;
+  fetched.forEach((f, i) => {
+    const target = targets[i];
+    if (!f.errors || !target) return;
+    nodes.push(target.name);
+    truncated ||= f.errors.truncated;
+    classifyFetchedErrors(f.errors, target.name, catalog.signatures, target.roles, collector, options);
+  });
+  const report = collector.report();
+  return { fetched: nodes.length > 0, nodes, groups: report.groups, moreGroups: 0, other: report.other, classification: report.classification, truncated };
 }
 
 async function fetchNodeLogs(
@@ -110,25 +146,62 @@ async function fetchNodeLogs(
   executor: Executor,
   catalog: Catalog,
   options: CheckOptions,
-): Promise<{ fetch: NodeFetch; findings: LogFinding[] }> {
+): Promise<{ fetch: NodeFetch; findings: LogFinding[]; errors: FetchedLogs | null }> {
   const command = logFetchCommand(catalog.signatures, roles, { maxBytes: options.maxBytesPerNode ?? DEFAULT_FETCH_BYTES });
-  if (!command) return { fetch: { node, bytes: 0, truncated: false, findings: 0 }, findings: [] };
+  if (!command) return { fetch: { node, bytes: 0, errorBytes: 0, truncated: false, findings: 0 }, findings: [], errors: null };
   const out = await executor.exec(node, command);
-  if (!out.ok) return { fetch: { node, bytes: 0, truncated: false, findings: 0, problem: `while fetching logs from ${node}: ${out.message}` }, findings: [] };
+  if (!out.ok) {
+    return {
+      fetch: { node, bytes: 0, errorBytes: 0, truncated: false, findings: 0, problem: `while fetching logs from ${node}: ${out.message}` },
+      findings: [],
+      errors: null,
+    };
+  }
+  const errors = await fetchErrors(node, roles, executor, catalog, options);
   const fetchedLogs = parseLogFetchOutput(out.stdout);
   const matcher = new LogMatcher(logSignaturesForRoles(catalog.signatures, roles), { zone: options.logTimezone ?? 'UTC' });
   const findings = matchFetchedLogs(fetchedLogs, node, matcher);
   // grep exits 1 when nothing matched; a shell that could not run the script says so on stderr.
   const problem = out.stdout === '' && out.stderr.trim() !== '' ? `while fetching logs from ${node}: ${out.stderr.trim().split('\n')[0]}` : undefined;
   return {
-    fetch: { node, bytes: Buffer.byteLength(out.stdout), truncated: fetchedLogs.truncated, findings: findings.length, ...(problem ? { problem } : {}) },
+    fetch: {
+      node,
+      bytes: Buffer.byteLength(out.stdout),
+      errorBytes: errors.bytes,
+      truncated: fetchedLogs.truncated,
+      findings: findings.length,
+      ...(problem ? { problem } : {}),
+    },
     findings,
+    errors: problem ? null : errors.logs,
   };
+}
+
+/** A node's error records (see error-fetch.ts); `null` logs when the fetch failed, which leaves the node out of the classification. */
+async function fetchErrors(
+  node: string,
+  roles: readonly string[],
+  executor: Executor,
+  catalog: Catalog,
+  options: CheckOptions,
+): Promise<{ bytes: number; logs: FetchedLogs | null }> {
+  const command = errorFetchCommand(catalog.signatures, roles, options.maxErrorBytesPerNode ?? DEFAULT_ERROR_FETCH_BYTES);
+  if (!command) return { bytes: 0, logs: null };
+  const out = await executor.exec(node, command);
+  if (!out.ok) return { bytes: 0, logs: null };
+  return { bytes: Buffer.byteLength(out.stdout), logs: parseLogFetchOutput(out.stdout) };
 }
 
 /** Bytes fetched against bytes of log on the nodes, for one check. */
 export interface LogFetchMeasurement {
-  readonly nodes: readonly { readonly node: string; readonly fetchedBytes: number; readonly logBytes: number; readonly files: number }[];
+  /** `fetchedBytes` counts both fetches of a node; `errorBytes` is the error fetch's share of it. */
+  readonly nodes: readonly {
+    readonly node: string;
+    readonly fetchedBytes: number;
+    readonly errorBytes: number;
+    readonly logBytes: number;
+    readonly files: number;
+  }[];
   readonly fetchedBytes: number;
   readonly logBytes: number;
   /** fetchedBytes / logBytes. */
@@ -136,7 +209,8 @@ export interface LogFetchMeasurement {
 }
 
 /**
- * Measures what the remote log fetch saves: for each node, the bytes its fetch sent back and the
+ * Measures what the remote log fetch saves: for each node, the bytes its fetches (signatures' and
+ * error records') sent back and the
  * size of the log files its signatures' globs name there (live, `.1` and `.gz` rotations, as on
  * disk), read with `stat` so that nothing but sizes crosses the wire.
  */
@@ -151,7 +225,8 @@ export async function measureLogFetch(
     targets.map(async (n) => {
       const fetch = await fetchNodeLogs(n.name, n.roles, executor, catalog, options.maxBytesPerNode ? { maxBytesPerNode: options.maxBytesPerNode } : {});
       const globs = [...new Set(logSignaturesForRoles(catalog.signatures, n.roles).flatMap((s) => s.source.logs.paths))];
-      if (globs.length === 0) return { node: n.name, fetchedBytes: fetch.fetch.bytes, logBytes: 0, files: 0 };
+      const fetchedBytes = fetch.fetch.bytes + fetch.fetch.errorBytes;
+      if (globs.length === 0) return { node: n.name, fetchedBytes, errorBytes: fetch.fetch.errorBytes, logBytes: 0, files: 0 };
       const words = globWords(globs.flatMap((g) => [g, `${g}.1`, `${g}.*.gz`]));
       const out = await executor.exec(n.name, remote(sh`stat -L -c '%s %n' -- ${words} 2>/dev/null`, { privileged: true }));
       const sizes = new Map<string, number>();
@@ -159,7 +234,7 @@ export async function measureLogFetch(
         const m = /^(\d+) (.+)$/.exec(line);
         if (m) sizes.set(m[2] as string, Number(m[1]));
       }
-      return { node: n.name, fetchedBytes: fetch.fetch.bytes, logBytes: [...sizes.values()].reduce((a, b) => a + b, 0), files: sizes.size };
+      return { node: n.name, fetchedBytes, errorBytes: fetch.fetch.errorBytes, logBytes: [...sizes.values()].reduce((a, b) => a + b, 0), files: sizes.size };
     }),
   );
   const fetchedBytes = rows.reduce((a, r) => a + r.fetchedBytes, 0);

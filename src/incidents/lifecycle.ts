@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
-  buildCausalChain,
+  readChain,
   reachability,
   renderCausalChain,
   unrotatedPath,
@@ -12,6 +12,7 @@ import {
 } from '../signatures/index.js';
 import { SEVERITIES } from '../signatures/schema.js';
 import type { Evidence, Incident, ProblemGroup } from './types.js';
+import { isUnrecognisedEvidence } from './unrecognised-evidence.js';
 
 /**
  * The incident lifecycle, pure: findings become evidence, evidence is grouped into problems (one
@@ -50,17 +51,22 @@ export interface EvidenceDescription {
   readonly severity: Severity;
 }
 
-/** Describes evidence through the causal chain; `null` when nothing in it is a problem. */
-export function describeEvidence(evidence: readonly Evidence[], signatures: readonly Signature[]): EvidenceDescription | null {
-  const chain = buildCausalChain(
+/**
+ * Describes evidence through the causal chain; `null` when nothing in it is a problem. The
+ * severity is that of what is still a problem: a state that recovered (a broker stopped, then
+ * back) does not make the incident critical. The unrecognised-errors row is not a finding of any
+ * signature and takes no part.
+ */
+export function describeEvidence(all: readonly Evidence[], signatures: readonly Signature[]): EvidenceDescription | null {
+  const evidence = all.filter((e) => !isUnrecognisedEvidence(e));
+  const reading = readChain(
     evidence.map((e) => ({ signature: e.signature, node: e.node, time: e.time, ...(e.file ? { file: e.file } : {}) })),
     signatures,
   );
+  const { chain } = reading;
   if (!chain) return null;
   const byId = new Map(signatures.map((s) => [s.id, s]));
-  const ranks = [...new Set(evidence.map((e) => e.signature))]
-    .filter((id) => byId.get(id)?.clears === undefined)
-    .map((id) => SEVERITIES.indexOf(byId.get(id)?.severity ?? 'info'));
+  const ranks = [...new Set(reading.current.map((a) => a.signature))].map((id) => SEVERITIES.indexOf(byId.get(id)?.severity ?? 'info'));
   const severity = SEVERITIES[Math.min(...ranks, SEVERITIES.length - 1)] ?? 'info';
   const title = `${byId.get(chain.root.signature)?.title ?? chain.root.signature} on ${chain.root.node}`;
   return { root: chain.root, chain, chainText: renderCausalChain(chain, signatures), title, severity };
@@ -78,7 +84,7 @@ export function groupProblems(evidence: readonly Evidence[], signatures: readonl
   const reach = reachability(signatures);
   const connected = (a: string, b: string): boolean => a === b || Boolean(reach.get(a)?.has(b)) || Boolean(reach.get(b)?.has(a));
   const recoveries = evidence.filter((e) => byId.get(e.signature)?.clears !== undefined);
-  let remaining = evidence.filter((e) => byId.get(e.signature)?.clears === undefined);
+  let remaining = evidence.filter((e) => byId.get(e.signature)?.clears === undefined && !isUnrecognisedEvidence(e));
   const problems: ProblemGroup[] = [];
   while (remaining.length > 0 && problems.length < maxProblems) {
     const described = describeEvidence(remaining, signatures);
@@ -159,7 +165,8 @@ export type IncidentDecision =
 function belongs(problem: ProblemGroup, snap: IncidentSnapshot): boolean {
   const { root } = snap.incident;
   if (problem.root.signature === root.signature && problem.root.node === root.node) return true;
-  return problem.evidence.some((e) => snap.signatureNodes.has(`${e.signature}|${e.node}`));
+  // Every problem of a check carries the same unrecognised-errors row: it ties nothing together.
+  return problem.evidence.some((e) => !isUnrecognisedEvidence(e) && snap.signatureNodes.has(`${e.signature}|${e.node}`));
 }
 
 /** True when the check could not evaluate some of the incident's probe evidence where it was seen. */

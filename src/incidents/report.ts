@@ -7,6 +7,8 @@ import { runButton } from '../render/run-button.js';
 import type { Incident, IncidentEvent, StoredEvidence } from './types.js';
 import { timelineChart, timelineMermaid } from './timeline-picture.js';
 import type { TimelineChart } from '../render/timeline-svg.js';
+import { endsRecoveredState, recoveredStates, recoveryPlace, recoveryRef, type RecoveredState } from './recoveries.js';
+import { classificationLine, isUnrecognisedEvidence, latestLogErrors } from './unrecognised-evidence.js';
 
 /**
  * Views of an incident for the templates: the summary (Slack message top, `/incident show`) and the
@@ -47,7 +49,8 @@ function chainOrder(incident: Incident, evidence: readonly StoredEvidence[]): st
  * episodes (a probe fact when no log shows it), `perSignature` at most, skipping records already
  * shown for another signature; at most `limit` in all.
  */
-export function keyEvidence(incident: Incident, evidence: readonly StoredEvidence[], limit = 8, perSignature = 2): StoredEvidence[] {
+export function keyEvidence(incident: Incident, all: readonly StoredEvidence[], limit = 8, perSignature = 2): StoredEvidence[] {
+  const evidence = findingsOf(all);
   const out: StoredEvidence[] = [];
   const shown = new Set<string>();
   const episodes = logEpisodes(evidence);
@@ -84,25 +87,81 @@ function titleOf(signatures: readonly Signature[], id: string): string {
   return signatures.find((s) => s.id === id)?.title ?? id;
 }
 
-function chainSteps(data: IncidentData, esc: (s: string) => string): { title: string; where: string; depth: number; firstSeen: string | null }[] {
+/** The findings of an incident's evidence: without the row of unrecognised errors, which no signature made. */
+function findingsOf<E extends StoredEvidence>(evidence: readonly E[]): E[] {
+  return evidence.filter((e) => !isUnrecognisedEvidence(e));
+}
+
+function chainSteps(
+  data: IncidentData,
+  esc: (s: string) => string,
+): { title: string; where: string; depth: number; firstSeen: string | null; recovered: boolean }[] {
   const { incident, signatures } = data;
-  if (!incident.chain) return [{ title: esc(titleOf(signatures, incident.root.signature)), where: incident.root.node, depth: 0, firstSeen: null }];
+  if (!incident.chain) {
+    return [{ title: esc(titleOf(signatures, incident.root.signature)), where: incident.root.node, depth: 0, firstSeen: null, recovered: false }];
+  }
   const { root, links } = incident.chain;
   return [
-    { title: esc(titleOf(signatures, root.signature)), where: root.node, depth: 0, firstSeen: root.time },
+    { title: esc(titleOf(signatures, root.signature)), where: root.node, depth: 0, firstSeen: root.time, recovered: false },
     ...links.map((l) => ({
       title: esc(titleOf(signatures, l.signature)),
       where: `${l.nodes.length <= 3 ? l.nodes.join(', ') : `${l.nodes.length} nodes`}${l.services && l.services.length > 1 ? ` (${l.services.length} services)` : ''}`,
       depth: l.depth,
       firstSeen: l.firstSeen,
+      recovered: l.recovered,
     })),
   ];
+}
+
+/** Recovered states for the views: what it was, where, and the line that shows it cleared. */
+function recoveredView(states: readonly RecoveredState[], signatures: readonly Signature[], esc: (s: string) => string): Record<string, unknown>[] {
+  return states.map((r) => ({
+    title: esc(titleOf(signatures, r.signature)),
+    node: r.node,
+    at: r.at,
+    since: r.since,
+    by: esc(titleOf(signatures, r.by.signature)),
+    place: esc(recoveryPlace(r)),
+    ref: recoveryRef(r),
+  }));
+}
+
+/** Groups the views list of the unrecognised errors (the rest are counted). */
+const UNRECOGNISED_SHOWN = 5;
+
+/**
+ * The unrecognised errors of the incident's logs for the views: the line with the rate (or why
+ * there is none) and the top groups with their counts. `measured` is false for an incident no
+ * check classified (opened before checks did): then the views say so instead of claiming a rate.
+ */
+function unrecognisedView(evidence: readonly StoredEvidence[], esc: (s: string) => string): Record<string, unknown> {
+  const errors = latestLogErrors(evidence);
+  if (!errors) return { measured: false, line: 'not measured: no check classified the error records of this incident', groups: [], more: 0 };
+  const total = errors.groups.length + errors.moreGroups;
+  return {
+    measured: true,
+    line: esc(classificationLine(errors)),
+    groups: errors.groups.slice(0, UNRECOGNISED_SHOWN).map((g, i) => ({
+      n: i + 1,
+      count: g.count,
+      nodes: g.nodes.join(', '),
+      first: g.first,
+      last: g.last !== g.first ? g.last : null,
+      template: esc(redact(g.template)),
+      // A pipe would end a Markdown table cell early.
+      templateCell: redact(g.template).replace(/\|/g, '\\|').replace(/`/g, "'"),
+      example: `${g.example.node}:${g.example.file}:${g.example.line}`,
+    })),
+    more: Math.max(0, total - UNRECOGNISED_SHOWN),
+  };
 }
 
 /** The summary's view model; `slack` escapes free text for mrkdwn. */
 export function summaryView(data: IncidentData, target: 'slack' | 'text'): Record<string, unknown> {
   const esc = target === 'slack' ? escapeSlack : (s: string): string => s;
-  const { incident, evidence, events, signatures } = data;
+  const { incident, events, signatures } = data;
+  const evidence = findingsOf(data.evidence);
+  const recovered = recoveredStates(evidence, signatures);
   const key = keyEvidence(incident, evidence);
   const firstSymptom =
     evidence
@@ -112,8 +171,9 @@ export function summaryView(data: IncidentData, target: 'slack' | 'text'): Recor
   const end = incident.resolvedAt ?? data.now;
   const timeline = [
     ...(firstSymptom && firstSymptom < incident.openedAt ? [{ at: firstSymptom, text: 'first symptom in the logs' }] : []),
+    ...recovered.flatMap((r) => (r.at ? [{ at: r.at, text: esc(`${titleOf(signatures, r.signature)} on ${r.node} recovered — ${recoveryPlace(r)}`) }] : [])),
     ...events.filter((e) => e.kind !== 'evidence').map((e) => ({ at: e.at, text: esc(firstLine(e.text)) })),
-  ];
+  ].sort((a, b) => a.at.localeCompare(b.at));
   const resolvesAt =
     incident.greenSince && data.resolveAfterMinutes !== undefined
       ? new Date(Date.parse(incident.greenSince) + data.resolveAfterMinutes * 60_000).toISOString()
@@ -127,6 +187,8 @@ export function summaryView(data: IncidentData, target: 'slack' | 'text'): Recor
     title: esc(incident.title),
     chainText: esc(incident.chainText),
     chain: chainSteps(data, esc),
+    recovered: recoveredView(recovered, signatures, esc),
+    unrecognised: unrecognisedView(data.evidence, esc),
     impact: incident.impact.slice(0, 8).map((p) => esc(p.summary)),
     impactMore: Math.max(0, incident.impact.length - 8),
     evidence: key.map((e) => ({ ref: evidenceRef(e), time: e.time, title: esc(titleOf(signatures, e.signature)), text: esc(redact(e.text)) })),
@@ -181,7 +243,7 @@ const OWN_EVENT_PREFIX: Partial<Record<IncidentEvent['kind'], string>> = { resol
 /** One line of the post-mortem timeline. */
 export interface TimelineEntry {
   readonly at: string;
-  readonly source: 'log' | 'probe' | 'stackmedic' | 'audit';
+  readonly source: 'log' | 'recovery' | 'probe' | 'stackmedic' | 'audit';
   readonly text: string;
   /** Remote commands of an audited action, with their exit codes. */
   readonly details?: readonly string[];
@@ -247,13 +309,27 @@ function auditLine(e: AuditEntry): string {
 }
 
 /**
- * The merged timeline: the first log record of each signature on each node (with its place), the
- * bot's own events (opened, green, resolved...), and every audited action with its remote commands
- * and exit codes, ordered by time.
+ * The merged timeline: the first log record of each signature on each node (with its place), each
+ * state that recovered (when, and the record that shows it, instead of that record as a plain log
+ * line), the bot's own events (opened, green, resolved...), and every audited action with its
+ * remote commands and exit codes, ordered by time.
  */
 export function postmortemTimeline(data: PostmortemData, maxLogEntries = 40): TimelineEntry[] {
-  const { evidence, events, signatures } = data;
-  const logs = logEpisodes(evidence)
+  const { events, signatures } = data;
+  const evidence = findingsOf(data.evidence);
+  const recovered = recoveredStates(evidence, signatures);
+  const recoveries: TimelineEntry[] = recovered.flatMap((r) =>
+    r.at
+      ? [
+          {
+            at: r.at,
+            source: 'recovery' as const,
+            text: `${titleOf(signatures, r.signature)} on ${r.node} recovered: ${titleOf(signatures, r.by.signature)} (\`${recoveryRef(r)}\`)`,
+          },
+        ]
+      : [],
+  );
+  const logs = logEpisodes(evidence.filter((e) => !endsRecoveredState(e, recovered)))
     .slice(0, maxLogEntries)
     .map((ep): TimelineEntry => {
       const nodes = ep.nodes.length <= 3 ? ep.nodes.join(', ') : `${ep.nodes.length} nodes`;
@@ -286,8 +362,8 @@ export function postmortemTimeline(data: PostmortemData, maxLogEntries = 40): Ti
     text: auditLine(a),
     details: actionDetails(a, data.audit, 15),
   }));
-  const rank = { log: 0, probe: 1, stackmedic: 2, audit: 3 } as const;
-  return [...logs, ...probes, ...own, ...actions].sort((a, b) => a.at.localeCompare(b.at) || rank[a.source] - rank[b.source]);
+  const rank = { log: 0, recovery: 1, probe: 2, stackmedic: 3, audit: 4 } as const;
+  return [...logs, ...recoveries, ...probes, ...own, ...actions].sort((a, b) => a.at.localeCompare(b.at) || rank[a.source] - rank[b.source]);
 }
 
 /** The post-mortem's timeline as a chart, for its pictures (the Mermaid block, the PNG in Slack). */
@@ -343,7 +419,8 @@ export function logEpisodes(evidence: readonly StoredEvidence[], gapMs = 30 * 60
 
 /** The post-mortem's view model. */
 export function postmortemView(data: PostmortemData): Record<string, unknown> {
-  const { incident, evidence, signatures } = data;
+  const { incident, signatures } = data;
+  const evidence = findingsOf(data.evidence);
   const byId = new Map(signatures.map((s) => [s.id, s]));
   const end = incident.resolvedAt ?? data.now;
   const times = evidence
@@ -405,6 +482,8 @@ export function postmortemView(data: PostmortemData): Record<string, unknown> {
     status: incident.status,
     chainText: incident.chainText,
     chain: chainSteps(data, (s) => s),
+    recovered: recoveredView(recoveredStates(evidence, signatures), signatures, (s) => s),
+    unrecognised: unrecognisedView(data.evidence, (s) => s),
     impact: probeImpact.length > 0 ? probeImpact : incident.impact.map((p) => p.summary),
     firstSymptom,
     openedAt: incident.openedAt,

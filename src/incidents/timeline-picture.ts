@@ -20,6 +20,8 @@ const KINDS: readonly TimelineKind[] = [
   { id: 'probe', label: 'probe finding' },
   { id: 'stackmedic', label: 'stackmedic' },
   { id: 'audit', label: 'operator action' },
+  // Last, so that a timeline without recoveries keeps the colours it always had.
+  { id: 'recovery', label: 'recovered' },
 ];
 
 /** A quiet time longer than this is marked between two rows. */

@@ -32,6 +32,7 @@ export {
 } from './diagnose.js';
 export {
   DEFAULT_FETCH_BYTES,
+  FETCH_START_MARKER,
   globWords,
   logFetchCommand,
   logSignaturesForRoles,
@@ -43,7 +44,7 @@ export {
 } from './fetch-command.js';
 export { globToRegExp, unrotatedPath } from './globs.js';
 export { applyThresholds } from './threshold.js';
-export { LogMatcher, type LogContext, type LogFinding, type MatcherOptions, type ScanStats } from './matcher.js';
+export { LogMatcher, type LogContext, type LogFinding, type MatcherOptions, type RecordListener, type ScanStats } from './matcher.js';
 export { evaluateProbeSignatures, type ProbeFinding } from './probe-facts.js';
 export {
   isLogSignature,
@@ -59,3 +60,12 @@ export {
   type Signature,
 } from './schema.js';
 export { logTimestampIso, parseLogTimestamp, type TimestampOptions } from './timestamp.js';
+export {
+  renderUnrecognised,
+  UnrecognisedCollector,
+  type Classification,
+  type RecordRef,
+  type UnrecognisedGroup,
+  type UnrecognisedOptions,
+  type UnrecognisedReport,
+} from './unrecognised.js';

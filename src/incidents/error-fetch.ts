@@ -1,0 +1,86 @@
+import {
+  FETCH_START_MARKER,
+  globWords,
+  LogMatcher,
+  logSignaturesForRoles,
+  parseLogTimestamp,
+  UnrecognisedCollector,
+  type FetchedLogs,
+  type RecordListener,
+  type Signature,
+} from '../signatures/index.js';
+import { remote, sh, ShellScript, type RemoteCommand } from '../ssh/shell.js';
+
+/**
+ * The error records of a node's logs, fetched for the incident check to group what no signature
+ * claimed. The signature fetch sends back only lines carrying a signature's literals, so an error
+ * nobody has a signature for never comes with it; this second, separately capped grep sends back
+ * the lines that carry an error level (and two lines after each, for reports whose message is on
+ * the next line), from the same files the node's signatures read.
+ */
+
+/** Cap on what one node's error fetch sends back (bytes): less than the signature fetch, which must never be crowded out. */
+export const DEFAULT_ERROR_FETCH_BYTES = 512 * 1024;
+
+/**
+ * What marks an error record's first line, as `grep -F` patterns: oslo.log's level word, RabbitMQ's
+ * `[error]` and Erlang error reports, logfmt, and Python's traceback header. Kernel lines ("kernel:
+ * ... error") are left out: grep -F cannot ask for both words without sending every kernel line.
+ */
+const ERROR_NEEDLES = [' ERROR ', ' CRITICAL ', '[error]', '=ERROR REPORT====', 'level=error', 'Traceback (most recent call last)'] as const;
+
+/**
+ * The command that greps a node's error lines from the live and `.1` files its signatures' globs
+ * name (compressed rotations are older than an incident's window and cost a decompression each
+ * check), oldest first and capped at the end so the newest are kept; `null` when no log signature
+ * applies to its roles.
+ */
+export function errorFetchCommand(signatures: readonly Signature[], roles: readonly string[], maxBytes = DEFAULT_ERROR_FETCH_BYTES): RemoteCommand | null {
+  const globs = [...new Set(logSignaturesForRoles(signatures, roles).flatMap((s) => s.source.logs.paths))];
+  if (globs.length === 0) return null;
+  if (!Number.isInteger(maxBytes) || maxBytes <= 0) throw new RangeError('maxBytes must be a positive integer');
+  const patterns = ShellScript.join(
+    ERROR_NEEDLES.map((n) => sh`-e ${n}`),
+    ' ',
+  );
+  const files = globWords(globs.flatMap((g) => [`${g}.1`, g]));
+  return remote(sh`{ echo ${FETCH_START_MARKER}; grep -H -Z -n -F -A 2 ${patterns} -- ${files} 2>/dev/null; } | tail -c ${maxBytes}`, { privileged: true });
+}
+
+/** Options of `classifyFetchedErrors`. */
+export interface ClassifyOptions {
+  /** Zone of timestamps without an offset. */
+  readonly zone: string;
+  /** Records stamped before this instant (epoch ms) are outside the incident's window and not counted. */
+  readonly earliestMs: number;
+}
+
+/**
+ * Runs a node's fetched error lines through the matcher of its signatures and the collector: each
+ * error record is counted, as recognised when a signature claimed it, else into its template's
+ * group. A record stamped before the window is skipped with the lines that continue it.
+ */
+export function classifyFetchedErrors(
+  fetched: FetchedLogs,
+  node: string,
+  signatures: readonly Signature[],
+  roles: readonly string[],
+  collector: UnrecognisedCollector,
+  options: ClassifyOptions,
+): void {
+  const matcher = new LogMatcher(logSignaturesForRoles(signatures, roles), { zone: options.zone });
+  let skipping = false;
+  const onRecord: RecordListener = (block, start, end, line, claimed, headEnd) => {
+    const ms = parseLogTimestamp(block.toString('utf8', start, Math.min(headEnd, start + 160)), { zone: options.zone });
+    if (ms !== null) skipping = ms < options.earliestMs;
+    if (skipping) return;
+    collector.record(block, start, end, line, claimed, headEnd);
+  };
+  matcher.onRecord = onRecord;
+  for (const run of fetched.runs) {
+    skipping = false;
+    collector.beginFile({ node, file: run.file });
+    matcher.scanText(run.text, { node, file: run.file }, run.firstLine);
+    collector.endFile();
+  }
+}

@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  evidenceOf,
+  groupProblems,
+  postmortemChart,
+  renderPostmortem,
+  summaryReply,
+  type IncidentData,
+  type ProblemGroup,
+} from '../../../src/incidents/index.js';
+import { timelineSvg } from '../../../src/render/timeline-svg.js';
+import { diagnoseDirectory, type Catalog } from '../../../src/signatures/index.js';
+import { builtinCatalog } from './fixtures.js';
+import { incidentOf } from './incident-of.js';
+
+/**
+ * Issue 12 §3 on the incident side: a broker that stopped cleanly and was back ("Server startup
+ * complete", 09:58:14, line 364 of the real log in test/fixtures/diagnose/clean-restart) is shown
+ * as recovered, with when and the line, in the summary and in the post-mortem's timeline and
+ * picture; it is never the root cause of the RPC timeouts that began after it was back.
+ */
+
+const CLEAN_RESTART = join(import.meta.dirname, '../../fixtures/diagnose/clean-restart');
+const BROKER = 'juju-04f1e3-1-lxd-5';
+
+let catalog: Catalog;
+let problem: ProblemGroup;
+let data: IncidentData;
+
+beforeAll(async () => {
+  catalog = await builtinCatalog();
+  const diagnosis = await diagnoseDirectory(CLEAN_RESTART, catalog);
+  const problems = groupProblems(evidenceOf(diagnosis.findings), catalog.signatures);
+  const withBroker = problems.find((p) => p.evidence.some((e) => e.signature === 'rabbit-stopped'));
+  if (!withBroker) throw new Error('no problem holds the broker stop');
+  problem = withBroker;
+  const at = '2022-02-10T12:00:00.000Z';
+  data = { ...incidentOf(problem, at), events: [], signatures: catalog.signatures, now: at };
+});
+
+describe('a clean broker restart in an incident', () => {
+  it('is not the root cause nor a current link of the chain, nor what makes the incident critical', () => {
+    expect(problem.root.signature).not.toBe('rabbit-stopped');
+    expect(problem.severity).toBe('major');
+    expect(problem.chainText).not.toContain('RabbitMQ stopped');
+    expect(problems(problem)).toContain('rabbit-started');
+  });
+
+  it('shows in the summary as recovered, with the time and the line', () => {
+    const reply = summaryReply(data);
+    expect(reply.text).toContain('Recovered (cleared in the logs, not a current problem):\n');
+    expect(reply.text).toMatch(
+      new RegExp(`\\n {2}RabbitMQ stopped on ${BROKER}: recovered \\d{4}-\\d\\d-\\d\\d 09:58:14 UTC — ${BROKER} rabbit@${BROKER}\\.log:364\\n`),
+    );
+    expect(reply.text).toMatch(new RegExp(`\\d\\d:\\d\\d:\\d\\d {2}RabbitMQ stopped on ${BROKER} recovered — ${BROKER} rabbit@${BROKER}\\.log:364(?:\\n|$)`));
+    const root = /Root cause and chain:\n([\s\S]*?)\n\n/.exec(reply.text)?.[1] ?? '';
+    expect(root).not.toContain('RabbitMQ stopped');
+    expect(JSON.stringify(reply.blocks)).toContain(`:white_check_mark: RabbitMQ stopped on ${BROKER}: recovered`);
+  });
+
+  it('puts the recovery in the post-mortem, its timeline table, its Mermaid block and its picture', () => {
+    const postmortem = { ...data, audit: [] };
+    const md = renderPostmortem(postmortem);
+    expect(md).toMatch(
+      new RegExp(`Recovered before the end of the evidence, not current problems:\\n- RabbitMQ stopped on ${BROKER}: recovered .* 09:58:14 UTC`),
+    );
+    expect(md).toMatch(
+      new RegExp(
+        `\\| \\d{4}-\\d\\d-\\d\\d 09:58:14 \\| recovery \\| RabbitMQ stopped on ${BROKER} recovered: RabbitMQ started \\(\`${BROKER}:/var/log/rabbitmq/rabbit@${BROKER}\\.log:364\`\\) \\|`,
+      ),
+    );
+    // The record that shows the recovery is told once, as the recovery, not again as a plain log line.
+    expect(md).not.toMatch(new RegExp(`\\| log \\| RabbitMQ started on ${BROKER} \\(\`${BROKER}:/var/log/rabbitmq/rabbit@${BROKER}\\.log:364\``));
+    expect(md).toMatch(new RegExp(`\\n {8}09\\.58 : [^\\n]*RabbitMQ stopped on ${BROKER} recovered - RabbitMQ started`));
+    const chart = postmortemChart(postmortem);
+    expect(chart.kinds.map((k) => k.label)).toContain('recovered');
+    const svg = timelineSvg(chart);
+    expect(svg).toContain(`RabbitMQ stopped on ${BROKER} recovered: RabbitMQ started`);
+    expect(svg).toContain('>recovered</text>');
+  });
+});
+
+function problems(p: ProblemGroup): string[] {
+  return [...new Set(p.evidence.map((e) => e.signature))];
+}
