@@ -3,7 +3,7 @@ import { remote, sh, ShellScript, type RemoteCommand } from '../ssh/shell.js';
 import { globProblem } from './globs.js';
 import type { LogFinding, LogMatcher } from './matcher.js';
 import { signatureLiterals } from './prefilter.js';
-import { isLogSignature, type LogSignature, type Signature } from './schema.js';
+import { isLogSignature, JOURNAL_UNIT_CHARSET, type LogSignature, type Signature } from './schema.js';
 import { applyThresholds } from './threshold.js';
 
 /**
@@ -25,6 +25,21 @@ export const DEFAULT_FETCH_BYTES = 2 * 1024 * 1024;
  */
 const MULTILINE_CONTEXT = ['-B', '6', '-A', '2'] as const;
 
+/** How far back a unit's journal is read, by default (hours): the incident check's evidence window. */
+export const DEFAULT_JOURNAL_HOURS = 48;
+
+/**
+ * The newest bytes of one unit's journal (within the time bound) that grep sees: a unit that logs
+ * a flood cannot make the node read or send more than this for it.
+ */
+export const JOURNAL_READ_BYTES = 16 * 1024 * 1024;
+
+/** Label of the kernel ring buffer's lines in the fetched output (a file name would be a lie). */
+export const DMESG_LABEL = 'dmesg';
+
+/** Label of a unit's journal lines in the fetched output: `journal:<unit or glob>`. */
+export const JOURNAL_LABEL_PREFIX = 'journal:';
+
 /** Logs of every OpenStack service, for `/trace req-...`. */
 export const TRACE_GLOBS = [
   '/var/log/nova/*.log',
@@ -41,11 +56,22 @@ export function logSignaturesForRoles(signatures: readonly Signature[], roles: r
   return signatures.filter(isLogSignature).filter((s) => s.source.logs.roles.some((r) => roles.includes(r)));
 }
 
+/** Options of `logFetchCommand`. */
+export interface LogFetchOptions {
+  /** Cap on what the node sends back, in bytes (default `DEFAULT_FETCH_BYTES`). */
+  readonly maxBytes?: number;
+  /** How far back units' journals are read, in whole hours (default `DEFAULT_JOURNAL_HOURS`). */
+  readonly journalHours?: number;
+}
+
 /**
- * The command that greps a node's logs (live, `.1` and `.N.gz` rotations) for the literals of the
+ * The command that greps a node's logs (live, `.1` and `.N.gz` rotations), the journal of the
+ * units the catalog names and, where no kernel log file exists, `dmesg`, for the literals of the
  * signatures relevant to its roles; `null` when no log signature applies.
  */
-export function logFetchCommand(signatures: readonly Signature[], roles: readonly string[], options: { maxBytes?: number } = {}): RemoteCommand | null {
+export function logFetchCommand(signatures: readonly Signature[], roles: readonly string[], options: LogFetchOptions = {}): RemoteCommand | null {
+  const hours = options.journalHours ?? DEFAULT_JOURNAL_HOURS;
+  if (!Number.isInteger(hours) || hours <= 0 || hours > 24 * 366) throw new RangeError('journalHours must be a whole number of hours, at most a year');
   const relevant = logSignaturesForRoles(signatures, roles);
   if (relevant.length === 0) return null;
   const groups = new Map<string, LogSignature[]>();
@@ -57,7 +83,9 @@ export function logFetchCommand(signatures: readonly Signature[], roles: readonl
     const literals = [...new Set(group.flatMap((s) => signatureLiterals(s)))];
     const globs = [...new Set(group.flatMap((s) => s.source.logs.paths))];
     const flags = [...(key.startsWith('m') ? MULTILINE_CONTEXT : []), ...(key.endsWith('i') ? ['-i'] : [])];
-    return grepScript(literals, globs, flags);
+    const units = [...new Set(group.flatMap((s) => s.source.logs.journal ?? []))];
+    const kernel = group.some((s) => s.source.logs.kernel === true);
+    return grepScript(literals, globs, flags, { units, kernel, hours });
   });
   return withCap(ShellScript.join(parts, '; '), options.maxBytes ?? DEFAULT_FETCH_BYTES);
 }
@@ -96,7 +124,12 @@ function withCap(script: ShellScript, maxBytes: number): RemoteCommand {
  * refuses `-Z`, and without NUL-separated file names a rotated name like
  * `nova-api.log.1.2017-05-16_13:53:08` cannot be told apart from the line number that follows.
  */
-function grepScript(literals: readonly string[], globs: readonly string[], flags: readonly string[]): ShellScript {
+function grepScript(
+  literals: readonly string[],
+  globs: readonly string[],
+  flags: readonly string[],
+  streams: { units: readonly string[]; kernel: boolean; hours: number } = { units: [], kernel: false, hours: DEFAULT_JOURNAL_HOURS },
+): ShellScript {
   const patterns = ShellScript.join(
     literals.map((l) => sh`-e ${l}`),
     ' ',
@@ -106,8 +139,40 @@ function grepScript(literals: readonly string[], globs: readonly string[], flags
   const live = globWords(globs.flatMap((g) => [`${g}-2???????`, `${g}.1`, g]));
   const rotated = globWords(globs.flatMap((g) => [`${g}.*.gz`, `${g}-2???????.gz`]));
   const options = flags.length > 0 ? sh` ${[...flags]}` : ShellScript.raw('');
-  // Oldest first (compressed rotations, `.1`, live), so that the cap at the end keeps the newest.
-  return sh`for f in ${rotated}; do [ -f "$f" ] && gzip -dc -- "$f" 2>/dev/null | grep -H -Z -n -F${options} --label="$f" ${patterns}; done; grep -H -Z -n -F${options} ${patterns} -- ${live} 2>/dev/null`;
+  const files = sh`for f in ${rotated}; do [ -f "$f" ] && gzip -dc -- "$f" 2>/dev/null | grep -H -Z -n -F${options} --label="$f" ${patterns}; done`;
+  const liveFiles = sh`grep -H -Z -n -F${options} ${patterns} -- ${live} 2>/dev/null`;
+  // Oldest first (compressed rotations, then the journal and the ring buffer, which hold the last
+  // hours, then `.1` and live files), so that the cap at the end keeps the newest.
+  return ShellScript.join(
+    [files, ...journalScript(streams.units, streams.hours, options, patterns), ...dmesgScript(streams.kernel, options, patterns), liveFiles],
+    '; ',
+  );
+}
+
+/**
+ * `journalctl -u` per unit, time-bounded and capped, labelled `journal:<unit>`. Units come from
+ * the catalog (checked against a unit-name charset when it loaded, again here) and are quoted.
+ * Nodes without journalctl skip it.
+ */
+function journalScript(units: readonly string[], hours: number, options: ShellScript, patterns: ShellScript): ShellScript[] {
+  if (units.length === 0) return [];
+  for (const unit of units)
+    if (!JOURNAL_UNIT_CHARSET.test(unit)) throw new Error(`refusing journal unit ${JSON.stringify(unit)}: expected a systemd unit name or glob`);
+  const label = `${JOURNAL_LABEL_PREFIX}$u`;
+  return [
+    sh`if command -v journalctl >/dev/null 2>&1; then for u in ${[...units]}; do journalctl --no-pager -q -o short-iso --since=-${hours}h -u "$u" 2>/dev/null | tail -c ${JOURNAL_READ_BYTES} | grep -H -Z -n -F${options} --label="${ShellScript.raw(label)}" ${patterns}; done; fi`,
+  ];
+}
+
+/**
+ * The kernel ring buffer (ISO times where dmesg can print them), only where the node keeps no
+ * kernel log file: otherwise the same lines would be found twice.
+ */
+function dmesgScript(kernel: boolean, options: ShellScript, patterns: ShellScript): ShellScript[] {
+  if (!kernel) return [];
+  return [
+    sh`if [ ! -e /var/log/kern.log ] && [ ! -e /var/log/messages ] && command -v dmesg >/dev/null 2>&1; then { dmesg --time-format=iso 2>/dev/null || dmesg 2>/dev/null; } | grep -H -Z -n -F${options} --label=${DMESG_LABEL} ${patterns}; fi`,
+  ];
 }
 
 /**

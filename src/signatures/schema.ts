@@ -7,6 +7,13 @@ import { z } from 'zod';
  */
 export const LOG_GLOB_CHARSET = /^\/[A-Za-z0-9_@.*?/+-]+$/;
 
+/**
+ * systemd unit names and the globs `journalctl -u` takes (`ceph-*@mon.*`, `devstack@*`): letters,
+ * digits and `@ . _ : * ? -` only. They are quoted in the remote command; the charset keeps them to
+ * what a unit name can be.
+ */
+export const JOURNAL_UNIT_CHARSET = /^[A-Za-z0-9][A-Za-z0-9@._:*?-]{0,127}$/;
+
 /** Signature ids are stable kebab-case: templates, audit records and operators refer to them. */
 export const SIGNATURE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
@@ -32,6 +39,17 @@ export const logSourceSchema = z
      * (old RabbitMQ `=INFO REPORT====` reports): remote fetching then asks grep for context lines.
      */
     multiline: z.boolean().default(false),
+    /**
+     * systemd units whose journal carries these logs too (services that log to stdout under
+     * systemd: cephadm's daemons, devstack): the remote fetch reads their journal for the
+     * evidence window, capped in bytes per unit.
+     */
+    journal: z.array(z.string().regex(JOURNAL_UNIT_CHARSET, 'a systemd unit name or glob (letters, digits, @ . _ : * ? -)')).optional(),
+    /**
+     * The kernel's ring buffer stands in for the kernel log on nodes that keep none
+     * (`/var/log/kern.log` and `/var/log/messages` both absent): the remote fetch reads `dmesg`.
+     */
+    kernel: z.boolean().optional(),
   })
   .strict();
 

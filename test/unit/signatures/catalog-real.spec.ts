@@ -232,7 +232,7 @@ describe('repeated events count only in numbers', () => {
     expect((await counted('', storm)).filter((f) => f.signature === 'rabbit-connections-dropped')).toHaveLength(24);
     // The same number spread over two hours is churn, not a storm.
     const spread = seconds
-      .map((s, i) => `${reason.replace('09:42:14', `${String(9 + Math.floor(i / 12)).padStart(2, '0')}:${String((i % 12) * 5).padStart(2, '0')}:14`)}\n`)
+      .map((_s, i) => `${reason.replace('09:42:14', `${String(9 + Math.floor(i / 12)).padStart(2, '0')}:${String((i % 12) * 5).padStart(2, '0')}:14`)}\n`)
       .join('');
     expect((await counted('', spread)).filter((f) => f.signature === 'rabbit-connections-dropped')).toEqual([]);
   });

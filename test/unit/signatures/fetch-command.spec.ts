@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/errors.js';
 import { LogMatcher } from '../../../src/signatures/matcher.js';
-import { logFetchCommand, matchFetchedLogs, parseLogFetchOutput, traceCommand } from '../../../src/signatures/fetch-command.js';
+import { JOURNAL_READ_BYTES, logFetchCommand, matchFetchedLogs, parseLogFetchOutput, traceCommand } from '../../../src/signatures/fetch-command.js';
+import { serviceOfLog } from '../../../src/signatures/service.js';
 import { isLogSignature, type LogSignature } from '../../../src/signatures/schema.js';
 import { renderRemoteCommand } from '../../../src/ssh/shell.js';
 import { builtinCatalog, logFixture } from './support.js';
@@ -64,6 +65,82 @@ describe('log fetch command', () => {
       links: [],
     } satisfies LogSignature;
     expect(() => logFetchCommand([evil], ['controller'])).toThrow(/refusing log glob/);
+  });
+});
+
+describe('journal and kernel ring buffer in the fetch', () => {
+  const evil = (logs: Partial<LogSignature['source']['logs']>): LogSignature => ({
+    id: 'unit-test',
+    title: 'Unit test',
+    severity: 'info',
+    source: { logs: { roles: ['controller'], paths: ['/var/log/x/*.log'], multiline: false, ...logs } },
+    patterns: ['anything at all'],
+    ignoreCase: false,
+    leadsTo: [],
+    remediation: 'none',
+    actionItems: [],
+    links: [],
+  });
+
+  it("reads the catalog's units' journals for the evidence window, capped, quoted and labelled", async () => {
+    const { signatures } = await builtinCatalog();
+    const text = logFetchCommand(signatures, ['controller'])?.script.toString() ?? '';
+    expect(text).toContain('if command -v journalctl >/dev/null 2>&1; then for u in ');
+    expect(text).toMatch(/for u in [^;]*rabbitmq-server/);
+    expect(text).toContain("'devstack@*'");
+    expect(text).toContain(`journalctl --no-pager -q -o short-iso --since=-48h -u "$u" 2>/dev/null | tail -c ${JOURNAL_READ_BYTES} | grep -H -Z -n -F`);
+    expect(text).toContain('--label="journal:$u"');
+    // The journal comes after the compressed rotations and before the live files, so that the
+    // overall cap, which keeps the end, drops the oldest first.
+    for (const part of text.split('; done; fi; ').slice(0, -1)) expect(/gzip -dc[^]*journalctl/.test(part)).toBe(true);
+    expect(/for u in rabbitmq-server; do journalctl [^]*; done; fi; grep -H -Z -n -F -B 6 -A 2 -e /.test(text)).toBe(true);
+    expect(logFetchCommand(signatures, ['controller'], { journalHours: 6 })?.script.toString()).toContain('--since=-6h -u');
+    expect(() => logFetchCommand(signatures, ['controller'], { journalHours: 1.5 })).toThrow(RangeError);
+  });
+
+  it('reads dmesg only on nodes with no kernel log file, and only for the kernel signatures', async () => {
+    const { signatures } = await builtinCatalog();
+    const storage = logFetchCommand(signatures, ['storage'])?.script.toString() ?? '';
+    expect(storage).toContain('if [ ! -e /var/log/kern.log ] && [ ! -e /var/log/messages ] && command -v dmesg >/dev/null 2>&1; then');
+    expect(storage).toContain('{ dmesg --time-format=iso 2>/dev/null || dmesg 2>/dev/null; } | grep -H -Z -n -F --label=dmesg -e ');
+    expect(storage.match(/dmesg --time-format/g)).toHaveLength(1);
+    expect(logFetchCommand([evil({})], ['controller'])?.script.toString()).not.toMatch(/dmesg|journalctl/);
+  });
+
+  it('refuses a journal unit that escaped validation', () => {
+    expect(() => logFetchCommand([evil({ journal: ["x'; reboot; '"] })], ['controller'])).toThrow(/refusing journal unit/);
+  });
+
+  it('finds in a unit journal and in dmesg what the files would show (real journalctl and dmesg output, fake binaries)', async () => {
+    const { signatures } = await builtinCatalog();
+    const bin = join(scratch, 'bin');
+    mkdirSync(bin, { recursive: true });
+    const journal = join(scratch, 'rabbitmq-journal.txt');
+    const ring = join(scratch, 'dmesg.txt');
+    const calls = join(scratch, 'journalctl-calls.txt');
+    // NixOS's test driver printed the rabbitmq-server unit's journal (nixpkgs#132416); the OOM
+    // lines are a real dmesg (hotsos kernel scenario).
+    writeFileSync(journal, logFixture('rabbitmq/new_format_3.9_disk_alarm_journald_2021.log'));
+    writeFileSync(ring, logFixture('real/kernel/hotsos_oom_killer.log'));
+    writeFileSync(join(bin, 'journalctl'), `#!/bin/sh\necho "$*" >> '${calls}'\ncase "$*" in *'-u rabbitmq-server') cat '${journal}';; esac\n`);
+    // An old util-linux without --time-format: the plain form is the fallback.
+    writeFileSync(join(bin, 'dmesg'), `#!/bin/sh\n[ "$1" = --time-format=iso ] && exit 1\ncat '${ring}'\n`);
+    chmodSync(join(bin, 'journalctl'), 0o755);
+    chmodSync(join(bin, 'dmesg'), 0o755);
+    const command = logFetchCommand(signatures, ['controller'])!;
+    const stdout = execFileSync('sh', ['-c', command.script.toString()], {
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` },
+    });
+    const findings = matchFetchedLogs(parseLogFetchOutput(stdout), 'node-10', new LogMatcher(signatures.filter(isLogSignature)));
+    expect(readFileSync(calls, 'utf8')).toContain('--no-pager -q -o short-iso --since=-48h -u rabbitmq-server');
+    const alarm = findings.filter((f) => f.file === 'journal:rabbitmq-server' && f.signature === 'rabbit-disk-alarm');
+    expect(alarm.length).toBeGreaterThanOrEqual(2);
+    expect(alarm.map((f) => f.time)).toContain('2021-08-02T13:45:54.292Z');
+    expect(serviceOfLog('journal:rabbitmq-server')).toBe('rabbitmq-server');
+    const oom = findings.filter((f) => f.file === 'dmesg' && f.signature === 'host-oom-kill');
+    if (existsSync('/var/log/kern.log') || existsSync('/var/log/messages')) expect(oom).toEqual([]);
+    else expect(oom.map((f) => f.fields.pid)).toEqual(['955']);
   });
 });
 
