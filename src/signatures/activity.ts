@@ -82,8 +82,11 @@ export function timeMs(time: string | null): number | null {
 
 /** -1 when `a` was before `b`, 1 when after, 0 when the logs cannot tell. */
 export function order(a: ChainInput, b: ChainInput): -1 | 0 | 1 {
-  const am = timeMs(a.time);
-  const bm = timeMs(b.time);
+  return orderAt(a, timeMs(a.time), b, timeMs(b.time));
+}
+
+/** `order` with the times already parsed (`am`, `bm`). */
+function orderAt(a: ChainInput, am: number | null, b: ChainInput, bm: number | null): -1 | 0 | 1 {
   if (am !== null && bm !== null && am !== bm) return am < bm ? -1 : 1;
   if (a.node === b.node && a.file !== undefined && a.file === b.file && a.line !== undefined && b.line !== undefined && a.line !== b.line) {
     return a.line < b.line ? -1 : 1;
@@ -100,6 +103,8 @@ export type ClearScope = 'node' | 'service' | 'cluster';
  */
 export function readActivities(inputs: readonly ChainInput[], signatures: readonly Signature[]): Activity[] {
   const byId = new Map(signatures.map((s) => [s.id, s]));
+  // Parsed once: the sorts and span searches below compare times many times per finding.
+  const ms = inputs.map((f) => timeMs(f.time));
   const clearers = new Map<string, Clearer[]>();
   for (const s of signatures) {
     if (s.clears === undefined) continue;
@@ -133,8 +138,8 @@ export function readActivities(inputs: readonly ChainInput[], signatures: readon
   const sortKey = (a: number, b: number): number => {
     const fa = inputs[a] as ChainInput;
     const fb = inputs[b] as ChainInput;
-    const ma = timeMs(fa.time) ?? Infinity;
-    const mb = timeMs(fb.time) ?? Infinity;
+    const ma = ms[a] ?? Infinity;
+    const mb = ms[b] ?? Infinity;
     if (ma !== mb) return ma < mb ? -1 : 1;
     if (fa.file !== fb.file) return (fa.file ?? '') < (fb.file ?? '') ? -1 : 1;
     return (fa.line ?? 0) - (fb.line ?? 0);
@@ -146,9 +151,9 @@ export function readActivities(inputs: readonly ChainInput[], signatures: readon
     const clears = mine
       .flatMap((c) => (recoveries.get(c.id) ?? []).filter((i) => reaches(inputs[i] as ChainInput, c, inputs[g.members[0] as number] as ChainInput)))
       .sort(sortKey);
-    const spans = mine.length > 0 ? stateSpans(members, clears, inputs, ref) : [eventSpan(members, inputs, ref)];
-    const times = members.map((i) => (inputs[i] as ChainInput).time).filter((t): t is string => t !== null);
-    const sortedTimes = [...times].sort((a, b) => (timeMs(a) ?? 0) - (timeMs(b) ?? 0));
+    const spans = mine.length > 0 ? stateSpans(members, clears, inputs, ms, ref) : [eventSpan(members, inputs, ref)];
+    const timed = members.filter((i) => (inputs[i] as ChainInput).time !== null);
+    const sortedTimes = [...timed].sort((a, b) => (ms[a] ?? 0) - (ms[b] ?? 0)).map((i) => (inputs[i] as ChainInput).time as string);
     const services = new Set(members.flatMap((i) => ((inputs[i] as ChainInput).file ? [serviceOfLog((inputs[i] as ChainInput).file as string)] : [])));
     activities.push({
       signature: g.signature,
@@ -192,11 +197,17 @@ function reaches(recovery: ChainInput, clearer: Clearer, member: ChainInput): bo
 }
 
 /** Spans of a state: each begins at a finding and ends at the first recovery after the finding before the next span. */
-function stateSpans(members: readonly number[], clears: readonly number[], inputs: readonly ChainInput[], ref: (i: number) => EvidenceRef): Span[] {
+function stateSpans(
+  members: readonly number[],
+  clears: readonly number[],
+  inputs: readonly ChainInput[],
+  ms: readonly (number | null)[],
+  ref: (i: number) => EvidenceRef,
+): Span[] {
   const spans: Span[] = [];
   const at = (i: number): ChainInput => inputs[i] as ChainInput;
-  const recoveryAfter = (last: number, before?: number): number | undefined =>
-    clears.find((c) => order(at(last), at(c)) < 0 && (before === undefined || order(at(c), at(before)) < 0));
+  const before = (a: number, b: number): boolean => orderAt(at(a), ms[a] ?? null, at(b), ms[b] ?? null) < 0;
+  const recoveryAfter = (last: number, next?: number): number | undefined => clears.find((c) => before(last, c) && (next === undefined || before(c, next)));
   let start = members[0] as number;
   let inSpan: number[] = [start];
   let last = start;

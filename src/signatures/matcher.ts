@@ -141,21 +141,6 @@ export class LogMatcher {
   }
 }
 
-interface OpenRecord {
-  start: number;
-  end: number;
-  line: number;
-  lines: number;
-  /** End of the first line. */
-  head: number;
-  candidate: boolean;
-  /**
-   * First line starts with a digit (a timestamp): later lines that do not are its continuation
-   * (RabbitMQ 3.7+ headers whose message is on the next lines, tracebacks and pastes without prefix).
-   */
-  timestamped: boolean;
-}
-
 const REPORT_TAIL = Buffer.from(' REPORT====', 'latin1');
 
 /**
@@ -236,7 +221,18 @@ class RecordScan {
     let hitIndex = 0;
     let nextHit = hits.length > 0 ? (hits[0] as number) : Infinity;
     let line = this.carryLine;
-    let record: OpenRecord | null = null;
+    // The open record, in locals rather than an object: millions of records per scan, and an
+    // object each was a large share of the scan's garbage collection.
+    let open = false;
+    let recStart = 0;
+    let recEnd = 0;
+    let recHead = 0;
+    let recLine = 0;
+    let recLines = 0;
+    let recCandidate = false;
+    // The first line starts with a digit (a timestamp): later lines that do not are its continuation
+    // (RabbitMQ 3.7+ headers whose message is on the next lines, tracebacks and pastes without prefix).
+    let recTimestamped = false;
     let pos = 0;
     while (pos < end) {
       let eol = block.indexOf(10, pos);
@@ -246,34 +242,39 @@ class RecordScan {
       if (c === 61 && isReportHead(block, pos, eol)) {
         this.reportMode = true;
       } else if (
-        record !== null &&
-        record.lines < maxRecordLines &&
-        eol - record.start <= maxRecordBytes &&
-        (this.reportMode || c === 32 || c === 9 || (record.timestamped && !(c >= 48 && c <= 57)))
+        open &&
+        recLines < maxRecordLines &&
+        eol - recStart <= maxRecordBytes &&
+        (this.reportMode || c === 32 || c === 9 || (recTimestamped && !(c >= 48 && c <= 57)))
       ) {
         head = false;
       }
       if (head) {
-        if (record !== null) this.close(block, record);
-        record = { start: pos, end: eol, head: eol, line, lines: 0, candidate: false, timestamped: c >= 48 && c <= 57 };
+        if (open) this.close(block, recStart, recEnd, recLine, recCandidate, recHead);
+        open = true;
+        recStart = pos;
+        recHead = eol;
+        recLine = line;
+        recLines = 0;
+        recCandidate = false;
+        recTimestamped = c >= 48 && c <= 57;
       }
-      const current = record as OpenRecord;
-      current.end = eol;
-      current.lines++;
+      recEnd = eol;
+      recLines++;
       while (nextHit < pos) nextHit = ++hitIndex < hits.length ? (hits[hitIndex] as number) : Infinity;
-      if (nextHit < eol) current.candidate = true;
+      if (nextHit < eol) recCandidate = true;
       pos = eol + 1;
       line++;
     }
     if (final) {
       this.stats.lines += line - this.carryLine;
-      if (record !== null) this.close(block, record);
+      if (open) this.close(block, recStart, recEnd, recLine, recCandidate, recHead);
       this.carryLen = 0;
       return;
     }
     // The last record may go on in the next chunk: keep it (bounded by maxRecordBytes) and re-read it.
-    const keepFrom = record === null ? end : record.start;
-    const keptLine = record === null ? line : record.line;
+    const keepFrom = open ? recStart : end;
+    const keptLine = open ? recLine : line;
     this.stats.lines += keptLine - this.carryLine;
     this.carryLine = keptLine;
     this.carryPartialLine(block, keepFrom);
@@ -307,28 +308,28 @@ class RecordScan {
     }
   }
 
-  private close(block: Buffer, record: OpenRecord): void {
+  private close(block: Buffer, start: number, end: number, line: number, candidate: boolean, head: number): void {
     this.stats.records++;
-    if (!record.candidate) {
-      this.onRecord?.(block, record.start, record.end, record.line, false, record.head);
+    if (!candidate) {
+      this.onRecord?.(block, start, end, line, false, head);
       return;
     }
     this.stats.candidates++;
     const before = this.findings.length;
-    const text = block.toString('utf8', record.start, record.end);
+    const text = block.toString('utf8', start, end);
     let folded: string | null = null;
     for (const compiled of this.prefilter.signatures) {
       let haystack = text;
       if (compiled.ignoreCase) haystack = folded ??= text.toLowerCase();
       if (!compiled.literals.some((literal) => haystack.includes(literal))) continue;
-      const finding = this.match(compiled, text, record.line);
+      const finding = this.match(compiled, text, line);
       if (finding) {
         this.stats.findings++;
         this.findings.push(finding);
         this.onFinding?.(finding);
       }
     }
-    this.onRecord?.(block, record.start, record.end, record.line, this.findings.length > before, record.head);
+    this.onRecord?.(block, start, end, line, this.findings.length > before, head);
   }
 
   private match(compiled: CompiledSignature, text: string, line: number): LogFinding | null {
