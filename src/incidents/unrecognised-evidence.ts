@@ -90,7 +90,7 @@ export function classificationLine(errors: LogErrors): string {
   if (total === 0 || rate === null) return `no error record in the fetched logs${cut}`;
   const records = `${total} error record${total === 1 ? '' : 's'}`;
   const groups = errors.groups.length + errors.moreGroups;
-  if (groups === 0 && errors.other === 0) return `all ${records} in the fetched logs recognised${cut}`;
+  if (groups === 0 && errors.other === 0) return `${total === 1 ? 'the one error record' : `all ${records}`} in the fetched logs recognised${cut}`;
   const other = errors.other > 0 ? ` and ${errors.other} beyond the template bound` : '';
   return `${records} in the fetched logs${cut}, ${Math.floor(rate * 100)} % recognised; ${groups} unrecognised group${groups === 1 ? '' : 's'}${other}`;
 }

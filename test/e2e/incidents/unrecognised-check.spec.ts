@@ -115,3 +115,38 @@ describe('the incident check groups the error records no signature claimed', () 
     expect(md).not.toContain('stackmedic:unrecognised');
   });
 });
+
+describe('an incident check that fetched no logs', () => {
+  let healthy: SimCluster;
+  let healthyPool: SshPool;
+
+  beforeAll(async () => {
+    healthy = await startSimCluster({ scenario: 'healthy' });
+    healthyPool = new SshPool(healthy.inventory);
+  }, 60_000);
+
+  afterAll(async () => {
+    await healthyPool?.close();
+    await healthy?.stop();
+  });
+
+  it('says no logs were fetched, not that everything was recognised', async () => {
+    // Evidence from outside (a firing alert) on a cluster whose probes see nothing: no node is named, no log is fetched.
+    const at = new Date(healthy.state.clock.now()).toISOString();
+    const result = await runCheck(healthy.inventory, healthyPool, catalog, {
+      clock: () => new Date(healthy.state.clock.now()),
+      external: {
+        evidence: [
+          { key: 'probe|rabbit-node-down|node-10', kind: 'probe', signature: 'rabbit-node-down', node: 'node-10', time: at, fields: {}, text: 'alert' },
+        ],
+        signatures: [],
+        nodes: [],
+      },
+    });
+    expect(result.fetches).toEqual([]);
+    expect(result.unrecognised.fetched).toBe(false);
+    const data = checkIncidentData(result, catalog.signatures);
+    expect(summaryReply(data).text).toContain('\nUnrecognised errors: no logs were fetched, so no error record was classified\n');
+    expect(renderPostmortem({ ...data, audit: [] })).toContain('Unrecognised errors: no logs were fetched, so no error record was classified.\n');
+  }, 60_000);
+});
