@@ -92,6 +92,16 @@ function findingsOf<E extends StoredEvidence>(evidence: readonly E[]): E[] {
   return evidence.filter((e) => !isUnrecognisedEvidence(e));
 }
 
+/** Times of the evidence that shows something wrong, in order: a recovery record ("Server startup complete") is no symptom. */
+function symptomTimes(evidence: readonly StoredEvidence[], signatures: readonly Signature[]): string[] {
+  const recoveries = new Set(signatures.filter((s) => s.clears !== undefined).map((s) => s.id));
+  return evidence
+    .filter((e) => !recoveries.has(e.signature))
+    .map((e) => e.time)
+    .filter((t): t is string => t !== null)
+    .sort();
+}
+
 function chainSteps(
   data: IncidentData,
   esc: (s: string) => string,
@@ -163,11 +173,7 @@ export function summaryView(data: IncidentData, target: 'slack' | 'text'): Recor
   const evidence = findingsOf(data.evidence);
   const recovered = recoveredStates(evidence, signatures);
   const key = keyEvidence(incident, evidence);
-  const firstSymptom =
-    evidence
-      .map((e) => e.time)
-      .filter((t): t is string => t !== null)
-      .sort()[0] ?? null;
+  const firstSymptom = symptomTimes(evidence, signatures)[0] ?? null;
   const end = incident.resolvedAt ?? data.now;
   const timeline = [
     ...(firstSymptom && firstSymptom < incident.openedAt ? [{ at: firstSymptom, text: 'first symptom in the logs' }] : []),
@@ -423,11 +429,7 @@ export function postmortemView(data: PostmortemData): Record<string, unknown> {
   const evidence = findingsOf(data.evidence);
   const byId = new Map(signatures.map((s) => [s.id, s]));
   const end = incident.resolvedAt ?? data.now;
-  const times = evidence
-    .map((e) => e.time)
-    .filter((t): t is string => t !== null)
-    .sort();
-  const firstSymptom = times[0] ?? incident.openedAt;
+  const firstSymptom = symptomTimes(evidence, signatures)[0] ?? incident.openedAt;
   const actions = data.audit.filter(isOperatorAction);
   const count = (outcome: string): number => actions.filter((a) => a.outcome === outcome).length;
   const detectSeconds = seconds(firstSymptom, incident.openedAt);

@@ -71,6 +71,8 @@ describe('a clean broker restart in an incident', () => {
       ),
     );
     // The record that shows the recovery is told once, as the recovery, not again as a plain log line.
+    // A recovery is no symptom: the first one is the broker stopping, not its earlier clean start.
+    expect(md).toContain('| First symptom | 2022-02-04 09:55:33 |');
     expect(md).not.toMatch(new RegExp(`\\| log \\| RabbitMQ started on ${BROKER} \\(\`${BROKER}:/var/log/rabbitmq/rabbit@${BROKER}\\.log:364\``));
     expect(md).toMatch(new RegExp(`\\n {8}09\\.58 : [^\\n]*RabbitMQ stopped on ${BROKER} recovered - RabbitMQ started`));
     const chart = postmortemChart(postmortem);
