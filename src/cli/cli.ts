@@ -11,6 +11,7 @@ import { runLine } from '../console/session.js';
 import { ConfigError, UsageError, UserError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
 import { consoleActor } from './actor.js';
+import { SIGNATURES_PROPOSE_USAGE, SIGNATURES_TEST_USAGE } from './signatures-usage.js';
 import { resolveTarget, type Target } from './target.js';
 import { runUntilStopped } from '../lifecycle/run-until-stopped.js';
 
@@ -25,7 +26,7 @@ export interface CliIO {
 }
 
 /** The subcommands, each with its own `--help`. */
-type Subcommand = 'run' | 'console' | 'diagnose' | 'sim serve' | 'serve' | 'doctor' | 'backup';
+type Subcommand = 'run' | 'console' | 'diagnose' | 'signatures propose' | 'signatures test' | 'sim serve' | 'serve' | 'doctor' | 'backup';
 
 const TARGET_HELP = `  --inventory FILE   the cluster's inventory (stackmedic YAML or Ansible); default STACKMEDIC_INVENTORY
   --sim SCENARIO     a simulated cluster instead ({scenarios}); nothing real is touched`;
@@ -79,6 +80,8 @@ findings, the root cause and the causal chain.
   -h, --help         this help
 
 Exit codes: 0 nothing found, 1 findings, 2 bad usage or configuration.`,
+  'signatures propose': SIGNATURES_PROPOSE_USAGE,
+  'signatures test': SIGNATURES_TEST_USAGE,
   'sim serve': `stackmedic sim serve [--nodes N] [--scenario SCENARIO] [--dir DIR] [--base-port PORT]
 
 A simulated cluster as its own process, until Ctrl-C: writes an inventory, known_hosts and a
@@ -195,7 +198,12 @@ async function withApp(
   body: (app: StackmedicApp) => Promise<number>,
   options: { clock?: (() => Date) | undefined; halt?: () => void } = {},
 ): Promise<number> {
-  const app = createApp({ inventory: target.inventory, env: target.env, ...(options.clock ? { clock: options.clock } : {}) });
+  const app = createApp({
+    inventory: target.inventory,
+    ...(target.clusters ? { clusters: target.clusters } : {}),
+    env: target.env,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   try {
     await app.services.catalog();
     // SIGINT/SIGTERM: the running command finishes or is marked interrupted, the store closes last.
@@ -348,6 +356,10 @@ export async function runCli(argv: readonly string[], io: CliIO, resolveTarget: 
       });
       io.stdout.write(r.output);
       return r.exitCode;
+    }
+    if (sub === 'signatures') {
+      const { runSignaturesCli } = await import('./signatures-cli.js');
+      return await runSignaturesCli(rest, env, { out, err });
     }
     if (sub === 'sim') {
       const [verb, ...simArgs] = rest;
