@@ -1,12 +1,15 @@
 import type { EnvOptions } from '../config/env.js';
 import { UserError } from '../errors.js';
-import { loadInventory } from '../inventory/load.js';
+import { loadClusters } from '../inventory/clusters.js';
 import type { Inventory } from '../inventory/types.js';
 import { join } from 'node:path';
 
 /** The cluster a CLI invocation talks to, and how to let it go. */
 export interface Target {
+  /** The first (or only) cluster. */
   readonly inventory: Inventory;
+  /** Every cluster when the inventory holds several; absent or one entry otherwise. */
+  readonly clusters?: readonly Inventory[];
   /** One line saying what this is (shown by the console banner). */
   readonly description: string;
   /** Environment with the database path the target wants (the simulator uses a throwaway one). */
@@ -29,11 +32,17 @@ const toStderr: NoteSink = (line) => {
 export function inventoryTarget(path: string | undefined, env: EnvOptions, note: NoteSink = toStderr): Target {
   const file = path ?? env.inventoryPath;
   if (!file) throw new UserError('no inventory: pass --inventory FILE or set STACKMEDIC_INVENTORY (or try the simulator: --sim seed-incident)');
-  const inventory = loadInventory(file, { knownHostsPath: env.knownHostsPath, openrcPath: env.openrcPath });
-  for (const line of inventory.notes ?? []) note(line);
+  const { clusters, source } = loadClusters(file, { knownHostsPath: env.knownHostsPath, openrcPath: env.openrcPath });
+  const inventory = clusters[0];
+  if (!inventory) throw new UserError(`no cluster in ${source}`);
+  for (const line of clusters.flatMap((c) => c.notes ?? [])) note(line);
   return {
     inventory,
-    description: `cluster ${inventory.cluster} (${inventory.nodes.length} nodes, inventory ${inventory.source})`,
+    ...(clusters.length > 1 ? { clusters } : {}),
+    description:
+      clusters.length > 1
+        ? `${clusters.length} clusters: ${clusters.map((c) => `${c.cluster} (${c.nodes.length} nodes)`).join(', ')}, inventory ${source}`
+        : `cluster ${inventory.cluster} (${inventory.nodes.length} nodes, inventory ${inventory.source})`,
     env,
     close: async () => undefined,
   };

@@ -65,7 +65,7 @@ function slackHealth(slack: SlackApp, started: () => boolean): () => ComponentHe
 export async function serveSlack(options: ServeSlackOptions): Promise<number> {
   const { target } = options;
   const deadlineMs = options.deadlineMs ?? STOP_DEADLINE_MS;
-  const stackmedic = createApp({ inventory: target.inventory, env: target.env });
+  const stackmedic = createApp({ inventory: target.inventory, ...(target.clusters ? { clusters: target.clusters } : {}), env: target.env });
   const life = new Lifecycle({ deadlineMs, abort: options.signal, log: options.err });
   const { db, services } = stackmedic;
   const clock = services.clock;
