@@ -91,9 +91,8 @@ function isLevelAt(block: Buffer, start: number, end: number, p: number, needle:
   if (needle === CRITIC && !(block[p + 6] === 65 && block[p + 7] === 76)) return false;
   const c = block[p - 1];
   if (c === QUOTE) return p - 1 >= start && (json || p - 1 < limit) && isJsonLevel(block, start, end, p - 1, p + length);
-  if (p >= limit) return false;
-  if (c === SPACE) return block[p + length] === SPACE;
-  return needle === UPPER && c === EQUALS && at(block, p - 1 - LEVEL.length, p - 1, LEVEL);
+  if (c === SPACE) return p < limit && block[p + length] === SPACE;
+  return needle === UPPER && c === EQUALS && p - 1 < limit && at(block, p - 1 - LEVEL.length, p - 1, LEVEL);
 }
 
 /** The word at a hit spells error in any case the kernel uses (`error`, `Error`, `ERROR`). */
