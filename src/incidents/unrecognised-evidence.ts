@@ -13,8 +13,8 @@ import type { Evidence } from './types.js';
 /** The pseudo-signature of that row: no catalog signature may take it (ids are kebab-case words). */
 export const UNRECOGNISED_SIGNATURE = 'stackmedic:unrecognised';
 
-/** The row's node: no inventory node is named so, so it never makes an incident "on" a node. */
-const NODE = 'stackmedic';
+/** The row's node: no inventory node can be named so (names have no spaces), so it never makes an incident "on" a node. */
+const NODE = 'fetched logs';
 
 /** Groups kept with an incident (the views show 5). */
 const KEPT_GROUPS = 10;
