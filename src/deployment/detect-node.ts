@@ -13,7 +13,10 @@ export async function detectDeployment(rctx: Pick<RunbookContext, 'executor' | '
   const seen: NodeDeployment = r.ok ? r.value : { deployment: 'classic', engine: undefined, containers: [], systemdUnits: false };
   const set = declaredDeployment(rctx.inventory, node);
   if (set === undefined || set === seen.deployment) return seen;
-  return { ...seen, deployment: set, engine: set === 'kolla-ansible' ? (seen.engine ?? 'docker') : undefined };
+  if (set === 'classic') return { ...seen, deployment: set, engine: undefined };
+  // TripleO since Stein runs podman and a systemd unit per plain container; kolla defaults to docker.
+  if (set === 'tripleo') return { ...seen, deployment: set, engine: seen.engine ?? 'podman', systemdUnits: seen.engine === undefined || seen.systemdUnits };
+  return { ...seen, deployment: set, engine: seen.engine ?? 'docker' };
 }
 
 /** The deployment the inventory declares for `node` (its own, else the cluster's). */

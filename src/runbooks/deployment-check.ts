@@ -1,4 +1,4 @@
-/** Refusing a pacemaker runbook on a node whose deployment runs no pacemaker (kolla-ansible). */
+/** Refusing a pacemaker runbook on a node whose deployment runs no pacemaker (kolla-ansible; TripleO runs it). */
 import { isKolla } from '../deployment/acts.js';
 import { detectDeployment } from '../deployment/detect-node.js';
 import type { CheckStep, RunbookContext } from './types.js';

@@ -6,9 +6,10 @@
 import { libvirtStatus } from '../probes/libvirt-status.js';
 import { novaServices } from '../probes/nova-services.js';
 import { remote } from '../ssh/shell.js';
-import { containerScript, isKolla } from '../deployment/acts.js';
+import { containerScript, isKolla, isTripleo } from '../deployment/acts.js';
 import { detectDeployment } from '../deployment/detect-node.js';
 import { KOLLA_CONTAINERS, KOLLA_LOG_ROOT } from '../deployment/kolla.js';
+import { TRIPLEO_CONTAINERS, TRIPLEO_LOG_ROOT } from '../deployment/tripleo.js';
 import { detectInit, serviceScript, stopIfRunningScript } from './init-services.js';
 import { readRabbit } from './rabbit-facts.js';
 import { nodesWithRole, readFirst, readProbe, sameHost } from './read.js';
@@ -28,16 +29,24 @@ async function novaComputeState(rctx: RunbookContext, node: string): Promise<Ste
 /** Builds the libvirt fix for compute `node`, with `systemctl` or `service` as the node uses. */
 export async function buildFixLibvirt(rctx: RunbookContext, node: string): Promise<Runbook> {
   const [init, dep] = await Promise.all([detectInit(rctx, node), detectDeployment(rctx, node)]);
-  const kolla = isKolla(dep);
-  // On kolla, nova-compute and libvirtd are the nova_compute and nova_libvirt containers: they are
-  // stopped, restarted and started as containers, never as host services.
+  const tripleo = isTripleo(dep);
+  const kolla = isKolla(dep) || tripleo;
+  // On kolla and TripleO, nova-compute and libvirtd are the nova_compute and nova_libvirt containers
+  // (nova_virtqemud on TripleO since Wallaby): they are stopped, restarted and started as containers
+  // (through their systemd units where those run them), never as host services.
   const nova = kolla ? KOLLA_CONTAINERS.novaCompute : 'nova-compute';
-  const libvirt = kolla ? KOLLA_CONTAINERS.novaLibvirt : 'libvirtd';
+  const libvirt = tripleo
+    ? dep.containers.includes(TRIPLEO_CONTAINERS.novaVirtqemud)
+      ? TRIPLEO_CONTAINERS.novaVirtqemud
+      : TRIPLEO_CONTAINERS.novaLibvirt
+    : kolla
+      ? KOLLA_CONTAINERS.novaLibvirt
+      : 'libvirtd';
   const stopNova = kolla ? containerScript(dep, nova, 'stop') : stopIfRunningScript(init, 'nova-compute');
   const startNova = kolla ? containerScript(dep, nova, 'start') : serviceScript(init, 'nova-compute', 'start');
   const logOf = (service: string): string =>
     kolla
-      ? `${KOLLA_LOG_ROOT}/${service === 'libvirtd' ? 'libvirt' : 'nova'}/`
+      ? `${tripleo ? TRIPLEO_LOG_ROOT : KOLLA_LOG_ROOT}/${service === 'libvirtd' ? 'libvirt' : 'nova'}/`
       : service === 'libvirtd'
         ? '/var/log/libvirt/libvirtd.log'
         : '/var/log/nova/nova-compute.log';

@@ -10,7 +10,9 @@ import { globToRegExp, pathMatchesGlobs } from '../signatures/globs.js';
 import { isLogSignature, LogMatcher, type LogSignature } from '../signatures/index.js';
 import { remote, sh, type ShellScript } from '../ssh/shell.js';
 import { quorumGuard, type GuardedService } from './guard.js';
-import { containerScript, execInContainer, isKolla } from '../deployment/acts.js';
+import { bundleCleanupScript, bundleRestartScript, containerScript, execInContainer, isKolla, isTripleo } from '../deployment/acts.js';
+import { bundleOf, failureHost } from '../deployment/bundles.js';
+import { TRIPLEO_LOG_ROOT } from '../deployment/tripleo.js';
 import { detectDeployment } from '../deployment/detect-node.js';
 import { KOLLA_CONTAINERS, KOLLA_LOG_ROOT } from '../deployment/kolla.js';
 import type { NodeDeployment } from '../deployment/probe.js';
@@ -49,7 +51,15 @@ export interface RabbitHealSurvey {
   readonly believed: readonly string[] | undefined;
   readonly disk: { readonly freeBytes: number; readonly limitBytes: number; readonly source: string; readonly restore: DiskLimitSetting | undefined };
   readonly pacemaker:
-    { readonly view: PacemakerClusterState; readonly resource: string; readonly failedOnNode: readonly string[]; readonly runningOnNode: boolean } | undefined;
+    | {
+        readonly view: PacemakerClusterState;
+        readonly resource: string;
+        /** The pacemaker bundle running the broker (TripleO's `rabbitmq-bundle`), when it is one. */
+        readonly bundle?: string | undefined;
+        readonly failedOnNode: readonly string[];
+        readonly runningOnNode: boolean;
+      }
+    | undefined;
   /** Log signatures seen in the tail of the broker's log. */
   readonly logSignatures: readonly string[];
   readonly mode: RabbitFailureMode;
@@ -65,10 +75,15 @@ async function logSignaturesFor(rctx: RunbookContext, file: string): Promise<Log
 async function logEvidence(rctx: RunbookContext, node: string, rabbitName: string | undefined): Promise<string[]> {
   // The name came from the node: it must not be able to point the read elsewhere.
   if (!rabbitName || reportedNameProblem('rabbit-node', rabbitName)) return [];
-  // A classic node logs under /var/log/rabbitmq, a kolla node under its kolla_logs volume.
+  // A classic node logs under /var/log/rabbitmq, a kolla node under its kolla_logs volume, a TripleO
+  // node under /var/log/containers.
   let file = '';
   let text = '';
-  for (const candidate of [`/var/log/rabbitmq/${rabbitName}.log`, `${KOLLA_LOG_ROOT}/rabbitmq/${rabbitName}.log`]) {
+  for (const candidate of [
+    `/var/log/rabbitmq/${rabbitName}.log`,
+    `${KOLLA_LOG_ROOT}/rabbitmq/${rabbitName}.log`,
+    `${TRIPLEO_LOG_ROOT}/rabbitmq/${rabbitName}.log`,
+  ]) {
     const r = await rctx.executor.exec(node, remote(sh`tail -n 400 ${candidate}`, { privileged: true }), { timeoutMs: 15_000 });
     if (r.ok && r.exitCode === 0 && r.stdout !== '') {
       file = candidate;
@@ -157,9 +172,10 @@ async function pacemakerFacts(rctx: RunbookContext, node: string, controllers: r
   if (!view) return undefined;
   const rabbit = view.resources.find((r) => /rabbit/i.test(r.agent ?? '') || /rabbit/i.test(r.id));
   if (!rabbit) return undefined;
-  const failedOnNode = [...new Set(view.failedActions.filter((f) => f.node === node).map((f) => f.resource))];
+  // In a bundle, failures are reported on the replica's guest node: they count for its host.
+  const failedOnNode = [...new Set(view.failedActions.filter((f) => failureHost(view, f) === node).map((f) => f.resource))];
   const online = view.nodes.some((n) => n.name === node && n.state === 'online');
-  return { view, resource: rabbit.id, failedOnNode, runningOnNode: online };
+  return { view, resource: rabbit.id, bundle: bundleOf(view, rabbit.id), failedOnNode, runningOnNode: online };
 }
 
 function decideMode(s: {
@@ -306,6 +322,44 @@ function kollaActs(s: RabbitHealSurvey, dep: NodeDeployment): ActStep[] {
   return acts(s, 'sysv').map(inBroker);
 }
 
+/** Pacemaker's way with a bundle replica on `node`: clean up its failures, or restart it if it has none. */
+function bundleStep(node: string, bundle: string, failed: boolean): ActStep {
+  return {
+    kind: 'act',
+    description: failed
+      ? `pacemaker: clean up ${bundle}'s failures on ${node} so it starts the replica again`
+      : `pacemaker: restart ${bundle}'s replica on ${node}`,
+    node,
+    command: remote(failed ? bundleCleanupScript(bundle, node) : bundleRestartScript(bundle, node), { privileged: true }),
+    timeoutMs: CTL_TIMEOUT_MS,
+    onFailure: `check \`pcs status\` on ${node}; then /pacemaker cleanup ${node} ${bundle}`,
+  };
+}
+
+/**
+ * The acts on a TripleO node: rabbitmqctl runs inside the node's replica of the rabbitmq bundle, and
+ * pacemaker starts, restarts and cleans up the replica (`pcs` on the bundle), never podman or a
+ * host service behind its back.
+ */
+function tripleoActs(s: RabbitHealSurvey, dep: NodeDeployment): ActStep[] {
+  const pcmk = s.pacemaker;
+  const bundle = pcmk?.bundle;
+  const inBroker = (step: ActStep): ActStep =>
+    step.command.script.text.startsWith('rabbitmqctl ')
+      ? { ...step, command: remote(execInContainer(dep, KOLLA_CONTAINERS.rabbitmq, step.command.script), { privileged: true }) }
+      : step;
+  const viaBundle = (step: ActStep): ActStep[] => {
+    if (!bundle || !step.command.script.text.startsWith('crm_resource --cleanup')) return [step];
+    return [bundleStep(step.node, bundle, true)];
+  };
+  if (s.mode === 'stopped' && bundle && pcmk) {
+    const failed = pcmk.failedOnNode.filter((r) => bundleOf(pcmk.view, r) !== undefined);
+    const bundles = [...new Set(failed.map((r) => bundleOf(pcmk.view, r) ?? bundle).filter((b) => b !== bundle)), bundle];
+    return bundles.map((b) => bundleStep(s.node, b, b !== bundle || failed.some((r) => bundleOf(pcmk.view, r) === bundle)));
+  }
+  return acts(s, 'systemd').map(inBroker).flatMap(viaBundle);
+}
+
 function acts(s: RabbitHealSurvey, init: 'systemd' | 'sysv'): ActStep[] {
   const n = s.node;
   const again = `run /rabbit status ${n}, then /rabbit heal ${n} again`;
@@ -376,10 +430,11 @@ function acts(s: RabbitHealSurvey, init: 'systemd' | 'sysv'): ActStep[] {
 export async function buildRabbitHeal(rctx: RunbookContext, node: string, busy: ReadonlyMap<string, string> = new Map()): Promise<Runbook> {
   const s = await surveyRabbit(rctx, node);
   const dep = await detectDeployment(rctx, node);
-  const init = s.mode === 'stopped' && !s.pacemaker && s.target.kind !== 'app-stopped' && !isKolla(dep) ? await detectInit(rctx, node) : 'sysv';
+  const init =
+    s.mode === 'stopped' && !s.pacemaker && s.target.kind !== 'app-stopped' && !isKolla(dep) && !isTripleo(dep) ? await detectInit(rctx, node) : 'sysv';
   const guarded: GuardedService[] = s.mode === 'disk-alarm' || s.mode === 'healthy' ? [] : ['rabbitmq'];
   if (s.mode === 'stopped' && s.pacemaker?.failedOnNode.some((r) => /mysql|galera|maria/i.test(r))) guarded.push('galera');
-  const planned = isKolla(dep) && !s.pacemaker ? kollaActs(s, dep) : acts(s, init);
+  const planned = isTripleo(dep) ? tripleoActs(s, dep) : isKolla(dep) && !s.pacemaker ? kollaActs(s, dep) : acts(s, init);
   const names = reportedNamesCheck([
     ...(s.targetName ? [{ kind: 'rabbit-node' as const, value: s.targetName, from: node }] : []),
     ...(s.anchor ? [{ kind: 'rabbit-node' as const, value: s.anchor.name, from: s.anchor.node }] : []),

@@ -97,17 +97,18 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     throw e;
   }
   const kolla = nodes.some((n) => n.deployment === 'kolla-ansible');
+  const tripleo = nodes.some((n) => n.deployment === 'tripleo');
   const knownHostsPath = join(dir, 'known_hosts');
   const inventoryPath = join(dir, 'inventory.yml');
   await writeFile(knownHostsPath, knownHostsText(served));
-  await writeFile(inventoryPath, inventoryYaml({ cluster: state.name, knownHostsPath, clientKeyPath, nodes: served, kolla }));
+  await writeFile(inventoryPath, inventoryYaml({ cluster: state.name, knownHostsPath, clientKeyPath, nodes: served, kolla, tripleo }));
   const serverOf = (name: string): NodeServer => {
     const s = servers.get(name);
     if (!s) throw new Error(`no simulated node named ${name}`);
     return s;
   };
   return {
-    inventory: inventoryValue({ cluster: state.name, knownHostsPath, clientKeyPath, inventoryPath, nodes: served, kolla }),
+    inventory: inventoryValue({ cluster: state.name, knownHostsPath, clientKeyPath, inventoryPath, nodes: served, kolla, tripleo }),
     inventoryPath,
     knownHostsPath,
     clientKeyPath,

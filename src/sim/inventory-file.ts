@@ -12,9 +12,14 @@ export interface ServedNode {
   readonly hostKeyLine: string;
 }
 
-/** Where the admin credentials are: the seed's /root/openrc, or kolla-ansible's admin-openrc.sh. */
+/** Where the admin credentials are: the seed's /root/openrc (kept on the TripleO sim), or kolla-ansible's admin-openrc.sh. */
 function openrcOf(kolla: boolean | undefined): string {
   return kolla ? KOLLA_ADMIN_OPENRC : '/root/openrc';
+}
+
+/** The deployment a simulated cluster declares in its inventory. */
+function declared(o: { kolla?: boolean | undefined; tripleo?: boolean | undefined }): 'kolla-ansible' | 'tripleo' | undefined {
+  return o.kolla ? 'kolla-ansible' : o.tripleo ? 'tripleo' : undefined;
 }
 
 /** known_hosts text: one `[127.0.0.1]:PORT ssh-ed25519 AAAA...` line per node. */
@@ -23,12 +28,20 @@ export function knownHostsText(nodes: readonly ServedNode[]): string {
 }
 
 /** The native inventory YAML (the contract with src/inventory's loader). */
-export function inventoryYaml(o: { cluster: string; knownHostsPath: string; clientKeyPath: string; nodes: readonly ServedNode[]; kolla?: boolean }): string {
+export function inventoryYaml(o: {
+  cluster: string;
+  knownHostsPath: string;
+  clientKeyPath: string;
+  nodes: readonly ServedNode[];
+  kolla?: boolean;
+  tripleo?: boolean;
+}): string {
+  const deployment = declared(o);
   return stringify({
     cluster: o.cluster,
     known_hosts: o.knownHostsPath,
     openrc: openrcOf(o.kolla),
-    ...(o.kolla ? { deployment: 'kolla' } : {}),
+    ...(deployment === 'kolla-ansible' ? { deployment: 'kolla' } : deployment ? { deployment } : {}),
     defaults: { user: 'root', private_key: o.clientKeyPath },
     nodes: o.nodes.map((n) => ({ name: n.name, address: '127.0.0.1', port: n.port, roles: [...n.roles] })),
   });
@@ -42,12 +55,14 @@ export function inventoryValue(o: {
   inventoryPath: string;
   nodes: readonly ServedNode[];
   kolla?: boolean;
+  tripleo?: boolean;
 }): Inventory {
+  const deployment = declared(o);
   return {
     cluster: o.cluster,
     knownHostsPath: o.knownHostsPath,
     openrcPath: openrcOf(o.kolla),
-    ...(o.kolla ? { deployment: 'kolla-ansible' as const } : {}),
+    ...(deployment ? { deployment } : {}),
     nodes: o.nodes.map((n) => ({
       name: n.name,
       address: '127.0.0.1',

@@ -1,23 +1,42 @@
+import { failureHost, guestHosts, isGuestOf } from '../../deployment/bundles.js';
 import { pacemakerStatus, type PacemakerClusterState } from '../../probes/pacemaker-status.js';
 import { tailLines } from '../../ssh/exit-codes.js';
 import { defineArea, type AreaProblem } from '../area.js';
 import type { ClusterSnapshot } from '../snapshot.js';
 
 /**
+ * The hosts where a bundle's resource failed and runs no more: pacemaker reports the failure on
+ * the replica's guest node (`rabbitmq-bundle-0`), whose host is the cluster node.
+ */
+function bundleFailureHosts(v: PacemakerClusterState, id: string, bundle: string, hosts: ReadonlyMap<string, string>): string[] {
+  const active = new Set(
+    v.resources.filter((x) => x.id === id && x.parents.some((p) => p.id === bundle)).flatMap((x) => x.nodes.map((n) => hosts.get(n) ?? n)),
+  );
+  const failed = v.failedActions.filter((f) => f.resource === id && isGuestOf(f.node, bundle)).map((f) => hosts.get(f.node) ?? '');
+  return [...new Set(failed)].filter((h) => h !== '' && !active.has(h));
+}
+
+/**
  * Where each stopped resource instance belongs. Text output says it (`Stopped: [ node-10 ]`);
  * XML does not, so for a clone the missing nodes are the online members without an active
- * instance, and for anything else the single offline node, if there is exactly one.
+ * instance, for a bundle's resource the hosts of the replicas it failed in, and for anything else
+ * the single offline node, if there is exactly one.
  */
 export function stoppedPlacements(v: PacemakerClusterState): { node: string; name: string }[] {
   const members = v.nodes.filter((n) => n.kind === 'member');
   const offline = members.filter((n) => n.state !== 'online').map((n) => n.name);
+  const hosts = guestHosts(v);
   const out: { node: string; name: string }[] = [];
   const cloneSeen = new Set<string>();
   for (const r of v.resources) {
     if (!/^stopped$/i.test(r.role)) continue;
     const clone = r.parents.find((p) => p.kind === 'clone');
+    const bundle = r.parents.find((p) => p.kind === 'bundle');
+    const failedIn = bundle ? bundleFailureHosts(v, r.id, bundle.id, hosts) : [];
     const name = r.parents[0]?.id ?? r.id;
-    if (r.inactiveOn) {
+    if (failedIn.length > 0) {
+      for (const node of failedIn) out.push({ node, name });
+    } else if (r.inactiveOn) {
       out.push({ node: r.inactiveOn, name });
     } else if (clone) {
       if (cloneSeen.has(clone.id)) continue;
@@ -73,7 +92,8 @@ export default defineArea({
     const v = view.value;
     // kolla-ansible runs no pacemaker: that is how it is deployed, not a gap nor a fault.
     if (v.notUsedBy) return { problems, okNote: `not used by this deployment (${v.notUsedBy}: HA through keepalived and haproxy)` };
-    for (const n of v.nodes.filter((x) => x.state !== 'online')) {
+    // A bundle's guest node is down when its replica is: that is reported with the bundle's resources.
+    for (const n of v.nodes.filter((x) => x.state !== 'online' && x.kind !== 'guest')) {
       if (problems.some((p) => p.nodes.includes(n.name))) continue;
       problems.push({
         severity: n.state === 'standby' || n.state === 'maintenance' ? 'warning' : 'critical',
@@ -91,16 +111,21 @@ export default defineArea({
     for (const r of v.resources.filter((x) => x.failed)) {
       problems.push({ severity: 'critical', nodes: [...r.nodes], summary: `resource ${r.id} FAILED${r.nodes.length ? ` on ${r.nodes.join(', ')}` : ''}` });
     }
+    const hosts = guestHosts(v);
     for (const f of v.failedActions) {
+      const host = failureHost(v, f, hosts);
       problems.push({
         severity: 'warning',
-        nodes: [f.node],
-        summary: `failed action ${f.resource} ${f.operation} on ${f.node}: ${f.exitReason || f.exitStatus}`,
+        nodes: [host],
+        summary: `failed action ${f.resource} ${f.operation} on ${host}${host === f.node ? '' : ` (${f.node})`}: ${f.exitReason || f.exitStatus}`,
       });
     }
     if (v.quorum === false) problems.push({ severity: 'critical', nodes: [], summary: `partition WITHOUT quorum (seen from ${view.node})` });
     const started = v.resources.filter((r) => r.nodes.length > 0).length;
-    return { problems, okNote: `${v.nodes.length} nodes online, ${started} resources started (seen from ${view.node})` };
+    // Bundle guests are replicas, not machines: counted apart so "nodes" stays the cluster's.
+    const guests = v.nodes.filter((n) => n.kind === 'guest').length;
+    const nodes = `${v.nodes.length - guests} nodes online${guests > 0 ? ` (and ${guests} bundle replicas)` : ''}`;
+    return { problems, okNote: `${nodes}, ${started} resources started (seen from ${view.node})` };
   },
   facts: {
     'pacemaker-status/resources-stopped': (s) => {

@@ -1,25 +1,63 @@
 /**
- * `docker` on kolla-ansible nodes: every daemon of the state model is a container of
- * kolla's name (`rabbitmq-server` runs in `rabbitmq`, libvirtd in `nova_libvirt`). `ps` lists them,
+ * `docker` on kolla-ansible nodes and `podman` on TripleO nodes: every daemon of the state model is
+ * a container of the deployment's name (`rabbitmq-server` runs in kolla's `rabbitmq`, in TripleO's
+ * bundle replica `rabbitmq-bundle-podman-0`; libvirtd in `nova_libvirt`). `ps` lists them,
  * `container inspect NAME` tells whether one exists,
  * `exec NAME CMD...` runs CMD in the node's shell (the model has one process table per node),
  * `restart|stop|start NAME` drive the same state transitions as the init scripts.
  */
 import { restartService, startService, stopService } from '../state/actions.js';
 import { isRunning, rabbitRunning } from '../state/derive.js';
-import type { SimNode } from '../state/types.js';
+import { bundleContainerOf, CLUSTER_STACK, TRIPLEO_BUNDLE_RESOURCES } from '../state/topology.js';
+import type { ClusterState, SimNode } from '../state/types.js';
 import { fail, result, type ProgramContext, type ProgramDef, type ProgramResult } from '../shell/types.js';
 
-/** kolla's container name for a daemon of the model. */
-export function containerOf(service: string): string {
+/** TripleO's container names where they differ from kolla's (tripleo-heat-templates' deployment/neutron/*). */
+const TRIPLEO_NAMES: Readonly<Record<string, string>> = {
+  'neutron-openvswitch-agent': 'neutron_ovs_agent',
+  'neutron-dhcp-agent': 'neutron_dhcp',
+};
+
+/** kolla's container name for a daemon of the model (TripleO's with `tripleo`, for its plain containers). */
+export function containerOf(service: string, tripleo = false): string {
+  if (tripleo && TRIPLEO_NAMES[service]) return TRIPLEO_NAMES[service] ?? service;
   if (service === 'rabbitmq-server') return 'rabbitmq';
   if (service === 'mysql') return 'mariadb';
   if (service === 'libvirtd') return 'nova_libvirt';
   return service.replace(/-/g, '_');
 }
 
-function serviceOf(node: SimNode, container: string): string | undefined {
-  return [...node.services.keys()].find((s) => containerOf(s) === container);
+/** One container on a node: its name, the daemon it runs, and whether it runs. */
+interface SimContainer {
+  readonly name: string;
+  readonly service: string;
+  readonly up: boolean;
+}
+
+/** The node's containers: kolla's one per daemon; on TripleO, pacemaker's bundle replicas and a plain container per other daemon. */
+export function containersOn(c: ClusterState, node: SimNode): SimContainer[] {
+  const out: SimContainer[] = [];
+  const tripleo = node.deployment === 'tripleo';
+  for (const service of node.services.keys()) {
+    if (tripleo && (CLUSTER_STACK as readonly string[]).includes(service)) continue;
+    const bundle = tripleo ? TRIPLEO_BUNDLE_RESOURCES.find((r) => r.service === service) : undefined;
+    if (bundle) {
+      // pacemaker runs the replica's container (pacemaker-remoted inside) whatever the broker does.
+      const running = isRunning(node, 'pacemaker') && !c.disabledResources.has(bundle.id) && (bundle.bundle?.primitive || isRunning(node, service));
+      out.push({ name: bundleContainerOf(c, bundle, node), service, up: running });
+      continue;
+    }
+    out.push({ name: containerOf(service, tripleo), service, up: up(node, service) });
+  }
+  return out;
+}
+
+function serviceOf(c: ClusterState, node: SimNode, container: string): string | undefined {
+  return containersOn(c, node).find((x) => x.name === container)?.service;
+}
+
+function containerUp(c: ClusterState, node: SimNode, container: string): boolean {
+  return containersOn(c, node).find((x) => x.name === container)?.up ?? false;
 }
 
 /** A container is up while its daemon is (RabbitMQ's while the broker runs: it halts on its disk alarm). */
@@ -38,8 +76,8 @@ function ps(ctx: ProgramContext, args: readonly string[]): ProgramResult {
   const all = args.includes('-a') || args.includes('--all');
   const fi = args.findIndex((a) => a === '--format' || a.startsWith('--format='));
   const format = fi < 0 ? undefined : args[fi]?.startsWith('--format=') ? args[fi]?.slice('--format='.length) : args[fi + 1];
-  const rows = [...ctx.node.services.keys()]
-    .map((s) => ({ name: containerOf(s), running: up(ctx.node, s), since: ctx.node.services.get(s)?.since ?? 0 }))
+  const rows = containersOn(ctx.cluster, ctx.node)
+    .map((x) => ({ name: x.name, running: x.up, since: ctx.node.services.get(x.service)?.since ?? 0 }))
     .filter((r) => all || r.running)
     .sort((a, b) => a.name.localeCompare(b.name));
   if (format !== undefined)
@@ -58,9 +96,9 @@ async function engine(ctx: ProgramContext): Promise<ProgramResult> {
   if (verb === 'ps') return ps(ctx, rest);
   if ((verb === 'container' && rest[0] === 'inspect') || verb === 'inspect') {
     const names = (verb === 'inspect' ? rest : rest.slice(1)).filter((a) => !a.startsWith('-'));
-    const missing = names.find((n) => serviceOf(ctx.node, n) === undefined);
+    const missing = names.find((n) => serviceOf(ctx.cluster, ctx.node, n) === undefined);
     if (missing !== undefined || names.length === 0) return fail(`Error: No such container: ${missing ?? ''}`, 1, '[]\n');
-    return result(`${JSON.stringify(names.map((n) => ({ Id: idOf(n), Name: `/${n}`, State: { Running: up(ctx.node, serviceOf(ctx.node, n) ?? '') } })))}\n`);
+    return result(`${JSON.stringify(names.map((n) => ({ Id: idOf(n), Name: `/${n}`, State: { Running: containerUp(ctx.cluster, ctx.node, n) } })))}\n`);
   }
   if (verb === 'exec') {
     const args = [...rest];
@@ -71,15 +109,15 @@ async function engine(ctx: ProgramContext): Promise<ProgramResult> {
     }
     const [name, ...argv] = args;
     if (!name || argv.length === 0) return fail(`"${ctx.name} exec" requires at least 2 arguments.`, 1);
-    const svc = serviceOf(ctx.node, name);
+    const svc = serviceOf(ctx.cluster, ctx.node, name);
     if (!svc) return fail(`Error response from daemon: No such container: ${name}`, 1);
-    if (!up(ctx.node, svc)) return fail(`Error response from daemon: container ${idOf(name)} is not running`, 1);
+    if (!containerUp(ctx.cluster, ctx.node, name)) return fail(`Error response from daemon: container ${idOf(name)} is not running`, 1);
     return ctx.run(argv, ctx.stdin, ctx.signal);
   }
   if (verb === 'restart' || verb === 'stop' || verb === 'start') {
     let out = '';
     for (const name of rest.filter((a) => !a.startsWith('-'))) {
-      const svc = serviceOf(ctx.node, name);
+      const svc = serviceOf(ctx.cluster, ctx.node, name);
       if (!svc) return fail(`Error response from daemon: No such container: ${name}`, 1, out);
       const r =
         verb === 'restart'
@@ -96,7 +134,8 @@ async function engine(ctx: ProgramContext): Promise<ProgramResult> {
   return fail(`${ctx.name}: '${verb ?? ''}' is not a ${ctx.name} command.\nSee '${ctx.name} --help'`, 1);
 }
 
-/** The container engine of the simulated kolla nodes (kolla-ansible's default, docker). */
+/** The container engines: docker on the simulated kolla nodes (kolla-ansible's default), podman on TripleO's. */
 export const containerPrograms: Record<string, ProgramDef> = {
   docker: { deployments: ['kolla-ansible'], run: engine },
+  podman: { deployments: ['tripleo'], run: engine },
 };

@@ -38,8 +38,14 @@ const families: Record<string, ProgramDef>[] = [
   diskPrograms,
   systemPrograms,
   servicePrograms,
-  // kolla-ansible installs no pacemaker: its tools are absent from kolla nodes.
-  Object.fromEntries(Object.entries(pacemakerPrograms).map(([name, def]) => [name, { ...def, deployments: ['classic'] as const }])),
+  // kolla-ansible installs no pacemaker: its tools are absent from kolla nodes. TripleO runs
+  // pacemaker on the host with RHEL's pcs, and no crmsh.
+  Object.fromEntries(
+    Object.entries(pacemakerPrograms).map(([name, def]) => [
+      name,
+      { ...def, deployments: name === 'crm' ? (['classic'] as const) : (['classic', 'tripleo'] as const) },
+    ]),
+  ),
   containerPrograms,
   rabbitPrograms,
   mysqlPrograms,

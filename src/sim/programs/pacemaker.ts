@@ -19,7 +19,7 @@ const NOT_CONNECTED = 'Error signing on to the CIB service: Transport endpoint i
 function resourceCommand(ctx: ProgramContext, verb: string, id: string | undefined, node: string | undefined): ProgramResult {
   if (!isRunning(ctx.node, 'pacemaker')) return fail(NOT_CONNECTED, 102);
   if (!id) return fail(`ERROR: resource ${verb}: missing resource id`, 1);
-  const r = findResource(id);
+  const r = findResource(id, ctx.cluster);
   const isVip = PACEMAKER_VIPS.some((v) => v.id === id);
   if (!r && !isVip) return fail(`ERROR: resource ${id} does not exist`, 1);
   if (node !== undefined && !ctx.cluster.controllers.some((n) => n.name === node)) return fail(`ERROR: node ${node} does not exist`, 1);
@@ -32,6 +32,7 @@ function resourceCommand(ctx: ProgramContext, verb: string, id: string | undefin
     }
     case 'restart':
       if (r) restartResource(ctx.cluster, r, node);
+      if (ctx.name === 'pcs') return result(`${id} successfully restarted\n`);
       return result(`INFO: ordering ${id} to stop\nwaiting for stop to finish .. done\nINFO: ordering ${id} to start\n`);
     case 'stop':
     case 'start':

@@ -1,7 +1,9 @@
 /** `systemctl` (systemd nodes only) and `service` (both), driving the state transitions. */
 import { restartService, startService, stopService, type ActionResult } from '../state/actions.js';
 import { isRunning, rabbitRunning } from '../state/derive.js';
+import { CLUSTER_STACK } from '../state/topology.js';
 import type { SimNode } from '../state/types.js';
+import { containerOf } from './containers.js';
 import { fail, result, type ProgramContext, type ProgramDef, type ProgramResult } from '../shell/types.js';
 
 const ALIASES: Record<string, string> = {
@@ -13,9 +15,19 @@ const ALIASES: Record<string, string> = {
   pacemakerd: 'pacemaker',
 };
 
-/** The node's service name for what the operator typed (`libvirtd.service`, `libvirt-bin`). */
+/**
+ * The node's service name for what the operator typed (`libvirtd.service`, `libvirt-bin`). A
+ * TripleO node has no host service for what runs in containers: only pacemaker's own stack and the
+ * `tripleo_<container>` units tripleo-ansible writes (pacemaker's bundles have none).
+ */
 export function resolveService(node: SimNode, typed: string): string | undefined {
   const bare = typed.replace(/\.service$/, '');
+  if (node.deployment === 'tripleo') {
+    const container = /^tripleo_(.+)$/.exec(bare)?.[1];
+    if (container === undefined) return (CLUSTER_STACK as readonly string[]).includes(ALIASES[bare] ?? bare) ? (ALIASES[bare] ?? bare) : undefined;
+    const fileExists = node.fs.exists(`/etc/systemd/system/tripleo_${container}.service`);
+    return fileExists ? [...node.services.keys()].find((s) => containerOf(s, true) === container) : undefined;
+  }
   const name = ALIASES[bare] ?? bare;
   return node.services.has(name) ? name : undefined;
 }

@@ -4,7 +4,15 @@
  */
 import { ctime } from '../logs/format.js';
 import { pacemakerOnline, resourceInstanceCount, resourceRole, vipPlacement } from '../state/derive.js';
-import { PACEMAKER_CLONES, PACEMAKER_VIPS } from '../state/topology.js';
+import {
+  bundleContainerOf,
+  bundleGuestOf,
+  isTripleoCluster,
+  PACEMAKER_CLONES,
+  PACEMAKER_VIPS,
+  TRIPLEO_BUNDLE_RESOURCES,
+  type ResourceDef,
+} from '../state/topology.js';
 import type { ClusterState, SimNode } from '../state/types.js';
 
 const PCMK_VERSION = '2.1.5-a3f44794f94';
@@ -15,9 +23,60 @@ function nodeId(c: ClusterState, n: SimNode): number {
   return c.controllers.indexOf(n) + 1;
 }
 
-function resourcesRunning(n: SimNode, vipHost: SimNode | undefined): number {
+function resourcesRunning(c: ClusterState, n: SimNode, vipHost: SimNode | undefined): number {
   if (!n.services.get('pacemaker')?.running) return 0;
-  return PACEMAKER_CLONES.filter((r) => resourceRole(n, r) === 'Started').length + (vipHost === n ? PACEMAKER_VIPS.length : 0);
+  const vips = vipHost === n ? PACEMAKER_VIPS.length : 0;
+  // On TripleO the host runs each bundle's container and guest connection; the resource inside runs on the guest.
+  if (isTripleoCluster(c)) return TRIPLEO_BUNDLE_RESOURCES.filter((r) => containerUp(c, n, r)).reduce((k, r) => k + (r.bundle?.primitive ? 2 : 1), vips);
+  return PACEMAKER_CLONES.filter((r) => resourceRole(n, r) === 'Started').length + vips;
+}
+
+/** A bundle replica's container runs while pacemaker runs on its host and the bundle is not disabled. */
+function containerUp(c: ClusterState, n: SimNode, r: ResourceDef): boolean {
+  if (!n.services.get('pacemaker')?.running || c.disabledResources.has(r.id)) return false;
+  // A bundle without a resource inside is its container: HAProxy's runs while haproxy does.
+  return r.bundle?.primitive ? true : resourceRole(n, r) === 'Started';
+}
+
+/** One `<resource>` of a bundle replica, attributes as pacemaker 2.1.5 prints them (test/fixtures/deployment/tripleo/). */
+function bundleResourceXml(id: string, agent: string, role: string, failed: boolean, on: { name: string; id: string | number } | undefined): string {
+  const active = on !== undefined;
+  const attrs = `id="${esc(id)}" resource_agent="${esc(agent)}" role="${role}" active="${active}" orphaned="false" blocked="false" managed="true" failed="${failed}" failure_ignored="false" nodes_running_on="${active ? 1 : 0}"`;
+  if (!on) return `        <resource ${attrs}/>`;
+  return `        <resource ${attrs}>\n          <node name="${esc(on.name)}" id="${on.id}" cached="true"/>\n        </resource>`;
+}
+
+/** TripleO's bundles: per controller one replica, its container on the host and, for Galera and RabbitMQ, the resource on its guest node. */
+function bundlesXml(c: ClusterState): string[] {
+  const lines: string[] = [];
+  for (const r of TRIPLEO_BUNDLE_RESOURCES) {
+    const b = r.bundle;
+    if (!b) continue;
+    const failedAny = c.controllers.some((n) => n.pacemakerFailures.some((f) => f.resource === r.id) && resourceRole(n, r) === 'Started');
+    lines.push(`    <bundle id="${r.cloneId}" type="podman" image="${esc(b.image)}" unique="false" managed="true" failed="${failedAny}">`);
+    c.controllers.forEach((n, i) => {
+      const host = { name: n.name, id: nodeId(c, n) };
+      const up = containerUp(c, n, r);
+      const guest = bundleGuestOf(c, r, n);
+      lines.push(`      <replica id="${i}">`);
+      if (b.primitive) {
+        const started = up && resourceRole(n, r) === 'Started';
+        const role = started ? (b.promoted ? 'Promoted' : 'Started') : 'Stopped';
+        lines.push(bundleResourceXml(r.id, r.agent, role, false, started ? { name: guest, id: guest } : undefined));
+      }
+      lines.push(bundleResourceXml(bundleContainerOf(c, r, n), 'ocf:heartbeat:podman', up ? 'Started' : 'Stopped', false, up ? host : undefined));
+      if (b.primitive) lines.push(bundleResourceXml(guest, 'ocf:pacemaker:remote', up ? 'Started' : 'Stopped', false, up ? host : undefined));
+      lines.push('      </replica>');
+    });
+    lines.push('    </bundle>');
+  }
+  return lines;
+}
+
+/** The guest node a bundle resource's failure is reported on, or the host for anything else. */
+function failureNode(c: ClusterState, n: SimNode, resource: string): string {
+  const r = TRIPLEO_BUNDLE_RESOURCES.find((x) => x.id === resource && x.bundle?.primitive);
+  return isTripleoCluster(c) && r ? bundleGuestOf(c, r, n) : n.name;
 }
 
 function resourceXml(id: string, agent: string, role: string, failed: boolean, on: { name: string; id: number } | undefined, targetStopped: boolean): string {
@@ -56,8 +115,19 @@ export function renderCrmMonXml(c: ClusterState, request: string): string {
   for (const n of c.controllers) {
     const up = online.includes(n);
     lines.push(
-      `    <node name="${n.name}" id="${nodeId(c, n)}" online="${up}" standby="false" standby_onfail="false" maintenance="false" pending="false" unclean="false" health="green" feature_set="3.16.2" shutdown="false" expected_up="${up}" is_dc="${n === dc}" resources_running="${resourcesRunning(n, vips.get(PACEMAKER_VIPS[0]?.id ?? ''))}" type="member"/>`,
+      `    <node name="${n.name}" id="${nodeId(c, n)}" online="${up}" standby="false" standby_onfail="false" maintenance="false" pending="false" unclean="false" health="green" feature_set="3.16.2" shutdown="false" expected_up="${up}" is_dc="${n === dc}" resources_running="${resourcesRunning(c, n, vips.get(PACEMAKER_VIPS[0]?.id ?? ''))}" type="member"/>`,
     );
+  }
+  if (isTripleoCluster(c)) {
+    for (const r of TRIPLEO_BUNDLE_RESOURCES.filter((x) => x.bundle?.primitive)) {
+      for (const n of c.controllers) {
+        const guest = bundleGuestOf(c, r, n);
+        const up = containerUp(c, n, r);
+        lines.push(
+          `    <node name="${guest}" id="${guest}" online="${up}" standby="false" standby_onfail="false" maintenance="false" pending="false" unclean="false" health="green" shutdown="false" expected_up="false" is_dc="false" resources_running="${up && resourceRole(n, r) === 'Started' ? 1 : 0}" type="remote" id_as_resource="${bundleContainerOf(c, r, n)}"/>`,
+        );
+      }
+    }
   }
   lines.push('  </nodes>');
   lines.push('  <resources>');
@@ -70,7 +140,8 @@ export function renderCrmMonXml(c: ClusterState, request: string): string {
       ),
     );
   }
-  for (const r of PACEMAKER_CLONES) {
+  if (isTripleoCluster(c)) lines.push(...bundlesXml(c));
+  for (const r of isTripleoCluster(c) ? [] : PACEMAKER_CLONES) {
     const failed = c.controllers.some((n) => n.pacemakerFailures.some((f) => f.resource === r.id) && resourceRole(n, r) === 'Started');
     lines.push(
       `    <clone id="${r.cloneId}" multi_state="false" unique="false" maintenance="false" managed="true" disabled="${c.disabledResources.has(r.id)}" failed="${failed}" failure_ignored="false">`,
@@ -91,7 +162,7 @@ export function renderCrmMonXml(c: ClusterState, request: string): string {
     for (const { n, f } of failures) {
       const at = new Date(f.at).toISOString().replace('T', ' ').slice(0, 19);
       lines.push(
-        `    <failure op_key="${f.resource}_${f.task}_0" node="${n.name}" exitstatus="${esc(f.exitstatus)}" exitreason="${esc(f.exitreason)}" exitcode="${f.exitcode}" call="${f.call}" status="complete" last-rc-change="${at}Z" queued="0" exec="${f.exitcode === 1 ? 5023 : 0}" interval="0" task="${f.task}"/>`,
+        `    <failure op_key="${f.resource}_${f.task}_0" node="${failureNode(c, n, f.resource)}" exitstatus="${esc(f.exitstatus)}" exitreason="${esc(f.exitreason)}" exitcode="${f.exitcode}" call="${f.call}" status="complete" last-rc-change="${at}Z" queued="0" exec="${f.exitcode === 1 ? 5023 : 0}" interval="0" task="${f.task}"/>`,
       );
     }
     lines.push('  </failures>');
@@ -127,7 +198,8 @@ export function renderCrmMonText(c: ClusterState): string {
     const host = vips.get(v.id);
     out.push(`  * ${v.id}\t(${v.agent}):\t ${host ? `Started ${host.name}` : 'Stopped'}`);
   }
-  for (const r of PACEMAKER_CLONES) {
+  if (isTripleoCluster(c)) out.push(...bundlesText(c));
+  for (const r of isTripleoCluster(c) ? [] : PACEMAKER_CLONES) {
     out.push(`  * Clone Set: ${r.cloneId} [${r.id}]${c.disabledResources.has(r.id) ? ' (disabled)' : ''}:`);
     const started = c.controllers.filter((n) => resourceRole(n, r) === 'Started');
     const failed = started.filter((n) => n.pacemakerFailures.some((f) => f.resource === r.id));
@@ -141,10 +213,27 @@ export function renderCrmMonText(c: ClusterState): string {
   if (failures.length > 0) {
     out.push('', 'Failed Resource Actions:');
     for (const { n, f } of failures) {
-      out.push(`  * ${f.resource} ${f.task} on ${n.name} returned '${f.exitstatus}' (${f.exitreason}) at ${ctime(f.at)}`);
+      out.push(`  * ${f.resource} ${f.task} on ${failureNode(c, n, f.resource)} returned '${f.exitstatus}' (${f.exitreason}) at ${ctime(f.at)}`);
     }
   }
   return `${out.join('\n')}\n`;
+}
+
+/** TripleO's bundles in `crm_mon -1`'s layout (`Container bundle set: ...`, one line per replica). */
+function bundlesText(c: ClusterState): string[] {
+  const out: string[] = [];
+  for (const r of TRIPLEO_BUNDLE_RESOURCES) {
+    if (!r.bundle) continue;
+    out.push(`  * Container bundle set: ${r.cloneId} [${r.bundle.image}]:`);
+    for (const n of c.controllers) {
+      const up = containerUp(c, n, r);
+      const started = up && resourceRole(n, r) === 'Started';
+      const state = started ? `${r.bundle.promoted ? 'Promoted' : 'Started'} ${n.name}` : 'Stopped';
+      if (r.bundle.primitive) out.push(`    * ${bundleGuestOf(c, r, n)}\t(${r.agent}):\t ${state}`);
+      else out.push(`    * ${bundleContainerOf(c, r, n)}\t(${r.agent}):\t ${up ? `Started ${n.name}` : 'Stopped'}`);
+    }
+  }
+  return out;
 }
 
 /** What `crm_mon --output-as=xml` prints on a node whose pacemaker is not running (exit 102). */

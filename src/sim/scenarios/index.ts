@@ -5,6 +5,7 @@ import { libvirtSocketMissing } from './libvirt-socket-missing.js';
 import { partition } from './partition.js';
 import { rabbitInconsistentCluster } from './rabbit-inconsistent-cluster.js';
 import { seedIncident } from './seed-incident.js';
+import { tripleoHealthy, tripleoSeedIncident } from './tripleo.js';
 import type { Scenario, ScenarioName } from './types.js';
 
 export type { Scenario, ScenarioName, ScenarioOptions } from './types.js';
@@ -18,6 +19,8 @@ export const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
   partition,
   'kolla-healthy': kollaHealthy,
   'kolla-seed-incident': kollaSeedIncident,
+  'tripleo-healthy': tripleoHealthy,
+  'tripleo-seed-incident': tripleoSeedIncident,
 };
 
 /** Narrows a user-typed name to a scenario name. */

@@ -3,7 +3,15 @@ import type { ClusterState, InitSystem, SimNode, SimRole } from '../state/types.
 
 /** Names of the built-in scenarios. */
 export type ScenarioName =
-  'healthy' | 'seed-incident' | 'rabbit-inconsistent-cluster' | 'libvirt-socket-missing' | 'partition' | 'kolla-healthy' | 'kolla-seed-incident';
+  | 'healthy'
+  | 'seed-incident'
+  | 'rabbit-inconsistent-cluster'
+  | 'libvirt-socket-missing'
+  | 'partition'
+  | 'kolla-healthy'
+  | 'kolla-seed-incident'
+  | 'tripleo-healthy'
+  | 'tripleo-seed-incident';
 
 /** Options a scenario may honour. */
 export interface ScenarioOptions {

@@ -6,7 +6,7 @@
 import { osloLine, pacemakerLine, rabbitReport, reqContext, libvirtLine } from '../logs/format.js';
 import { amqpHealthy, diskFree, isRunning, LIBVIRT_SOCKET, rabbitRunning, rabbitVmUp, resourceRole } from './derive.js';
 import { logService } from './logging.js';
-import { CLUSTER_STACK, FOUNDATION_RESOURCES, isAmqpClient, PACEMAKER_CLONES, type ResourceDef } from './topology.js';
+import { CLUSTER_STACK, foundationResources, isAmqpClient, pacemakerResources, type ResourceDef } from './topology.js';
 import type { ClusterState, SimNode } from './types.js';
 
 /** Outcome of a state change an emulated command asked for. */
@@ -323,8 +323,9 @@ function recordFailure(c: ClusterState, node: SimNode, r: ResourceDef, reason: s
 export function pacemakerConverge(c: ClusterState, node: SimNode): void {
   if (!isRunning(node, 'pacemaker')) return;
   let blocked = false;
-  for (const r of PACEMAKER_CLONES) {
-    const foundation = FOUNDATION_RESOURCES.includes(r.id);
+  const foundations = foundationResources(c);
+  for (const r of pacemakerResources(c)) {
+    const foundation = foundations.includes(r.id);
     if (blocked && !foundation) return;
     if (c.disabledResources.has(r.id)) continue;
     const failed = node.pacemakerFailures.some((f) => f.resource === r.id);
@@ -358,7 +359,7 @@ function startPacemakerStack(c: ClusterState, node: SimNode): void {
 function stopPacemakerStack(c: ClusterState, node: SimNode): void {
   if (!isRunning(node, 'pacemaker')) return;
   const at = c.clock.now();
-  for (const r of [...PACEMAKER_CLONES].reverse()) if (isRunning(node, r.service)) stopPlain(c, node, r.service);
+  for (const r of [...pacemakerResources(c)].reverse()) if (isRunning(node, r.service)) stopPlain(c, node, r.service);
   for (const s of [...CLUSTER_STACK].reverse()) setRunning(c, node, s, false);
   // A node leaving the cluster loses its status section, fail counts included.
   node.pacemakerFailures.length = 0;

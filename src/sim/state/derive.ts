@@ -3,7 +3,7 @@
  * and neutron agents are up, Galera and Ceph quorum, free disk.
  */
 import { stableUuid } from '../logs/format.js';
-import { PACEMAKER_CLONES, PACEMAKER_VIPS, type ResourceDef } from './topology.js';
+import { PACEMAKER_VIPS, pacemakerResources, type ResourceDef } from './topology.js';
 import type { ClusterState, SimNode } from './types.js';
 
 /** The libvirt socket nova-compute connects to. */
@@ -193,5 +193,7 @@ export function vipPlacement(cluster: ClusterState): Map<string, SimNode | undef
 
 /** Number of resource instances crm_mon reports as configured. */
 export function resourceInstanceCount(cluster: ClusterState): number {
-  return PACEMAKER_VIPS.length + PACEMAKER_CLONES.length * cluster.controllers.length;
+  // A bundle replica is its container, its guest connection and the resource inside, if any.
+  const perNode = pacemakerResources(cluster).reduce((sum, r) => sum + (r.bundle ? (r.bundle.primitive ? 3 : 1) : 1), 0);
+  return PACEMAKER_VIPS.length + perNode * cluster.controllers.length;
 }

@@ -1,6 +1,6 @@
 /** Appending to a node's daemon logs, creating the file on first write. */
 import { LogFile } from './vfs.js';
-import { kollaLogPath, logPathOf } from './topology.js';
+import { deployedLogPath, logPathOf } from './topology.js';
 import type { SimNode } from './types.js';
 
 /** Appends lines to the file at `path` on `node` (created empty if missing) and touches its mtime. */
@@ -19,5 +19,5 @@ export function appendLog(node: SimNode, path: string, lines: readonly string[],
 /** Appends lines to the log of daemon `service` on `node`. */
 export function logService(node: SimNode, service: string, lines: readonly string[], at: number): void {
   const path = logPathOf(service, node.name);
-  if (path) appendLog(node, node.deployment === 'kolla-ansible' ? kollaLogPath(path) : path, lines, at);
+  if (path) appendLog(node, deployedLogPath(node.deployment, path), lines, at);
 }

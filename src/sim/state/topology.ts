@@ -3,13 +3,20 @@
  * pacemaker resources and the log file of each daemon.
  */
 
-/** A pacemaker clone and the daemon it manages. */
+import { tripleoLogPath } from '../../deployment/tripleo.js';
+import type { ClusterState, SimNode } from './types.js';
+
+/** A pacemaker clone (or TripleO bundle) and the daemon it manages. */
 export interface ResourceDef {
+  /** The clone's id; a bundle's id on TripleO (`rabbitmq-bundle`). */
   readonly cloneId: string;
+  /** The primitive (`rabbitmq`); for a bundle without one (HAProxy), the bundle id. */
   readonly id: string;
   readonly agent: string;
   /** Daemon behind it; the RabbitMQ resource is Started only while the app runs too. */
   readonly service: string;
+  /** TripleO: the bundle's container image, and whether a resource runs inside (galera, rabbitmq). */
+  readonly bundle?: { readonly image: string; readonly primitive: boolean; readonly promoted: boolean };
 }
 
 /** Pacemaker clones on every controller, in start order. */
@@ -34,6 +41,60 @@ export const PACEMAKER_CLONES: readonly ResourceDef[] = [
   { cloneId: 'clone_p_neutron-l3-agent', id: 'p_neutron-l3-agent', agent: 'ocf:fuel:ocf-neutron-l3-agent', service: 'neutron-l3-agent' },
   { cloneId: 'clone_p_heat-engine', id: 'p_heat-engine', agent: 'ocf:fuel:heat-engine', service: 'heat-engine' },
 ];
+
+/**
+ * TripleO's bundles for the daemons of the model, as tripleo-heat-templates defines them (images
+ * as the pacemaker regression suite's TripleO CIBs name them); neutron agents, heat-engine and
+ * ceph-mon run as plain containers there, not under pacemaker.
+ */
+export const TRIPLEO_BUNDLE_RESOURCES: readonly ResourceDef[] = [
+  {
+    cloneId: 'galera-bundle',
+    id: 'galera',
+    agent: 'ocf:heartbeat:galera',
+    service: 'mysql',
+    bundle: { image: 'cluster.common.tag/rhosp16-openstack-mariadb:pcmklatest', primitive: true, promoted: true },
+  },
+  {
+    cloneId: 'rabbitmq-bundle',
+    id: 'rabbitmq',
+    agent: 'ocf:heartbeat:rabbitmq-cluster',
+    service: 'rabbitmq-server',
+    bundle: { image: 'cluster.common.tag/rhosp16-openstack-rabbitmq:pcmklatest', primitive: true, promoted: false },
+  },
+  {
+    cloneId: 'haproxy-bundle',
+    id: 'haproxy-bundle',
+    agent: 'ocf:heartbeat:podman',
+    service: 'haproxy',
+    bundle: { image: 'cluster.common.tag/rhosp16-openstack-haproxy:pcmklatest', primitive: false, promoted: false },
+  },
+];
+
+/** Whether the cluster is a TripleO one (its controllers run pacemaker bundles). */
+export function isTripleoCluster(c: Pick<ClusterState, 'controllers'>): boolean {
+  return c.controllers.some((n) => n.deployment === 'tripleo');
+}
+
+/** The resources pacemaker manages on this cluster: Fuel's clones, or TripleO's bundles. */
+export function pacemakerResources(c: Pick<ClusterState, 'controllers'>): readonly ResourceDef[] {
+  return isTripleoCluster(c) ? TRIPLEO_BUNDLE_RESOURCES : PACEMAKER_CLONES;
+}
+
+/** What everything else waits for: Galera and RabbitMQ (Fuel's ids, or TripleO's primitives). */
+export function foundationResources(c: Pick<ClusterState, 'controllers'>): readonly string[] {
+  return isTripleoCluster(c) ? ['galera', 'rabbitmq'] : FOUNDATION_RESOURCES;
+}
+
+/** The container pacemaker runs a bundle replica in on `node` (`rabbitmq-bundle-podman-0`): replicas follow the controllers' order. */
+export function bundleContainerOf(c: Pick<ClusterState, 'controllers'>, r: ResourceDef, node: SimNode): string {
+  return `${r.cloneId}-podman-${Math.max(0, c.controllers.indexOf(node))}`;
+}
+
+/** The guest node pacemaker runs a bundle replica's resource on (`rabbitmq-bundle-0`). */
+export function bundleGuestOf(c: Pick<ClusterState, 'controllers'>, r: ResourceDef, node: SimNode): string {
+  return `${r.cloneId}-${Math.max(0, c.controllers.indexOf(node))}`;
+}
 
 /**
  * Clones everything else is ordered after (Fuel's order constraints): when one of them cannot start
@@ -64,9 +125,9 @@ export const COMPUTE_SERVICES = ['libvirtd', 'nova-compute', 'neutron-openvswitc
 /** Pacemaker itself and its messaging layer, on controllers. */
 export const CLUSTER_STACK = ['corosync', 'pacemaker'] as const;
 
-/** Finds a resource by clone id or primitive id (what `crm resource restart X` accepts). */
-export function findResource(id: string): ResourceDef | undefined {
-  return PACEMAKER_CLONES.find((r) => r.cloneId === id || r.id === id || `master_${r.id}` === id);
+/** Finds a resource by clone (or bundle) id or primitive id (what `crm resource restart X` and `pcs resource restart X` accept). */
+export function findResource(id: string, c?: Pick<ClusterState, 'controllers'>): ResourceDef | undefined {
+  return (c ? pacemakerResources(c) : PACEMAKER_CLONES).find((r) => r.cloneId === id || r.id === id || `master_${r.id}` === id);
 }
 
 /** Log file of a daemon on `node`. */
@@ -95,6 +156,13 @@ export function kollaLogPath(classic: string): string {
   if (!m || m[1] === 'kolla' || m[1] === 'apt') return classic;
   const dir = m[1] === 'mysql' ? 'mariadb' : (m[1] ?? '');
   return `/var/log/kolla/${dir}/${m[2] ?? ''}`;
+}
+
+/** Where a node of `deployment` keeps the log a classic node has at `classic`. */
+export function deployedLogPath(deployment: SimNode['deployment'], classic: string): string {
+  if (deployment === 'kolla-ansible') return kollaLogPath(classic);
+  if (deployment === 'tripleo') return tripleoLogPath(classic);
+  return classic;
 }
 
 /** OpenStack daemons that talk to RabbitMQ through oslo.messaging (they log AMQP errors). */

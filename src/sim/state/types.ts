@@ -4,8 +4,8 @@ import type { VirtualFs } from './vfs.js';
 /** Roles a simulated node can hold. */
 export type SimRole = 'controller' | 'compute';
 
-/** How a node's services are deployed: packages (the seed), or kolla-ansible's containers. */
-export type SimDeployment = 'classic' | 'kolla-ansible';
+/** How a node's services are deployed: packages (the seed), kolla-ansible's containers, or TripleO's (podman, pacemaker bundles). */
+export type SimDeployment = 'classic' | 'kolla-ansible' | 'tripleo';
 
 /** How services are managed on a node: the seed's Ubuntu 14.04 nodes were SysV/upstart. */
 export type InitSystem = 'systemd' | 'sysv';

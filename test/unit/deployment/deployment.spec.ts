@@ -36,7 +36,9 @@ describe('deployment names in inventories', () => {
     ['Kolla-Ansible', 'kolla-ansible'],
     ['kayobe', 'kolla-ansible'],
     ['classic', 'classic'],
-    ['tripleo', undefined],
+    ['tripleo', 'tripleo'],
+    ['director', 'tripleo'],
+    ['openshift', undefined],
   ])('%s reads as %s', (typed, expected) => {
     expect(parseDeployment(typed)).toBe(expected);
   });
