@@ -7,7 +7,16 @@ import type { ZodIssue } from 'zod';
 import { CatalogError } from './catalog-error.js';
 import { globProblem } from './globs.js';
 import { requiredLiterals, MIN_LITERAL_LENGTH } from './literals.js';
-import { isLogSignature, logSourceSchema, probeSourceSchema, signatureSchema, type Catalog, type Signature } from './schema.js';
+import {
+  isEmptyLogSignature,
+  isLogSignature,
+  logSourceSchema,
+  probeSourceSchema,
+  signatureSchema,
+  type Catalog,
+  type EmptyLogSignature,
+  type Signature,
+} from './schema.js';
 
 /** Catalog files larger than this are refused: a signature file is a few KiB of YAML. */
 const MAX_FILE_BYTES = 1024 * 1024;
@@ -109,6 +118,13 @@ function validateSignature(raw: unknown, file: string, index: number): Signature
     throw new CatalogError(file, where(id, index, issue.path.join('.') || '(signature)'), describeIssue(issue), 'schema');
   }
   const signature = parsed.data;
+  if (isEmptyLogSignature(signature)) {
+    checkEmptyLogSignature(signature, file, index);
+    return signature;
+  }
+  if (signature.empty !== undefined) {
+    throw new CatalogError(file, where(signature.id, index, 'empty'), 'no `empty` on a probe signature: it is about a log file', 'schema');
+  }
   if (isLogSignature(signature)) {
     signature.source.logs.paths.forEach((glob, i) => {
       const problem = globProblem(glob);
@@ -169,6 +185,35 @@ function validateSignature(raw: unknown, file: string, index: number): Signature
     }
   }
   return signature;
+}
+
+/**
+ * An empty-log signature is read by file size: no text fields (patterns, literals, a count, a
+ * recovery) make sense on it, and its globs go into the remote command like every other.
+ */
+function checkEmptyLogSignature(signature: EmptyLogSignature, file: string, index: number): void {
+  const globs = [
+    ...signature.source.logs.paths.map((g, i) => [g, `source.logs.paths.${i}`] as const),
+    ...signature.empty.witnesses.map((g, i) => [g, `empty.witnesses.${i}`] as const),
+  ];
+  for (const [glob, field] of globs) {
+    const problem = globProblem(glob);
+    if (problem) throw new CatalogError(file, where(signature.id, index, field), problem, 'glob');
+  }
+  for (const field of ['patterns', 'literals', 'threshold', 'clears', 'clearScope', 'clearKey'] as const) {
+    const value = signature[field];
+    if (value !== undefined && !(Array.isArray(value) && value.length === 0)) {
+      throw new CatalogError(file, where(signature.id, index, field), `no ${field} on an \`empty\` signature: it is read by file size, not by text`, 'schema');
+    }
+  }
+  if (signature.runbook && /\{(?!node\})[^}]*\}/.test(signature.runbook)) {
+    throw new CatalogError(
+      file,
+      where(signature.id, index, 'runbook'),
+      'placeholders naming a captured field (node); an empty file captures nothing else',
+      'placeholder',
+    );
+  }
 }
 
 /** `(x+)+`, `(x*)*`, `(a|b+){2,}`: the classic shapes of catastrophic backtracking. */

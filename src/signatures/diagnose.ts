@@ -6,6 +6,7 @@ import { CatalogError } from './catalog-error.js';
 import { loadCatalog } from './catalog.js';
 import { readChain, type CausalChain, type TimeReading } from './chain.js';
 import { diagnosisJson, hasCurrentProblem, renderDiagnosis, type DiagnosisJson } from './diagnosis-render.js';
+import { findEmptyLogs } from './empty-logs.js';
 import { globToRegExp, pathMatchesGlobs } from './globs.js';
 import { LogMatcher, type LogFinding, type MatcherOptions, type ScanStats } from './matcher.js';
 import { isLogSignature, type Catalog } from './schema.js';
@@ -99,6 +100,8 @@ export async function diagnoseDirectory(dir: string, catalog: Catalog, options: 
     addStats(stats, matcher.stats, before);
     scanned++;
   }
+  // Logs that should have lines and have none are found by size, not by reading them.
+  findings.push(...(await findEmptyLogs(files, catalog.signatures, (node) => roles.get(node) ?? null)));
   const counted = applyThresholds(findings, catalog.signatures);
   counted.sort((a, b) => compareNodes(a.node, b.node) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line);
   const reading = readChain(counted, catalog.signatures);

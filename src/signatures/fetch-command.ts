@@ -1,9 +1,10 @@
 import { UserError } from '../errors.js';
 import { remote, sh, ShellScript, type RemoteCommand } from '../ssh/shell.js';
+import { EMPTY_LOG_MARKER, emptyLogFinding, emptyLogSignaturesForRoles, parseEmptyLogLine, type EmptyLog } from './empty-logs.js';
 import { globProblem } from './globs.js';
 import type { LogFinding, LogMatcher } from './matcher.js';
 import { signatureLiterals } from './prefilter.js';
-import { isLogSignature, JOURNAL_UNIT_CHARSET, type LogSignature, type Signature } from './schema.js';
+import { isLogSignature, JOURNAL_UNIT_CHARSET, type EmptyLogSignature, type LogSignature, type Signature } from './schema.js';
 import { applyThresholds } from './threshold.js';
 
 /**
@@ -73,7 +74,8 @@ export function logFetchCommand(signatures: readonly Signature[], roles: readonl
   const hours = options.journalHours ?? DEFAULT_JOURNAL_HOURS;
   if (!Number.isInteger(hours) || hours <= 0 || hours > 24 * 366) throw new RangeError('journalHours must be a whole number of hours, at most a year');
   const relevant = logSignaturesForRoles(signatures, roles);
-  if (relevant.length === 0) return null;
+  const empties = emptyLogSignaturesForRoles(signatures, roles);
+  if (relevant.length === 0 && empties.length === 0) return null;
   const groups = new Map<string, LogSignature[]>();
   for (const s of relevant) {
     const key = `${s.source.logs.multiline ? 'm' : 'l'}${s.ignoreCase ? 'i' : 'c'}`;
@@ -87,6 +89,8 @@ export function logFetchCommand(signatures: readonly Signature[], roles: readonl
     const kernel = group.some((s) => s.source.logs.kernel === true);
     return grepScript(literals, globs, flags, { units, kernel, hours });
   });
+  // Last, so that the cap (which keeps the end) never cuts these few lines away.
+  parts.push(...empties.map(emptyLogScript));
   return withCap(ShellScript.join(parts, '; '), options.maxBytes ?? DEFAULT_FETCH_BYTES);
 }
 
@@ -176,6 +180,15 @@ function dmesgScript(kernel: boolean, options: ShellScript, patterns: ShellScrip
 }
 
 /**
+ * One line per file the signature names that exists with no bytes, and per witness that has
+ * bytes (the daemon runs): `@@stackmedic-empty <signature> <file> <witness>`.
+ */
+function emptyLogScript(signature: EmptyLogSignature): ShellScript {
+  const marker = sh`${EMPTY_LOG_MARKER} ${signature.id}`;
+  return sh`for f in ${globWords(signature.source.logs.paths)}; do if [ -f "$f" ] && [ ! -s "$f" ]; then for w in ${globWords(signature.empty.witnesses)}; do if [ -s "$w" ]; then echo ${marker} "$f" "$w"; fi; done; fi; done`;
+}
+
+/**
  * Log globs as shell words the remote shell expands. Each is checked here, again, against a
  * charset that is inert in a shell word (no quotes, `$`, spaces, `;`...): the catalog checked them
  * when it loaded, but this is the one place where text goes into a command unquoted.
@@ -196,10 +209,12 @@ export interface FetchedLines {
   readonly text: string;
 }
 
-/** Parsed output of a log fetch: runs of lines, and whether the byte cap cut it short. */
+/** Parsed output of a log fetch: runs of lines, empty logs, and whether the byte cap cut it short. */
 export interface FetchedLogs {
   readonly runs: readonly FetchedLines[];
   readonly truncated: boolean;
+  /** Logs the catalog expects lines in that exist with none (one entry per signature and file). */
+  readonly empty?: readonly EmptyLog[];
 }
 
 /**
@@ -214,7 +229,13 @@ export function parseLogFetchOutput(stdout: string): FetchedLogs {
   const truncated = lines[0] !== FETCH_START_MARKER && stdout.length > 0;
   lines.shift();
   const byFile = new Map<string, Map<number, string>>();
+  const empty = new Map<string, EmptyLog>();
   for (const line of lines) {
+    const e = parseEmptyLogLine(line);
+    if (e) {
+      if (!empty.has(`${e.signature} ${e.file}`)) empty.set(`${e.signature} ${e.file}`, e);
+      continue;
+    }
     const nul = line.indexOf('\0');
     if (nul < 0) continue;
     const m = /^(\d+)[:-]/.exec(line.slice(nul + 1));
@@ -237,11 +258,11 @@ export function parseLogFetchOutput(stdout: string): FetchedLogs {
       }
     }
   }
-  return { runs, truncated };
+  return empty.size > 0 ? { runs, truncated, empty: [...empty.values()] } : { runs, truncated };
 }
 
 /** Runs fetched log lines of one node through the matcher (the same one offline diagnosis uses). */
 export function matchFetchedLogs(fetched: FetchedLogs, node: string, matcher: LogMatcher): LogFinding[] {
   const findings = fetched.runs.flatMap((run) => matcher.scanText(run.text, { node, file: run.file }, run.firstLine));
-  return applyThresholds(findings, matcher.signatures);
+  return [...applyThresholds(findings, matcher.signatures), ...(fetched.empty ?? []).map((e) => emptyLogFinding(node, e))];
 }

@@ -101,6 +101,16 @@ export const signatureSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * A log that should hold lines but is empty (a daemon still writing to the file log rotation
+     * deleted): fires for a file the paths name that exists with no bytes while one of
+     * `witnesses` on the same node has bytes, i.e. the daemon runs and logs. Such a signature has
+     * no patterns: it is about the file, not its text.
+     */
+    empty: z
+      .object({ witnesses: z.array(logGlob).min(1, 'at least one log that shows the daemon runs') })
+      .strict()
+      .optional(),
     remediation: z.string().min(1),
     runbook: z.string().min(1).optional(),
     actionItems: z.array(z.string().min(1)).default([]),
@@ -120,9 +130,17 @@ export type LogSignature = Signature & { readonly source: { readonly logs: LogSo
 /** A signature evaluated on a probe fact. */
 export type ProbeSignature = Signature & { readonly source: { readonly probe: ProbeSource } };
 
-/** True when the signature is evaluated on log files. */
+/** A signature about a log file being empty (its `empty` is set): read by size, never by text. */
+export type EmptyLogSignature = LogSignature & { readonly empty: NonNullable<Signature['empty']> };
+
+/** True when the signature is evaluated on the text of log files. */
 export function isLogSignature(signature: Signature): signature is LogSignature {
-  return 'logs' in signature.source;
+  return 'logs' in signature.source && signature.empty === undefined;
+}
+
+/** True when the signature fires on an empty log file rather than on text. */
+export function isEmptyLogSignature(signature: Signature): signature is EmptyLogSignature {
+  return 'logs' in signature.source && signature.empty !== undefined;
 }
 
 /** True when the signature is evaluated on a probe fact. */

@@ -1,8 +1,14 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CatalogError } from '../../../src/signatures/catalog-error.js';
+import { buildCatalog } from '../../../src/signatures/catalog.js';
+import { diagnoseDirectory } from '../../../src/signatures/diagnose.js';
+import { logFetchCommand, matchFetchedLogs, parseLogFetchOutput } from '../../../src/signatures/fetch-command.js';
 import { readChain } from '../../../src/signatures/chain.js';
 import { LogMatcher, type LogFinding } from '../../../src/signatures/matcher.js';
-import { isLogSignature } from '../../../src/signatures/schema.js';
+import { isEmptyLogSignature, isLogSignature } from '../../../src/signatures/schema.js';
 import { applyThresholds } from '../../../src/signatures/threshold.js';
 import { builtinCatalog, fixturePath, logFixture, matchAll } from './support.js';
 
@@ -173,6 +179,8 @@ describe('the catalog on real lines of every family', () => {
     ])
       tested.add(id);
     for (const id of ['neutron-agent-heartbeat-lost', 'galera-non-primary', 'ceph-mon-out-of-quorum', 'ceph-mon-quorum-restored']) tested.add(id);
+    // Tested on the empty-clog tree below (it is about a file's size, not a line).
+    tested.add('ceph-cluster-log-empty');
     const constructed = new Set(['rabbit-disk-alarm-cleared', 'galera-mysqld-oom-killed', 'ceph-slow-ops-cleared', 'corosync-quorum-regained']);
     const untested = signatures.filter((s) => 'logs' in s.source && !tested.has(s.id) && !constructed.has(s.id)).map((s) => s.id);
     expect(untested).toEqual([]);
@@ -310,6 +318,63 @@ describe('states and what clears them, on real lines', () => {
       ...(await matchAll(cleared, '/var/log/ceph/ceph.log')).map((f) => ({ ...f, node: 'node-2' })),
     ];
     expect(readChain(inputs, signatures).activities.find((a) => a.signature === 'ceph-slow-ops')?.status).toBe('recovered');
+  });
+});
+
+describe('logs that should have lines and have none', () => {
+  const EMPTY = fixturePath('diagnose/empty-clog');
+
+  it('names an empty ceph.log where the monitor logs, as hotsos does, and nowhere else', async () => {
+    const diagnosis = await diagnoseDirectory(EMPTY, await builtinCatalog());
+    const empty = diagnosis.findings.filter((f) => f.signature === 'ceph-cluster-log-empty');
+    expect(empty.map((f) => [f.node, f.file, f.fields.witness])).toEqual([['mon-1', '/var/log/ceph/ceph.log', '/var/log/ceph/ceph-mon.ceph-1.log']]);
+    expect(empty[0]?.time).toBeNull();
+  });
+
+  it('finds the same on the node through the fetch command (real shell, the fixture tree as the node)', async () => {
+    const { signatures } = await builtinCatalog();
+    const root = (node: string): string => join(EMPTY, node);
+    for (const [node, expected] of [
+      ['mon-1', 1],
+      ['mon-2', 0],
+      ['mon-3', 0],
+    ] as const) {
+      // The catalog's absolute globs, moved under the node's copy of /.
+      const local = signatures.map((s) =>
+        isEmptyLogSignature(s)
+          ? {
+              ...s,
+              source: { logs: { ...s.source.logs, paths: s.source.logs.paths.map((p) => root(node) + p) } },
+              empty: { witnesses: s.empty.witnesses.map((p) => root(node) + p) },
+            }
+          : s,
+      );
+      const command = logFetchCommand(
+        local.filter((s) => isEmptyLogSignature(s)),
+        ['ceph-mon'],
+      )!;
+      const stdout = execFileSync('sh', ['-c', command.script.toString()], { encoding: 'utf8' });
+      const findings = matchFetchedLogs(parseLogFetchOutput(stdout), node, new LogMatcher([]));
+      expect(
+        findings.map((f) => f.signature),
+        node,
+      ).toEqual(expected ? ['ceph-cluster-log-empty'] : []);
+      if (expected) expect(findings[0]?.file).toBe(`${root(node)}/var/log/ceph/ceph.log`);
+    }
+  });
+
+  it('refuses an empty-log signature with patterns, a threshold or unsafe witnesses', () => {
+    const base = `id: x-empty
+title: X log empty
+severity: minor
+source: { logs: { roles: [controller], paths: [/var/log/x/x.log] } }
+remediation: Reopen the log.
+`;
+    expect(() => buildCatalog([{ file: 'x.yaml', text: `${base}empty: { witnesses: [/var/log/x/y.log] }\n` }])).not.toThrow();
+    for (const extra of ["patterns: ['x']", 'threshold: { count: 2, withinMinutes: 5 }', 'clears: x-empty']) {
+      expect(() => buildCatalog([{ file: 'x.yaml', text: `${base}empty: { witnesses: [/var/log/x/y.log] }\n${extra}\n` }])).toThrow(/empty/);
+    }
+    expect(() => buildCatalog([{ file: 'x.yaml', text: `${base}empty: { witnesses: ['/var/log/$(reboot)'] }\n` }])).toThrow(CatalogError);
   });
 });
 
