@@ -1,3 +1,4 @@
+import { declaredOpenrc } from '../config/openrc.js';
 import { DEPLOYMENTS, parseDeployment } from '../deployment/types.js';
 /** Turns an Ansible inventory (INI, YAML, JSON, or a directory of them) into stackmedic's nodes. */
 import { dirname } from 'node:path';
@@ -133,7 +134,13 @@ export function inventoryFromAnsible(tree: AnsibleTree, path: string, options: F
   return validateInventory({
     cluster: cluster ?? 'openstack',
     knownHostsPath: expandPath(knownHosts ?? options.defaults.knownHostsPath ?? '~/.ssh/known_hosts', base),
-    openrcPath: openrc ?? options.defaults.openrcPath,
+    openrcPath:
+      openrc ??
+      options.defaults.openrcPath ??
+      declaredOpenrc(
+        undefined,
+        nodes.map((n) => n.deployment),
+      ),
     nodes,
     jumpHosts: [...jumpHosts.values()],
     source: path,

@@ -1,4 +1,4 @@
-import { KOLLA_ADMIN_OPENRC } from '../deployment/kolla.js';
+import { declaredOpenrc } from '../config/openrc.js';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ZodError } from 'zod';
@@ -195,7 +195,13 @@ export function inventoryFromNative(doc: unknown, path: string, defaults: Invent
     cluster: inv.cluster,
     knownHostsPath: expandPath(inv.known_hosts ?? defaults.knownHostsPath ?? '~/.ssh/known_hosts', base),
     // kolla-ansible writes the admin credentials in one known place.
-    openrcPath: inv.openrc ?? defaults.openrcPath ?? (inv.deployment === 'kolla-ansible' ? KOLLA_ADMIN_OPENRC : undefined),
+    openrcPath:
+      inv.openrc ??
+      defaults.openrcPath ??
+      declaredOpenrc(
+        inv.deployment,
+        nodes.map((n) => n.deployment),
+      ),
     ...(inv.deployment ? { deployment: inv.deployment } : {}),
     ...(inv.schedule ? { schedule: inv.schedule.trim() } : {}),
     nodes,
