@@ -2,6 +2,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Catalog } from '../signatures/index.js';
 import type { IncidentStore } from '../incidents/store.js';
 import type { RunbookTiming } from '../runbooks/types.js';
+import type { CheckStats } from '../stats/check-stats.js';
 import type { NodeLocks } from './locks.js';
 
 /** Long-lived parts the commands use, created once by the app. */
@@ -15,4 +16,6 @@ export interface Services {
   readonly incidents: IncidentStore;
   /** How runbooks wait and tell time (real time unless the app was created with other timing). */
   readonly runbookTiming: RunbookTiming;
+  /** Signature hits and classification rates of the scheduled checks (`/incident stats`), when the app keeps them. */
+  readonly checkStats?: CheckStats;
 }

@@ -199,4 +199,25 @@ export const migrations: readonly { readonly version: number; readonly descripti
       ALTER TABLE audit_invocation ADD COLUMN replica TEXT;
     `,
   },
+  {
+    version: 8,
+    description: 'signature hit statistics: per scheduled check, the signatures that fired and the error records recognised',
+    sql: `
+      CREATE TABLE check_run (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        at_ms INTEGER NOT NULL,
+        cluster TEXT NOT NULL,
+        errors INTEGER NOT NULL,
+        classified INTEGER NOT NULL
+      );
+      CREATE INDEX check_run_at ON check_run(at_ms);
+      CREATE TABLE check_signature_hit (
+        check_id INTEGER NOT NULL REFERENCES check_run(id),
+        signature TEXT NOT NULL,
+        hits INTEGER NOT NULL,
+        PRIMARY KEY (check_id, signature)
+      );
+    `,
+  },
 ];
