@@ -7,7 +7,7 @@ import { handleSlashCommand } from './commands.js';
 import { ConfirmationStore } from './confirm-store.js';
 import { CANCEL_ACTION, CONFIRM_ACTION, ConfirmationFlow } from './confirm.js';
 import type { SlackDeps } from './context.js';
-import { loadPermissions, PermissionResolver, type PermissionsConfig } from './permissions.js';
+import { checkClusterNames, loadPermissions, PermissionResolver, type PermissionsConfig } from './permissions.js';
 import { SlackPoster, type ChannelPublisher, type PosterOptions } from './poster.js';
 import { guardSlackRequests, REQUEST_WINDOW_SECONDS } from './request-guard.js';
 import { RUN_ACTION } from '../render/run-button.js';
@@ -111,6 +111,10 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
   }
   const logger = options.logger ?? defaultLogger();
   const permissionsConfig = options.permissions ?? loadPermissions(env.permissionsPath, env.channels);
+  checkClusterNames(
+    permissionsConfig,
+    stackmedic.clusters.map((c) => c.inventory.cluster),
+  );
   const clientOptions: webApi.WebClientOptions = {
     ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
     retryConfig: options.retryConfig ?? DEFAULT_RETRY,

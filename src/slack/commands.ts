@@ -68,16 +68,18 @@ export async function handleSlashCommand(
   // Ack first, always: only the role lookup (user groups, cached) may delay it, and only up to
   // quickAnswerMs; parsing, help, validation and permission checks are synchronous, so their
   // answers ride in the ack, and everything that touches nodes runs after it.
-  const role = await Promise.race([request.role(), timeout(options.quickAnswerMs)]);
+  // The role on the cluster the command runs on: a grant on one cluster holds there only.
+  const cluster = deps.router.clusterOf?.(text, request.cluster);
+  const role = await Promise.race([request.role(cluster), timeout(options.quickAnswerMs)]);
   // Shown while a slow role lookup holds the answer: the text is the user's, so escaped and capped.
   const running: RespondArguments = { response_type: 'ephemeral', text: `running ${echoCommand(text)}…` };
-  const target = { text, actor, channel: command.channel_id, respond, progress };
+  const target = { text, actor, channel: command.channel_id, cluster: request.cluster, respond, progress };
   if (role === undefined) {
     await safeAck(deps, ack, running);
-    await invoke(deps, confirmations, { ...target, role: await request.role() });
+    await invoke(deps, confirmations, { ...target, role: await request.role(cluster) });
     return;
   }
-  const prepared = deps.router.prepare({ text, actor, role, progress: progress.sink });
+  const prepared = deps.router.prepare({ text, actor, role, progress: progress.sink, cluster: request.cluster });
   if (prepared.kind === 'answered' && prepared.result.kind === 'reply' && prepared.result.ephemeral) {
     const payload = ackPayload(prepared.result.reply, footerFor(text, actor.id, prepared.result.auditId));
     if (payload) {

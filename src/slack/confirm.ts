@@ -161,7 +161,8 @@ export class ConfirmationFlow {
         detail: `${detail} (confirmation ${existing.id}, request audit #${existing.auditId})`,
       });
 
-    const role = await request.role();
+    // The stored command names its cluster when there are several: the role there decides.
+    const role = await request.role(this.deps.router.clusterOf?.(existing.command, request.cluster));
     const mayAct = roleAllows(role, existing.permission) || (p.action === 'cancel' && p.user.id === existing.requestedBy);
     if (!mayAct) {
       record('denied', `role ${role} < ${existing.permission}`);

@@ -24,7 +24,15 @@ export interface SlackRequestInput {
 
 /** The per-request context, resolved once: the actor and a lazy role lookup, or the refusal. */
 export type SlackRequest =
-  { readonly ok: true; readonly actor: Actor; role(): Promise<PermissionRole> } | { readonly ok: false; readonly actor: Actor; readonly refusal: string };
+  | {
+      readonly ok: true;
+      readonly actor: Actor;
+      /** The cluster the channel is bound to, if any (the router takes `--cluster` over it). */
+      readonly cluster: string | undefined;
+      /** The role, with what `cluster`'s own grants add (the cluster the command runs on). */
+      role(cluster?: string): Promise<PermissionRole>;
+    }
+  | { readonly ok: false; readonly actor: Actor; readonly refusal: string };
 
 /**
  * Resolves who asks and checks the channel rule (auditing a refusal). The role is looked up only
@@ -35,15 +43,23 @@ export function slackRequest(deps: SlackDeps, input: SlackRequestInput): SlackRe
   const actor: Actor = { id: input.user.id, name: input.user.name, via: 'slack', channel: input.channel };
   const refusal = channelRefusal(deps, { actor, command: input.command, kind: input.kind, channel: input.channel, channelName: input.channelName });
   if (refusal) return { ok: false, actor, refusal };
-  let lookup: Promise<PermissionRole> | undefined;
+  const lookups = new Map<string, Promise<PermissionRole>>();
   return {
     ok: true,
     actor,
-    role: () =>
-      (lookup ??= deps.permissions.roleOf(actor.id).catch((error: unknown): PermissionRole => {
-        deps.logger.error('[stackmedic] role lookup failed; treating the user as a viewer:', error);
-        return 'viewer';
-      })),
+    cluster: deps.permissions.clusterOf(input.channel, input.channelName),
+    role: (cluster) => {
+      const key = cluster ?? '';
+      let lookup = lookups.get(key);
+      if (!lookup) {
+        lookup = deps.permissions.roleOf(actor.id, cluster).catch((error: unknown): PermissionRole => {
+          deps.logger.error('[stackmedic] role lookup failed; treating the user as a viewer:', error);
+          return 'viewer';
+        });
+        lookups.set(key, lookup);
+      }
+      return lookup;
+    },
   };
 }
 
@@ -65,6 +81,8 @@ export interface Invocation {
   readonly actor: Actor;
   readonly role: PermissionRole;
   readonly channel: string;
+  /** The cluster the channel is bound to, passed to the router. */
+  readonly cluster?: string | undefined;
   readonly respond?: RespondFn | undefined;
   /** The message showing progress; the result replaces it when it is delivered there. */
   readonly progress: ProgressMessage;
@@ -91,6 +109,7 @@ export async function invoke(deps: SlackDeps, confirmations: ConfirmationAsker, 
       actor: inv.actor,
       role: inv.role,
       progress: inv.progress.sink,
+      ...(inv.cluster !== undefined ? { cluster: inv.cluster } : {}),
       ...(inv.confirmed ? { confirmed: true } : {}),
     }));
   if (result.kind === 'confirm') {

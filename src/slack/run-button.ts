@@ -30,7 +30,8 @@ export async function handleRunButton(deps: SlackDeps, confirmations: Confirmati
   deps.audit.record({ actor, command: `Run button: ${press.command}`, kind: 'button', outcome: 'ok', detail: 'pressed' });
   const progress = progressFor(deps, press.channel, press.command, actor);
   try {
-    await invoke(deps, confirmations, { text: press.command, actor, role: await request.role(), channel: press.channel, respond: press.respond, progress });
+    const role = await request.role(deps.router.clusterOf?.(press.command, request.cluster));
+    await invoke(deps, confirmations, { text: press.command, actor, role, channel: press.channel, cluster: request.cluster, respond: press.respond, progress });
   } catch (error) {
     deps.logger.error('[stackmedic] run button failed:', error);
     await deliverReply(deps, { ok: false, title: 'Internal error: stackmedic could not run this button; the details are in its log.', text: '' }, true, {

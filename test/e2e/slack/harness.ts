@@ -222,6 +222,8 @@ export interface Harness {
 /** Options of `startHarness`. */
 export interface HarnessOptions {
   readonly inventory: Inventory;
+  /** Every cluster, when the test serves several (`inventory` is the first). */
+  readonly clusters?: readonly Inventory[];
   readonly families?: readonly CommandFamily[];
   readonly permissionsYaml?: string | null;
   readonly confirmationTtlMs?: number;
@@ -279,6 +281,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const logger = capturingLogger(logs);
   const stackmedic = createApp({
     inventory: options.inventory,
+    ...(options.clusters ? { clusters: options.clusters } : {}),
     env,
     ...(options.families ? { families: options.families } : {}),
     ...(options.clock ? { clock: options.clock } : {}),

@@ -20,7 +20,7 @@ describe('parsePermissions', () => {
   it.each([
     ['an unknown role', 'users:\n  U012: root\n', 'p.yml: users.U012: one of viewer, operator, admin'],
     ['a user name instead of an id', 'users:\n  alice: admin\n', 'p.yml: users.alice: a Slack user id like U012ABCDEF (profile → ⋮ → Copy member ID)'],
-    ['a misspelt key', 'user:\n  U012: admin\n', 'p.yml: (top level): unknown key "user" (expected users, groups, channels)'],
+    ['a misspelt key', 'user:\n  U012: admin\n', 'p.yml: (top level): unknown key "user" (expected users, groups, channels, clusters)'],
     ['a list instead of a mapping', '- U012\n', 'p.yml: (top level): a mapping with users, groups and channels'],
     ['broken YAML', 'users: [\n', 'p.yml: (file): valid YAML'],
     ['a bad group id', 'groups:\n  ops: operator\n', 'p.yml: groups.ops: a Slack user group id like S012ABCDEF'],
