@@ -1,4 +1,4 @@
-import { deploymentLine, deploymentOf } from '../../src/deployment/describe.js';
+import { deploymentLine, deploymentMrkdwn, deploymentOf } from '../../src/deployment/describe.js';
 import { clusterStatus } from '../../src/health/status.js';
 import { defineCommand } from '../../src/router/command.js';
 import { mrkdwnToBlocks, renderTemplate } from '../../src/render/templates.js';
@@ -22,7 +22,7 @@ export default defineCommand({
       ok: status.report.verdict === 'HEALTHY',
       title: status.report.headline,
       text: `${text.replace(/\n+$/, '')}\n${deploymentLine(deployment)}\n`,
-      blocks: mrkdwnToBlocks(renderTemplate('status.slack', view)),
+      blocks: mrkdwnToBlocks(`${renderTemplate('status.slack', view).replace(/\n+$/, '')}\n${deploymentMrkdwn(deployment)}\n`),
       data: { report: status.report, chain: status.chain, nextSteps: status.nextSteps, deployment },
     };
   },

@@ -44,3 +44,12 @@ export function deploymentOf(inventory: Inventory, snapshot: ClusterSnapshot): D
 export function deploymentLine(view: DeploymentView): string {
   return `Deployment: ${view.deployment} (${view.source})`;
 }
+
+/**
+ * The same line for Slack, as the context line that closes the status message (`>> ` in the
+ * templates' mrkdwn): Slack shows the blocks, not the text, so the line must be in them too.
+ */
+export function deploymentMrkdwn(view: DeploymentView): string {
+  const esc = (t: string): string => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return `>> Deployment: *${esc(view.deployment)}* (${esc(view.source)})`;
+}

@@ -9,6 +9,7 @@ import { readEnvOptions } from '../../src/config/env.js';
 import { IncidentMonitor, IncidentThread, type IncidentStore } from '../../src/incidents/index.js';
 import type { Reply } from '../../src/router/types.js';
 import { startSimCluster, type SimCluster } from '../../src/sim/index.js';
+import { renderReply } from '../../src/slack/render.js';
 import { shownText, StrictSlack } from './incidents/slack-fake.js';
 import { startRig, type RunbookRig } from './runbooks/harness.js';
 
@@ -77,6 +78,14 @@ describe('healing the seed outage on TripleO by following stackmedic’s own adv
     expect(rig.sim.commandLog.some((c) => c.node === 'node-11' && c.command.includes('podman container inspect rabbitmq-bundle-podman-$n'))).toBe(true);
     expect(rig.sim.state.nodes.get('node-11')?.deployment).toBe('tripleo');
     expect((reply?.data as { deployment: { deployment: string } }).deployment.deployment).toBe('tripleo');
+  });
+
+  it('names the deployment in the Slack message too, as its closing context line', async () => {
+    const { reply } = await rig.run('/cluster status', { role: 'viewer' });
+    if (!reply) throw new Error('no reply');
+    const blocks = renderReply(reply).main.blocks as { type: string; elements?: { text?: string }[] }[];
+    const contexts = blocks.filter((b) => b.type === 'context').map((b) => b.elements?.[0]?.text ?? '');
+    expect(contexts).toContain('Deployment: *tripleo* (set in the inventory)');
   });
 
   it('refuses /rabbit heal while the disk is full, pointing at /cluster free-disk', async () => {

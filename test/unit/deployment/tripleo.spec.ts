@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bundleCleanupScript, bundleRestartScript, containerScript, execInContainer, serviceContainer } from '../../../src/deployment/acts.js';
 import { failureHost, guestHosts } from '../../../src/deployment/bundles.js';
 import { inContainer } from '../../../src/deployment/container-script.js';
-import { deploymentOf } from '../../../src/deployment/describe.js';
+import { deploymentMrkdwn, deploymentOf } from '../../../src/deployment/describe.js';
 import { nodeDeployment, parseNodeDeployment, type NodeDeployment } from '../../../src/deployment/probe.js';
 import { bundleContainerIn, tripleoContainerUnit, tripleoLogPath } from '../../../src/deployment/tripleo.js';
 import type { Inventory } from '../../../src/inventory/types.js';
@@ -158,5 +158,10 @@ describe('pacemaker bundles on real TripleO crm_mon output', () => {
       deployment: 'tripleo',
       source: 'detected on node-10: pacemaker bundles galera-bundle, rabbitmq-bundle, redis-bundle, ovn-dbs-bundle',
     });
+  });
+
+  it('writes the deployment line for Slack as a context line, its text escaped', () => {
+    expect(deploymentMrkdwn({ deployment: 'tripleo', source: 'set in the inventory' })).toBe('>> Deployment: *tripleo* (set in the inventory)');
+    expect(deploymentMrkdwn({ deployment: 'unknown', source: 'no <!channel> & co' })).toBe('>> Deployment: *unknown* (no &lt;!channel&gt; &amp; co)');
   });
 });
