@@ -3,6 +3,7 @@ import type { Inventory } from '../inventory/types.js';
 import type { Executor } from '../ssh/types.js';
 import {
   DEFAULT_FETCH_BYTES,
+  DEFAULT_JOURNAL_HOURS,
   globWords,
   LogMatcher,
   logFetchCommand,
@@ -147,7 +148,7 @@ async function fetchNodeLogs(
   catalog: Catalog,
   options: CheckOptions,
 ): Promise<{ fetch: NodeFetch; findings: LogFinding[]; errors: FetchedLogs | null }> {
-  const command = logFetchCommand(catalog.signatures, roles, { maxBytes: options.maxBytesPerNode ?? DEFAULT_FETCH_BYTES });
+  const command = logFetchCommand(catalog.signatures, roles, { maxBytes: options.maxBytesPerNode ?? DEFAULT_FETCH_BYTES, journalHours: journalHours(options) });
   if (!command) return { fetch: { node, bytes: 0, errorBytes: 0, truncated: false, findings: 0 }, findings: [], errors: null };
   const out = await executor.exec(node, command);
   if (!out.ok) {
@@ -177,6 +178,11 @@ async function fetchNodeLogs(
   };
 }
 
+/** Journals are read as far back as the evidence window reaches (in whole hours, at most a year). */
+function journalHours(options: CheckOptions): number {
+  return Math.min(24 * 366, Math.max(1, Math.ceil(options.evidenceHours ?? DEFAULT_JOURNAL_HOURS)));
+}
+
 /** A node's error records (see error-fetch.ts); `null` logs when the fetch failed, which leaves the node out of the classification. */
 async function fetchErrors(
   node: string,
@@ -185,7 +191,10 @@ async function fetchErrors(
   catalog: Catalog,
   options: CheckOptions,
 ): Promise<{ bytes: number; logs: FetchedLogs | null }> {
-  const command = errorFetchCommand(catalog.signatures, roles, options.maxErrorBytesPerNode ?? DEFAULT_ERROR_FETCH_BYTES);
+  const command = errorFetchCommand(catalog.signatures, roles, {
+    maxBytes: options.maxErrorBytesPerNode ?? DEFAULT_ERROR_FETCH_BYTES,
+    journalHours: journalHours(options),
+  });
   if (!command) return { bytes: 0, logs: null };
   const out = await executor.exec(node, command);
   if (!out.ok) return { bytes: 0, logs: null };

@@ -1,6 +1,10 @@
 import {
+  DEFAULT_JOURNAL_HOURS,
   FETCH_START_MARKER,
   globWords,
+  JOURNAL_LABEL_PREFIX,
+  JOURNAL_READ_BYTES,
+  JOURNAL_UNIT_CHARSET,
   LogMatcher,
   logSignaturesForRoles,
   parseLogTimestamp,
@@ -29,22 +33,48 @@ export const DEFAULT_ERROR_FETCH_BYTES = 512 * 1024;
  */
 const ERROR_NEEDLES = [' ERROR ', ' CRITICAL ', '[error]', '=ERROR REPORT====', 'level=error', 'Traceback (most recent call last)'] as const;
 
+/** Options of `errorFetchCommand`. */
+export interface ErrorFetchOptions {
+  /** Cap on what the node sends back (default `DEFAULT_ERROR_FETCH_BYTES`). */
+  readonly maxBytes?: number;
+  /** How far back units' journals are read, in whole hours (default `DEFAULT_JOURNAL_HOURS`). */
+  readonly journalHours?: number;
+}
+
 /**
- * The command that greps a node's error lines from the live and `.1` files its signatures' globs
+ * The command that greps a node's error lines from the `.1` and live files its signatures' globs
  * name (compressed rotations are older than an incident's window and cost a decompression each
- * check), oldest first and capped at the end so the newest are kept; `null` when no log signature
- * applies to its roles.
+ * check) and from the journal of the units they name (time-bounded, labelled `journal:<unit>` as
+ * the signature fetch labels them), oldest first and capped at the end so the newest are kept;
+ * `null` when no log signature applies to its roles.
  */
-export function errorFetchCommand(signatures: readonly Signature[], roles: readonly string[], maxBytes = DEFAULT_ERROR_FETCH_BYTES): RemoteCommand | null {
-  const globs = [...new Set(logSignaturesForRoles(signatures, roles).flatMap((s) => s.source.logs.paths))];
-  if (globs.length === 0) return null;
+export function errorFetchCommand(signatures: readonly Signature[], roles: readonly string[], options: ErrorFetchOptions = {}): RemoteCommand | null {
+  const relevant = logSignaturesForRoles(signatures, roles);
+  const globs = [...new Set(relevant.flatMap((s) => s.source.logs.paths))];
+  const units = [...new Set(relevant.flatMap((s) => s.source.logs.journal ?? []))];
+  if (globs.length === 0 && units.length === 0) return null;
+  const maxBytes = options.maxBytes ?? DEFAULT_ERROR_FETCH_BYTES;
+  const hours = options.journalHours ?? DEFAULT_JOURNAL_HOURS;
   if (!Number.isInteger(maxBytes) || maxBytes <= 0) throw new RangeError('maxBytes must be a positive integer');
+  if (!Number.isInteger(hours) || hours <= 0 || hours > 24 * 366) throw new RangeError('journalHours must be a whole number of hours, at most a year');
   const patterns = ShellScript.join(
     ERROR_NEEDLES.map((n) => sh`-e ${n}`),
     ' ',
   );
-  const files = globWords(globs.flatMap((g) => [`${g}.1`, g]));
-  return remote(sh`{ echo ${FETCH_START_MARKER}; grep -H -Z -n -F -A 2 ${patterns} -- ${files} 2>/dev/null; } | tail -c ${maxBytes}`, { privileged: true });
+  const parts: ShellScript[] = [];
+  if (globs.length > 0) parts.push(sh`grep -H -Z -n -F -A 2 ${patterns} -- ${globWords(globs.map((g) => `${g}.1`))} 2>/dev/null`);
+  if (units.length > 0) {
+    // Checked when the catalog loaded and again here, as every text that reaches a command is.
+    for (const unit of units) {
+      if (!JOURNAL_UNIT_CHARSET.test(unit)) throw new Error(`refusing journal unit ${JSON.stringify(unit)}: expected a systemd unit name or glob`);
+    }
+    const label = ShellScript.raw(`${JOURNAL_LABEL_PREFIX}$u`);
+    parts.push(
+      sh`if command -v journalctl >/dev/null 2>&1; then for u in ${units}; do journalctl --no-pager -q -o short-iso --since=-${hours}h -u "$u" 2>/dev/null | tail -c ${JOURNAL_READ_BYTES} | grep -H -Z -n -F -A 2 --label="${label}" ${patterns}; done; fi`,
+    );
+  }
+  if (globs.length > 0) parts.push(sh`grep -H -Z -n -F -A 2 ${patterns} -- ${globWords(globs)} 2>/dev/null`);
+  return remote(sh`{ echo ${FETCH_START_MARKER}; ${ShellScript.join(parts, '; ')}; } | tail -c ${maxBytes}`, { privileged: true });
 }
 
 /** Options of `classifyFetchedErrors`. */

@@ -32,7 +32,10 @@ export {
 } from './diagnose.js';
 export {
   DEFAULT_FETCH_BYTES,
+  DEFAULT_JOURNAL_HOURS,
   FETCH_START_MARKER,
+  JOURNAL_LABEL_PREFIX,
+  JOURNAL_READ_BYTES,
   globWords,
   logFetchCommand,
   logSignaturesForRoles,
@@ -49,6 +52,7 @@ export { evaluateProbeSignatures, type ProbeFinding } from './probe-facts.js';
 export {
   isLogSignature,
   isProbeSignature,
+  JOURNAL_UNIT_CHARSET,
   probeFactKey,
   type Catalog,
   type FactHit,

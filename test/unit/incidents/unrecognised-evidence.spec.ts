@@ -1,10 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { classifyFetchedErrors, errorFetchCommand } from '../../../src/incidents/error-fetch.js';
 import { evidenceOf, groupProblems, planIncidents, renderPostmortem, summaryReply, type IncidentSnapshot } from '../../../src/incidents/index.js';
 import { latestLogErrors, unrecognisedEvidence, type LogErrors } from '../../../src/incidents/unrecognised-evidence.js';
-import { diagnoseDirectory, UnrecognisedCollector, type Catalog, type FetchedLogs } from '../../../src/signatures/index.js';
+import { diagnoseDirectory, parseLogFetchOutput, UnrecognisedCollector, type Catalog, type FetchedLogs } from '../../../src/signatures/index.js';
 import { builtinCatalog, SEED_LOGS } from './fixtures.js';
 import { incidentOf } from './incident-of.js';
 
@@ -115,11 +117,52 @@ describe('unrecognised errors of an incident', () => {
   });
 
   it('fetches error lines from the files the node’s signatures read, capped', () => {
-    const command = errorFetchCommand(catalog.signatures, ['compute'], 4096);
+    const command = errorFetchCommand(catalog.signatures, ['compute'], { maxBytes: 4096 });
     const script = JSON.stringify(command);
-    expect(script).toContain(' /var/log/nova/*.log.1 /var/log/nova/*.log ');
+    // The `.1` rotations first, then the live files: the cap at the end keeps the newest lines.
+    expect(script.indexOf(' /var/log/nova/*.log.1 ')).toBeGreaterThan(0);
+    expect(script.indexOf(' /var/log/nova/*.log ')).toBeGreaterThan(script.indexOf(' /var/log/nova/*.log.1 '));
     expect(script).toContain('tail -c 4096');
     expect(script).toContain("-e ' ERROR '");
     expect(errorFetchCommand(catalog.signatures, ['nothing-has-this-role'])).toBeNull();
+  });
+
+  it('reads the error lines of a unit journal too, and counts them as the same lines in a file', async () => {
+    // Real RabbitMQ lines (hotsos, see test/fixtures/logs/SOURCES.md) as journalctl -o short-iso
+    // prints a unit's stdout: its own prefix in front of each line.
+    const raw = readFileSync(join(import.meta.dirname, '../../fixtures/logs/real/rabbitmq/hotsos_cluster_logchecks.log'), 'utf8')
+      .replace(/\n$/, '')
+      .split('\n');
+    const scratch = mkdtempSync(join(tmpdir(), 'stackmedic-error-journal-'));
+    try {
+      mkdirSync(join(scratch, 'bin'));
+      mkdirSync(join(scratch, 'logs/node-10/var/log/rabbitmq'), { recursive: true });
+      writeFileSync(join(scratch, 'logs/node-10/var/log/rabbitmq/rabbit@node-10.log'), `${raw.join('\n')}\n`);
+      writeFileSync(join(scratch, 'journal.txt'), raw.map((l) => `2022-05-18T06:55:37+0000 node-10 rabbitmq-server[1234]: ${l}`).join('\n') + '\n');
+      writeFileSync(
+        join(scratch, 'bin/journalctl'),
+        `#!/bin/sh\ncase "$*" in *'--since=-6h -u rabbitmq-server') cat '${join(scratch, 'journal.txt')}';; esac\n`,
+      );
+      chmodSync(join(scratch, 'bin/journalctl'), 0o755);
+      const command = errorFetchCommand(catalog.signatures, ['controller'], { journalHours: 6 });
+      if (!command) throw new Error('no error fetch for a controller');
+      const stdout = execFileSync('sh', ['-c', command.script.toString()], {
+        encoding: 'utf8',
+        env: { ...process.env, PATH: `${join(scratch, 'bin')}:${process.env.PATH ?? ''}` },
+      });
+      // This machine's own logs may answer the file greps; only the journal's lines are the test's.
+      const fetched = parseLogFetchOutput(stdout);
+      const journal = { ...fetched, runs: fetched.runs.filter((r) => r.file === 'journal:rabbitmq-server') };
+      expect(journal.runs.length).toBeGreaterThan(0);
+      const collector = new UnrecognisedCollector();
+      classifyFetchedErrors(journal, 'node-10', catalog.signatures, ['controller'], collector, { zone: 'UTC', earliestMs: -Infinity });
+      const fromJournal = collector.report();
+      const fromFile = (await diagnoseDirectory(join(scratch, 'logs'), catalog)).unrecognised;
+      expect(fromFile.classification.errors).toBeGreaterThan(0);
+      expect(fromJournal.classification).toEqual(fromFile.classification);
+      expect(fromJournal.groups.map((g) => g.count)).toEqual(fromFile.groups.map((g) => g.count));
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });
