@@ -66,6 +66,40 @@ describe('LiteralSearcher', () => {
     }
   });
 
+  it('finds the same in blocks large enough to be scanned by two cursors, hits next to the split included', () => {
+    const next = random(99);
+    const pick = (chars: string): string => chars[Math.floor(next() * chars.length)] as string;
+    for (let round = 0; round < 30; round++) {
+      const literals = Array.from({ length: 1 + Math.floor(next() * 8) }, () =>
+        Array.from({ length: 3 + Math.floor(next() * 9) }, () => pick('abcd:')).join(''),
+      );
+      // Long lines now and then, so that the split point moves and some lines hold no hit.
+      const lines = Array.from({ length: 3000 }, () =>
+        Array.from({ length: Math.floor(next() < 0.1 ? next() * 400 : next() * 60) }, () => pick('abcd: ')).join(''),
+      );
+      const text = Buffer.from(lines.join('\n'), 'latin1');
+      expect(text.length).toBeGreaterThan(64 << 10);
+      const start = Math.floor(next() * 50);
+      const end = text.length - Math.floor(next() * 50);
+      expect(search(text, start, end, literals, false), `round ${round}: ${JSON.stringify(literals)}`).toEqual(naive(text, start, end, literals, false));
+    }
+  });
+
+  it('misses no hit at the end or the start of a line, wherever a two-cursor split falls', () => {
+    const next = random(7);
+    for (let round = 0; round < 20; round++) {
+      const lines = Array.from({ length: 4000 }, (_, i) => {
+        const pad = 'x'.repeat(Math.floor(next() * 40));
+        return i % 2 === 0 ? `${pad}no space left` : `disk full${pad}`;
+      });
+      const text = Buffer.from(lines.join('\n'), 'latin1');
+      const start = Math.floor(next() * 30);
+      expect(search(text, start, text.length, ['no space left', 'disk full'], false)).toEqual(
+        naive(text, start, text.length, ['no space left', 'disk full'], false),
+      );
+    }
+  });
+
   it('finds the lines the naive search finds for the whole catalog on real logs', async () => {
     const { signatures } = await builtinCatalog();
     const prefilter = buildPrefilter(signatures.filter(isLogSignature));
