@@ -28,10 +28,32 @@ export const DEFAULT_ERROR_FETCH_BYTES = 512 * 1024;
 
 /**
  * What marks an error record's first line, as `grep -F` patterns: oslo.log's level word, RabbitMQ's
- * `[error]` and Erlang error reports, logfmt, and Python's traceback header. Kernel lines ("kernel:
- * ... error") are left out: grep -F cannot ask for both words without sending every kernel line.
+ * `[error]` and Erlang error reports, logfmt and JSON levels, and Python's traceback header. The
+ * grep only narrows: the collector's own level check decides what is an error record.
  */
-const ERROR_NEEDLES = [' ERROR ', ' CRITICAL ', '[error]', '=ERROR REPORT====', 'level=error', 'Traceback (most recent call last)'] as const;
+const ERROR_NEEDLES = [
+  ' ERROR ',
+  ' CRITICAL ',
+  '[error]',
+  '=ERROR REPORT====',
+  'level=error',
+  'level=ERROR',
+  '"error"',
+  '"ERROR"',
+  '"CRITICAL"',
+  'Traceback (most recent call last)',
+] as const;
+
+/** Lines that say error (grep -E), in files of kernel lines only (kern.log, a saved dmesg). */
+const SAYS_ERROR = '[Ee]rror|ERROR';
+/** Kernel lines that say error, in files that mix them with others (syslog, messages). */
+const KERNEL_SAYS_ERROR = 'kernel: .*([Ee]rror|ERROR)';
+
+/** How the collector reads a file's lines: all the kernel's, some of them, or none. */
+function kernelLines(glob: string): 'all' | 'some' | 'none' {
+  if (glob.includes('kern.log') || glob.includes('dmesg')) return 'all';
+  return glob.includes('syslog') || glob.includes('messages') ? 'some' : 'none';
+}
 
 /** Options of `errorFetchCommand`. */
 export interface ErrorFetchOptions {
@@ -74,6 +96,14 @@ export function errorFetchCommand(signatures: readonly Signature[], roles: reado
     );
   }
   if (globs.length > 0) parts.push(sh`grep -H -Z -n -F -A 2 ${patterns} -- ${globWords(globs)} 2>/dev/null`);
+  // Kernel lines carry no level word: both words on one line take grep -E, one grep per kind of file.
+  for (const [kind, pattern] of [
+    ['all', SAYS_ERROR],
+    ['some', KERNEL_SAYS_ERROR],
+  ] as const) {
+    const kernel = globs.filter((g) => kernelLines(g) === kind);
+    if (kernel.length > 0) parts.push(sh`grep -H -Z -n -E -e ${pattern} -- ${globWords(kernel.flatMap((g) => [`${g}.1`, g]))} 2>/dev/null`);
+  }
   return remote(sh`{ echo ${FETCH_START_MARKER}; ${ShellScript.join(parts, '; ')}; } | tail -c ${maxBytes}`, { privileged: true });
 }
 

@@ -19,6 +19,8 @@ import { checkIncidentData } from '../../unit/incidents/incident-of.js';
 
 const UNKNOWN = join(import.meta.dirname, '../../fixtures/logs/unrecognised');
 const NOVA_FILES = ['compute1/var/log/nova/nova-compute.log', 'compute2/var/log/nova/nova-compute.log'];
+/** A real kernel error no signature knows (coreos/bugs#1811, see test/fixtures/logs/SOURCES.md). */
+const KERNEL = join(import.meta.dirname, '../../fixtures/logs/real/kernel/coreos_bugs_1811_read_only.log');
 
 let sim: SimCluster;
 let pool: SshPool;
@@ -28,7 +30,9 @@ let check: CheckResult;
 let expected: readonly UnrecognisedGroup[];
 
 function lines(file: string): string[] {
-  return readFileSync(join(UNKNOWN, file), 'utf8').replace(/\n$/, '').split('\n');
+  return readFileSync(file.startsWith('/') ? file : join(UNKNOWN, file), 'utf8')
+    .replace(/\n$/, '')
+    .split('\n');
 }
 
 beforeAll(async () => {
@@ -37,6 +41,7 @@ beforeAll(async () => {
   try {
     mkdirSync(join(dir, 'node-18/var/log/nova'), { recursive: true });
     writeFileSync(join(dir, 'node-18/var/log/nova/nova-compute.log'), `${NOVA_FILES.flatMap(lines).join('\n')}\n`);
+    writeFileSync(join(dir, 'node-18/var/log/kern.log'), `${lines(KERNEL).join('\n')}\n`);
     expected = (await diagnoseDirectory(dir, catalog)).unrecognised.groups;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -46,6 +51,7 @@ beforeAll(async () => {
   const node = sim.state.nodes.get('node-18');
   if (!node) throw new Error('no node-18 in the simulator');
   appendLog(node, '/var/log/nova/nova-compute.log', NOVA_FILES.flatMap(lines), sim.state.clock.now());
+  appendLog(node, '/var/log/kern.log', lines(KERNEL), sim.state.clock.now());
   check = await runCheck(sim.inventory, pool, catalog, { clock: () => new Date(sim.state.clock.now()), evidenceHours: 48 });
 }, 120_000);
 
@@ -65,6 +71,7 @@ describe('the incident check groups the error records no signature claimed', () 
       expect(found?.count, group.template).toBe(group.count);
       expect(found?.nodes).toEqual(['node-18']);
     }
+    expect(check.unrecognised.groups.some((g) => g.template.includes('kernel: EXT4-fs error'))).toBe(true);
     // The four placement 401 lines differ only in their variable parts: one group of four.
     expect(check.unrecognised.groups.some((g) => g.count === 4 && /placement/i.test(g.template))).toBe(true);
     const { errors, classified, rate } = check.unrecognised.classification;
