@@ -46,6 +46,8 @@ export interface HealthReport {
   readonly unreachable: readonly { readonly node: string; readonly problem: string }[];
   /** Nodes no status probe runs on: their roles are checked by no area. */
   readonly unprobed: readonly { readonly node: string; readonly roles: readonly string[] }[];
+  /** Inventory hosts that are the deployment host, not cluster nodes (kolla's `localhost`), and why. */
+  readonly deployHosts?: readonly { readonly node: string; readonly why: string }[];
   readonly problems: readonly Problem[];
 }
 
@@ -87,8 +89,15 @@ export function assessSnapshot(snapshot: ClusterSnapshot, judgedBy: readonly Hea
   const statusProbes = judgedBy.flatMap((a) => a.probes);
   const unreachable = snapshot.unreachable().map((n) => ({ node: n.name, problem: n.problem ?? 'unreachable' }));
   const unprobed = snapshot.nodes
-    .filter((n) => !statusProbes.some((p) => p.roles.some((r) => n.roles.includes(r))))
+    .filter((n) => n.deployHost === undefined && !statusProbes.some((p) => p.roles.some((r) => n.roles.includes(r))))
     .map((n) => ({ node: n.name, roles: n.roles }));
+  // The deployment host is not a cluster node: no area is meant for it, so it is no gap either.
+  const deployHosts = snapshot.nodes.flatMap((n) =>
+    n.deployHost !== undefined && !statusProbes.some((p) => p.roles.some((r) => n.roles.includes(r))) ? [{ node: n.name, why: n.deployHost }] : [],
+  );
+  const deployNote = deployHosts.length
+    ? `; ${deployHosts.map((d) => d.node).join(', ')}: the deployment host, not a cluster node (${deployHosts.map((d) => d.why).join('; ')})`
+    : '';
   const problems: Problem[] = [
     ...areas.flatMap((a) => a.problems),
     ...unreachable.map((u): Problem => ({ area: 'reachability', severity: 'critical', nodes: [u.node], summary: `${u.node} unreachable: ${u.problem}` })),
@@ -108,11 +117,12 @@ export function assessSnapshot(snapshot: ClusterSnapshot, judgedBy: readonly Hea
     cluster: snapshot.cluster,
     takenAt: snapshot.takenAt.toISOString(),
     verdict,
-    headline,
+    headline: `${headline}${deployNote}`,
     nodeCount: snapshot.nodes.length,
     areas,
     unreachable,
     unprobed,
+    ...(deployHosts.length ? { deployHosts } : {}),
     problems,
   };
 }

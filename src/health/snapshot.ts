@@ -1,3 +1,4 @@
+import { deployHostReason } from '../deployment/deploy-host.js';
 import type { Inventory, NodeSpec } from '../inventory/types.js';
 import type { Probe, ProbeResult } from '../probes/types.js';
 import type { Executor } from '../ssh/types.js';
@@ -16,6 +17,8 @@ export interface NodeState {
   readonly reachable: boolean;
   /** Why it is not reachable (timeout, refused, host key...). */
   readonly problem?: string | undefined;
+  /** Set on the deployment host (kolla's `localhost`): why it is no cluster node. */
+  readonly deployHost?: string | undefined;
 }
 
 /** Everything the probes said about the cluster at one moment. */
@@ -144,6 +147,9 @@ export async function takeSnapshot(inventory: Inventory, executor: Executor, opt
       }),
   );
 
-  const nodes: NodeState[] = wanted.map((n) => ({ name: n.name, roles: n.roles, reachable: !unreachable.has(n.name), problem: unreachable.get(n.name) }));
+  const nodes: NodeState[] = wanted.map((n) => {
+    const deployHost = deployHostReason(n);
+    return { name: n.name, roles: n.roles, reachable: !unreachable.has(n.name), problem: unreachable.get(n.name), ...(deployHost ? { deployHost } : {}) };
+  });
   return new ClusterSnapshot(inventory.cluster, takenAt, Math.round(performance.now() - started), nodes, outcomes);
 }

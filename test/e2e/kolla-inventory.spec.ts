@@ -80,9 +80,14 @@ describe("kolla-ansible's multinode inventory, hosts pointed at the simulator", 
     expect(reply.text).toMatch(/✔ libvirt .* checked on 1 of 1 compute/);
     expect(reply.text).toMatch(/✔ Pacemaker .* checked cluster-wide from control01/);
     // Every cluster host kolla names is probed (network, monitoring and storage ones by the node
-    // probes); the only gap left is kolla's deployment host, which has no cluster role at all.
-    expect(report.unprobed).toEqual([{ node: 'localhost', roles: ['deployment'] }]);
-    expect(report.headline).toBe('NO PROBLEM FOUND in what was checked; 1 node not probed (localhost: no area checks their roles)');
+    // probes); kolla's deployment host is no cluster node, so it is no gap: the verdict says so.
+    expect(report.unprobed).toEqual([]);
+    expect((report as { deployHosts?: unknown }).deployHosts).toEqual([{ node: 'localhost', why: 'in the deployment group, no cluster role' }]);
+    expect(report.verdict).toBe('HEALTHY');
+    expect(report.headline).toBe(
+      'HEALTHY: 9 nodes answer, no problems found; localhost: the deployment host, not a cluster node (in the deployment group, no cluster role)',
+    );
+    expect(reply.text).not.toMatch(/Not probed/);
   });
 
   it('/cluster ping reaches every host, localhost on this machine through ansible_connection=local', async () => {

@@ -56,9 +56,18 @@ function outcomeOf(probe: Probe<unknown>, a: Answer): NodeProbeOutcome<unknown> 
 }
 
 /** A snapshot of `nodes` where each probe got the answers given, parsed by the probe's own parser. */
-export function snapshotOf(answers: readonly (readonly [Probe<unknown>, readonly Answer[]])[], nodes = SEED_NODES): ClusterSnapshot {
+export function snapshotOf(
+  answers: readonly (readonly [Probe<unknown>, readonly Answer[]])[],
+  nodes: readonly { name: string; roles: readonly string[]; deployHost?: string }[] = SEED_NODES,
+): ClusterSnapshot {
   const unreachable = new Map(answers.flatMap(([, list]) => list.flatMap((a) => ('unreachable' in a ? [[a.node, a.unreachable] as const] : []))));
-  const states: NodeState[] = nodes.map((n) => ({ name: n.name, roles: n.roles, reachable: !unreachable.has(n.name), problem: unreachable.get(n.name) }));
+  const states: NodeState[] = nodes.map((n) => ({
+    name: n.name,
+    roles: n.roles,
+    reachable: !unreachable.has(n.name),
+    problem: unreachable.get(n.name),
+    ...(n.deployHost ? { deployHost: n.deployHost } : {}),
+  }));
   const outcomes = new Map(answers.map(([probe, list]) => [probe.id, list.map((a) => outcomeOf(probe, a))]));
   return new ClusterSnapshot('seed', TAKEN_AT, 0, states, outcomes);
 }
