@@ -137,8 +137,8 @@ function addStats(total: ScanStats, after: ScanStats, before: ScanStats): void {
 export function inferRoles(paths: readonly string[]): string[] | null {
   const roles: string[] = [];
   const controller =
-    /^\/var\/log\/(?:rabbitmq|mysql|mariadb|ceph|pacemaker|cluster)\/|^\/var\/log\/neutron\/(?:neutron-)?server\.log|^\/var\/log\/cinder\/cinder-(?:scheduler|volume|api)\.log|^\/var\/log\/kolla\/(?:rabbitmq|mariadb)\//;
-  const compute = /^\/var\/log\/nova\/nova-compute\.log|^\/var\/log\/libvirt\/|^\/var\/log\/kolla\/nova\/nova-compute\.log/;
+    /^\/var\/log\/(?:rabbitmq|mysql|mariadb|ceph|pacemaker|cluster)\/|^\/var\/log\/neutron\/(?:neutron-)?server\.log|^\/var\/log\/cinder\/cinder-(?:scheduler|volume|api)\.log|^\/var\/log\/kolla\/(?:rabbitmq|mariadb)\/|^\/var\/log\/containers\/(?:rabbitmq|mysql)\//;
+  const compute = /^\/var\/log\/nova\/nova-compute\.log|^\/var\/log\/libvirt\/|^\/var\/log\/(?:kolla|containers)\/nova\/nova-compute\.log/;
   if (paths.some((p) => controller.test(p))) roles.push('controller');
   if (paths.some((p) => compute.test(p))) roles.push('compute');
   return roles.length > 0 ? roles : null;

@@ -50,6 +50,8 @@ export const TRACE_GLOBS = [
   '/var/log/keystone/*.log',
   '/var/log/heat/*.log',
   '/var/log/kolla/*/*.log',
+  // TripleO: each container's log dir, bind-mounted from /var/log/containers/<service>/.
+  '/var/log/containers/*/*.log',
 ] as const;
 
 /** Log signatures that apply to a node with these roles. */

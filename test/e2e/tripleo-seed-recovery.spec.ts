@@ -236,4 +236,12 @@ describe('incidents on the simulated TripleO seed outage', () => {
     expect(slack.unexpected).toEqual([]);
     expect((await store.get(1))?.status).toBe('resolved');
   }, 180_000);
+
+  it('/trace finds a request in the logs of every service under /var/log/containers', async () => {
+    const reply = await run('/trace request req-ce7dded1-c999-43f2-9ed0-ff7d53fda6f7');
+    expect(reply.ok, reply.text).toBe(true);
+    const data = reply.data as { lines: { node: string; file: string }[] };
+    expect(data.lines.length).toBeGreaterThan(0);
+    expect(data.lines.every((l) => l.file.startsWith('/var/log/containers/'))).toBe(true);
+  }, 60_000);
 });

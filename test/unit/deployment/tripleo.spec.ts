@@ -10,6 +10,8 @@ import type { PacemakerClusterState } from '../../../src/probes/pacemaker-ops.js
 import { pacemakerStatus } from '../../../src/probes/pacemaker-status.js';
 import { rabbitmqStatus } from '../../../src/probes/rabbitmq-status.js';
 import type { Probe } from '../../../src/probes/types.js';
+import { inferRoles } from '../../../src/signatures/diagnose.js';
+import { TRACE_GLOBS } from '../../../src/signatures/fetch-command.js';
 import { ShellScript } from '../../../src/ssh/shell.js';
 import { createClusterState } from '../../../src/sim/create.js';
 import { execOnNode } from '../../../src/sim/exec.js';
@@ -163,5 +165,17 @@ describe('pacemaker bundles on real TripleO crm_mon output', () => {
   it('writes the deployment line for Slack as a context line, its text escaped', () => {
     expect(deploymentMrkdwn({ deployment: 'tripleo', source: 'set in the inventory' })).toBe('>> Deployment: *tripleo* (set in the inventory)');
     expect(deploymentMrkdwn({ deployment: 'unknown', source: 'no <!channel> & co' })).toBe('>> Deployment: *unknown* (no &lt;!channel&gt; &amp; co)');
+  });
+});
+
+describe("TripleO's log layout in offline diagnose and /trace", () => {
+  it('reads a node whose logs are under /var/log/containers as the role they betray', () => {
+    expect(inferRoles(['/var/log/containers/rabbitmq/rabbit@controller-0.log'])).toEqual(['controller']);
+    expect(inferRoles(['/var/log/containers/mysql/mysqld.log'])).toEqual(['controller']);
+    expect(inferRoles(['/var/log/containers/nova/nova-compute.log'])).toEqual(['compute']);
+  });
+
+  it('traces requests through the containers’ log dirs', () => {
+    expect(TRACE_GLOBS).toContain('/var/log/containers/*/*.log');
   });
 });
