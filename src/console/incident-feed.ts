@@ -1,5 +1,5 @@
 import type { StackmedicApp } from '../app/create-app.js';
-import { startIncidentMonitoring } from '../app/incident-monitoring.js';
+import { startClusterMonitoring } from '../app/cluster-monitoring.js';
 import type { EnvOptions } from '../config/env.js';
 import { CONSOLE_CHANNEL, ConsoleIncidentChannel } from './incident-channel.js';
 
@@ -55,32 +55,36 @@ export function consoleIncidentFeed(options: {
 }): (out: ConsoleOutput) => BackgroundWork {
   return (out) => {
     let halted = false;
-    const monitoring = startIncidentMonitoring({
+    const several = options.stackmedic.clusters.length > 1;
+    // Every cluster is checked, each on its schedule; with several, each message says whose it is.
+    const monitoring = startClusterMonitoring({
       stackmedic: options.stackmedic,
       env: options.env,
-      publisher: new ConsoleIncidentChannel((text) => {
-        if (!halted) out.print(text);
-      }, options.json),
-      channel: CONSOLE_CHANNEL,
+      publisher: (cluster) =>
+        new ConsoleIncidentChannel((text) => {
+          if (!halted) out.print(several ? `[${cluster}] ${text}` : text);
+        }, options.json),
+      channelOf: () => CONSOLE_CHANNEL,
       log: (line) => {
         if (!halted) out.warn(line);
       },
       start: false,
     });
-    // The cron job starts after the first pass, so that its first tick is not skipped as overlapping.
-    const ready = monitoring.scheduler.tick().then(() => {
-      if (!halted) monitoring.scheduler.start();
+    const each = monitoring?.each ?? [];
+    // The cron jobs start after the first pass, so that their first tick is not skipped as overlapping.
+    const ready = Promise.all(each.map((e) => e.monitoring.scheduler.tick())).then(() => {
+      if (!halted) for (const e of each) e.monitoring.scheduler.start();
     });
     return {
       ready,
       async stop() {
         await ready;
-        await monitoring.stop();
+        await monitoring?.stop();
         halted = true;
       },
       halt() {
         halted = true;
-        void monitoring.stop();
+        void monitoring?.stop();
       },
     };
   };
