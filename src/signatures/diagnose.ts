@@ -7,6 +7,8 @@ import { loadCatalog } from './catalog.js';
 import { readChain, type CausalChain, type TimeReading } from './chain.js';
 import { diagnosisJson, hasCurrentProblem, renderDiagnosis, type DiagnosisJson } from './diagnosis-render.js';
 import { findEmptyLogs } from './empty-logs.js';
+import { copiedPackageVersions } from './node-packages.js';
+import { annotateVersions } from './versions.js';
 import { globToRegExp, pathMatchesGlobs } from './globs.js';
 import { LogMatcher, type LogFinding, type MatcherOptions, type ScanStats } from './matcher.js';
 import { isLogSignature, type Catalog } from './schema.js';
@@ -102,7 +104,9 @@ export async function diagnoseDirectory(dir: string, catalog: Catalog, options: 
   }
   // Logs that should have lines and have none are found by size, not by reading them.
   findings.push(...(await findEmptyLogs(files, catalog.signatures, (node) => roles.get(node) ?? null)));
-  const counted = applyThresholds(findings, catalog.signatures);
+  // A copied dpkg database tells which findings are on a version that carries the fix.
+  const packages = await copiedPackageVersions(files);
+  const counted = annotateVersions(applyThresholds(findings, catalog.signatures), catalog.signatures, (node) => packages.get(node));
   counted.sort((a, b) => compareNodes(a.node, b.node) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line);
   const reading = readChain(counted, catalog.signatures);
   const chain = reading.chain;

@@ -111,6 +111,18 @@ export const signatureSchema = z
       .object({ witnesses: z.array(logGlob).min(1, 'at least one log that shows the daemon runs') })
       .strict()
       .optional(),
+    /**
+     * The package whose versions carry the bug, and the first fixed version of each release
+     * series (the highest also covers later series): findings on a node say whether its
+     * installed version is affected or fixed.
+     */
+    versions: z
+      .object({
+        package: z.string().regex(/^[a-z0-9][a-z0-9+.-]{0,99}$/, 'a package name (lowercase letters, digits, + . -)'),
+        fixed: z.array(z.string().regex(/^(?:\d+:)?[0-9][A-Za-z0-9.+~-]*$/, 'a package version (2:17.0.1, 17.2.5-0ubuntu1)')).min(1),
+      })
+      .strict()
+      .optional(),
     remediation: z.string().min(1),
     runbook: z.string().min(1).optional(),
     actionItems: z.array(z.string().min(1)).default([]),
