@@ -179,3 +179,37 @@ describe("TripleO's log layout in offline diagnose and /trace", () => {
     expect(TRACE_GLOBS).toContain('/var/log/containers/*/*.log');
   });
 });
+
+describe('the TripleO simulator answers as a TripleO controller does', () => {
+  it("prints the bundles as pacemaker 2.1.5 does: the failed replica's resource stopped on its guest, its container still up on node-10", async () => {
+    const c = createClusterState({ scenario: 'tripleo-seed-incident', controllers: 3, computes: 1 });
+    const r = await probeOn(c, 'node-11', pacemakerStatus);
+    if (r.parsed.kind !== 'ok' || !r.parsed.value.running) throw new Error('crm_mon did not parse');
+    const v = r.parsed.value;
+    expect(guestHosts(v).get('rabbitmq-bundle-0')).toBe('node-10');
+    const replica0 = v.resources.filter((x) => x.parents.some((p) => p.id === 'rabbitmq-bundle')).slice(0, 3);
+    expect(replica0.map((x) => [x.id, x.role, x.nodes])).toEqual([
+      ['rabbitmq', 'Stopped', []],
+      ['rabbitmq-bundle-podman-0', 'Started', ['node-10']],
+      ['rabbitmq-bundle-0', 'Started', ['node-10']],
+    ]);
+    expect(v.failedActions.map((f) => [f.resource, f.operation, f.node])).toEqual([['rabbitmq', 'start', 'rabbitmq-bundle-0']]);
+    expect(v.resources.find((x) => x.id === 'galera' && x.nodes.includes('galera-bundle-1'))?.role).toBe('Promoted');
+  });
+
+  it('has no host service for what runs in containers: only tripleo_<name> units, and pcs for the bundles', async () => {
+    const c = createClusterState({ scenario: 'tripleo-seed-incident', controllers: 3, computes: 1 });
+    const n10 = c.nodes.get('node-10');
+    const n18 = c.nodes.get('node-18');
+    if (!n10 || !n18) throw new Error('nodes');
+    expect((await execOnNode(c, n10, 'systemctl restart rabbitmq-server')).code).not.toBe(0);
+    expect((await execOnNode(c, n10, 'systemctl restart tripleo_rabbitmq.service')).code).not.toBe(0);
+    expect((await execOnNode(c, n18, 'systemctl restart libvirtd')).code).not.toBe(0);
+    expect((await execOnNode(c, n18, 'systemctl restart tripleo_nova_libvirt.service')).code).toBe(0);
+    expect((await execOnNode(c, n10, 'crm resource cleanup rabbitmq-bundle')).code).toBe(127);
+    // The disk is still full: the cleaned-up replica fails to start again.
+    expect((await execOnNode(c, n10, 'pcs resource cleanup rabbitmq-bundle node=node-10')).code).toBe(0);
+    expect(n10.rabbit.appRunning).toBe(false);
+    expect(n10.pacemakerFailures.map((f) => f.resource)).toEqual(['rabbitmq']);
+  });
+});
