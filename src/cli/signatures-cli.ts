@@ -7,7 +7,7 @@ import { UsageError, UserError } from '../errors.js';
 import { CatalogError } from '../signatures/catalog-error.js';
 import { loadCatalog, parseCatalogText } from '../signatures/catalog.js';
 import { diagnoseDirectory, inferRoles, type DiagnoseOptions, type Diagnosis } from '../signatures/diagnose.js';
-import { draftSignature, renderSignatureFile, templateParts, type DraftSignature, type TemplateParts } from '../signatures/propose.js';
+import { draftSignature, renderSignatureFile, templateParts, type DraftSignature, type LiteralMode, type TemplateParts } from '../signatures/propose.js';
 import type { Catalog } from '../signatures/schema.js';
 import { claimedGroups, loadCandidate, matchesOf, renderSignatureTest, testSignatures, type ClaimedGroup } from '../signatures/signature-test.js';
 import { isValidZone } from '../signatures/timestamp.js';
@@ -136,8 +136,9 @@ interface DraftInput {
 
 interface Tried {
   readonly draft: DraftSignature;
-  /** The template parts its patterns were made of. */
+  /** The template parts its patterns were made of, and how its literal was. */
   readonly choice: readonly (keyof TemplateParts)[];
+  readonly literal: LiteralMode;
   readonly claimed: readonly ClaimedGroup[];
   /** Records of the group itself it recognises. */
   readonly own: number;
@@ -158,23 +159,36 @@ async function bestDraft(input: DraftInput): Promise<Tried> {
   let best: Tried | null = null;
   let reason = '';
   for (const choice of choices) {
-    let wide: DraftSignature;
-    try {
-      wide = draftSignature(input.group, { number: input.number, parts: choice, seenIn: [], roles: input.roles, takenIds: input.takenIds, id: input.id });
-    } catch (error) {
-      reason = (error as Error).message;
-      continue;
+    for (const literal of ['run', 'token'] as const) {
+      let wide: DraftSignature;
+      try {
+        wide = draftSignature(input.group, {
+          number: input.number,
+          parts: choice,
+          seenIn: [],
+          roles: input.roles,
+          takenIds: input.takenIds,
+          id: input.id,
+          literal,
+        });
+      } catch (error) {
+        reason = (error as Error).message;
+        continue;
+      }
+      const probe = { ...wide, source: { logs: { roles: wide.source.logs.roles, paths: ANY_PATH } } };
+      const tried = { ...(await tryDraft(probe, input)), choice, literal };
+      const better = best === null || tried.own > best.own || (tried.own === best.own && otherClaims(tried, input.number) < otherClaims(best, input.number));
+      if (better) best = { ...tried, draft: wide };
+      // A literal of whole tokens that finds the whole group needs no second try.
+      if (tried.own === input.group.count) break;
     }
-    const probe = { ...wide, source: { logs: { roles: wide.source.logs.roles, paths: ANY_PATH } } };
-    const tried = { ...(await tryDraft(probe, input)), choice };
-    const better = best === null || tried.own > best.own || (tried.own === best.own && otherClaims(tried, input.number) < otherClaims(best, input.number));
-    if (better) best = { ...tried, draft: wide };
   }
   if (best === null) throw new UserError(`group ${input.number} cannot be drafted: ${reason}`);
   if (best.own === 0) throw new UserError(`no pattern drafted from group ${input.number} matches its records (template: ${input.group.template})`);
   const draft = draftSignature(input.group, {
     number: input.number,
     parts: best.choice,
+    literal: best.literal,
     seenIn: best.files,
     roles: input.roles,
     takenIds: input.takenIds,
@@ -187,7 +201,7 @@ function otherClaims(tried: Tried, number: number): number {
   return tried.claimed.filter((c) => c.number !== number).reduce((n, c) => n + c.claimed, 0);
 }
 
-async function tryDraft(draft: DraftSignature, input: DraftInput): Promise<Omit<Tried, 'choice'>> {
+async function tryDraft(draft: DraftSignature, input: DraftInput): Promise<Omit<Tried, 'choice' | 'literal'>> {
   const [signature] = parseCatalogText(renderSignatureFile(draft, input.group), '(draft)');
   if (signature === undefined) throw new Error('while drafting: the draft holds no signature');
   const catalog: Catalog = { signatures: [...input.baseline.signatures, signature], origin: new Map([...input.baseline.origin, [signature.id, '(draft)']]) };

@@ -51,6 +51,8 @@ export interface DraftOptions {
   readonly id?: string | undefined;
   /** Ids already in the catalog: a derived id avoids them. */
   readonly takenIds: ReadonlySet<string>;
+  /** How the prefilter literal is made (default `run`). */
+  readonly literal?: LiteralMode;
 }
 
 /** Roles a drafted signature applies to when the logs betray none: every node that runs OpenStack services. */
@@ -126,6 +128,12 @@ export function patternOf(tokens: readonly string[]): string | null {
   return parts.join('\\s+');
 }
 
+/**
+ * How a literal is made: a run of tokens assumes one space between them in the log (oslo.log
+ * writes so); a single token assumes nothing (aligned `key        = value` option dumps).
+ */
+export type LiteralMode = 'run' | 'token';
+
 /** Longest literal worth giving the prefilter: longer ones add little and cost search time. */
 const LITERAL_CHARS = 48;
 
@@ -134,7 +142,7 @@ const LITERAL_CHARS = 48;
  * apart, or a piece of a token beside a variable part), preferring the message to the level and
  * logger in front of it (they are on every line of the service). `null` when none has 3 characters.
  */
-export function literalOf(tokens: readonly string[]): string | null {
+export function literalOf(tokens: readonly string[], mode: LiteralMode = 'run'): string | null {
   const kept = trimWildcards(tokens);
   const skip = kept.length > 0 && LEVEL.test(kept[0] as string) ? 2 : 0;
   const pick = (from: number): string | null => {
@@ -147,6 +155,7 @@ export function literalOf(tokens: readonly string[]): string | null {
     for (const token of kept.slice(from)) {
       if (!token.includes(WILDCARD)) {
         run.push(token);
+        if (mode === 'token') end();
         continue;
       }
       const pieces = token.split(WILDCARD);
@@ -178,9 +187,21 @@ function headWords(head: readonly string[]): { logger: string | null; text: stri
   if (head[i] !== undefined && LEVEL.test(head[i] as string)) i++;
   if (head[i] === 'REPORT') i++;
   let logger: string | null = null;
-  if (head[i] !== undefined && /^[A-Za-z_][\w]*(?:\.[\w]+)+:?$/.test(head[i] as string)) logger = (head[i++] as string).replace(/:$/, '');
+  // A dotted name is a logger; so is one word before a bracketed context (`CRITICAL nova [req-...]`).
+  const named =
+    head[i] !== undefined &&
+    (/^[A-Za-z_]\w*(?:\.\w+)+:?$/.test(head[i] as string) || (/^[a-z_]\w*$/.test(head[i] as string) && head[i + 1]?.startsWith('[') === true));
+  if (named) logger = (head[i++] as string).replace(/:$/, '');
   // Request context (`[req-<*> - - - - -]`, `[-]`) and leading variable parts come before the message.
-  while (i < head.length && (head[i]?.includes(WILDCARD) || /^[-[\]]+$/.test(head[i] as string) || /^\[.*\]$/.test(head[i] as string))) i++;
+  while (i < head.length) {
+    const token = head[i] as string;
+    if (token.startsWith('[') && !token.endsWith(']')) {
+      // A bracketed context of several tokens (`[instance: <*>]`, `[req-<*> - - - - -]`).
+      while (i < head.length && !(head[i] as string).endsWith(']')) i++;
+      i++;
+    } else if (token.includes(WILDCARD) || /^[-[\]]+$/.test(token) || /^\[.*\]$/.test(token)) i++;
+    else break;
+  }
   const words: string[] = [];
   for (const token of head.slice(i)) {
     if (token.includes(WILDCARD)) break;
@@ -211,7 +232,12 @@ export function idOf(text: string, taken: ReadonlySet<string>): string {
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter((w) => w.length > 0);
-  const base = ['local', ...words.slice(0, 6)].join('-').slice(0, 60).replace(/-+$/, '');
+  const kept = ['local'];
+  for (const word of words.slice(0, 6)) {
+    if ([...kept, word].join('-').length > 50) break;
+    kept.push(word);
+  }
+  const base = kept.join('-');
   let id = base;
   for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
   return id;
@@ -241,7 +267,7 @@ export function draftSignature(group: UnrecognisedGroup, options: DraftOptions):
   const literals: string[] = [];
   for (const part of options.parts) {
     const pattern = patternOf(parts[part]);
-    const literal = literalOf(parts[part]);
+    const literal = literalOf(parts[part], options.literal);
     if (pattern === null || literal === null) continue;
     patterns.push(pattern);
     literals.push(literal);

@@ -28,6 +28,12 @@ describe('drafting a pattern from a template', () => {
     expect(literalOf('ERROR nova.compute.manager [<*> - - - - -] Error for node <*>: boom'.split(' '))).toBe('Error for node');
   });
 
+  it('can make a literal of one token, for logs that align their columns with several spaces', () => {
+    const tokens = 'ERROR neutron.wsgi [-] rate_limit_except_level = CRITICAL'.split(' ');
+    expect(literalOf(tokens)).toBe('rate_limit_except_level = CRITICAL');
+    expect(literalOf(tokens, 'token')).toBe('rate_limit_except_level');
+  });
+
   it('makes globs of live names, with the node name as *', () => {
     expect(globOf({ node: 'node-10', file: '/var/log/rabbitmq/rabbit@node-10.log.2.gz' })).toBe('/var/log/rabbitmq/rabbit@*.log');
     expect(globOf({ node: 'c1', file: '/var/log/nova/nova-compute.log-20240101' })).toBe('/var/log/nova/nova-compute.log');
@@ -36,6 +42,12 @@ describe('drafting a pattern from a template', () => {
   it('titles a group by its logger and first words', () => {
     expect(titleOf(templateParts('ERROR nova.compute.manager [<*> - - - - -] No compute node record for host <*>: nova.exception.X: y'))).toBe(
       'nova.compute.manager: No compute node record for host',
+    );
+    expect(titleOf(templateParts('ERROR nova.compute.manager [<*> - -] [instance: <*>] Failed to build and run instance: x'))).toBe(
+      'nova.compute.manager: Failed to build and run instance',
+    );
+    expect(titleOf(templateParts('CRITICAL nova [<*> - -] Unhandled error: keystoneauth1.DiscoveryFailure: y'))).toBe(
+      'nova: Unhandled error: keystoneauth1.DiscoveryFailure',
     );
   });
 });
