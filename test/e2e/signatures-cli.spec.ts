@@ -120,6 +120,20 @@ describe('stackmedic signatures propose', () => {
   });
 });
 
+describe('stackmedic signatures in the help', () => {
+  it('lists both verbs in the global help, and each has its own --help', async () => {
+    const help = await cli(['--help']);
+    expect(help.out).toContain('stackmedic signatures propose --logs DIR --group N [--id ID] [--output FILE]');
+    expect(help.out).toContain('stackmedic signatures test FILE --logs DIR [--json]');
+    const own = await cli(['signatures', 'test', '--help']);
+    expect(own.code).toBe(0);
+    expect(own.out).toContain('Exit codes: 0 tested, 1 FILE is not a valid signature file');
+    const none = await cli(['signatures']);
+    expect(none.code).toBe(2);
+    expect(none.err).toContain('needs a verb: propose or test');
+  });
+});
+
 describe('stackmedic signatures test FILE --logs DIR', () => {
   it('shows what a file matches and which groups it newly recognises', async () => {
     const dir = scratch();
