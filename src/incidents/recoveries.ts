@@ -18,9 +18,17 @@ export interface RecoveredState {
   readonly at: string | null;
   /** The recovery record. */
   readonly by: { readonly signature: string; readonly node: string; readonly file?: string | undefined; readonly line?: number | undefined };
+  /**
+   * For a consequence that ended with its cause (RPC errors while the broker was stopped, none
+   * after it was back): that cause, whose recovery `by` is.
+   */
+  readonly endedWith?: { readonly signature: string; readonly node: string };
 }
 
-/** The states of this evidence whose last span ended with a recovery, in the order they recovered. */
+/**
+ * The states of this evidence whose last span ended with a recovery, and the consequences that
+ * ended with a recovered cause, in the order they recovered.
+ */
 export function recoveredStates(evidence: readonly Evidence[], signatures: readonly Signature[]): RecoveredState[] {
   const findings = evidence.filter((e) => !isUnrecognisedEvidence(e));
   const reading = readChain(
@@ -37,14 +45,30 @@ export function recoveredStates(evidence: readonly Evidence[], signatures: reado
   const out: RecoveredState[] = [];
   for (const activity of reading.activities) {
     const span = activity.spans.at(-1);
-    if (activity.status !== 'recovered' || !span?.end) continue;
-    const end = span.end;
+    if (!span) continue;
+    const since = span.began ? span.start.time : null;
+    if (activity.status === 'recovered' && span.end) {
+      const end = span.end;
+      out.push({
+        signature: activity.signature,
+        node: activity.node,
+        since,
+        at: end.time,
+        by: { signature: end.signature, node: end.node, file: end.file, line: end.line },
+      });
+      continue;
+    }
+    // Still "current" by its own records, but every one of them fell within a cause that recovered.
+    const endings = activity.members.map((i) => reading.recovered.get(i));
+    const last = endings.at(-1);
+    if (reading.current.includes(activity) || !last?.cause || endings.some((e) => !e?.cause)) continue;
     out.push({
       signature: activity.signature,
       node: activity.node,
-      since: span.began ? span.start.time : null,
-      at: end.time,
-      by: { signature: end.signature, node: end.node, file: end.file, line: end.line },
+      since,
+      at: last.by.time,
+      by: { signature: last.by.signature, node: last.by.node, file: last.by.file, line: last.by.line },
+      endedWith: last.cause,
     });
   }
   return out.sort((a, b) => (a.at ?? '\uffff').localeCompare(b.at ?? '\uffff') || a.node.localeCompare(b.node, 'en', { numeric: true }));

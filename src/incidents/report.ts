@@ -131,9 +131,16 @@ function recoveredView(states: readonly RecoveredState[], signatures: readonly S
     at: r.at,
     since: r.since,
     by: esc(titleOf(signatures, r.by.signature)),
+    endedWith: r.endedWith ? esc(`${titleOf(signatures, r.endedWith.signature)} on ${r.endedWith.node}`) : null,
     place: esc(recoveryPlace(r)),
     ref: recoveryRef(r),
   }));
+}
+
+/** "RabbitMQ stopped on node-10 recovered", or for a consequence "AMQP unreachable on node-11 ended with RabbitMQ stopped on node-10, recovered". */
+function recoveredWhat(r: RecoveredState, signatures: readonly Signature[]): string {
+  const what = `${titleOf(signatures, r.signature)} on ${r.node}`;
+  return r.endedWith ? `${what} ended with ${titleOf(signatures, r.endedWith.signature)} on ${r.endedWith.node}, recovered` : `${what} recovered`;
 }
 
 /** Groups the views list of the unrecognised errors (the rest are counted). */
@@ -177,7 +184,7 @@ export function summaryView(data: IncidentData, target: 'slack' | 'text'): Recor
   const end = incident.resolvedAt ?? data.now;
   const timeline = [
     ...(firstSymptom && firstSymptom < incident.openedAt ? [{ at: firstSymptom, text: 'first symptom in the logs' }] : []),
-    ...recovered.flatMap((r) => (r.at ? [{ at: r.at, text: esc(`${titleOf(signatures, r.signature)} on ${r.node} recovered — ${recoveryPlace(r)}`) }] : [])),
+    ...recovered.flatMap((r) => (r.at ? [{ at: r.at, text: esc(`${recoveredWhat(r, signatures)} — ${recoveryPlace(r)}`) }] : [])),
     ...events.filter((e) => e.kind !== 'evidence').map((e) => ({ at: e.at, text: esc(firstLine(e.text)) })),
   ].sort((a, b) => a.at.localeCompare(b.at));
   const resolvesAt =
@@ -330,7 +337,7 @@ export function postmortemTimeline(data: PostmortemData, maxLogEntries = 40): Ti
           {
             at: r.at,
             source: 'recovery' as const,
-            text: `${titleOf(signatures, r.signature)} on ${r.node} recovered: ${titleOf(signatures, r.by.signature)} (\`${recoveryRef(r)}\`)`,
+            text: `${recoveredWhat(r, signatures)}: ${titleOf(signatures, r.by.signature)} (\`${recoveryRef(r)}\`)`,
           },
         ]
       : [],

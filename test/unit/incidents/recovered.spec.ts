@@ -1,3 +1,5 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -80,6 +82,43 @@ describe('a clean broker restart in an incident', () => {
     const svg = timelineSvg(chart);
     expect(svg).toContain(`RabbitMQ stopped on ${BROKER} recovered: RabbitMQ started`);
     expect(svg).toContain('>recovered</text>');
+  });
+});
+
+/** The dhcp agent's real "Failed reporting state" timeout line, at another time of the same day. */
+function timeoutAt(time: string): string {
+  const line = readFileSync(join(CLEAN_RESTART, 'compute4/var/log/neutron/neutron-dhcp-agent.log.1'), 'utf8')
+    .split('\n')
+    .find((l) => l.includes('Failed reporting state!: oslo_messaging.exceptions.MessagingTimeout')) as string;
+  return `${line.replace('2022-02-04 10:06:18.917', `2022-02-04 ${time}`)}\n`;
+}
+
+describe('RPC timeouts on one node while the broker was stopped, and on another after it was back', () => {
+  it('shows the first as ended with the broker, recovered when it came back, and the second as the problem', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stackmedic-ended-with-'));
+    try {
+      cpSync(join(CLEAN_RESTART, BROKER), join(dir, BROKER), { recursive: true });
+      for (const [node, time] of [
+        ['compute4', '09:56:40.001'],
+        ['compute5', '10:06:18.917'],
+      ] as const) {
+        mkdirSync(join(dir, node, 'var/log/neutron'), { recursive: true });
+        writeFileSync(join(dir, node, 'var/log/neutron/neutron-dhcp-agent.log'), timeoutAt(time));
+      }
+      const diagnosis = await diagnoseDirectory(dir, catalog);
+      const [group] = groupProblems(evidenceOf(diagnosis.findings), catalog.signatures);
+      if (!group) throw new Error('no problem');
+      expect(group.root).toMatchObject({ signature: 'messaging-timeout', node: 'compute5' });
+      const at = '2022-02-10T12:00:00.000Z';
+      const text = summaryReply({ ...incidentOf(group, at), events: [], signatures: catalog.signatures, now: at }).text;
+      expect(text).toContain(
+        `  RPC calls time out (MessagingTimeout) on compute4: ended with RabbitMQ stopped on ${BROKER}, recovered 2022-02-04 09:58:14 UTC — ${BROKER} rabbit@${BROKER}.log:364\n`,
+      );
+      expect(text).toContain(`  RabbitMQ stopped on ${BROKER}: recovered 2022-02-04 09:58:14 UTC`);
+      expect(/Root cause and chain:\n([\s\S]*?)\n\n/.exec(text)?.[1]).toBe('  * RPC calls time out (MessagingTimeout) on compute5 (first 2022-02-04 10:06:18)');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
