@@ -42,6 +42,15 @@ export function stoppedPlacements(v: PacemakerClusterState): { node: string; nam
       if (cloneSeen.has(clone.id)) continue;
       cloneSeen.add(clone.id);
       const active = new Set(v.resources.filter((x) => x.parents.some((p) => p.id === clone.id)).flatMap((x) => x.nodes));
+      // A clone that runs only on pacemaker remote nodes (TripleO Instance HA's compute-unfence-trigger
+      // on the computes) is meant for those: its unplaced instances are clone-max's surplus, not
+      // resources stopped on the controllers.
+      const runners = v.nodes.filter((n) => active.has(n.name));
+      if (runners.length > 0 && runners.every((n) => n.kind === 'remote')) {
+        const remotes = v.nodes.filter((n) => n.kind === 'remote' && !active.has(n.name)).map((n) => n.name);
+        for (const node of remotes) out.push({ node, name });
+        continue;
+      }
       const missing = members.filter((m) => !active.has(m.name)).map((m) => m.name);
       for (const node of missing) out.push({ node, name });
       if (missing.length === 0) out.push({ node: '', name });

@@ -151,6 +151,8 @@ describe('pacemaker bundles on real TripleO crm_mon output', () => {
     const onMessaging1 = r.problems.find((p) => p.nodes.includes('messaging-1') && /stopped/.test(p.summary));
     expect(onMessaging1?.summary).toMatch(/rabbitmq-bundle/);
     expect(onMessaging1?.summary).toMatch(/ovn-dbs-bundle/);
+    // Instance HA's compute-unfence-trigger clone runs on the remote computes only, as it should.
+    expect(r.problems.filter((p) => /compute-unfence-trigger/.test(p.summary))).toEqual([]);
   });
 
   it('names the cluster TripleO from the bundles crm_mon shows', () => {
