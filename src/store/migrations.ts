@@ -220,4 +220,13 @@ export const migrations: readonly { readonly version: number; readonly descripti
       );
     `,
   },
+  {
+    version: 9,
+    description: 'several clusters: the cluster of each incident and audit invocation (NULL in a one-cluster installation)',
+    sql: `
+      ALTER TABLE incident ADD COLUMN cluster TEXT;
+      CREATE INDEX incident_cluster_status ON incident(cluster, status);
+      ALTER TABLE audit_invocation ADD COLUMN cluster TEXT;
+    `,
+  },
 ];
