@@ -479,6 +479,14 @@ export function postmortemView(data: PostmortemData): Record<string, unknown> {
       if (!actionItems.some((a) => a.text === item)) actionItems.push({ text: item, signature: id });
     }
   }
+  const errors = latestLogErrors(data.evidence);
+  const unknown = errors ? errors.groups.length + errors.moreGroups : 0;
+  if (unknown > 0) {
+    actionItems.push({
+      text: `Give the ${unknown} unrecognised error group${unknown === 1 ? '' : 's'} a signature (or dismiss them): on a copy of the nodes' logs, \`stackmedic diagnose --logs DIR\` numbers them and \`stackmedic signatures propose --logs DIR --group N\` drafts one`,
+      signature: 'unrecognised errors',
+    });
+  }
   const probeImpact = [...new Set(evidence.filter((e) => e.kind === 'probe').map((e) => e.signature))].map(
     (id) => `${titleOf(signatures, id)}: ${[...new Set(evidence.filter((e) => e.kind === 'probe' && e.signature === id).map((e) => e.node))].join(', ')}`,
   );

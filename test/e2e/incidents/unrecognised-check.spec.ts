@@ -120,6 +120,9 @@ describe('the incident check groups the error records no signature claimed', () 
     );
     expect(md.match(/^\| [1-5] \| \d+ \|/gm)).toHaveLength(Math.min(5, check.unrecognised.groups.length));
     expect(md).not.toContain('stackmedic:unrecognised');
+    expect(md).toContain(
+      `- [ ] Give the ${check.unrecognised.groups.length} unrecognised error groups a signature (or dismiss them): on a copy of the nodes' logs, \`stackmedic diagnose --logs DIR\` numbers them`,
+    );
   });
 });
 
