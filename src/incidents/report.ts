@@ -143,7 +143,7 @@ function recoveredWhat(r: RecoveredState, signatures: readonly Signature[]): str
   return r.endedWith ? `${what} ended with ${titleOf(signatures, r.endedWith.signature)} on ${r.endedWith.node}, recovered` : `${what} recovered`;
 }
 
-/** Groups the views list of the unrecognised errors (the rest are counted). */
+/** How many unrecognised groups the views list (the rest are counted). */
 const UNRECOGNISED_SHOWN = 5;
 
 /**
@@ -165,7 +165,7 @@ function unrecognisedView(evidence: readonly StoredEvidence[], esc: (s: string) 
       first: g.first,
       last: g.last !== g.first ? g.last : null,
       template: esc(redact(g.template)),
-      // A pipe would end a Markdown table cell early.
+      // A pipe would end a Markdown table cell early, a backquote its code span.
       templateCell: redact(g.template).replace(/\|/g, '\\|').replace(/`/g, "'"),
       example: `${g.example.node}:${g.example.file}:${g.example.line}`,
     })),
