@@ -3,7 +3,9 @@
  * its resources back), behind the quorum guard: it takes every resource on the node down for a
  * while, so it refuses while another controller is down or restarting.
  */
-import { remote } from '../ssh/shell.js';
+import { isTripleo } from '../deployment/acts.js';
+import { detectDeployment } from '../deployment/detect-node.js';
+import { remote, sh } from '../ssh/shell.js';
 import { pacemakerNotUsed } from './deployment-check.js';
 import { quorumGuard } from './guard.js';
 import { detectInit, serviceScript } from './init-services.js';
@@ -12,7 +14,11 @@ import type { Runbook, RunbookContext, StepVerdict } from './types.js';
 
 /** Builds the pacemaker restart of controller `node`. */
 export async function buildPacemakerRestart(rctx: RunbookContext, node: string, busy: ReadonlyMap<string, string> = new Map()): Promise<Runbook> {
-  const [init, refusal] = await Promise.all([detectInit(rctx, node), pacemakerNotUsed(rctx, node)]);
+  const [init, refusal, dep] = await Promise.all([detectInit(rctx, node), pacemakerNotUsed(rctx, node), detectDeployment(rctx, node)]);
+  // TripleO's nodes are RHEL's: pcs stops and starts the node's cluster stack (pacemaker, corosync)
+  // the way Red Hat documents it; elsewhere the init system restarts pacemaker.
+  const tripleo = isTripleo(dep);
+  const restart = tripleo ? sh`pcs cluster stop && pcs cluster start` : serviceScript(init, 'pacemaker', 'restart');
   return {
     id: 'pacemaker-restart',
     title: `Restart pacemaker on ${node}`,
@@ -22,11 +28,11 @@ export async function buildPacemakerRestart(rctx: RunbookContext, node: string, 
       quorumGuard({ target: node, services: ['pacemaker', 'rabbitmq', 'galera'], busy }),
       {
         kind: 'act',
-        description: `restart pacemaker on ${node} (${init})`,
+        description: `restart pacemaker on ${node} (${tripleo ? 'pcs cluster stop, start' : init})`,
         node,
-        command: remote(serviceScript(init, 'pacemaker', 'restart'), { privileged: true }),
+        command: remote(restart, { privileged: true }),
         timeoutMs: 300_000,
-        onFailure: `check corosync and pacemaker on ${node} (\`crm_mon -1\`, /var/log/pacemaker); start it with \`service pacemaker start\``,
+        onFailure: `check corosync and pacemaker on ${node} (\`crm_mon -1\`, /var/log/pacemaker); start it with \`${tripleo ? 'pcs cluster start' : 'service pacemaker start'}\``,
       },
       {
         kind: 'verify',
