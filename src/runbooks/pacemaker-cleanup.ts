@@ -8,6 +8,9 @@ import { quorumGuard } from './guard.js';
 import { describeNode, pacemakerView, resourceIds, stoppedOn } from './pacemaker-state.js';
 import type { Runbook, RunbookContext, StepVerdict } from './types.js';
 import { pacemakerNotUsed } from './deployment-check.js';
+import { isTripleo } from '../deployment/acts.js';
+import { bundleOf, failureHost } from '../deployment/bundles.js';
+import { detectDeployment } from '../deployment/detect-node.js';
 
 /** Pacemaker resource ids (XML IDs): a letter or `_`, then letters, digits, `_ . : -`. */
 export const RESOURCE_ID = /^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/;
@@ -19,7 +22,16 @@ export async function buildPacemakerCleanup(
   resource: string | undefined,
   busy: ReadonlyMap<string, string> = new Map(),
 ): Promise<Runbook> {
-  const [view, refusal] = await Promise.all([pacemakerView(rctx, node), pacemakerNotUsed(rctx, node)]);
+  const [view, refusal, dep] = await Promise.all([pacemakerView(rctx, node), pacemakerNotUsed(rctx, node), detectDeployment(rctx, node)]);
+  // On TripleO pcs cleans up, and a bundle's failures are recorded on its guest nodes, whose host is `node`.
+  const tripleo = isTripleo(dep);
+  const cleanup = tripleo
+    ? resource
+      ? sh`pcs resource cleanup ${resource} ${`node=${node}`}`
+      : sh`pcs resource cleanup ${`node=${node}`}`
+    : resource
+      ? sh`crm_resource --cleanup --resource ${resource} --node ${node}`
+      : sh`crm_resource --cleanup --node ${node}`;
   const what = resource ?? 'every failed resource';
   return {
     id: 'pacemaker-cleanup',
@@ -48,9 +60,7 @@ export async function buildPacemakerCleanup(
         kind: 'act',
         description: `pacemaker: clean up ${what} on ${node}`,
         node,
-        command: remote(resource ? sh`crm_resource --cleanup --resource ${resource} --node ${node}` : sh`crm_resource --cleanup --node ${node}`, {
-          privileged: true,
-        }),
+        command: remote(cleanup, { privileged: true }),
         timeoutMs: 120_000,
         onFailure: `read \`crm_mon -1\` and /var/log/pacemaker on ${node}`,
       },
@@ -66,7 +76,9 @@ export async function buildPacemakerCleanup(
             resource === undefined || id === resource || parents.some((p) => p.id === resource);
           const stopped = stoppedOn(v.value, node).filter((x) => concerns(x.id, x.parents));
           const failed = v.value.resources.filter((x) => x.failed && x.nodes.includes(node) && concerns(x.id, x.parents));
-          const failedOps = v.value.failedActions.filter((f) => f.node === node && (resource === undefined || f.resource === resource));
+          const failedOps = v.value.failedActions.filter(
+            (f) => failureHost(v.value, f) === node && (resource === undefined || f.resource === resource || bundleOf(v.value, f.resource) === resource),
+          );
           const detail = describeNode(v.value, node);
           return stopped.length === 0 && failed.length === 0 && failedOps.length === 0 ? { ok: true, detail } : { ok: false, detail };
         },

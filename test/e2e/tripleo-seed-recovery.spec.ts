@@ -159,6 +159,28 @@ describe('/rabbit heal on TripleO acts through pcs on the rabbitmq bundle', () =
   }, 120_000);
 });
 
+describe('/pacemaker cleanup on TripleO cleans up through pcs, failures on the guest counted for their host', () => {
+  let rig: RunbookRig;
+  beforeAll(async () => {
+    rig = await startRig({ scenario: 'tripleo-seed-incident' });
+  });
+  afterAll(async () => {
+    await rig?.close();
+  });
+
+  it('cleans up the rabbitmq bundle on node-10 once the disk is free, and verifies no failure is left there', async () => {
+    const free = await rig.run('/cluster free-disk node-10');
+    expect(free.reply?.title, free.reply?.text).toMatch(/done, verified/);
+    const logStart = rig.sim.commandLog.length;
+    const cleanup = await rig.run('/pacemaker cleanup node-10 rabbitmq-bundle');
+    expect(cleanup.reply?.title, cleanup.reply?.text).toMatch(/done, verified/);
+    const sent = rig.sim.commandLog.slice(logStart).map((e) => `${e.node} ${e.command}`);
+    expect(sent.some((c) => c.startsWith('node-10 ') && c.includes('pcs resource cleanup rabbitmq-bundle node=node-10'))).toBe(true);
+    expect(sent.filter((c) => /crm_resource --cleanup/.test(c))).toEqual([]);
+    expect(rig.sim.state.nodes.get('node-10')?.rabbit.appRunning).toBe(true);
+  }, 120_000);
+});
+
 describe('incidents on the simulated TripleO seed outage', () => {
   const CHANNEL = 'CINCIDENTS';
   const RESOLVE_AFTER_MINUTES = 10;

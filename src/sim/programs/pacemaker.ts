@@ -18,6 +18,11 @@ const NOT_CONNECTED = 'Error signing on to the CIB service: Transport endpoint i
 
 function resourceCommand(ctx: ProgramContext, verb: string, id: string | undefined, node: string | undefined): ProgramResult {
   if (!isRunning(ctx.node, 'pacemaker')) return fail(NOT_CONNECTED, 102);
+  // A cleanup without a resource cleans up every resource (on the node given, if any).
+  if (!id && (verb === 'cleanup' || verb === 'refresh')) {
+    const cleaned = cleanupResource(ctx.cluster, undefined, node);
+    return result(cleaned.map((n) => `Cleaned up all resources on ${n.name}\n`).join('') + 'Waiting for 1 reply from the controller\n... got reply (done)\n');
+  }
   if (!id) return fail(`ERROR: resource ${verb}: missing resource id`, 1);
   const r = findResource(id, ctx.cluster);
   const isVip = PACEMAKER_VIPS.some((v) => v.id === id);
