@@ -20,10 +20,11 @@ export interface AckOptions {
   readonly slowNodeMs: number;
 }
 
-const SECRET = 'bench-signing-secret-0123456789abcdef';
+/** The signing secret the bench's Slack bots and its signed requests share. */
+export const SECRET = 'bench-signing-secret-0123456789abcdef';
 
 /** Slack's Web API and response_urls, answered locally: every call gets a plausible success. */
-function startFakeSlack(): Promise<{ server: Server; url: string; calls: () => number }> {
+export function startFakeSlack(): Promise<{ server: Server; url: string; calls: () => number }> {
   let calls = 0;
   let ts = 1_700_000_000;
   const server = createServer((req, res) => {
@@ -50,7 +51,7 @@ function startFakeSlack(): Promise<{ server: Server; url: string; calls: () => n
 }
 
 /** Signs like Slack: v0=HMAC-SHA256(secret, `v0:${ts}:${body}`). */
-function signed(body: string): Record<string, string> {
+export function signed(body: string): Record<string, string> {
   const timestamp = Math.floor(Date.now() / 1000);
   const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
   return { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-signature': signature, 'x-slack-request-timestamp': String(timestamp) };

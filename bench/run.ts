@@ -2,13 +2,14 @@
  * `npm run bench`: stackmedic side by side with the tools operators use today (issue 7). Prints a
  * table with PASS/FAIL per target and writes bench/results.json. See docs/bench.md.
  *
- * Usage: node dist/bench/run.js [--only fanout,peers,logscan,remote,ack] [--quick]
+ * Usage: node dist/bench/run.js [--only fanout,peers,logscan,remote,ack,clusters] [--quick]
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchAck } from './ack.js';
+import { benchClusters } from './clusters.js';
 import { benchFanOut } from './fanout.js';
 import { benchLogScan } from './logscan.js';
 import { benchPeers } from './peers.js';
@@ -16,7 +17,7 @@ import { benchRemoteFilter } from './remote-filter.js';
 import { renderReport, type SectionResult } from './report.js';
 import { Cleanup, note, REPO_ROOT } from './util.js';
 
-const PARTS = ['fanout', 'peers', 'logscan', 'remote', 'ack'] as const;
+const PARTS = ['fanout', 'peers', 'logscan', 'remote', 'ack', 'clusters'] as const;
 type Part = (typeof PARTS)[number];
 
 async function main(): Promise<number> {
@@ -62,6 +63,15 @@ async function main(): Promise<number> {
     if (wanted('remote')) await timed(() => benchRemoteFilter(cleanup, { historyBytesPerLog: quick ? 1e6 : 4e6 }));
     if (wanted('ack'))
       await timed(() => benchAck(cleanup, quick ? { requests: 40, rate: 20, slowNodeMs: 10_000 } : { requests: 200, rate: 20, slowNodeMs: 10_000 }));
+    if (wanted('clusters'))
+      await timed(() =>
+        benchClusters(
+          cleanup,
+          quick
+            ? { clusters: 3, nodesPerCluster: 50, simProcesses: 1, periods: 1, rate: 2 }
+            : { clusters: 10, nodesPerCluster: 200, simProcesses: 2, periods: 2, rate: 2 },
+        ),
+      );
   } finally {
     await cleanup.run();
   }
