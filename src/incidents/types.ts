@@ -62,6 +62,8 @@ export interface Incident {
   readonly resolvedBy: string | null;
   readonly resolution: string | null;
   readonly reopenCount: number;
+  /** The cluster it is on, when the store holds several (null for a one-cluster installation). */
+  readonly cluster?: string | null;
 }
 
 /** Stored evidence, with when the bot first saw it. */
