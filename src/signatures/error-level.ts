@@ -19,6 +19,7 @@ const bytes = (s: string): Buffer => Buffer.from(s, 'latin1');
 const UPPER = bytes('ERROR');
 const CRITIC = bytes('CRITIC');
 const RROR = bytes('rror');
+const NEEDLES = [UPPER, CRITIC, RROR];
 const LEVEL = bytes('level');
 const KERNEL = bytes('kernel: ');
 const ERROR_REPORT = bytes('=ERROR REPORT====');
@@ -115,8 +116,10 @@ function isErrorWord(block: Buffer, p: number, needle: Buffer): boolean {
 export class ErrorHeads {
   private block: Buffer | null = null;
   /** Offsets of the needles' occurrences in the block, in order, and which needle each is. */
-  private hits: number[] = [];
-  private needles: Buffer[] = [];
+  private readonly hits: number[] = [];
+  private readonly needles: Buffer[] = [];
+  /** Each needle's occurrences, merged into `hits`; kept to allocate nothing per block. */
+  private readonly runs: number[][] = NEEDLES.map(() => []);
   private next = 0;
   private kernelFile = false;
   private kernelLines = false;
@@ -154,14 +157,29 @@ export class ErrorHeads {
   private index(block: Buffer): void {
     this.block = block;
     this.next = 0;
-    const found: { p: number; needle: Buffer }[] = [];
-    for (const needle of [UPPER, CRITIC, RROR]) {
+    const { hits, needles, runs } = this;
+    hits.length = 0;
+    needles.length = 0;
+    NEEDLES.forEach((needle, n) => {
+      const run = runs[n] as number[];
+      run.length = 0;
       // Step one byte, not the needle's length: `rror` may overlap itself (`errorror`).
-      for (let p = block.indexOf(needle); p >= 0; p = block.indexOf(needle, p + 1)) found.push({ p, needle });
+      for (let p = block.indexOf(needle); p >= 0; p = block.indexOf(needle, p + 1)) run.push(p);
+    });
+    // Merge the sorted runs (the needles never start at the same byte).
+    const at = runs.map(() => 0);
+    for (;;) {
+      let best = -1;
+      for (let n = 0; n < runs.length; n++) {
+        const run = runs[n] as number[];
+        const i = at[n] as number;
+        if (i < run.length && (best < 0 || (run[i] as number) < ((runs[best] as number[])[at[best] as number] as number))) best = n;
+      }
+      if (best < 0) return;
+      hits.push((runs[best] as number[])[at[best] as number] as number);
+      needles.push(NEEDLES[best] as Buffer);
+      at[best] = (at[best] as number) + 1;
     }
-    found.sort((a, b) => a.p - b.p);
-    this.hits = found.map((f) => f.p);
-    this.needles = found.map((f) => f.needle);
   }
 }
 
