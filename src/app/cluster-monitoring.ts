@@ -5,6 +5,8 @@
  */
 import type { EnvOptions } from '../config/env.js';
 import type { IncidentPublisher } from '../incidents/publisher.js';
+import { RUN_ACTION } from '../render/run-button.js';
+import type { Reply, SlackBlock } from '../router/types.js';
 import type { SchedulerView } from '../lifecycle/health.js';
 import type { LeaderLease } from '../store/lease.js';
 import type { ClusterApp, StackmedicApp } from './create-app.js';
@@ -36,6 +38,26 @@ export function clusterView(stackmedic: StackmedicApp, cluster: ClusterApp): Sta
   return { ...stackmedic, inventory: cluster.inventory, pool: cluster.pool, executor: cluster.executor, services: cluster.services };
 }
 
+/** A block whose run buttons also name `cluster` (a button pressed anywhere runs where its incident is). */
+function markBlock(block: SlackBlock, cluster: string): SlackBlock {
+  if (block.type !== 'actions' || !Array.isArray(block.elements)) return block;
+  const elements = (block.elements as Record<string, unknown>[]).map((e) =>
+    e.action_id === RUN_ACTION && typeof e.value === 'string' && !/(^|\s)--cluster(\s|=)/.test(e.value)
+      ? { ...e, value: `${e.value} --cluster ${cluster}` }
+      : e,
+  );
+  return { ...block, elements };
+}
+
+/** The publisher, with every run button of the threads it posts naming `cluster`. */
+export function withClusterButtons(publisher: IncidentPublisher, cluster: string): IncidentPublisher {
+  const mark = (reply: Reply): Reply => (reply.blocks ? { ...reply, blocks: reply.blocks.map((b) => markBlock(b, cluster)) } : reply);
+  return {
+    postReply: (channel, reply, options) => publisher.postReply(channel, mark(reply), options),
+    updateReply: (message, reply) => publisher.updateReply(message, mark(reply)),
+  };
+}
+
 /**
  * Starts monitoring on every cluster `channelOf` gives a channel (a cluster without one is not
  * scheduled: its threads would have nowhere to go). Undefined when no cluster has a channel.
@@ -61,7 +83,9 @@ export function startClusterMonitoring(options: {
     if (!channel) continue;
     const lease = options.leaseOf?.(name);
     const log = options.log ?? ((line: string) => console.log(line));
-    const publisher = typeof options.publisher === 'function' ? options.publisher(name) : options.publisher;
+    const given = typeof options.publisher === 'function' ? options.publisher(name) : options.publisher;
+    // With several clusters a thread's buttons say --cluster; one cluster's stay as they were.
+    const publisher = given && several ? withClusterButtons(given, name) : given;
     const monitoring = startIncidentMonitoring({
       stackmedic: several ? clusterView(stackmedic, c) : stackmedic,
       env: c.inventory.schedule ? { ...options.env, schedule: c.inventory.schedule } : options.env,
