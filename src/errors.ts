@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'stackmedic_wrong_role',
   'stackmedic_runbook_refused',
   'stackmedic_node_locked',
+  'stackmedic_store_unavailable',
   'stackmedic_bad_request_id',
   'stackmedic_diagnose_read',
   'stackmedic_diagnose_dir',

@@ -46,11 +46,10 @@ export default defineCommand({
     const count = Math.min(Math.max(wanted, 1), MAX_COUNT);
     // The listing itself is an invocation already begun by the router: skip it so the answer
     // shows what happened before the question.
-    const entries = ctx.services.audit
-      .list(count + 1)
+    const entries = (await ctx.services.audit.list(count + 1))
       .filter((e) => !(e.command === ctx.text && e.outcome === 'pending' && e.actorId === ctx.actor.id))
       .slice(0, count);
-    const undelivered = ctx.services.audit.undelivered(count);
+    const undelivered = await ctx.services.audit.undelivered(count);
     const pending = undelivered.filter((e) => e.state === 'pending').length;
     const outbox = undelivered.length
       ? [`Answers Slack would not take (${pending} still retried, ${undelivered.length - pending} expired):`, ...undelivered.map(formatUndelivered)].join('\n')

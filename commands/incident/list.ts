@@ -12,7 +12,7 @@ export default defineCommand({
   async run(ctx) {
     const store = ctx.services.incidents;
     const all = ctx.args.flags.has('all');
-    const incidents = store.list(all ? { limit: 20 } : { status: 'open' });
+    const incidents = await store.list(all ? { limit: 20 } : { status: 'open' });
     if (incidents.length === 0) return { ok: true, title: all ? 'No incidents recorded.' : 'No open incidents.', text: '', data: { incidents: [] } };
     const rows = incidents.map((i) => [
       `#${i.id}`,

@@ -4,10 +4,10 @@ import type { IncidentData, IncidentStore } from '../../src/incidents/index.js';
 import type { Incident } from '../../src/incidents/types.js';
 
 /** The store and the incident named by the ID argument, or a clear "no such incident". */
-export function loadIncident(ctx: CommandContext): { store: IncidentStore; incident: Incident } {
+export async function loadIncident(ctx: CommandContext): Promise<{ store: IncidentStore; incident: Incident }> {
   const store = ctx.services.incidents;
   const id = Number(ctx.args.positional.id);
-  const incident = store.get(id);
+  const incident = await store.get(id);
   if (!incident) throw new UserError(`no incident #${id} (see /incident list)`, 'stackmedic_no_such_incident');
   return { store, incident };
 }
@@ -16,8 +16,8 @@ export function loadIncident(ctx: CommandContext): { store: IncidentStore; incid
 export async function incidentData(ctx: CommandContext, store: IncidentStore, incident: Incident): Promise<IncidentData> {
   return {
     incident,
-    evidence: store.evidence(incident.id),
-    events: store.events(incident.id),
+    evidence: await store.evidence(incident.id),
+    events: await store.events(incident.id),
     signatures: (await ctx.services.catalog()).signatures,
     now: ctx.services.clock().toISOString(),
   };

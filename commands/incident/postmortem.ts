@@ -16,7 +16,7 @@ export default defineCommand({
   args: [idArg],
   permission: 'viewer',
   async run(ctx) {
-    const { store, incident } = loadIncident(ctx);
+    const { store, incident } = await loadIncident(ctx);
     const data = await incidentData(ctx, store, incident);
     // The audit window starts at the first symptom: people often act before the bot opens the incident.
     const firstSymptom =
@@ -26,7 +26,7 @@ export default defineCommand({
         .sort()[0] ?? incident.openedAt;
     const from = new Date(Math.min(Date.parse(firstSymptom), Date.parse(incident.openedAt)));
     const to = new Date(incident.resolvedAt ?? data.now);
-    const postmortem = { ...data, audit: ctx.services.audit.between(from, to) };
+    const postmortem = { ...data, audit: await ctx.services.audit.between(from, to) };
     const markdown = renderPostmortem(postmortem);
     const chart = postmortemChart(postmortem, postmortemTimeline(postmortem));
     const filename = `postmortem-incident-${incident.id}.md`;

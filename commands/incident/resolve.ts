@@ -10,14 +10,14 @@ export default defineCommand({
   args: [idArg],
   permission: 'operator',
   async run(ctx) {
-    const { store, incident } = loadIncident(ctx);
+    const { store, incident } = await loadIncident(ctx);
     if (incident.status === 'resolved')
       throw new UserError(
         `incident #${incident.id} was already resolved ${incident.resolvedAt?.slice(0, 16).replace('T', ' ') ?? ''} UTC by ${incident.resolvedBy ?? '?'}`,
         'stackmedic_incident_resolved',
       );
     const at = ctx.services.clock().toISOString();
-    store.resolve(incident.id, at, ctx.actor.name, `Resolved by ${ctx.actor.name} with /incident resolve.`);
+    await store.resolve(incident.id, at, ctx.actor.name, `Resolved by ${ctx.actor.name} with /incident resolve.`);
     return {
       ok: true,
       title: `Incident #${incident.id} resolved by ${ctx.actor.name}: ${incident.title}`,

@@ -10,7 +10,7 @@ export default defineCommand({
   args: [idArg],
   permission: 'viewer',
   async run(ctx) {
-    const { store, incident } = loadIncident(ctx);
+    const { store, incident } = await loadIncident(ctx);
     return summaryReply(await incidentData(ctx, store, incident));
   },
 });

@@ -19,8 +19,8 @@ export default defineRunbookCommand({
     },
   ],
   permission: 'operator',
-  build: (ctx, rctx) => {
+  build: async (ctx, rctx) => {
     const node = ctx.args.positional.node ?? '';
-    return buildPacemakerCleanup(rctx, node, ctx.args.positional.resource, busyNodes(ctx, node));
+    return buildPacemakerCleanup(rctx, node, ctx.args.positional.resource, await busyNodes(ctx, node));
   },
 });

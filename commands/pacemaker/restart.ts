@@ -9,8 +9,8 @@ export default defineRunbookCommand({
   summary: 'restart pacemaker on a controller (refused while another controller is down or restarting)',
   args: [{ name: 'node', kind: 'node', nodeRoles: ['controller'], description: 'the controller' }],
   permission: 'operator',
-  build: (ctx, rctx) => {
+  build: async (ctx, rctx) => {
     const node = ctx.args.positional.node ?? '';
-    return buildPacemakerRestart(rctx, node, busyNodes(ctx, node));
+    return buildPacemakerRestart(rctx, node, await busyNodes(ctx, node));
   },
 });

@@ -9,8 +9,8 @@ export default defineRunbookCommand({
   summary: 'heal RabbitMQ on a controller: stopped after a disk alarm, inconsistent_cluster, partition, stale disk alarm',
   args: [{ name: 'node', kind: 'node', nodeRoles: ['controller'], description: 'the controller whose RabbitMQ is broken' }],
   permission: 'operator',
-  build: (ctx, rctx) => {
+  build: async (ctx, rctx) => {
     const node = ctx.args.positional.node ?? '';
-    return buildRabbitHeal(rctx, node, busyNodes(ctx, node));
+    return buildRabbitHeal(rctx, node, await busyNodes(ctx, node));
   },
 });

@@ -113,7 +113,7 @@ export class AlertService {
     this.options.counters?.notification(payload.status, payload.alerts.length);
     const unknownHosts = [...new Set([...change.started, ...change.continuing].filter((a) => !a.place.known).map((a) => a.place.node))];
     const firing = change.started.length + change.continuing.length;
-    audit.record({
+    await audit.record({
       actor: ALERTMANAGER_ACTOR,
       command: `Alertmanager webhook: ${payload.status} ${change.group.labelText}`,
       kind: 'scheduler',
@@ -125,7 +125,7 @@ export class AlertService {
       ].join('; '),
     });
     if (change.evicted > 0) this.options.log(`stackmedic: ${change.evicted} firing alerts dropped: more than the book holds`);
-    this.noteResolved(change);
+    await this.noteResolved(change);
     this.track(this.follow(change));
     return { group: change.group.labelText, firing, resolved: change.resolved.length, unknownHosts };
   }
@@ -140,7 +140,7 @@ export class AlertService {
   async silence(press: SilencePress, actor: { readonly id: string; readonly name: string }): Promise<SilenceOutcome> {
     const { api, store, clock } = this.options;
     if (!api) throw new UserError('Silences need STACKMEDIC_ALERTMANAGER_URL (the address of Alertmanager), which is not set.');
-    const incident = store.get(press.incidentId);
+    const incident = await store.get(press.incidentId);
     if (!incident) throw new UserError(`There is no incident #${press.incidentId}.`, 'stackmedic_no_such_incident');
     const startsAt = this.alertmanagerNow();
     const endsAt = new Date(startsAt.getTime() + SILENCE_DURATIONS[press.duration]);
@@ -160,7 +160,7 @@ export class AlertService {
       throw error;
     }
     this.options.counters?.silence('created');
-    store.addEvent(incident.id, {
+    await store.addEvent(incident.id, {
       at: clock().toISOString(),
       kind: 'note',
       text: `Alertmanager silence ${silenceId} created by ${actor.name} for ${press.duration}, until ${when(endsAt.toISOString())}: ${matchers}`,
@@ -197,14 +197,14 @@ export class AlertService {
   }
 
   /** Open and recently resolved incidents holding evidence of these fingerprints, with the ones each holds. */
-  private holders(fingerprints: ReadonlySet<string>): Map<number, Set<string>> {
+  private async holders(fingerprints: ReadonlySet<string>): Promise<Map<number, Set<string>>> {
     const { store, clock } = this.options;
     const out = new Map<number, Set<string>>();
     if (fingerprints.size === 0) return out;
     const day = new Date(clock().getTime() - 24 * 3_600_000).toISOString();
-    const incidents = [...store.list({ status: 'open', limit: 1000 }), ...store.resolvedSince(day)];
+    const incidents = [...(await store.list({ status: 'open', limit: 1000 })), ...(await store.resolvedSince(day))];
     for (const incident of incidents) {
-      for (const e of store.evidence(incident.id)) {
+      for (const e of await store.evidence(incident.id)) {
         if (!e.key.startsWith(ALERT_EVIDENCE_PREFIX)) continue;
         const fp = e.key.slice(ALERT_EVIDENCE_PREFIX.length).split('|')[0] ?? '';
         if (!fingerprints.has(fp)) continue;
@@ -215,12 +215,12 @@ export class AlertService {
   }
 
   /** One note per incident for the alerts of a notification that resolved; the next pass posts it. */
-  private noteResolved(change: BookChange): void {
+  private async noteResolved(change: BookChange): Promise<void> {
     const byFp = new Map(change.resolved.map((a) => [a.fingerprint, a]));
     const at = this.options.clock().toISOString();
-    for (const [incidentId, fps] of this.holders(new Set(byFp.keys()))) {
+    for (const [incidentId, fps] of await this.holders(new Set(byFp.keys()))) {
       const alerts = [...fps].map((fp) => byFp.get(fp) as ActiveAlert);
-      this.options.store.addEvent(incidentId, {
+      await this.options.store.addEvent(incidentId, {
         at,
         kind: 'note',
         text: `Alertmanager: ${plural(alerts.length, 'alert')} resolved in group ${change.group.labelText}\n${listed(alerts)}`,
@@ -234,7 +234,7 @@ export class AlertService {
     const { queue, store, book } = this.options;
     await queue.pass();
     const firing = book.firing(change.group.id);
-    const holders = this.holders(new Set(firing.map((a) => a.fingerprint)));
+    const holders = await this.holders(new Set(firing.map((a) => a.fingerprint)));
     const at = this.options.clock().toISOString();
     const touched: number[] = [];
     for (const [incidentId, fps] of holders) {
@@ -243,7 +243,7 @@ export class AlertService {
       if (fresh.length === 0) continue;
       for (const a of fresh) seen.add(a.fingerprint);
       this.announced.set(incidentId, seen);
-      const eventId = store.addEvent(incidentId, {
+      const eventId = await store.addEvent(incidentId, {
         at,
         kind: 'note',
         text: `Alertmanager: ${plural(fresh.length, 'alert')} firing in group ${change.group.labelText}\n${listed(fresh)}`,
@@ -298,7 +298,11 @@ export class AlertService {
     } catch (error) {
       state = `past its end; Alertmanager could not be asked (${error instanceof Error ? error.message : String(error)})`;
     }
-    store.addEvent(incidentId, { at: clock().toISOString(), kind: 'note', text: `Alertmanager silence ${silenceId} is ${state}: its alerts notify again.` });
+    await store.addEvent(incidentId, {
+      at: clock().toISOString(),
+      kind: 'note',
+      text: `Alertmanager silence ${silenceId} is ${state}: its alerts notify again.`,
+    });
     await this.sync([incidentId]);
   }
 }

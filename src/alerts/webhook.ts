@@ -84,13 +84,17 @@ export function alertmanagerWebhook(options: WebhookOptions): (req: IncomingMess
       return;
     }
     window.audited++;
-    options.audit.record({
-      actor: ALERTMANAGER_ACTOR,
-      command: `POST ${ALERTMANAGER_PATH}`,
-      kind: 'scheduler',
-      outcome: 'denied',
-      detail: `${verdict === 'missing' ? 'no credentials' : 'wrong credentials'} from ${req.socket.remoteAddress ?? 'an unknown address'}`,
-    });
+    void options.audit
+      .record({
+        actor: ALERTMANAGER_ACTOR,
+        command: `POST ${ALERTMANAGER_PATH}`,
+        kind: 'scheduler',
+        outcome: 'denied',
+        detail: `${verdict === 'missing' ? 'no credentials' : 'wrong credentials'} from ${req.socket.remoteAddress ?? 'an unknown address'}`,
+      })
+      .catch((error: unknown) =>
+        options.log(`stackmedic: could not audit a refused Alertmanager request: ${error instanceof Error ? error.message : String(error)}`),
+      );
   };
   const done = (res: ServerResponse, status: WebhookStatus, body: Record<string, unknown>, headers?: Record<string, string>): void => {
     answer(res, status, body, headers);

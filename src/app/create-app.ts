@@ -5,12 +5,17 @@ import type { CommandFamily } from '../router/command.js';
 import type { ErrorLogger } from '../router/router.js';
 import { ClusterRouter, type ClusterRoute, type CommandRouter } from '../router/cluster-router.js';
 import { RoutingExecutor } from '../ssh/routing-executor.js';
-import { openDatabase, type Db } from '../store/database.js';
+import { openDatabase } from '../store/database.js';
+import type { SqlStore } from '../store/sql-store.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+import { openStore } from '../store/open-store.js';
+import { replicaName } from '../store/lease.js';
 import { NodeLocks } from './locks.js';
 import type { Services } from './services.js';
 import { builtinFamilies } from '../../commands/index.js';
 import { loadCatalog, type Catalog } from '../signatures/index.js';
 import { IncidentStore } from '../incidents/store.js';
+import { CheckStats } from '../stats/check-stats.js';
 import { realRunbookTiming } from '../runbooks/command.js';
 import type { RunbookTiming } from '../runbooks/types.js';
 import { MeteredExecutor } from '../metrics/metered-executor.js';
@@ -41,9 +46,10 @@ export interface StackmedicApp {
   /** The process's own metrics (GET /metrics). */
   readonly metrics: StackmedicMetrics;
   readonly services: Services;
-  readonly db: Db;
-  /** Invocations a previous process left unfinished, now marked interrupted. */
-  readonly interruptedOnStart: number;
+  /** The store: the SQLite file, or the PostgreSQL database the replicas share (STACKMEDIC_DB). */
+  readonly store: SqlStore;
+  /** Invocations a previous process (or a dead replica) left unfinished, marked interrupted at start. */
+  readonly interruptedOnStart: Promise<number>;
   close(): Promise<void>;
 }
 
@@ -60,30 +66,46 @@ export interface CreateAppOptions {
   readonly runbookTiming?: RunbookTiming;
   /** Where to count (a fresh registry by default). */
   readonly metrics?: StackmedicMetrics;
+  /** The store, opened already ({@link openApp} opens STACKMEDIC_DB); else the SQLite file of `env`. */
+  readonly store?: SqlStore;
+  /** This process's name in audit rows and locks (one of several replicas). */
+  readonly replica?: string;
 }
 
 /** Wires inventory, SSH pool, store, audit and router. */
 export function createApp(options: CreateAppOptions): StackmedicApp {
   const { inventory, env } = options;
   const clock = options.clock ?? (() => new Date());
-  const db = openDatabase(env.databasePath);
-  const audit = new AuditLog(db, clock);
+  const store = options.store ?? new SqliteStore(openDatabase(env.databasePath));
+  const replica = options.replica ?? replicaName();
+  const audit = new AuditLog(store, clock, replica);
+  const locksOf = (cluster: string): NodeLocks => new NodeLocks(store, { cluster, replica, ttlSeconds: env.leaseSeconds ?? 30 });
+  // One process owns the embedded file: the locks a previous one left died with it (as in memory before).
+  if (store.dialect === 'sqlite') void store.run('DELETE FROM runbook_lock').catch(() => undefined);
   const interruptedOnStart = audit.markInterrupted();
+  // Read by `serve`; a store that fails here fails the first command too, which says so.
+  interruptedOnStart.catch(() => undefined);
   const poolOptions = { commandTimeoutMs: env.sshTimeoutMs, connectTimeoutMs: Math.min(env.sshTimeoutMs, 10_000) };
   let catalog: Promise<Catalog> | undefined;
   const services: Services = {
     audit,
-    locks: new NodeLocks(),
+    locks: locksOf(inventory.cluster),
     clock,
     catalog: () => (catalog ??= loadCatalog({ extraDir: env.signaturesDir })),
-    incidents: new IncidentStore(db),
+    incidents: new IncidentStore(store),
+    checkStats: new CheckStats(store),
     runbookTiming: options.runbookTiming ?? realRunbookTiming,
   };
   const metrics = options.metrics ?? new StackmedicMetrics();
   const inventories = options.clusters && options.clusters.length > 0 ? options.clusters : [inventory];
-  const clusters: ClusterApp[] = inventories.map((inv, i) => {
+  // Several clusters in one store: each cluster's commands see and write its own incidents, audit
+  // records and locks. One cluster keeps the unscoped services it always had.
+  const several = inventories.length > 1;
+  const servicesOf = (inv: Inventory): Services =>
+    several ? { ...services, locks: locksOf(inv.cluster), audit: audit.forCluster(inv.cluster), incidents: new IncidentStore(store, inv.cluster) } : services;
+  const clusters: ClusterApp[] = inventories.map((inv) => {
     const pool = RoutingExecutor.create(inv, poolOptions);
-    return { inventory: inv, pool, executor: new MeteredExecutor(pool, metrics), services: i === 0 ? services : { ...services, locks: new NodeLocks() } };
+    return { inventory: inv, pool, executor: new MeteredExecutor(pool, metrics), services: servicesOf(inv) };
   });
   const routes: ClusterRoute[] = clusters.map((c) => ({
     inventory: c.inventory,
@@ -94,9 +116,9 @@ export function createApp(options: CreateAppOptions): StackmedicApp {
   const { pool, executor } = first;
   metrics.watch({
     sshConnections: () => clusters.reduce((n, c) => n + c.pool.openSshConnections, 0),
-    openIncidents: () => {
+    openIncidents: async () => {
       const counts: Record<string, number> = {};
-      for (const i of services.incidents.list({ status: 'open', limit: 100_000 })) counts[i.severity] = (counts[i.severity] ?? 0) + 1;
+      for (const i of await services.incidents.list({ status: 'open', limit: 100_000 })) counts[i.severity] = (counts[i.severity] ?? 0) + 1;
       return counts;
     },
   });
@@ -108,11 +130,25 @@ export function createApp(options: CreateAppOptions): StackmedicApp {
     executor,
     metrics,
     services,
-    db,
+    store,
     interruptedOnStart,
     async close() {
       await Promise.all(clusters.map((c) => c.pool.close()));
-      db.close();
+      await store.close();
     },
   };
+}
+
+/**
+ * Opens the store STACKMEDIC_DB names (a SQLite path, or `postgres://` for several replicas),
+ * then wires the app on it: what `serve` uses.
+ */
+export async function openApp(options: Omit<CreateAppOptions, 'store'>): Promise<StackmedicApp> {
+  const store = await openStore(options.env.databasePath);
+  try {
+    return createApp({ ...options, store });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
 }

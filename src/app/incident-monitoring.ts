@@ -11,6 +11,7 @@ import type { IncidentStore } from '../incidents/store.js';
 import { IncidentThread } from '../incidents/thread.js';
 import type { StackmedicApp } from './create-app.js';
 import { leaderOnly } from '../store/leader-only.js';
+import { hitsOf } from '../stats/check-stats.js';
 import type { LeaderLease } from '../store/lease.js';
 
 /** Running incident monitoring: the scheduled check and what it writes to. */
@@ -50,11 +51,13 @@ export function startIncidentMonitoring(options: {
   const { metrics } = stackmedic;
   const book = new AlertBook();
   // Incidents alerts opened before a restart keep the titles of their alert-derived signatures.
-  book.relearn(
-    store
-      .list({ status: 'open', limit: 1000 })
-      .flatMap((i) => store.evidence(i.id))
-      .filter((e) => e.signature.startsWith(ALERT_SIGNATURE_PREFIX)),
+  // Read in the background; the first pass waits for it.
+  const relearned = (async () => {
+    const open = await store.list({ status: 'open', limit: 1000 });
+    const evidence = (await Promise.all(open.map((i) => store.evidence(i.id)))).flat();
+    book.relearn(evidence.filter((e) => e.signature.startsWith(ALERT_SIGNATURE_PREFIX)));
+  })().catch((error: unknown) =>
+    log(`stackmedic: could not read the open incidents' alert signatures: ${error instanceof Error ? error.message : String(error)}`),
   );
   const holder: { alerts?: AlertService } = {};
   const thread =
@@ -83,6 +86,7 @@ export function startIncidentMonitoring(options: {
   });
   const catalogIds = async (): Promise<ReadonlySet<string>> => new Set((await stackmedic.services.catalog()).signatures.map((s) => s.id));
   const passes = new PassQueue(async () => {
+    await relearned;
     const started = performance.now();
     try {
       const run = await monitor.run();
@@ -98,7 +102,7 @@ export function startIncidentMonitoring(options: {
   const syncThread = thread
     ? (incidentId: number): Promise<void> =>
         passes.exclusive(async () => {
-          const incident = store.get(incidentId);
+          const incident = await store.get(incidentId);
           if (!incident) return;
           const catalog = await stackmedic.services.catalog();
           await thread.sync(incident, [...catalog.signatures, ...book.external().signatures]);
@@ -126,7 +130,16 @@ export function startIncidentMonitoring(options: {
   });
   holder.alerts = alerts;
   const lease = options.lease;
-  const scheduled = lease ? leaderOnly(lease, () => passes.pass(), log) : () => passes.pass();
+  // Only scheduled passes count in the hit statistics: alert-driven ones would skew the rate per day.
+  const checkStats = stackmedic.services.checkStats;
+  const scheduledPass = async (): Promise<MonitorRun> => {
+    const run = await passes.pass();
+    await checkStats?.record(hitsOf(run.check, stackmedic.inventory.cluster)).catch((error: unknown) => {
+      log(`stackmedic: could not record the check's signature hits: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    return run;
+  };
+  const scheduled = lease ? leaderOnly(lease, scheduledPass, log) : scheduledPass;
   const scheduler = new IncidentScheduler(scheduled, { schedule: env.schedule, log, clock });
   if (options.start !== false) {
     lease?.start();

@@ -13,18 +13,18 @@ export class AuditedExecutor implements Executor {
 
   async exec(node: string, command: RemoteCommand, options?: ExecOptions): Promise<ExecOutcome> {
     const r = await this.inner.exec(node, command, options);
-    this.write(r);
+    await this.write(r);
     return r;
   }
 
   async fanOut(nodes: readonly string[], command: RemoteCommand, options?: FanOutOptions): Promise<ExecOutcome[]> {
     const results = await this.inner.fanOut(nodes, command, options);
-    for (const r of results) this.write(r);
+    for (const r of results) await this.write(r);
     return results;
   }
 
-  private write(r: ExecOutcome): void {
-    this.audit.remote(this.invocationId, {
+  private write(r: ExecOutcome): Promise<void> {
+    return this.audit.remote(this.invocationId, {
       node: r.node,
       command: r.command,
       ok: r.ok,

@@ -37,12 +37,12 @@ export async function runLine(text: string, options: SessionOptions): Promise<bo
     }
     if (!confirmed) {
       const why = io.ask ? 'Cancelled: nothing was changed.' : 'Not confirmed: this command changes the cluster; rerun with --yes to confirm from a script.';
-      options.router.recordCancellation(result.auditId, actor, why);
+      await options.router.recordCancellation(result.auditId, actor, why);
       io.print(options.json ? JSON.stringify(redactDeep({ ok: false, title: why, plan: result.plan }), null, 2) : why);
       return false;
     }
     // The request waited for this answer: it ends here; the run that follows has its own record.
-    router.recordConfirmation(result.auditId, actor, options.yes ? 'confirmed with --yes' : 'confirmed at the console');
+    await router.recordConfirmation(result.auditId, actor, options.yes ? 'confirmed with --yes' : 'confirmed at the console');
     result = await router.dispatch({ text: result.text, actor, role, progress, confirmed: true });
   }
   io.print(options.json ? replyJson(result) : result.kind === 'reply' ? formatReply(result.reply) : formatPlan(result.plan));

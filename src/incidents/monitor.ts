@@ -67,35 +67,37 @@ export class IncidentMonitor {
     const check = await runCheck(this.options.inventory, this.options.executor, base, {
       ...this.options.check,
       clock,
-      historyBefore: store.lastResolvedAt(),
+      historyBefore: await store.lastResolvedAt(),
       ...(external ? { external } : {}),
     });
     for (const f of check.fetches) if (f.problem) this.log(`stackmedic: ${f.problem}`);
     const at = check.at.toISOString();
-    const open = store.list({ status: 'open', limit: 1000 }).map((i) => store.snapshot(i));
-    const recent = store.resolvedSince(new Date(check.at.getTime() - policy.reopenWithinMs).toISOString()).map((i) => store.snapshot(i));
+    const open = await Promise.all((await store.list({ status: 'open', limit: 1000 })).map((i) => store.snapshot(i)));
+    const recent = await Promise.all(
+      (await store.resolvedSince(new Date(check.at.getTime() - policy.reopenWithinMs).toISOString())).map((i) => store.snapshot(i)),
+    );
     const decisions = planIncidents(open, recent, check, policy);
     const opened: number[] = [];
     for (const d of decisions) {
       switch (d.kind) {
         case 'open': {
-          const id = store.open(this.picture(d.problem.evidence, check, catalog), d.problem.evidence, at);
+          const id = await store.open(this.picture(d.problem.evidence, check, catalog), d.problem.evidence, at);
           opened.push(id);
           this.log(`stackmedic: opened incident #${id}: ${d.problem.chainText}`);
           break;
         }
         case 'update':
-          this.absorb(d.incidentId, d.newEvidence, check, catalog, at, d.greenBroken);
+          await this.absorb(d.incidentId, d.newEvidence, check, catalog, at, d.greenBroken);
           break;
         case 'reopen':
-          store.reopen(d.incidentId, at, `the problem is back: ${d.problems.map((p) => p.title).join('; ')}`);
-          this.absorb(d.incidentId, d.newEvidence, check, catalog, at, false);
+          await store.reopen(d.incidentId, at, `the problem is back: ${d.problems.map((p) => p.title).join('; ')}`);
+          await this.absorb(d.incidentId, d.newEvidence, check, catalog, at, false);
           this.log(`stackmedic: reopened incident #${d.incidentId}`);
           break;
         case 'green':
-          store.markGreen(d.incidentId, d.since, at);
+          await store.markGreen(d.incidentId, d.since, at);
           if (d.started) {
-            store.addEvent(d.incidentId, {
+            await store.addEvent(d.incidentId, {
               at,
               kind: 'green',
               text: `Checks are green; the incident resolves at ${d.resolvesAt.slice(0, 19).replace('T', ' ')} UTC if they stay green.`,
@@ -104,16 +106,16 @@ export class IncidentMonitor {
           break;
         case 'resolve': {
           const minutes = Math.round((check.at.getTime() - Date.parse(d.greenSince)) / 60_000);
-          store.resolve(d.incidentId, at, 'stackmedic', `Checks green since ${d.greenSince.slice(0, 19).replace('T', ' ')} UTC (${minutes} min).`);
+          await store.resolve(d.incidentId, at, 'stackmedic', `Checks green since ${d.greenSince.slice(0, 19).replace('T', ' ')} UTC (${minutes} min).`);
           this.log(`stackmedic: resolved incident #${d.incidentId} after ${minutes} min of green checks`);
           break;
         }
       }
     }
-    this.mirrorActions(check.at);
+    await this.mirrorActions(check.at);
     const syncs: ThreadSync[] = [];
     if (this.options.thread) {
-      for (const incident of store.needingSync()) {
+      for (const incident of await store.needingSync()) {
         try {
           syncs.push(await this.options.thread.sync(incident, catalog.signatures));
         } catch (error) {
@@ -125,19 +127,23 @@ export class IncidentMonitor {
   }
 
   /** Adds new evidence to an incident and redraws its picture from all of its evidence. */
-  private absorb(id: number, newEvidence: readonly Evidence[], check: CheckResult, catalog: Catalog, at: string, greenBroken: boolean): void {
+  private async absorb(id: number, newEvidence: readonly Evidence[], check: CheckResult, catalog: Catalog, at: string, greenBroken: boolean): Promise<void> {
     const { store } = this.options;
-    const before = store.get(id) as Incident;
-    const added = store.addEvidence(id, newEvidence, at);
+    const before = (await store.get(id)) as Incident;
+    const added = await store.addEvidence(id, newEvidence, at);
     if (added.length > 0) {
-      store.addEvent(id, { at, kind: 'evidence', text: `${added.length} new evidence record${added.length === 1 ? '' : 's'}:\n${evidenceLines(added, 20)}` });
+      await store.addEvent(id, {
+        at,
+        kind: 'evidence',
+        text: `${added.length} new evidence record${added.length === 1 ? '' : 's'}:\n${evidenceLines(added, 20)}`,
+      });
     }
-    const picture = this.picture(store.evidence(id), check, catalog);
-    store.update(id, picture, at);
+    const picture = this.picture(await store.evidence(id), check, catalog);
+    await store.update(id, picture, at);
     if (picture.root.signature !== before.root.signature || picture.root.node !== before.root.node) {
-      store.addEvent(id, { at, kind: 'root-changed', text: `Root cause is now ${picture.title} (was ${before.title}): ${picture.chainText}` });
+      await store.addEvent(id, { at, kind: 'root-changed', text: `Root cause is now ${picture.title} (was ${before.title}): ${picture.chainText}` });
     }
-    if (greenBroken) store.addEvent(id, { at, kind: 'note', text: 'The problem is seen again: the green streak starts over.' });
+    if (greenBroken) await store.addEvent(id, { at, kind: 'note', text: 'The problem is seen again: the green streak starts over.' });
   }
 
   /** What the incident says now: chain from all its evidence, impact and runbooks from this check. */
@@ -169,20 +175,23 @@ export class IncidentMonitor {
   }
 
   /** Copies operators' audited actions since each live incident opened into its timeline (once each). */
-  private mirrorActions(now: Date): void {
+  private async mirrorActions(now: Date): Promise<void> {
     const { store, audit, policy } = this.options;
-    const live = [...store.list({ status: 'open', limit: 1000 }), ...store.resolvedSince(new Date(now.getTime() - policy.reopenWithinMs).toISOString())];
+    const live = [
+      ...(await store.list({ status: 'open', limit: 1000 })),
+      ...(await store.resolvedSince(new Date(now.getTime() - policy.reopenWithinMs).toISOString())),
+    ];
     for (const incident of live) {
-      const mirrored = store.mirroredAuditIds(incident.id);
+      const mirrored = await store.mirroredAuditIds(incident.id);
       const until = incident.resolvedAt ? new Date(incident.resolvedAt) : now;
-      const entries = audit.between(new Date(incident.openedAt), until);
+      const entries = await audit.between(new Date(incident.openedAt), until);
       for (const entry of entries) {
         if (!isOperatorAction(entry) || mirrored.has(entry.id)) continue;
         const text = [
           `${entry.actorName} ran ${entry.command}: ${entry.outcome ?? 'unfinished'}${entry.detail ? ` (${entry.detail})` : ''}`,
           ...actionDetails(entry, entries, 10),
         ].join('\n');
-        store.addEvent(incident.id, { at: entry.startedAt, kind: 'action', text, actor: entry.actorName, auditId: entry.id });
+        await store.addEvent(incident.id, { at: entry.startedAt, kind: 'action', text, actor: entry.actorName, auditId: entry.id });
       }
     }
   }

@@ -1,11 +1,11 @@
 import type { Problem } from '../health/assess.js';
 import { redact, redactDeep } from '../redact.js';
 import type { CausalChain, Severity } from '../signatures/index.js';
-import type { Db } from '../store/database.js';
+import type { SqlExecutor, SqlStore } from '../store/sql-store.js';
 import type { IncidentSnapshot } from './lifecycle.js';
 import type { Evidence, Incident, IncidentEvent, IncidentEventKind, IncidentSlackRef, IncidentStatus, StoredEvidence } from './types.js';
 
-interface IncidentRow {
+type IncidentRow = {
   id: number;
   status: IncidentStatus;
   severity: Severity;
@@ -24,9 +24,10 @@ interface IncidentRow {
   resolved_by: string | null;
   resolution: string | null;
   reopen_count: number;
-}
+  cluster?: string | null;
+};
 
-interface EvidenceRow {
+type EvidenceRow = {
   id: number;
   incident_id: number;
   key: string;
@@ -39,9 +40,9 @@ interface EvidenceRow {
   fields_json: string;
   text: string;
   first_seen_at: string;
-}
+};
 
-interface EventRow {
+type EventRow = {
   id: number;
   incident_id: number;
   at: string;
@@ -49,15 +50,15 @@ interface EventRow {
   text: string;
   actor: string | null;
   audit_id: number | null;
-}
+};
 
-interface SlackRow {
+type SlackRow = {
   incident_id: number;
   channel: string;
   ts: string;
   last_event_id: number;
   summary_hash: string;
-}
+};
 
 function toIncident(r: IncidentRow): Incident {
   return {
@@ -78,6 +79,7 @@ function toIncident(r: IncidentRow): Incident {
     resolvedBy: r.resolved_by,
     resolution: r.resolution,
     reopenCount: r.reopen_count,
+    ...(r.cluster ? { cluster: r.cluster } : {}),
   };
 }
 
@@ -131,141 +133,140 @@ function pictureValues(picture: IncidentPicture): (string | null)[] {
 }
 
 /**
- * Incidents in the embedded SQLite store (schema migration 3): the incident, its evidence, its
- * timeline and its Slack message. Everything survives a restart; nothing is kept in memory.
+ * Incidents in the store (schema migration 3): the incident, its evidence, its timeline and its
+ * Slack message. Everything survives a restart and is shared by every replica on one PostgreSQL
+ * database; nothing is kept in memory.
  */
 export class IncidentStore {
-  constructor(private readonly db: Db) {}
+  /** SQL that keeps a query to this store's cluster (nothing for an unscoped store), and its parameters. */
+  private readonly scope: { readonly sql: string; readonly params: readonly string[] };
+
+  constructor(
+    private readonly store: SqlStore,
+    /** Several clusters in one store: this one's incidents only (opened, listed, matched, synced). */
+    readonly cluster?: string,
+  ) {
+    this.scope = cluster === undefined ? { sql: '', params: [] } : { sql: ' AND cluster = ?', params: [cluster] };
+  }
 
   /** Opens an incident with its first evidence and an `opened` event; returns its id. */
-  open(picture: IncidentPicture, evidence: readonly Evidence[], at: string): number {
-    return this.db.transaction(() => {
-      const id = Number(
-        this.db
-          .prepare(
-            `INSERT INTO incident (status, severity, title, root_signature, root_node, chain_json, chain_text, impact_json, next_steps_json, opened_at, updated_at, last_bad_at)
-             VALUES ('open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(...pictureValues(picture), at, at, at).lastInsertRowid,
+  open(picture: IncidentPicture, evidence: readonly Evidence[], at: string): Promise<number> {
+    return this.store.transaction(async (tx) => {
+      const row = await tx.get<{ id: number }>(
+        `INSERT INTO incident (status, severity, title, root_signature, root_node, chain_json, chain_text, impact_json, next_steps_json, opened_at, updated_at, last_bad_at, cluster)
+         VALUES ('open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        [...pictureValues(picture), at, at, at, this.cluster ?? null],
       );
-      this.addEvidence(id, evidence, at);
-      this.addEvent(id, { at, kind: 'opened', text: `Incident opened: ${picture.title}` });
+      const id = Number(row?.id);
+      await insertEvidence(tx, id, evidence, at);
+      await insertEvent(tx, id, { at, kind: 'opened', text: `Incident opened: ${picture.title}` });
       return id;
-    })();
+    });
   }
 
   /** Replaces what the incident says about its problem, marking the check as bad. */
-  update(id: number, picture: IncidentPicture, at: string): void {
-    this.db
-      .prepare(
-        `UPDATE incident SET severity = ?, title = ?, root_signature = ?, root_node = ?, chain_json = ?, chain_text = ?, impact_json = ?, next_steps_json = ?, updated_at = ?, last_bad_at = ?, green_since = NULL WHERE id = ?`,
-      )
-      .run(...pictureValues(picture), at, at, id);
+  async update(id: number, picture: IncidentPicture, at: string): Promise<void> {
+    await this.store.run(
+      `UPDATE incident SET severity = ?, title = ?, root_signature = ?, root_node = ?, chain_json = ?, chain_text = ?, impact_json = ?, next_steps_json = ?, updated_at = ?, last_bad_at = ?, green_since = NULL WHERE id = ?`,
+      [...pictureValues(picture), at, at, id],
+    );
   }
 
   /** Attaches evidence not attached yet (by key); returns what was new. */
-  addEvidence(id: number, evidence: readonly Evidence[], at: string): Evidence[] {
-    const insert = this.db.prepare(
-      `INSERT OR IGNORE INTO incident_evidence (incident_id, key, kind, signature, node, file, line, time, fields_json, text, first_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    return this.db.transaction(() =>
-      evidence.filter(
-        (e) =>
-          insert.run(id, e.key, e.kind, e.signature, e.node, e.file ?? null, e.line ?? null, e.time, JSON.stringify(redactDeep(e.fields)), redact(e.text), at)
-            .changes > 0,
-      ),
-    )();
+  addEvidence(id: number, evidence: readonly Evidence[], at: string): Promise<Evidence[]> {
+    return this.store.transaction((tx) => insertEvidence(tx, id, evidence, at));
   }
 
   /** Records a timeline event; an `action` event per audit invocation at most. Returns its id, or `null` if already there. */
-  addEvent(id: number, event: { at: string; kind: IncidentEventKind; text: string; actor?: string | null; auditId?: number | null }): number | null {
-    const info = this.db
-      .prepare(`INSERT OR IGNORE INTO incident_event (incident_id, at, kind, text, actor, audit_id) VALUES (?, ?, ?, ?, ?, ?)`)
-      .run(id, event.at, event.kind, redact(event.text), event.actor ?? null, event.auditId ?? null);
-    return info.changes > 0 ? Number(info.lastInsertRowid) : null;
+  addEvent(id: number, event: NewEvent): Promise<number | null> {
+    return insertEvent(this.store, id, event);
   }
 
   /** Starts (or keeps) the green streak. */
-  markGreen(id: number, since: string, at: string): void {
-    this.db.prepare(`UPDATE incident SET green_since = ?, updated_at = ? WHERE id = ?`).run(since, at, id);
+  async markGreen(id: number, since: string, at: string): Promise<void> {
+    await this.store.run(`UPDATE incident SET green_since = ?, updated_at = ? WHERE id = ?`, [since, at, id]);
   }
 
   /** Resolves an open incident; returns false when it was not open. */
-  resolve(id: number, at: string, by: string, resolution: string): boolean {
-    return this.db.transaction(() => {
-      const changed = this.db
-        .prepare(`UPDATE incident SET status = 'resolved', resolved_at = ?, resolved_by = ?, resolution = ?, updated_at = ? WHERE id = ? AND status = 'open'`)
-        .run(at, by, redact(resolution), at, id).changes;
-      if (changed === 0) return false;
-      this.addEvent(id, { at, kind: 'resolved', text: resolution, actor: by });
+  resolve(id: number, at: string, by: string, resolution: string): Promise<boolean> {
+    return this.store.transaction(async (tx) => {
+      const { changes } = await tx.run(
+        `UPDATE incident SET status = 'resolved', resolved_at = ?, resolved_by = ?, resolution = ?, updated_at = ? WHERE id = ? AND status = 'open'`,
+        [at, by, redact(resolution), at, id],
+      );
+      if (changes === 0) return false;
+      await insertEvent(tx, id, { at, kind: 'resolved', text: resolution, actor: by });
       return true;
-    })();
+    });
   }
 
   /** Reopens a resolved incident. */
-  reopen(id: number, at: string, why: string): void {
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          `UPDATE incident SET status = 'open', resolved_at = NULL, resolved_by = NULL, resolution = NULL, green_since = NULL, reopen_count = reopen_count + 1, updated_at = ?, last_bad_at = ? WHERE id = ?`,
-        )
-        .run(at, at, id);
-      this.addEvent(id, { at, kind: 'reopened', text: why });
-    })();
+  async reopen(id: number, at: string, why: string): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      await tx.run(
+        `UPDATE incident SET status = 'open', resolved_at = NULL, resolved_by = NULL, resolution = NULL, green_since = NULL, reopen_count = reopen_count + 1, updated_at = ?, last_bad_at = ? WHERE id = ?`,
+        [at, at, id],
+      );
+      await insertEvent(tx, id, { at, kind: 'reopened', text: why });
+    });
   }
 
   /** One incident, or undefined. */
-  get(id: number): Incident | undefined {
-    const row = this.db.prepare(`SELECT * FROM incident WHERE id = ?`).get(id) as IncidentRow | undefined;
+  async get(id: number): Promise<Incident | undefined> {
+    const row = await this.store.get<IncidentRow>(`SELECT * FROM incident WHERE id = ?`, [id]);
     return row ? toIncident(row) : undefined;
   }
 
   /** Incidents, newest first: open ones, or all of them. */
-  list(options: { status?: IncidentStatus; limit?: number } = {}): Incident[] {
-    const rows = (
-      options.status
-        ? this.db.prepare(`SELECT * FROM incident WHERE status = ? ORDER BY id DESC LIMIT ?`).all(options.status, options.limit ?? 50)
-        : this.db.prepare(`SELECT * FROM incident ORDER BY id DESC LIMIT ?`).all(options.limit ?? 50)
-    ) as IncidentRow[];
+  async list(options: { status?: IncidentStatus; limit?: number } = {}): Promise<Incident[]> {
+    const { sql, params } = this.scope;
+    const rows = options.status
+      ? await this.store.all<IncidentRow>(`SELECT * FROM incident WHERE status = ?${sql} ORDER BY id DESC LIMIT ?`, [
+          options.status,
+          ...params,
+          options.limit ?? 50,
+        ])
+      : await this.store.all<IncidentRow>(`SELECT * FROM incident WHERE 1 = 1${sql} ORDER BY id DESC LIMIT ?`, [...params, options.limit ?? 50]);
     return rows.map(toIncident);
   }
 
   /** Incidents resolved at or after `since`, newest first (candidates for reopening). */
-  resolvedSince(since: string): Incident[] {
-    return (this.db.prepare(`SELECT * FROM incident WHERE status = 'resolved' AND resolved_at >= ? ORDER BY id DESC`).all(since) as IncidentRow[]).map(
-      toIncident,
-    );
+  async resolvedSince(since: string): Promise<Incident[]> {
+    const { sql, params } = this.scope;
+    return (
+      await this.store.all<IncidentRow>(`SELECT * FROM incident WHERE status = 'resolved' AND resolved_at >= ?${sql} ORDER BY id DESC`, [since, ...params])
+    ).map(toIncident);
   }
 
   /** When the most recent resolution happened (log records from before it are history). */
-  lastResolvedAt(): string | null {
-    const row = this.db.prepare(`SELECT MAX(resolved_at) AS at FROM incident`).get() as { at: string | null };
-    return row.at;
+  async lastResolvedAt(): Promise<string | null> {
+    const { sql, params } = this.scope;
+    const row = await this.store.get<{ at: string | null }>(`SELECT MAX(resolved_at) AS at FROM incident WHERE 1 = 1${sql}`, [...params]);
+    return row?.at ?? null;
   }
 
   /** An incident's evidence, oldest record first (unknown times last). */
-  evidence(id: number): StoredEvidence[] {
-    return (this.db.prepare(`SELECT * FROM incident_evidence WHERE incident_id = ? ORDER BY time IS NULL, time, id`).all(id) as EvidenceRow[]).map(toEvidence);
+  async evidence(id: number): Promise<StoredEvidence[]> {
+    return (await this.store.all<EvidenceRow>(`SELECT * FROM incident_evidence WHERE incident_id = ? ORDER BY time IS NULL, time, id`, [id])).map(toEvidence);
   }
 
   /** An incident's timeline events after `afterId`, in order. */
-  events(id: number, afterId = 0): IncidentEvent[] {
-    return (this.db.prepare(`SELECT * FROM incident_event WHERE incident_id = ? AND id > ? ORDER BY id`).all(id, afterId) as EventRow[]).map(toEvent);
+  async events(id: number, afterId = 0): Promise<IncidentEvent[]> {
+    return (await this.store.all<EventRow>(`SELECT * FROM incident_event WHERE incident_id = ? AND id > ? ORDER BY id`, [id, afterId])).map(toEvent);
   }
 
   /** Audit invocations already mirrored as `action` events of this incident. */
-  mirroredAuditIds(id: number): Set<number> {
-    const rows = this.db.prepare(`SELECT audit_id FROM incident_event WHERE incident_id = ? AND audit_id IS NOT NULL`).all(id) as { audit_id: number }[];
-    return new Set(rows.map((r) => r.audit_id));
+  async mirroredAuditIds(id: number): Promise<Set<number>> {
+    const rows = await this.store.all<{ audit_id: number }>(`SELECT audit_id FROM incident_event WHERE incident_id = ? AND audit_id IS NOT NULL`, [id]);
+    return new Set(rows.map((r) => Number(r.audit_id)));
   }
 
   /** What the lifecycle needs to match new problems against this incident. */
-  snapshot(incident: Incident): IncidentSnapshot {
-    const evidence = this.db.prepare(`SELECT key, signature, node FROM incident_evidence WHERE incident_id = ?`).all(incident.id) as {
-      key: string;
-      signature: string;
-      node: string;
-    }[];
+  async snapshot(incident: Incident): Promise<IncidentSnapshot> {
+    const evidence = await this.store.all<{ key: string; signature: string; node: string }>(
+      `SELECT key, signature, node FROM incident_evidence WHERE incident_id = ?`,
+      [incident.id],
+    );
     return {
       incident,
       evidenceKeys: new Set(evidence.map((e) => e.key)),
@@ -275,30 +276,54 @@ export class IncidentStore {
   }
 
   /** Where the incident's Slack message is, if it was posted. */
-  slackRef(id: number): IncidentSlackRef | undefined {
-    const r = this.db.prepare(`SELECT * FROM incident_slack WHERE incident_id = ?`).get(id) as SlackRow | undefined;
+  async slackRef(id: number): Promise<IncidentSlackRef | undefined> {
+    const r = await this.store.get<SlackRow>(`SELECT * FROM incident_slack WHERE incident_id = ?`, [id]);
     return r ? { incidentId: r.incident_id, channel: r.channel, ts: r.ts, lastEventId: r.last_event_id, summaryHash: r.summary_hash } : undefined;
   }
 
   /** Records (or advances) the incident's Slack message state. */
-  saveSlackRef(ref: IncidentSlackRef): void {
-    this.db
-      .prepare(
-        `INSERT INTO incident_slack (incident_id, channel, ts, last_event_id, summary_hash) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (incident_id) DO UPDATE SET channel = excluded.channel, ts = excluded.ts, last_event_id = excluded.last_event_id, summary_hash = excluded.summary_hash`,
-      )
-      .run(ref.incidentId, ref.channel, ref.ts, ref.lastEventId, ref.summaryHash);
+  async saveSlackRef(ref: IncidentSlackRef): Promise<void> {
+    await this.store.run(
+      `INSERT INTO incident_slack (incident_id, channel, ts, last_event_id, summary_hash) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (incident_id) DO UPDATE SET channel = excluded.channel, ts = excluded.ts, last_event_id = excluded.last_event_id, summary_hash = excluded.summary_hash`,
+      [ref.incidentId, ref.channel, ref.ts, ref.lastEventId, ref.summaryHash],
+    );
   }
 
   /** Incidents whose Slack thread may be behind: open ones, and resolved ones with events not posted. */
-  needingSync(): Incident[] {
-    const rows = this.db
-      .prepare(
-        `SELECT i.* FROM incident i LEFT JOIN incident_slack s ON s.incident_id = i.id
-         WHERE i.status = 'open' OR EXISTS (SELECT 1 FROM incident_event e WHERE e.incident_id = i.id AND e.id > COALESCE(s.last_event_id, 0))
-         ORDER BY i.id`,
-      )
-      .all() as IncidentRow[];
+  async needingSync(): Promise<Incident[]> {
+    const rows = await this.store.all<IncidentRow>(
+      `SELECT i.* FROM incident i LEFT JOIN incident_slack s ON s.incident_id = i.id
+       WHERE (i.status = 'open' OR EXISTS (SELECT 1 FROM incident_event e WHERE e.incident_id = i.id AND e.id > COALESCE(s.last_event_id, 0)))${this.scope.sql.replace('cluster', 'i.cluster')}
+       ORDER BY i.id`,
+      [...this.scope.params],
+    );
     return rows.map(toIncident);
   }
+}
+
+/** A timeline event to record. */
+type NewEvent = { at: string; kind: IncidentEventKind; text: string; actor?: string | null; auditId?: number | null };
+
+/** Inserts the evidence not attached yet, on `tx`; returns what was new. */
+async function insertEvidence(tx: SqlExecutor, id: number, evidence: readonly Evidence[], at: string): Promise<Evidence[]> {
+  const added: Evidence[] = [];
+  for (const e of evidence) {
+    const { changes } = await tx.run(
+      `INSERT INTO incident_evidence (incident_id, key, kind, signature, node, file, line, time, fields_json, text, first_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT DO NOTHING`,
+      [id, e.key, e.kind, e.signature, e.node, e.file ?? null, e.line ?? null, e.time, JSON.stringify(redactDeep(e.fields)), redact(e.text), at],
+    );
+    if (changes > 0) added.push(e);
+  }
+  return added;
+}
+
+/** Inserts a timeline event on `ex`; `null` when its audit invocation is already mirrored. */
+async function insertEvent(ex: SqlExecutor, id: number, event: NewEvent): Promise<number | null> {
+  const row = await ex.get<{ id: number }>(
+    `INSERT INTO incident_event (incident_id, at, kind, text, actor, audit_id) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+    [id, event.at, event.kind, redact(event.text), event.actor ?? null, event.auditId ?? null],
+  );
+  return row ? Number(row.id) : null;
 }

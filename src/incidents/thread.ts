@@ -45,13 +45,13 @@ export class IncidentThread {
   /** Brings the incident's Slack message and thread up to date. */
   async sync(incident: Incident, signatures: readonly Signature[]): Promise<ThreadSync> {
     const { store, publisher, channel } = this.options;
-    let ref = store.slackRef(incident.id);
+    let ref = await store.slackRef(incident.id);
     // A resolved incident that never reached Slack (Slack was off then) is history, not news.
     if (!ref && incident.status === 'resolved') return { incidentId: incident.id, posted: false, updated: false, replies: 0 };
     const reply = summaryReply({
       incident,
-      evidence: store.evidence(incident.id),
-      events: store.events(incident.id),
+      evidence: await store.evidence(incident.id),
+      events: await store.events(incident.id),
       signatures,
       now: this.options.clock().toISOString(),
       ...(this.options.resolveAfterMinutes !== undefined ? { resolveAfterMinutes: this.options.resolveAfterMinutes } : {}),
@@ -62,31 +62,31 @@ export class IncidentThread {
     if (!ref) {
       const message = await publisher.postReply(channel, reply);
       ref = { incidentId: incident.id, channel: message.channel, ts: message.ts, lastEventId: 0, summaryHash: hash };
-      store.saveSlackRef(ref);
+      await store.saveSlackRef(ref);
       posted = true;
     } else if (ref.summaryHash !== hash) {
       await publisher.updateReply({ channel: ref.channel, ts: ref.ts }, reply);
       ref = { ...ref, summaryHash: hash };
-      store.saveSlackRef(ref);
+      await store.saveSlackRef(ref);
       updated = true;
     }
     let replies = 0;
-    for (const event of store.events(incident.id, ref.lastEventId)) {
-      const threadReply = this.eventReply(incident, event);
+    for (const event of await store.events(incident.id, ref.lastEventId)) {
+      const threadReply = await this.eventReply(incident, event);
       if (threadReply) {
         await publisher.postReply(ref.channel, threadReply, { threadTs: ref.ts });
         replies++;
       }
       ref = { ...ref, lastEventId: event.id };
-      store.saveSlackRef(ref);
+      await store.saveSlackRef(ref);
     }
     return { incidentId: incident.id, posted, updated, replies };
   }
 
-  private eventReply(incident: Incident, event: IncidentEvent): Reply | null {
+  private async eventReply(incident: Incident, event: IncidentEvent): Promise<Reply | null> {
     const { store } = this.options;
     if (event.kind === 'opened') {
-      const evidence = store.evidence(incident.id).filter((e) => e.firstSeenAt <= event.at);
+      const evidence = (await store.evidence(incident.id)).filter((e) => e.firstSeenAt <= event.at);
       const text = evidenceLines(evidence, 40);
       return { ok: false, title: `Evidence (${evidence.length} records)`, text, blocks: mrkdwnToBlocks(text) };
     }

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Db } from '../store/database.js';
 import { migrations } from '../store/migrations.js';
+import type { SqlStore } from '../store/sql-store.js';
+import { SqliteStore } from '../store/sqlite-store.js';
 
 /** The path of the health check. */
 export const HEALTH_PATH = '/healthz';
@@ -24,13 +25,14 @@ export interface SchedulerView {
 export interface HealthSources {
   /** The Slack connection: Socket Mode's WebSocket, or the HTTP receiver. */
   readonly slack: () => ComponentHealth;
-  readonly db: Db;
+  /** The store (SQLite, or the PostgreSQL database the replicas share). */
+  readonly store: SqlStore;
   /** Absent when no incident channel is configured (nothing is scheduled). */
   readonly scheduler?: SchedulerView | undefined;
   /** True once shutdown began: the process takes no more work. */
   readonly stopping: () => boolean;
   /** Answers waiting in the outbox (shown; they do not make the process unhealthy). */
-  readonly undelivered?: (() => number) | undefined;
+  readonly undelivered?: (() => number | Promise<number>) | undefined;
 }
 
 /** The JSON body of GET /healthz. */
@@ -42,15 +44,15 @@ export interface HealthReport {
   readonly undeliveredAnswers?: number;
 }
 
-function storeHealth(db: Db): ComponentHealth {
-  if (!db.open) return { ok: false, state: 'closed' };
+async function storeHealth(store: SqlStore): Promise<ComponentHealth> {
+  if (store instanceof SqliteStore && !store.db.open) return { ok: false, state: 'closed' };
   try {
-    const version = Number(db.pragma('user_version', { simple: true }));
+    const version = await store.schemaVersion();
     const latest = migrations.at(-1)?.version ?? 0;
-    db.prepare('SELECT 1').get();
+    await store.get('SELECT 1 AS one');
     if (version !== latest) return { ok: false, state: 'outdated', detail: `schema ${version}, expected ${latest}` };
-    if (db.readonly) return { ok: false, state: 'read-only' };
-    return { ok: true, state: 'open', detail: `schema ${version}` };
+    if (store instanceof SqliteStore && store.db.readonly) return { ok: false, state: 'read-only' };
+    return { ok: true, state: 'open', detail: `${store.dialect === 'postgres' ? 'PostgreSQL, ' : ''}schema ${version}` };
   } catch (error) {
     return { ok: false, state: 'failed', detail: error instanceof Error ? error.message : String(error) };
   }
@@ -66,17 +68,17 @@ function schedulerHealth(s: SchedulerView | undefined): HealthReport['scheduler'
 }
 
 /** The health report and its HTTP status: 200 when every part is up, else 503. */
-export function healthReport(src: HealthSources): { readonly httpStatus: 200 | 503; readonly report: HealthReport } {
+export async function healthReport(src: HealthSources): Promise<{ readonly httpStatus: 200 | 503; readonly report: HealthReport }> {
   let undelivered: number | undefined;
   try {
-    undelivered = src.undelivered?.();
+    undelivered = await src.undelivered?.();
   } catch {
     undelivered = undefined;
   }
   const report: HealthReport = {
     status: 'ok',
     slack: src.slack(),
-    store: storeHealth(src.db),
+    store: await storeHealth(src.store),
     scheduler: schedulerHealth(src.scheduler),
     ...(undelivered !== undefined ? { undeliveredAnswers: undelivered } : {}),
   };
@@ -85,8 +87,8 @@ export function healthReport(src: HealthSources): { readonly httpStatus: 200 | 5
 }
 
 /** Answers GET /healthz on `res`. */
-export function answerHealth(src: HealthSources, res: ServerResponse): void {
-  const { httpStatus, report } = healthReport(src);
+export async function answerHealth(src: HealthSources, res: ServerResponse): Promise<void> {
+  const { httpStatus, report } = await healthReport(src);
   res.writeHead(httpStatus, { 'content-type': 'application/json', 'cache-control': 'no-store' });
   res.end(`${JSON.stringify(report)}\n`);
 }
@@ -100,7 +102,7 @@ export interface HttpRoute {
 
 /** GET /healthz as a Bolt custom route (HTTP mode: on the receiver's port). */
 export function healthRoute(src: HealthSources): HttpRoute {
-  return { path: HEALTH_PATH, method: ['GET'], handler: (_req, res) => answerHealth(src, res) };
+  return { path: HEALTH_PATH, method: ['GET'], handler: (_req, res) => void answerHealth(src, res) };
 }
 
 /** A server answering GET /healthz and the `routes` given (Socket Mode, on STACKMEDIC_HTTP_PORT). */
@@ -129,7 +131,7 @@ export async function startHealthServer(
       res.writeHead(405, { allow: 'GET', 'content-type': 'text/plain' }).end('method not allowed\n');
       return;
     }
-    answerHealth(src, res);
+    void answerHealth(src, res);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,5 +1,5 @@
 import type { SlackBlock } from '../router/types.js';
-import type { Db } from '../store/database.js';
+import type { SqlStore } from '../store/sql-store.js';
 
 /** What a message showed last: enough to redraw it after a restart. */
 export interface ShownContent {
@@ -15,12 +15,12 @@ export interface OpenRunMessage {
   readonly content: ShownContent;
 }
 
-interface Row {
+type Row = {
   channel: string;
   ts: string;
   opened_at: string;
   content_json: string;
-}
+};
 
 /**
  * Remembers, in the store, every Slack message that shows a command still running ("step 2/4:
@@ -28,39 +28,47 @@ interface Row {
  */
 export class RunMessageStore {
   constructor(
-    private readonly db: Db,
+    private readonly store: SqlStore,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
   /** The message now shows a running command, with this content (already redacted). */
-  showing(channel: string, ts: string, content: ShownContent): void {
+  async showing(channel: string, ts: string, content: ShownContent): Promise<void> {
     const now = this.clock().toISOString();
-    this.db
-      .prepare(
-        `INSERT INTO slack_run_message (channel, ts, opened_at, content_json, state, updated_at) VALUES (?, ?, ?, ?, 'running', ?)
-         ON CONFLICT (channel, ts) DO UPDATE SET content_json = excluded.content_json, state = 'running', updated_at = excluded.updated_at`,
-      )
-      .run(channel, ts, now, JSON.stringify({ text: content.text, blocks: content.blocks }), now);
+    await this.store.run(
+      `INSERT INTO slack_run_message (channel, ts, opened_at, content_json, state, updated_at) VALUES (?, ?, ?, ?, 'running', ?)
+       ON CONFLICT (channel, ts) DO UPDATE SET content_json = excluded.content_json, state = 'running', updated_at = excluded.updated_at`,
+      [channel, ts, now, JSON.stringify({ text: content.text, blocks: content.blocks }), now],
+    );
   }
 
   /** The message shows its final state now (result, refusal, cancellation). */
-  settled(channel: string, ts: string): void {
-    this.db
-      .prepare(`UPDATE slack_run_message SET state = 'settled', updated_at = ? WHERE channel = ? AND ts = ? AND state = 'running'`)
-      .run(this.clock().toISOString(), channel, ts);
+  async settled(channel: string, ts: string): Promise<void> {
+    await this.store.run(`UPDATE slack_run_message SET state = 'settled', updated_at = ? WHERE channel = ? AND ts = ? AND state = 'running'`, [
+      this.clock().toISOString(),
+      channel,
+      ts,
+    ]);
   }
 
   /** Messages still showing a running command, oldest first. */
-  open(): OpenRunMessage[] {
-    return (
-      this.db.prepare(`SELECT channel, ts, opened_at, content_json FROM slack_run_message WHERE state = 'running' ORDER BY opened_at`).all() as Row[]
-    ).map((r) => ({ channel: r.channel, ts: r.ts, openedAt: new Date(r.opened_at), content: JSON.parse(r.content_json) as ShownContent }));
+  async open(): Promise<OpenRunMessage[]> {
+    return (await this.store.all<Row>(`SELECT channel, ts, opened_at, content_json FROM slack_run_message WHERE state = 'running' ORDER BY opened_at`)).map(
+      (r) => ({
+        channel: r.channel,
+        ts: r.ts,
+        openedAt: new Date(r.opened_at),
+        content: JSON.parse(r.content_json) as ShownContent,
+      }),
+    );
   }
 
   /** The message now says its command was interrupted. */
-  announced(channel: string, ts: string): void {
-    this.db
-      .prepare(`UPDATE slack_run_message SET state = 'announced', updated_at = ? WHERE channel = ? AND ts = ?`)
-      .run(this.clock().toISOString(), channel, ts);
+  async announced(channel: string, ts: string): Promise<void> {
+    await this.store.run(`UPDATE slack_run_message SET state = 'announced', updated_at = ? WHERE channel = ? AND ts = ?`, [
+      this.clock().toISOString(),
+      channel,
+      ts,
+    ]);
   }
 }

@@ -30,14 +30,15 @@ export async function runUntilStopped(body: () => Promise<number>, o: RunUntilSt
     const { audit } = o.app.services;
     o.log(`stackmedic: stopping (${first.reason}).${audit.runningCount > 0 ? ' Waiting for the running command…' : ''}`);
     if (!(await life.until(() => audit.runningCount === 0, 2000, { whileWaited: true }))) {
-      const ids = audit.interruptRunning(`stackmedic was stopped (${first.reason}) before this finished`);
+      const ids = await audit.interruptRunning(`stackmedic was stopped (${first.reason}) before this finished`);
       o.log(`stackmedic: marked ${ids.map((id) => `#${id}`).join(', ')} interrupted in the audit.`);
     }
     // A question left unanswered at the prompt: nothing of it ran.
-    audit.cancelAwaiting(`stackmedic was stopped (${first.reason}) while asking for confirmation; nothing was run`);
+    await audit.cancelAwaiting(`stackmedic was stopped (${first.reason}) while asking for confirmation; nothing was run`);
     await life.bounded('closing SSH connections', () => o.app.pool.close(), 500);
     await life.bounded('stopping the target', () => o.closeTarget(), 100);
-    o.app.db.close();
+    await audit.flush();
+    await o.app.store.close();
     o.exit?.(stoppedCode);
     return stoppedCode;
   } finally {

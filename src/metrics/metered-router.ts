@@ -9,7 +9,7 @@ import type { CommandOutcome, StackmedicMetrics } from './metrics.js';
 export function outcomeOf(result: DispatchResult, ran: boolean): CommandOutcome {
   if (result.kind === 'confirm') return 'awaiting-confirmation';
   const { reply } = result;
-  if (!ran) return result.auditId !== undefined ? 'denied' : reply.ok ? 'help' : 'usage';
+  if (!ran) return result.auditId !== undefined || result.audited !== undefined ? 'denied' : reply.ok ? 'help' : 'usage';
   if (reply.ok) return 'ok';
   if (/^Internal error\b/.test(reply.title)) return 'error';
   return result.ephemeral ? 'refused' : 'failed';

@@ -25,7 +25,7 @@ export interface ScrapeSources {
   /** SSH connections open in the pool now. */
   readonly sshConnections?: () => number;
   /** Open incidents, counted by severity. */
-  readonly openIncidents?: () => Readonly<Record<string, number>>;
+  readonly openIncidents?: () => Readonly<Record<string, number>> | Promise<Readonly<Record<string, number>>>;
 }
 
 /** A scrape-time value, or `undefined` when its source cannot say (a store closed at shutdown): the last value stays. */
@@ -120,8 +120,9 @@ export class StackmedicMetrics {
       help: 'Open incidents, by severity.',
       labelNames: ['severity'],
       registers,
-      collect: () => {
-        const counts = readSafely(this.sources.openIncidents);
+      collect: async () => {
+        // A store that is closed or unreachable leaves the last values.
+        const counts = await Promise.resolve(readSafely(this.sources.openIncidents)).catch(() => undefined);
         if (!counts) return;
         for (const s of SEVERITY_NAMES) this.incidentsOpen.set({ severity: s }, counts[s] ?? 0);
       },

@@ -29,10 +29,10 @@ export class Outbox {
   }
 
   /** Keeps `request`; returns the outbox id. */
-  keep(request: KeepRequest): number {
+  async keep(request: KeepRequest): Promise<number> {
     const now = (this.options.clock ?? (() => new Date()))().getTime();
     const { retryAfterMs, ...entry } = request;
-    const id = this.options.store.add({
+    const id = await this.options.store.add({
       ...entry,
       nextAttemptAt: new Date(now + nextDelayMs(1, this.options.backoff ?? OUTBOX_BACKOFF, retryAfterMs ?? 0)),
       expiresAt: new Date(now + (this.options.ttlMs ?? 24 * 3_600_000)),

@@ -1,6 +1,6 @@
 import { redact, redactDeep } from '../redact.js';
 import type { Reply } from '../router/types.js';
-import type { Db } from '../store/database.js';
+import type { SqlStore } from '../store/sql-store.js';
 
 /** Where an undelivered answer stands. */
 export type OutboxState = 'pending' | 'delivered' | 'expired';
@@ -41,7 +41,7 @@ export interface NewOutboxEntry {
   readonly expiresAt: Date;
 }
 
-interface Row {
+type Row = {
   id: number;
   created_at: string;
   expires_at: string;
@@ -58,7 +58,7 @@ interface Row {
   next_attempt_at: string;
   last_error: string | null;
   ended_at: string | null;
-}
+};
 
 function fromRow(r: Row): OutboxEntry {
   return {
@@ -86,19 +86,17 @@ function fromRow(r: Row): OutboxEntry {
  */
 export class OutboxStore {
   constructor(
-    private readonly db: Db,
+    private readonly store: SqlStore,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
   /** Keeps an undelivered answer (its first attempt already failed); returns its id. */
-  add(e: NewOutboxEntry): number {
+  async add(e: NewOutboxEntry): Promise<number> {
     const reply = redactDeep(e.reply);
-    const info = this.db
-      .prepare(
-        `INSERT INTO slack_outbox (created_at, expires_at, channel, user_id, ephemeral, audit_id, title, reply_json, footer, replace_ts, state, attempts, next_attempt_at, last_error)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 1, ?, ?)`,
-      )
-      .run(
+    const row = await this.store.get<{ id: number }>(
+      `INSERT INTO slack_outbox (created_at, expires_at, channel, user_id, ephemeral, audit_id, title, reply_json, footer, replace_ts, state, attempts, next_attempt_at, last_error)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 1, ?, ?) RETURNING id`,
+      [
         this.clock().toISOString(),
         e.expiresAt.toISOString(),
         e.channel,
@@ -111,64 +109,96 @@ export class OutboxStore {
         e.replaceTs ?? null,
         e.nextAttemptAt.toISOString(),
         redact(e.error),
-      );
-    return Number(info.lastInsertRowid);
+      ],
+    );
+    return Number(row?.id);
   }
 
   /** Pending entries whose next try is due at `now`, oldest first. */
-  due(now: Date = this.clock()): OutboxEntry[] {
+  async due(now: Date = this.clock()): Promise<OutboxEntry[]> {
     return (
-      this.db
-        .prepare(`SELECT * FROM slack_outbox WHERE state = 'pending' AND next_attempt_at <= ? AND expires_at > ? ORDER BY id`)
-        .all(now.toISOString(), now.toISOString()) as Row[]
+      await this.store.all<Row>(`SELECT * FROM slack_outbox WHERE state = 'pending' AND next_attempt_at <= ? AND expires_at > ? ORDER BY id`, [
+        now.toISOString(),
+        now.toISOString(),
+      ])
     ).map(fromRow);
   }
 
   /** When the next pending entry is due (undefined when none is pending). */
-  nextDue(): Date | undefined {
-    const row = this.db.prepare(`SELECT MIN(next_attempt_at) AS at FROM slack_outbox WHERE state = 'pending'`).get() as { at: string | null };
-    return row.at === null ? undefined : new Date(row.at);
+  async nextDue(): Promise<Date | undefined> {
+    const row = await this.store.get<{ at: string | null }>(`SELECT MIN(next_attempt_at) AS at FROM slack_outbox WHERE state = 'pending'`);
+    return row?.at === null || row?.at === undefined ? undefined : new Date(row.at);
   }
 
-  /** Records a delivery. */
-  delivered(id: number): void {
-    this.db
-      .prepare(`UPDATE slack_outbox SET state = 'delivered', ended_at = ?, attempts = attempts + 1 WHERE id = ? AND state = 'pending'`)
-      .run(this.clock().toISOString(), id);
+  /**
+   * Records a delivery; false when the entry was no longer pending (another replica's worker
+   * delivered or expired it first), so that an answer is counted delivered once.
+   */
+  async delivered(id: number): Promise<boolean> {
+    const { changes } = await this.store.run(
+      `UPDATE slack_outbox SET state = 'delivered', ended_at = ?, attempts = attempts + 1 WHERE id = ? AND state = 'pending'`,
+      [this.clock().toISOString(), id],
+    );
+    return changes > 0;
+  }
+
+  /**
+   * Takes a due entry for one try until `until`: false when another replica's worker took it (or
+   * it is no longer due), so that of several replicas only one sends each answer.
+   */
+  async claim(id: number, until: Date, now: Date = this.clock()): Promise<boolean> {
+    const { changes } = await this.store.run(`UPDATE slack_outbox SET next_attempt_at = ? WHERE id = ? AND state = 'pending' AND next_attempt_at <= ?`, [
+      until.toISOString(),
+      id,
+      now.toISOString(),
+    ]);
+    return changes > 0;
   }
 
   /** Records a failed try and when to try again. */
-  failed(id: number, error: string, nextAttemptAt: Date): void {
-    this.db
-      .prepare(`UPDATE slack_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ? AND state = 'pending'`)
-      .run(redact(error), nextAttemptAt.toISOString(), id);
+  async failed(id: number, error: string, nextAttemptAt: Date): Promise<void> {
+    await this.store.run(`UPDATE slack_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ? AND state = 'pending'`, [
+      redact(error),
+      nextAttemptAt.toISOString(),
+      id,
+    ]);
   }
 
-  /** Gives up on pending entries past their expiry; returns them. */
-  expireDue(now: Date = this.clock()): OutboxEntry[] {
-    return this.db.transaction(() => {
-      const rows = this.db.prepare(`SELECT * FROM slack_outbox WHERE state = 'pending' AND expires_at <= ?`).all(now.toISOString()) as Row[];
-      const mark = this.db.prepare(`UPDATE slack_outbox SET state = 'expired', ended_at = ? WHERE id = ?`);
-      for (const r of rows) mark.run(now.toISOString(), r.id);
-      return rows.map((r) => fromRow({ ...r, state: 'expired', ended_at: now.toISOString() }));
-    })();
+  /** Gives up on pending entries past their expiry; returns those this call gave up on. */
+  expireDue(now: Date = this.clock()): Promise<OutboxEntry[]> {
+    return this.store.transaction(async (tx) => {
+      const rows = await tx.all<Row>(`SELECT * FROM slack_outbox WHERE state = 'pending' AND expires_at <= ?`, [now.toISOString()]);
+      const expired: OutboxEntry[] = [];
+      for (const r of rows) {
+        // Guarded by the state: of two replicas expiring the same entry, one reports it.
+        const { changes } = await tx.run(`UPDATE slack_outbox SET state = 'expired', ended_at = ? WHERE id = ? AND state = 'pending'`, [
+          now.toISOString(),
+          r.id,
+        ]);
+        if (changes > 0) expired.push(fromRow({ ...r, state: 'expired', ended_at: now.toISOString() }));
+      }
+      return expired;
+    });
   }
 
   /** Pending entries replacing the message `ts` in `channel` (its progress message). */
-  replacing(channel: string, ts: string): OutboxEntry[] {
-    return (this.db.prepare(`SELECT * FROM slack_outbox WHERE state = 'pending' AND channel = ? AND replace_ts = ?`).all(channel, ts) as Row[]).map(fromRow);
+  async replacing(channel: string, ts: string): Promise<OutboxEntry[]> {
+    return (await this.store.all<Row>(`SELECT * FROM slack_outbox WHERE state = 'pending' AND channel = ? AND replace_ts = ?`, [channel, ts])).map(fromRow);
   }
 
   /** Entries not delivered (pending, then expired), newest first, at most `limit`. */
-  undelivered(limit = 20): OutboxEntry[] {
-    return (this.db.prepare(`SELECT * FROM slack_outbox WHERE state != 'delivered' ORDER BY state = 'pending' DESC, id DESC LIMIT ?`).all(limit) as Row[]).map(
-      fromRow,
-    );
+  async undelivered(limit = 20): Promise<OutboxEntry[]> {
+    return (
+      await this.store.all<Row>(
+        `SELECT * FROM slack_outbox WHERE state != 'delivered' ORDER BY CASE WHEN state = 'pending' THEN 0 ELSE 1 END, id DESC LIMIT ?`,
+        [limit],
+      )
+    ).map(fromRow);
   }
 
   /** One entry by id. */
-  get(id: number): OutboxEntry | undefined {
-    const row = this.db.prepare(`SELECT * FROM slack_outbox WHERE id = ?`).get(id) as Row | undefined;
+  async get(id: number): Promise<OutboxEntry | undefined> {
+    const row = await this.store.get<Row>(`SELECT * FROM slack_outbox WHERE id = ?`, [id]);
     return row ? fromRow(row) : undefined;
   }
 }

@@ -25,6 +25,9 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** How long a worker holds an entry it is sending before another may try it. */
+const CLAIM_MS = 60_000;
+
 /**
  * Retries the outbox with backoff until each answer is delivered or expires: one pass at a time,
  * oldest first, woken by a timer set to the next due entry or by `kick()` when one is added.
@@ -81,20 +84,22 @@ export class OutboxWorker {
   async runPass(): Promise<void> {
     const { store, log } = this.options;
     try {
-      for (const e of store.expireDue(this.clock())) {
+      for (const e of await store.expireDue(this.clock())) {
         log(
           `stackmedic: gave up delivering the answer "${e.reply.title}" to ${e.channel} (outbox #${e.id}, ${e.attempts} tries): it expired; it stays in /cluster audit`,
         );
       }
-      for (const e of store.due(this.clock())) {
+      for (const e of await store.due(this.clock())) {
         if (this.halted) break;
+        // Claimed for a minute first: another replica's worker looking now skips it.
+        if (!(await store.claim(e.id, new Date(this.clock().getTime() + CLAIM_MS), this.clock()))) continue;
         try {
           await this.options.deliver(e);
-          store.delivered(e.id);
+          await store.delivered(e.id);
           log(`stackmedic: delivered the kept answer "${e.reply.title}" to ${e.channel} (outbox #${e.id}, try ${e.attempts + 1})`);
         } catch (error) {
           const wait = nextDelayMs(e.attempts + 1, this.options.backoff ?? OUTBOX_BACKOFF, retryAfterOf(error));
-          store.failed(e.id, messageOf(error), new Date(this.clock().getTime() + wait));
+          await store.failed(e.id, messageOf(error), new Date(this.clock().getTime() + wait));
         }
         if (this.halted) break;
       }
@@ -105,12 +110,14 @@ export class OutboxWorker {
 
   private schedule(): void {
     if (this.stopped) return;
-    let next: Date | undefined;
-    try {
-      next = this.options.store.nextDue();
-    } catch {
-      next = undefined;
-    }
+    void this.options.store
+      .nextDue()
+      .catch(() => undefined)
+      .then((next) => this.sleepUntil(next));
+  }
+
+  private sleepUntil(next: Date | undefined): void {
+    if (this.stopped || this.timer || this.pass) return;
     const max = this.options.maxSleepMs ?? 60_000;
     const wait = next === undefined ? max : Math.min(max, Math.max(0, next.getTime() - this.clock().getTime()));
     this.timer = setTimeout(() => {

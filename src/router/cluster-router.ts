@@ -8,7 +8,7 @@ import { combineClusterStatuses } from '../../commands/cluster/status-all.js';
 import { UsageError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
 import { closest, globalHelp } from './help.js';
-import type { DispatchResult, Invocation as RouterInvocation, Router } from './router.js';
+import { withAuditId, type DispatchResult, type Invocation as RouterInvocation, type Router } from './router.js';
 import { tokenize } from './tokenize.js';
 
 /** One cluster behind the ClusterRouter. */
@@ -109,7 +109,7 @@ export class ClusterRouter implements CommandRouter {
   /** As Router.dispatch, on the chosen cluster. Never throws. */
   async dispatch(inv: Invocation): Promise<DispatchResult> {
     const prepared = this.prepare(inv);
-    return prepared.kind === 'answered' ? prepared.result : prepared.run();
+    return prepared.kind === 'answered' ? withAuditId(prepared.result) : prepared.run();
   }
 
   /** As Router.prepare: the cluster is chosen here, synchronously, before anything runs. */

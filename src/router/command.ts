@@ -36,6 +36,8 @@ export interface CommandContext {
   readonly services: Services;
   /** The invocation text, as typed. */
   readonly text: string;
+  /** The invocation's audit record (absent while the store is unreachable and nothing may change). */
+  readonly auditId?: number;
 }
 
 /** A command's declaration: the router does parsing, help, permissions and errors for it. */

@@ -35,6 +35,8 @@ export type DispatchResult =
       /** Usage errors, help and refusals go only to the person who asked. */
       readonly ephemeral: boolean;
       readonly auditId?: number;
+      /** The audit record being written, when `prepare` answered without waiting for it (a refusal for the role). */
+      readonly audited?: Promise<number | undefined>;
     }
   | {
       readonly kind: 'confirm';
@@ -44,6 +46,16 @@ export type DispatchResult =
       readonly text: string;
       readonly auditId: number;
     };
+
+/** The line a command that only reads adds to its answer while the store is unreachable. */
+export const STORE_DOWN_NOTE = 'Note: the audit and incidents are unavailable: the store cannot be reached, so this answer is not in /cluster audit';
+
+/** The result with the id of its audit record once written (a refusal `prepare` answered before its record was in). */
+export async function withAuditId(result: DispatchResult): Promise<DispatchResult> {
+  if (result.kind !== 'reply' || !result.audited) return result;
+  const auditId = await result.audited;
+  return { kind: 'reply', reply: result.reply, ephemeral: result.ephemeral, ...(auditId !== undefined ? { auditId } : {}) };
+}
 
 /** Logs internal errors; the user sees only a reference. */
 export type ErrorLogger = (reference: string, error: unknown, invocation: Invocation) => void;
@@ -70,13 +82,14 @@ export class Router {
   /** Handles one command line. Never throws: every problem becomes a reply. */
   async dispatch(inv: Invocation): Promise<DispatchResult> {
     const prepared = this.prepare(inv);
-    return prepared.kind === 'answered' ? prepared.result : prepared.run();
+    return prepared.kind === 'ready' ? prepared.run() : withAuditId(prepared.result);
   }
 
   /**
    * The synchronous half of `dispatch`: parsing, help, validation and permissions, with no
    * remote work. Adapters that must answer fast (Slack's 3-second ack) call this first: an
-   * `answered` result can be shown at once, a `ready` one is acknowledged, then run.
+   * `answered` result can be shown at once, a `ready` one is acknowledged, then run. A refusal
+   * for the role is audited in the background: its record id comes as `audited`.
    */
   prepare(inv: Invocation): { readonly kind: 'answered'; readonly result: DispatchResult } | { readonly kind: 'ready'; run(): Promise<DispatchResult> } {
     let resolved: { spec: CommandSpec; args: ParsedArgs; text: string } | Reply;
@@ -90,20 +103,22 @@ export class Router {
     const node = Object.entries(args.positional).find(([k]) => spec.args.find((a) => a.name === k)?.kind === 'node')?.[1];
     const { audit } = this.services;
     if (!roleAllows(inv.role, spec.permission)) {
-      const auditId = audit.record({
-        actor: inv.actor,
-        command: text,
-        ...(node ? { node } : {}),
-        kind: 'command',
-        outcome: 'denied',
-        detail: `role ${inv.role} < ${spec.permission}`,
-      });
+      const audited = audit
+        .record({
+          actor: inv.actor,
+          command: text,
+          ...(node ? { node } : {}),
+          kind: 'command',
+          outcome: 'denied',
+          detail: `role ${inv.role} < ${spec.permission}`,
+        })
+        .catch(() => undefined);
       return {
         kind: 'answered',
         result: {
           kind: 'reply',
           ephemeral: true,
-          auditId,
+          audited,
           reply: {
             ok: false,
             title: `Not allowed: /${spec.family} ${spec.name} needs the ${spec.permission} role; you are a ${inv.role}.`,
@@ -117,7 +132,12 @@ export class Router {
 
   private async run(spec: CommandSpec, args: ParsedArgs, text: string, node: string | undefined, inv: Invocation): Promise<DispatchResult> {
     const { audit } = this.services;
-    const auditId = audit.begin({ actor: inv.actor, command: text, family: spec.family, name: spec.name, ...(node ? { node } : {}), kind: 'command' });
+    let auditId: number;
+    try {
+      auditId = await audit.begin({ actor: inv.actor, command: text, family: spec.family, name: spec.name, ...(node ? { node } : {}), kind: 'command' });
+    } catch (error) {
+      return this.runUnaudited(spec, args, text, inv, error);
+    }
     const ctx: CommandContext = {
       inventory: this.inventory,
       executor: new AuditedExecutor(this.executor, audit, auditId),
@@ -126,31 +146,69 @@ export class Router {
       progress: inv.progress ?? (() => undefined),
       services: this.services,
       text,
+      auditId,
     };
     try {
       if (spec.dangerous && !inv.confirmed && !args.flags.has('dry-run') && spec.plan) {
         const plan = await spec.plan(ctx);
-        audit.end(auditId, 'pending', 'awaiting confirmation');
+        await audit.end(auditId, 'pending', 'awaiting confirmation');
         return { kind: 'confirm', plan, command: spec, text, auditId };
       }
       const reply = await spec.run(ctx);
-      audit.end(auditId, reply.ok ? 'ok' : 'failed', reply.title);
+      await audit.end(auditId, reply.ok ? 'ok' : 'failed', reply.title).catch((error: unknown) => this.logError(errorReference(), error, inv));
       return { kind: 'reply', reply, ephemeral: false, auditId };
     } catch (error) {
       const reply = this.errorReply(error, inv);
-      audit.end(auditId, error instanceof UserError ? 'refused' : 'error', reply.title);
+      await audit.end(auditId, error instanceof UserError ? 'refused' : 'error', reply.title).catch((e: unknown) => this.logError(errorReference(), e, inv));
       return { kind: 'reply', reply, ephemeral: error instanceof UserError, auditId };
     }
   }
 
+  /**
+   * The store did not take the audit record. A command that changes the cluster is refused: it
+   * never runs without its record (nor, for runbooks, its lock, which lives in the same store). A
+   * command that only reads still answers, with a note that the audit and incidents are out.
+   */
+  private async runUnaudited(spec: CommandSpec, args: ParsedArgs, text: string, inv: Invocation, cause: unknown): Promise<DispatchResult> {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    if (spec.dangerous || spec.permission !== 'viewer') {
+      return {
+        kind: 'reply',
+        ephemeral: true,
+        reply: {
+          ok: false,
+          title: `Not run: the store is unavailable (${why.split('\n')[0]}), and /${spec.family} ${spec.name} does not run without its audit record and lock.`,
+          text: 'Commands that only read the cluster still answer. Try again once the database is back.',
+        },
+      };
+    }
+    const ctx: CommandContext = {
+      inventory: this.inventory,
+      executor: this.executor,
+      actor: inv.actor,
+      args,
+      progress: inv.progress ?? (() => undefined),
+      services: this.services,
+      text,
+    };
+    const note = `${STORE_DOWN_NOTE} (${why.split('\n')[0]})`;
+    try {
+      const reply = await spec.run(ctx);
+      return { kind: 'reply', reply: { ...reply, text: reply.text ? `${reply.text}\n\n${note}` : note }, ephemeral: false };
+    } catch (error) {
+      const reply = this.errorReply(error, inv);
+      return { kind: 'reply', reply: { ...reply, text: reply.text ? `${reply.text}\n\n${note}` : note }, ephemeral: error instanceof UserError };
+    }
+  }
+
   /** Records that a requested confirmation was declined or never given. */
-  recordCancellation(auditId: number, actor: Actor, detail: string): void {
-    this.services.audit.end(auditId, 'cancelled', `${detail} (${actor.name})`);
+  async recordCancellation(auditId: number, actor: Actor, detail: string): Promise<void> {
+    await this.services.audit.end(auditId, 'cancelled', `${detail} (${actor.name})`);
   }
 
   /** Records that a requested confirmation was given (the run that follows has its own record). */
-  recordConfirmation(auditId: number, actor: Actor, detail: string): void {
-    this.services.audit.end(auditId, 'confirmed', `${detail} (${actor.name})`);
+  async recordConfirmation(auditId: number, actor: Actor, detail: string): Promise<void> {
+    await this.services.audit.end(auditId, 'confirmed', `${detail} (${actor.name})`);
   }
 
   /** Finds the command and validates arguments; returns a help reply for help requests. */

@@ -1,13 +1,17 @@
 /** Which other nodes a runbook is acting on right now, for the quorum guard. */
 import type { CommandContext } from '../router/command.js';
 
-/** Lock holders of every inventory node but `except`, described as "CMD by ACTOR". */
-export function busyNodes(ctx: CommandContext, except: string): Map<string, string> {
+/**
+ * Lock holders of every inventory node but `except`, described as "CMD by ACTOR" (and the replica
+ * running it): read from the store, so a runbook on another replica counts too.
+ */
+export async function busyNodes(ctx: CommandContext, except: string): Promise<Map<string, string>> {
+  const held = await ctx.services.locks.held();
   const busy = new Map<string, string>();
   for (const n of ctx.inventory.nodes) {
-    if (n.name === except) continue;
-    const h = ctx.services.locks.holderOf(n.name);
-    if (h) busy.set(n.name, `${h.command} by ${h.actor}`);
+    const h = held.get(n.name);
+    if (n.name === except || !h) continue;
+    busy.set(n.name, `${h.command} by ${h.actor}${h.replica ? ` on replica ${h.replica}` : ''}`);
   }
   return busy;
 }

@@ -62,17 +62,34 @@ export function defineRunbookCommand(spec: RunbookCommandSpec): CommandSpec {
       const dryRun = ctx.args.flags.has('dry-run');
       const runbook = await spec.build(ctx, rctx);
       if (dryRun) return renderRunbookReport(await executeRunbook(runbook, rctx, { dryRun: true }));
-      const lock = ctx.services.locks.tryAcquire(runbook.nodes, { actor: ctx.actor.name, command: ctx.text, since: ctx.services.clock() });
-      if (!lock.ok) {
+      const request = {
+        actor: ctx.actor.name,
+        command: ctx.text,
+        since: ctx.services.clock(),
+        ...(ctx.auditId !== undefined ? { runId: `#${ctx.auditId}` } : {}),
+      };
+      let lock: Awaited<ReturnType<typeof ctx.services.locks.tryAcquire>>;
+      try {
+        lock = await ctx.services.locks.tryAcquire(runbook.nodes, request);
+      } catch (error) {
         throw new UserError(
-          `${lock.node} is busy: ${lock.holder.command} by ${lock.holder.actor} since ${lock.holder.since.toISOString().slice(11, 19)} UTC. Wait for it to finish.`,
+          `Not run: the node locks cannot be taken, the store is unavailable (${error instanceof Error ? error.message : String(error)}). Nothing was changed.`,
+          'stackmedic_store_unavailable',
+        );
+      }
+      if (!lock.ok) {
+        const { holder } = lock;
+        const where = holder.replica ? ` on replica ${holder.replica}` : '';
+        const run = holder.runId ? ` (audit ${holder.runId})` : '';
+        throw new UserError(
+          `${lock.node} is busy: ${holder.command} by ${holder.actor}${where}${run} since ${holder.since.toISOString().slice(11, 19)} UTC. Wait for it to finish.`,
           'stackmedic_node_locked',
         );
       }
       try {
         const report = await executeRunbook(runbook, rctx, {
-          onStep: (s) =>
-            ctx.services.audit.record({
+          onStep: async (s) => {
+            await ctx.services.audit.record({
               actor: ctx.actor,
               command: `${ctx.text} · step ${s.index}: ${s.description}`,
               ...(s.node ? { node: s.node } : {}),
@@ -80,11 +97,12 @@ export function defineRunbookCommand(spec: RunbookCommandSpec): CommandSpec {
               outcome: s.status === 'ok' ? 'ok' : s.status === 'refused' ? 'refused' : 'failed',
               // Redacted before the cut: a step's detail carries node output.
               detail: redactAndCut([s.command ? `$ ${s.command}` : '', s.detail].filter(Boolean).join('\n'), 2000, ''),
-            }),
+            });
+          },
         });
         return renderRunbookReport(report);
       } finally {
-        lock.release();
+        await lock.release();
       }
     },
   });

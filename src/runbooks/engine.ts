@@ -26,14 +26,14 @@ export function planOf(runbook: Runbook, ctx: Pick<RunbookContext, 'inventory'>)
 export async function executeRunbook(
   runbook: Runbook,
   ctx: RunbookContext,
-  options: { dryRun?: boolean; onStep?: (step: StepReport) => void } = {},
+  options: { dryRun?: boolean; onStep?: (step: StepReport) => void | Promise<void> } = {},
 ): Promise<RunbookReport> {
   // Each step is handed to `onStep` as soon as it ends, so that its audit record exists even if
   // the bot stops before the runbook does.
   const reports: StepReport[] = [];
-  const record = (step: StepReport): void => {
+  const record = async (step: StepReport): Promise<void> => {
     reports.push(step);
-    options.onStep?.(step);
+    await options.onStep?.(step);
   };
   const total = runbook.steps.length;
   for (const [i, step] of runbook.steps.entries()) {
@@ -41,7 +41,7 @@ export async function executeRunbook(
     const started = ctx.now();
     const elapsed = (): number => Math.round(ctx.now() - started);
     if (options.dryRun && step.kind !== 'check') {
-      record({
+      await record({
         index,
         kind: step.kind,
         description: step.description,
@@ -56,7 +56,7 @@ export async function executeRunbook(
     ctx.progress(`step ${index}/${total}: ${step.description}...`);
     if (step.kind === 'check') {
       const v = await step.run(ctx);
-      record({ index, kind: 'check', description: step.description, status: v.ok ? 'ok' : 'refused', detail: v.detail ?? '', durationMs: elapsed() });
+      await record({ index, kind: 'check', description: step.description, status: v.ok ? 'ok' : 'refused', detail: v.detail ?? '', durationMs: elapsed() });
       if (!v.ok) return finish(runbook, reports, 'refused', v.detail, v.next);
       continue;
     }
@@ -65,12 +65,21 @@ export async function executeRunbook(
       const r = await ctx.executor.exec(step.node, step.command, { timeoutMs: Math.min(step.timeoutMs, ctx.maxActTimeoutMs ?? step.timeoutMs) });
       const okCodes = step.okExitCodes ?? [0];
       if (!r.ok) {
-        record({ index, kind: 'act', description: step.description, status: 'failed', detail: r.message, node: step.node, command, durationMs: elapsed() });
+        await record({
+          index,
+          kind: 'act',
+          description: step.description,
+          status: 'failed',
+          detail: r.message,
+          node: step.node,
+          command,
+          durationMs: elapsed(),
+        });
         return stopped(runbook, ctx, reports, `step ${index} (${step.description}) did not complete on ${step.node}: ${r.message}`, step.onFailure);
       }
       const output = tailLines(`${r.stdout}\n${r.stderr}`, 5);
       if (r.exitCode === null || !okCodes.includes(r.exitCode)) {
-        record({
+        await record({
           index,
           kind: 'act',
           description: step.description,
@@ -88,11 +97,11 @@ export async function executeRunbook(
           step.onFailure,
         );
       }
-      record({ index, kind: 'act', description: step.description, status: 'ok', detail: output, node: step.node, command, durationMs: elapsed() });
+      await record({ index, kind: 'act', description: step.description, status: 'ok', detail: output, node: step.node, command, durationMs: elapsed() });
       continue;
     }
     const v = await verify(step, ctx);
-    record({ index, kind: 'verify', description: step.description, status: v.ok ? 'ok' : 'failed', detail: v.detail ?? '', durationMs: elapsed() });
+    await record({ index, kind: 'verify', description: step.description, status: v.ok ? 'ok' : 'failed', detail: v.detail ?? '', durationMs: elapsed() });
     if (!v.ok)
       return stopped(
         runbook,

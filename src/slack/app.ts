@@ -16,7 +16,6 @@ import { meteredSlackFetch } from '../metrics/slack-fetch.js';
 import { handleRunButton } from './run-button.js';
 import { handleSilenceButton, type Silencer } from './silence-button.js';
 import { SeenRequests } from './seen-requests.js';
-import { SqliteStore } from '../store/sqlite-store.js';
 
 /** The slash commands stackmedic answers even before their command family exists (the manifest declares them). */
 export const SLASH_COMMANDS: readonly string[] = ['cluster', 'rabbit', 'compute', 'incident', 'pacemaker', 'trace'];
@@ -122,8 +121,8 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
     timeout: 30_000,
     fetch: meteredSlackFetch(stackmedic.metrics),
   };
-  // One handle on the app's database for the stores the Slack adapter keeps (replays, confirmations).
-  const store = new SqliteStore(stackmedic.db);
+  // The app's store (SQLite, or the PostgreSQL every replica shares) for replays and confirmations.
+  const { store } = stackmedic;
   const mode = appToken ? 'socket' : 'http';
   // The Socket Mode receiver is built here (as Bolt would) to keep its client: Bolt's stop() does
   // not wait for the WebSocket to close, and stop() must, before the store is closed behind it.

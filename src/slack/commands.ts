@@ -1,5 +1,6 @@
 import type { AckFn, RespondArguments, RespondFn, SlashCommand } from '@slack/bolt';
 import type { Reply, SlackBlock } from '../router/types.js';
+import { withAuditId } from '../router/router.js';
 import type { ConfirmationFlow } from './confirm.js';
 import { echoCommand, footerFor, type SlackDeps } from './context.js';
 import { invoke, progressFor, slackRequest } from './invoke.js';
@@ -81,14 +82,14 @@ export async function handleSlashCommand(
   }
   const prepared = deps.router.prepare({ text, actor, role, progress: progress.sink, cluster: request.cluster });
   if (prepared.kind === 'answered' && prepared.result.kind === 'reply' && prepared.result.ephemeral) {
-    const payload = ackPayload(prepared.result.reply, footerFor(text, actor.id, prepared.result.auditId));
+    const payload = ackPayload(prepared.result.reply, footerFor(text, actor.id, prepared.result.auditId ?? (await prepared.result.audited)));
     if (payload) {
       await safeAck(deps, ack, payload);
       return;
     }
   }
   await safeAck(deps, ack, running);
-  await invoke(deps, confirmations, { ...target, role, result: prepared.kind === 'answered' ? prepared.result : await prepared.run() });
+  await invoke(deps, confirmations, { ...target, role, result: prepared.kind === 'answered' ? await withAuditId(prepared.result) : await prepared.run() });
 }
 
 /** An ack's payload through the same redaction and the same limiter as every post. */

@@ -140,7 +140,7 @@ export class ConfirmationFlow {
     if (stored && !stored.messageTs && p.messageTs && p.channel === stored.channel) await this.store.attachMessage(stored.id, p.messageTs);
     const existing = stored && !stored.messageTs && p.messageTs && p.channel === stored.channel ? { ...stored, messageTs: p.messageTs } : stored;
     if (!existing) {
-      audit.record({
+      await audit.record({
         actor,
         command: `${label} pressed on unknown confirmation ${p.confirmationId}`,
         kind: 'button',
@@ -151,7 +151,7 @@ export class ConfirmationFlow {
       return;
     }
     const node = existing.plan.actions[0]?.node;
-    const record = (outcome: 'ok' | 'denied' | 'cancelled' | 'expired' | 'refused', detail: string): number =>
+    const record = (outcome: 'ok' | 'denied' | 'cancelled' | 'expired' | 'refused', detail: string): Promise<number> =>
       audit.record({
         actor,
         command: `${label}: ${existing.command}`,
@@ -165,18 +165,18 @@ export class ConfirmationFlow {
     const role = await request.role(this.deps.router.clusterOf?.(existing.command, request.cluster));
     const mayAct = roleAllows(role, existing.permission) || (p.action === 'cancel' && p.user.id === existing.requestedBy);
     if (!mayAct) {
-      record('denied', `role ${role} < ${existing.permission}`);
+      await record('denied', `role ${role} < ${existing.permission}`);
       await this.tell(p, `Only ${ROLES_ABOVE[existing.permission]} can ${p.action} \`${existing.command}\`; you are a ${role}. Nothing was changed.`);
       return;
     }
     const decided = await this.store.decide(existing.id, p.action === 'confirm' ? 'confirmed' : 'cancelled', p.user.id);
     if (!decided.ok) {
       if (decided.reason === 'expired') {
-        record('expired', 'pressed after expiry');
+        await record('expired', 'pressed after expiry');
         if (existing.state === 'pending') await this.markExpired(existing);
         await this.tell(p, `This confirmation expired at ${when(existing.expiresAt)}; nothing was run. Run \`${existing.command}\` again.`);
       } else {
-        record('refused', `already ${decided.confirmation?.state ?? 'decided'}`);
+        await record('refused', `already ${decided.confirmation?.state ?? 'decided'}`);
         const by = decided.confirmation?.decidedBy;
         await this.tell(p, `This confirmation was already ${decided.confirmation?.state ?? 'decided'}${by ? ` by <@${by}>` : ''}.`);
       }
@@ -184,12 +184,12 @@ export class ConfirmationFlow {
     }
     const c = decided.confirmation;
     if (p.action === 'cancel') {
-      record('cancelled', 'cancelled in Slack');
-      this.deps.router.recordCancellation(c.auditId, actor, 'cancelled in Slack');
+      await record('cancelled', 'cancelled in Slack');
+      await this.deps.router.recordCancellation(c.auditId, actor, 'cancelled in Slack');
       await this.updateMessage(c, `:x: Cancelled by <@${actor.id}>; nothing was run.`);
       return;
     }
-    const buttonAudit = record('ok', 'confirmed in Slack');
+    const buttonAudit = await record('ok', 'confirmed in Slack');
     await this.run(c, actor, role, p.respond, buttonAudit);
   }
 
@@ -207,7 +207,7 @@ export class ConfirmationFlow {
   }
 
   private async markExpired(c: Confirmation): Promise<void> {
-    this.deps.audit.end(c.auditId, 'expired', `not confirmed before ${c.expiresAt.toISOString()}`);
+    await this.deps.audit.end(c.auditId, 'expired', `not confirmed before ${c.expiresAt.toISOString()}`);
     await this.updateMessage(
       c,
       `:hourglass: Expired at ${when(c.expiresAt)} without confirmation; nothing was run. Run \`${c.command}\` again if it is still needed.`,
@@ -227,7 +227,7 @@ export class ConfirmationFlow {
       this.deps.logger,
       { minIntervalMs: this.deps.progressIntervalMs, message },
     );
-    const ended = (auditId: number | undefined): void =>
+    const ended = (auditId: number | undefined): Promise<void> =>
       this.deps.audit.end(
         c.auditId,
         'confirmed',
@@ -245,7 +245,7 @@ export class ConfirmationFlow {
       confirmed: true,
       delivery: 'in-channel',
       beforeDelivery: async (reply, auditId) => {
-        ended(auditId);
+        await ended(auditId);
         await this.updateMessage(
           c,
           `${confirmedBy} · ${reply.ok ? 'finished' : 'failed'}: ${escapeMrkdwn(reply.title)}${auditId !== undefined ? ` · audit #${auditId}` : ''}`,
@@ -254,8 +254,8 @@ export class ConfirmationFlow {
     });
     if (result.kind === 'confirm') {
       // The router asked again although the text was confirmed: a command bug, not the user's.
-      ended(result.auditId);
-      this.deps.router.recordCancellation(result.auditId, actor, 'asked for confirmation twice');
+      await ended(result.auditId);
+      await this.deps.router.recordCancellation(result.auditId, actor, 'asked for confirmation twice');
       await this.updateMessage(c, `${confirmedBy}; stackmedic could not run it (the command asked for confirmation twice). See audit #${result.auditId}.`);
     }
   }

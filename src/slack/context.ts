@@ -50,13 +50,16 @@ export interface ChannelRequest {
  */
 export function channelRefusal(deps: SlackDeps, request: ChannelRequest): string | undefined {
   if (deps.permissions.channelAllowed(request.channel, request.channelName)) return undefined;
-  deps.audit.record({
-    actor: request.actor,
-    command: request.command,
-    kind: request.kind,
-    outcome: 'refused',
-    detail: `channel ${request.channelName ?? request.channel} is not configured`,
-  });
+  // Not awaited: the refusal is answered at once (within the ack); the record follows.
+  void deps.audit
+    .record({
+      actor: request.actor,
+      command: request.command,
+      kind: request.kind,
+      outcome: 'refused',
+      detail: `channel ${request.channelName ?? request.channel} is not configured`,
+    })
+    .catch((error: unknown) => deps.logger.error('[stackmedic] could not audit a refusal:', error));
   const where = `stackmedic takes commands only in ${deps.permissions.allowedChannelsText()}`;
   return request.kind === 'command'
     ? `${where}. Run ${echoCommand(request.command)} there (or ask an admin to add this channel to STACKMEDIC_CHANNELS or the permissions file).`

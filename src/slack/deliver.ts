@@ -48,22 +48,22 @@ export async function deliverReply(deps: SlackDeps, reply: Reply, ephemeral: boo
     if (!(error instanceof SlackPostError)) deps.logger.error(`[stackmedic] delivering a reply failed, ref ${ref}:`, error);
     if (await fallback(deps, reply, ephemeral, target, ref)) {
       // The answer arrived another way: its progress message is no run left hanging.
-      if (progressMessage) deps.poster.runs?.settled(progressMessage.channel, progressMessage.ts);
+      if (progressMessage) await deps.poster.runs?.settled(progressMessage.channel, progressMessage.ts).catch(() => undefined);
       return;
     }
-    keep(deps, reply, ephemeral, target, error, progressMessage?.ts);
+    await keep(deps, reply, ephemeral, target, error, progressMessage?.ts);
   }
 }
 
 /** Puts an answer neither way could deliver into the outbox. */
-function keep(deps: SlackDeps, reply: Reply, ephemeral: boolean, target: DeliveryTarget, error: unknown, replaceTs: string | undefined): void {
+async function keep(deps: SlackDeps, reply: Reply, ephemeral: boolean, target: DeliveryTarget, error: unknown, replaceTs: string | undefined): Promise<void> {
   const outbox = deps.poster.outbox;
   if (!outbox) {
     deps.logger.error(`[stackmedic] the reply "${reply.title}" was not delivered and there is no outbox to keep it`);
     return;
   }
   try {
-    const id = outbox.keep({
+    const id = await outbox.keep({
       channel: target.channel,
       user: target.user,
       ephemeral,

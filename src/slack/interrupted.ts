@@ -24,19 +24,19 @@ export async function announceInterrupted(o: {
   let updated = 0;
   let open;
   try {
-    open = o.runs.open();
+    open = await o.runs.open();
   } catch (error) {
     o.log(`stackmedic: could not read the messages of interrupted commands: ${error instanceof Error ? error.message : String(error)}`);
     return 0;
   }
   for (const m of open) {
     try {
-      if (o.outbox.replacing(m.channel, m.ts).length > 0) continue;
+      if ((await o.outbox.replacing(m.channel, m.ts)).length > 0) continue;
       // The buttons of a confirmation are gone by now; its plan and status stay, then the note.
       const kept = m.content.blocks.filter((b) => b.type !== 'actions').slice(0, 49);
       const note: SlackBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: interruptedNote(now) }] };
       await o.poster.update({ channel: m.channel, ts: m.ts }, { text: `${m.content.text} (interrupted)`, blocks: [...kept, note] });
-      o.runs.announced(m.channel, m.ts);
+      await o.runs.announced(m.channel, m.ts);
       updated++;
     } catch {
       // Logged with a reference by the poster; the next start tries again.

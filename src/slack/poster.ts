@@ -203,7 +203,7 @@ export class SlackPoster implements ChannelPublisher {
       }),
     );
     const posted = { channel: res.channel ?? channel, ts: res.ts ?? '' };
-    if (options.running) this.remember(posted, safe, true);
+    if (options.running) await this.remember(posted, safe, true);
     return posted;
   }
 
@@ -216,15 +216,15 @@ export class SlackPoster implements ChannelPublisher {
     await this.call(`updating message ${message.ts} in ${message.channel}`, () =>
       this.client.chat.update({ channel: message.channel, ts: message.ts, text: safe.text, blocks: toBlocks(safe.blocks) }),
     );
-    this.remember(message, safe, options.running === true);
+    await this.remember(message, safe, options.running === true);
   }
 
-  private remember(message: PostedMessage, content: SlackMessage, running: boolean): void {
+  private async remember(message: PostedMessage, content: SlackMessage, running: boolean): Promise<void> {
     const runs = this.options.runs;
     if (!runs || !message.ts) return;
     try {
-      if (running) runs.showing(message.channel, message.ts, content);
-      else runs.settled(message.channel, message.ts);
+      if (running) await runs.showing(message.channel, message.ts, content);
+      else await runs.settled(message.channel, message.ts);
     } catch (error) {
       // Remembering is for after a crash; it must not fail the message itself.
       this.logger.warn(`[stackmedic] could not remember message ${message.ts}: ${error instanceof Error ? error.message : String(error)}`);

@@ -27,7 +27,7 @@ export async function handleRunButton(deps: SlackDeps, confirmations: Confirmati
     return;
   }
   const { actor } = request;
-  deps.audit.record({ actor, command: `Run button: ${press.command}`, kind: 'button', outcome: 'ok', detail: 'pressed' });
+  await deps.audit.record({ actor, command: `Run button: ${press.command}`, kind: 'button', outcome: 'ok', detail: 'pressed' });
   const progress = progressFor(deps, press.channel, press.command, actor);
   try {
     const role = await request.role(deps.router.clusterOf?.(press.command, request.cluster));

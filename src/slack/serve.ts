@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
-import { createApp } from '../app/create-app.js';
+import { openApp } from '../app/create-app.js';
 import { ConfigError } from '../errors.js';
 import type { Target } from '../cli/target.js';
-import { startIncidentMonitoring, type IncidentMonitoring } from '../app/incident-monitoring.js';
+import { startClusterMonitoring, type ClusterMonitoring } from '../app/cluster-monitoring.js';
 import { serviceRoutes } from '../app/http-routes.js';
 import { alertWebhookEnabled } from '../config/env.js';
 import { healthRoute, startHealthServer, type ComponentHealth, type HealthSources } from '../lifecycle/health.js';
@@ -17,6 +17,8 @@ import { announceInterrupted } from './interrupted.js';
 import type { SlackPoster } from './poster.js';
 import { checkSlackToken } from './startup-auth.js';
 import { stopGuard } from './stop-guard.js';
+import { LeaderLease, replicaName } from '../store/lease.js';
+import { ReplicaHeartbeat } from '../store/replica.js';
 
 /** What `stackmedic serve` needs. */
 export interface ServeSlackOptions {
@@ -65,23 +67,35 @@ function slackHealth(slack: SlackApp, started: () => boolean): () => ComponentHe
 export async function serveSlack(options: ServeSlackOptions): Promise<number> {
   const { target } = options;
   const deadlineMs = options.deadlineMs ?? STOP_DEADLINE_MS;
-  const stackmedic = createApp({ inventory: target.inventory, ...(target.clusters ? { clusters: target.clusters } : {}), env: target.env });
+  const replica = replicaName();
+  const stackmedic = await openApp({ inventory: target.inventory, ...(target.clusters ? { clusters: target.clusters } : {}), env: target.env, replica });
   const life = new Lifecycle({ deadlineMs, abort: options.signal, log: options.err });
-  const { db, services } = stackmedic;
+  const { store, services } = stackmedic;
   const clock = services.clock;
+  // Several replicas share a PostgreSQL store: each says it is alive, and one at a time leads the
+  // scheduled checks. The embedded SQLite file is one process's: no lease, as before.
+  const shared = store.dialect === 'postgres';
+  const leaseSeconds = target.env.leaseSeconds ?? 30;
+  const heartbeat = shared ? new ReplicaHeartbeat(store, { name: replica, seconds: leaseSeconds, log: options.err }) : undefined;
+  // One lease per cluster: each cluster's checks have their own leader.
+  const leaseOf = (cluster: string): LeaderLease | undefined =>
+    shared ? new LeaderLease(store, { name: `scheduler:${cluster}`, seconds: leaseSeconds, holder: replica, log: options.out }) : undefined;
+  heartbeat?.start();
   let slack: SlackApp | undefined;
   let healthServer: Server | undefined;
-  let incidents: IncidentMonitoring | undefined;
+  let incidents: ClusterMonitoring | undefined;
   let worker: OutboxWorker | undefined;
   let storeClosed = false;
   let started = false;
-  const closeStore = (): void => {
+  const closeStore = async (): Promise<void> => {
     storeClosed = true;
-    db.close();
+    await heartbeat?.stop();
+    await services.audit.flush().catch(() => false);
+    await store.close().catch(() => undefined);
   };
   try {
-    const runs = new RunMessageStore(db, clock);
-    const outboxStore = new OutboxStore(db, clock);
+    const runs = new RunMessageStore(store, clock);
+    const outboxStore = new OutboxStore(store, clock);
     // The worker is made before the Slack app whose poster it delivers with.
     const delivery: { poster?: SlackPoster } = {};
     worker = new OutboxWorker({
@@ -93,12 +107,12 @@ export async function serveSlack(options: ServeSlackOptions): Promise<number> {
     const outbox = new Outbox({ store: outboxStore, worker, clock });
     const health: HealthSources = {
       slack: () => slackState(),
-      db,
+      store,
       get scheduler() {
         return incidents?.scheduler;
       },
       stopping: () => life.stopping.aborted,
-      undelivered: () => outboxStore.undelivered(1000).filter((e) => e.state === 'pending').length,
+      undelivered: async () => (await outboxStore.undelivered(1000)).filter((e) => e.state === 'pending').length,
     };
     let slackState: () => ComponentHealth = () => ({ ok: false, state: 'starting' });
     const http = !target.env.slack.appToken;
@@ -138,14 +152,22 @@ export async function serveSlack(options: ServeSlackOptions): Promise<number> {
       options.err('stackmedic: Socket Mode without STACKMEDIC_HTTP_PORT: POST /alertmanager is not served, so Alertmanager cannot reach stackmedic.');
     }
     // The scheduled check posts incident threads, so it runs only when it has a channel to post in.
-    incidents = target.env.incidentChannel ? startIncidentMonitoring({ stackmedic, env: target.env, publisher: slack.publisher, log: options.out }) : undefined;
+    // Each cluster's threads go to the channel bound to it, else to STACKMEDIC_INCIDENT_CHANNEL.
+    const permissions = slack.permissions;
+    incidents = startClusterMonitoring({
+      stackmedic,
+      env: target.env,
+      publisher: slack.publisher,
+      channelOf: (cluster) => permissions.channelsOf(cluster)[0] ?? target.env.incidentChannel,
+      log: options.out,
+      leaseOf,
+    });
     options.out(
       `stackmedic: serving Slack (${listening.mode === 'socket' ? 'Socket Mode' : `HTTP on port ${listening.port ?? target.env.port}, ${SLACK_EVENTS_PATH}`}) for ${target.description}. Ctrl-C stops.`,
     );
-    if (stackmedic.interruptedOnStart > 0) {
-      options.err(
-        `stackmedic: ${stackmedic.interruptedOnStart} command(s) left unfinished by the previous run are marked interrupted in the audit log (/cluster audit).`,
-      );
+    const interruptedOnStart = await stackmedic.interruptedOnStart.catch(() => 0);
+    if (interruptedOnStart > 0) {
+      options.err(`stackmedic: ${interruptedOnStart} command(s) left unfinished by the previous run are marked interrupted in the audit log (/cluster audit).`);
     }
     worker.start();
     void life.track(announceInterrupted({ runs, outbox: outboxStore, poster: slack.poster, log: options.err, clock }));
@@ -161,9 +183,9 @@ export async function serveSlack(options: ServeSlackOptions): Promise<number> {
       if (s) await Promise.race([s.stop().catch(() => undefined), new Promise((r) => setTimeout(r, 3000).unref())]);
       const hs = healthServer;
       if (hs) await new Promise<void>((resolve) => hs.close(() => resolve()));
-      await stackmedic.pool.close().catch(() => undefined);
+      await Promise.all(stackmedic.clusters.map((c) => c.pool.close())).catch(() => undefined);
       await target.close().catch(() => undefined);
-      closeStore();
+      await closeStore();
     }
   }
 
@@ -190,8 +212,10 @@ export async function serveSlack(options: ServeSlackOptions): Promise<number> {
     await life.bounded('the health check in progress', async () => schedulerStopped, LEAVE.afterAbandon);
     await life.bounded('the outbox retry in progress', async () => outboxStopped, LEAVE.afterAbandon);
     const why = `stackmedic was stopped${reason ? ` (${reason})` : ''}`;
-    const interrupted = audit.interruptRunning(`${why} before this finished`);
-    audit.interruptAwaiting(`${why} while this waited for its confirmation or ran it; a confirmation still valid can be pressed after the restart`);
+    const interrupted = await audit.interruptRunning(`${why} before this finished`).catch(() => []);
+    await audit
+      .interruptAwaiting(`${why} while this waited for its confirmation or ran it; a confirmation still valid can be pressed after the restart`)
+      .catch(() => []);
     if (interrupted.length > 0) {
       options.err(
         `stackmedic: marked ${interrupted.length} running command(s) interrupted in the audit (${interrupted.map((id) => `#${id}`).join(', ')}); their Slack messages are updated at the next start.`,
@@ -202,10 +226,10 @@ export async function serveSlack(options: ServeSlackOptions): Promise<number> {
     if (s) await life.bounded('closing the Slack connection', () => s.stop(), LEAVE.afterSlack, 3000);
     const hs = healthServer;
     if (hs) await life.bounded('closing the health server', () => new Promise<void>((resolve) => hs.close(() => resolve())), LEAVE.afterSlack);
-    await life.bounded('closing SSH connections', () => stackmedic.pool.close(), LEAVE.afterSsh);
+    await life.bounded('closing SSH connections', () => Promise.all(stackmedic.clusters.map((c) => c.pool.close())), LEAVE.afterSsh);
     await life.bounded('stopping the target', () => target.close(), 100);
     // Last: nothing may write after this, and with `exit` nothing runs after it.
-    closeStore();
+    await closeStore();
     options.out('stackmedic: stopped.');
     options.exit?.(code);
     return code;

@@ -35,28 +35,28 @@ export async function handleSilenceButton(deps: SlackDeps, silencer: Silencer | 
     await tellAsker(deps, asker, refusal);
     return;
   }
-  const audit = (outcome: 'ok' | 'denied' | 'refused' | 'failed' | 'error', detail: string): void => {
-    deps.audit.record({ actor, command, kind: 'button', outcome, detail });
+  const audit = async (outcome: 'ok' | 'denied' | 'refused' | 'failed' | 'error', detail: string): Promise<void> => {
+    await deps.audit.record({ actor, command, kind: 'button', outcome, detail });
   };
   try {
     const role = await deps.permissions.roleOf(actor.id);
     if (!roleAllows(role, 'operator')) {
-      audit('denied', `role ${role} < operator`);
+      await audit('denied', `role ${role} < operator`);
       await tellAsker(deps, asker, `Not allowed: silencing alerts needs the operator role; you are a ${role}.`);
       return;
     }
     if (!parsed) {
-      audit('refused', 'the button value is not a silence stackmedic wrote');
+      await audit('refused', 'the button value is not a silence stackmedic wrote');
       await tellAsker(deps, asker, 'This Silence button is not one stackmedic can read; nothing was silenced.');
       return;
     }
     if (!silencer) {
-      audit('refused', 'incident monitoring is not running');
+      await audit('refused', 'incident monitoring is not running');
       await tellAsker(deps, asker, 'Silences need incident monitoring (STACKMEDIC_INCIDENT_CHANNEL), which is not running; nothing was silenced.');
       return;
     }
     const outcome = await silencer.silence(parsed, { id: actor.id, name: actor.name });
-    audit('ok', `silence ${outcome.silenceId} until ${outcome.endsAt}: ${outcome.matchers}`);
+    await audit('ok', `silence ${outcome.silenceId} until ${outcome.endsAt}: ${outcome.matchers}`);
     await tellAsker(
       deps,
       asker,
@@ -64,12 +64,12 @@ export async function handleSilenceButton(deps: SlackDeps, silencer: Silencer | 
     );
   } catch (error) {
     if (error instanceof UserError) {
-      audit('failed', error.message);
+      await audit('failed', error.message);
       await tellAsker(deps, asker, error.message);
       return;
     }
     deps.logger.error('[stackmedic] Silence button failed:', error);
-    audit('error', error instanceof Error ? error.message : String(error));
+    await audit('error', error instanceof Error ? error.message : String(error));
     await tellAsker(deps, asker, 'Internal error: stackmedic could not create the silence; the details are in its log.');
   }
 }

@@ -10,13 +10,9 @@ export type Db = Database.Database;
 /** Opens (creating if needed) the store at `path` (`:memory:` for tests) and migrates it. */
 export function openDatabase(path: string): Db {
   if (/^postgres(ql)?:/i.test(path)) {
-    // The stores below the SqlStore interface are still synchronous SQLite: running them on a
-    // local file while the operator asked for the shared database would split the replicas' state.
-    throw new ConfigError(
-      'environment',
-      'STACKMEDIC_DB',
-      'the SQLite file for now: the audit, incidents, confirmations and outbox do not run on PostgreSQL yet (only the leader lease and the migrations do)',
-    );
+    // A URL taken for a file name would create a local file named like it, and split the
+    // replicas' state: the shared database is opened by openStore (src/store/open-store.ts).
+    throw new ConfigError('environment', 'STACKMEDIC_DB', 'a SQLite file here: a postgres:// URL is opened as PostgreSQL by openStore, not as a file');
   }
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);

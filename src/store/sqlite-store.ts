@@ -23,25 +23,27 @@ export class SqliteStore implements SqlStore {
 
   /** Every row of the query, once no transaction is open. */
   async all<T extends SqlRow = SqlRow>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
-    await this.idle();
+    while (this.open) await this.open;
     return this.direct.all<T>(sql, params);
   }
 
   /** The first row of the query, once no transaction is open. */
   async get<T extends SqlRow = SqlRow>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
-    await this.idle();
+    while (this.open) await this.open;
     return this.direct.get<T>(sql, params);
   }
 
   /** Runs a statement, once no transaction is open. */
   async run(sql: string, params: readonly SqlValue[] = []): Promise<RunResult> {
-    await this.idle();
+    while (this.open) await this.open;
     return this.direct.run(sql, params);
   }
 
   /** BEGIN IMMEDIATE (the write lock up front, as PostgreSQL's row locks would) .. COMMIT. */
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    await this.idle();
+    // Checked and taken in one synchronous stretch: several waiters wake together, and an awaited
+    // helper between the check and the take would let two of them begin.
+    while (this.open) await this.open;
     let release = (): void => {};
     this.open = new Promise<void>((resolve) => (release = resolve));
     try {
@@ -69,10 +71,5 @@ export class SqliteStore implements SqlStore {
   close(): Promise<void> {
     this.db.close();
     return Promise.resolve();
-  }
-
-  private async idle(): Promise<void> {
-    // A loop: several waiters wake together and only the first may go before a new one opens.
-    while (this.open) await this.open;
   }
 }

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../src/audit/audit-log.js';
 import { runCli } from '../../src/cli/cli.js';
 import { openDatabase } from '../../src/store/database.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { migrations } from '../../src/store/migrations.js';
 
 async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
@@ -27,10 +28,10 @@ describe('stackmedic backup FILE', () => {
   it('copies a store another process is writing to, write-ahead log included, and checks the copy', async () => {
     const source = join(dir, 'live.sqlite');
     // A serving stackmedic: the store stays open and its recent writes sit in the WAL.
-    const live = openDatabase(source);
+    const live = new SqliteStore(openDatabase(source));
     const audit = new AuditLog(live);
     for (let i = 0; i < 50; i++)
-      audit.record({ actor: { id: 'U1', name: 'alice', via: 'slack' }, command: `/cluster ping #${i}`, kind: 'command', outcome: 'ok' });
+      await audit.record({ actor: { id: 'U1', name: 'alice', via: 'slack' }, command: `/cluster ping #${i}`, kind: 'command', outcome: 'ok' });
     const copy = join(dir, 'copy.sqlite');
     const r = await cli(['backup', copy], { STACKMEDIC_DB: source });
     live.close();

@@ -66,7 +66,7 @@ describe('incidents on the simulated kolla-ansible seed outage', () => {
     const pass = await monitor.run();
     expect(slack.unexpected).toEqual([]);
     expect(pass.opened).toHaveLength(1);
-    const incident = store.get(pass.opened[0] as number);
+    const incident = await store.get(pass.opened[0] as number);
     expect(incident?.status).toBe('open');
     expect(incident?.chainText).toMatch(/^.*on node-10 -> .*RabbitMQ.* on node-10.* -> nova-compute reported down on 3 nodes$/);
     const summary = shownText(slack.of('chat.postMessage')[0] ?? { method: '', body: {}, ts: '' });
@@ -108,7 +108,7 @@ describe('incidents on the simulated kolla-ansible seed outage', () => {
     const resolved = await monitor.run();
     expect(resolved.decisions).toEqual([expect.objectContaining({ kind: 'resolve', incidentId: 1 })]);
     expect(slack.unexpected).toEqual([]);
-    expect(store.get(1)?.status).toBe('resolved');
+    expect((await store.get(1))?.status).toBe('resolved');
   }, 120_000);
 
   it('/trace finds a request in the kolla logs of every service', async () => {

@@ -22,6 +22,7 @@ import { appendLog } from '../../src/sim/state/logging.js';
 import { SlackPoster } from '../../src/slack/poster.js';
 import { renderReply } from '../../src/slack/render.js';
 import { openDatabase } from '../../src/store/database.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { asLogLines, leaks, secretShapes, showsEverySecret, type SecretShape } from '../support/secrets.js';
 
 /**
@@ -81,7 +82,7 @@ describe('stackmedic diagnose', () => {
   const logs = join(dir, 'logs');
   const signatures = join(dir, 'signatures');
 
-  beforeAll(() => {
+  beforeAll(async () => {
     // One node per shape, so that each shape is the evidence shown for its own finding; the
     // shape's lines continue the record (indented), as a traceback or a config dump does.
     shapes.forEach((shape, i) => {
@@ -190,7 +191,7 @@ describe('/cluster node on node outputs full of secrets', () => {
   let app: StackmedicApp;
   let dbPath: string;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dbPath = join(mkdtempSync(join(tmpdir(), 'stackmedic-node-')), 'db.sqlite');
     app = createApp({ inventory, env: readEnvOptions({ STACKMEDIC_DB: dbPath }) });
   });
@@ -240,13 +241,13 @@ describe('/cluster node on node outputs full of secrets', () => {
     };
     const result = await new Router(builtinFamilies, inventory, failing, app.services).dispatch({ text: '/cluster node node-1', actor, role: 'viewer' });
     expect(leaksOf(everyRendering(result))).toEqual({});
-    const db = openDatabase(dbPath);
+    const db = new SqliteStore(openDatabase(dbPath));
     try {
-      const failures = db.prepare(`SELECT failure FROM audit_remote WHERE failure IS NOT NULL`).all() as { failure: string }[];
+      const failures = db.db.prepare(`SELECT failure FROM audit_remote WHERE failure IS NOT NULL`).all() as { failure: string }[];
       expect(failures.length).toBeGreaterThan(0);
       expect(failures.every((f) => f.failure.includes('rabbit_password'))).toBe(true);
-      const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((t) => t.name);
-      expect(leaksOf(tables.map((t) => JSON.stringify(db.prepare(`SELECT * FROM "${t}"`).all())).join('\n'))).toEqual({});
+      const tables = (db.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((t) => t.name);
+      expect(leaksOf(tables.map((t) => JSON.stringify(db.db.prepare(`SELECT * FROM "${t}"`).all())).join('\n'))).toEqual({});
     } finally {
       db.close();
     }
@@ -294,12 +295,12 @@ describe('Slack messages and files', () => {
 describe('the incident store, incident summaries and post-mortems', () => {
   it('keep and show no secret', async () => {
     const catalog = await loadCatalog();
-    const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'stackmedic-store-')), 'db.sqlite'));
+    const db = new SqliteStore(openDatabase(join(mkdtempSync(join(tmpdir(), 'stackmedic-store-')), 'db.sqlite')));
     try {
       const store = new IncidentStore(db);
       const audit = new AuditLog(db, () => new Date('2017-02-14T07:00:00Z'));
       const all = shapes.map((s) => s.text).join('\n');
-      const id = store.open(
+      const id = await store.open(
         {
           severity: 'critical',
           title: `Root disk full on node-10 (${shapes[0]?.text ?? ''})`,
@@ -322,16 +323,16 @@ describe('the incident store, incident summaries and post-mortems', () => {
         })),
         '2017-02-14T06:00:00.000Z',
       );
-      const inv = audit.begin({ actor, command: '/cluster free-disk node-10', kind: 'command' });
-      audit.end(inv, 'ok', 'freed 77.9 GB');
-      store.addEvent(id, { at: '2017-02-14T06:30:00.000Z', kind: 'action', text: all, actor: 'op', auditId: inv });
-      store.resolve(id, '2017-02-14T07:00:00.000Z', 'op', all);
+      const inv = await audit.begin({ actor, command: '/cluster free-disk node-10', kind: 'command' });
+      await audit.end(inv, 'ok', 'freed 77.9 GB');
+      await store.addEvent(id, { at: '2017-02-14T06:30:00.000Z', kind: 'action', text: all, actor: 'op', auditId: inv });
+      await store.resolve(id, '2017-02-14T07:00:00.000Z', 'op', all);
 
-      const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((t) => t.name);
+      const tables = (db.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((t) => t.name);
       expect(tables).toEqual(expect.arrayContaining(['incident', 'incident_evidence', 'incident_event']));
-      const kept = tables.map((t) => JSON.stringify(db.prepare(`SELECT * FROM "${t}"`).all())).join('\n');
+      const kept = tables.map((t) => JSON.stringify(db.db.prepare(`SELECT * FROM "${t}"`).all())).join('\n');
       expect(leaksOf(kept)).toEqual({});
-      const evidence = store.evidence(id);
+      const evidence = await store.evidence(id);
       expect(evidence).toHaveLength(shapes.length);
       // Stored redacted, not erased: the names around each secret are still there.
       for (const e of evidence) {
@@ -339,15 +340,15 @@ describe('the incident store, incident summaries and post-mortems', () => {
         for (const k of shape.keep) expect(e.text, shape.id).toContain(k);
       }
 
-      const incident = store.get(id);
+      const incident = await store.get(id);
       if (!incident) throw new Error('the incident was not stored');
       const data = {
         incident,
         evidence,
-        events: store.events(id),
+        events: await store.events(id),
         signatures: catalog.signatures,
         now: '2017-02-14T07:00:00.000Z',
-        audit: audit.between(new Date('2017-02-14T00:00:00Z'), new Date('2017-02-15T00:00:00Z')),
+        audit: await audit.between(new Date('2017-02-14T00:00:00Z'), new Date('2017-02-15T00:00:00Z')),
       };
       const summary = summaryReply(data);
       expect(leaksOf([formatReply(summary), JSON.stringify(renderReply(summary)), renderPostmortem(data)].join('\n'))).toEqual({});

@@ -134,8 +134,8 @@ describe('a real Alertmanager in front of stackmedic', () => {
     expect(notes.map((n) => shown(n)).join('\n')).toMatch(/RabbitmqDiskAlarm on node-10 \(critical/);
     expect(notes.map((n) => shown(n)).join('\n')).toMatch(/NovaComputeDown on node-18 \(major/);
     // Everything went into the one incident: the alerts, the probes, and the logs fetched from the nodes.
-    const evidence = stackmedic.services.incidents.evidence(1);
-    expect(stackmedic.services.incidents.list()).toHaveLength(1);
+    const evidence = await stackmedic.services.incidents.evidence(1);
+    expect(await stackmedic.services.incidents.list()).toHaveLength(1);
     expect(
       evidence
         .filter((e) => e.key.startsWith('alert|'))
@@ -146,10 +146,10 @@ describe('a real Alertmanager in front of stackmedic', () => {
       evidence.some((e) => e.kind === 'log' && e.signature === 'rabbit-disk-alarm' && e.node === 'node-10' && e.file?.startsWith('/var/log/rabbitmq/')),
     ).toBe(true);
     expect(evidence.some((e) => e.kind === 'probe' && e.key === 'probe|disk-full-now|node-10')).toBe(true);
-    const incident = stackmedic.services.incidents.get(1);
+    const incident = await stackmedic.services.incidents.get(1);
     expect(incident?.chainText).toMatch(/RabbitMQ disk alarm on node-10/);
     // Alertmanager sent the token stackmedic expects: nothing was refused.
-    const audit = stackmedic.services.audit.list(100);
+    const audit = await stackmedic.services.audit.list(100);
     expect(audit.filter((e) => e.command === 'POST /alertmanager')).toEqual([]);
     expect(audit.filter((e) => e.command.startsWith('Alertmanager webhook: firing')).map((e) => e.outcome)).toEqual(['ok', 'ok']);
   }, 120_000);
@@ -178,7 +178,7 @@ describe('a real Alertmanager in front of stackmedic', () => {
     );
     expect(silenced.status.state).toBe('suppressed');
     expect((await am.alerts()).find((a) => a.labels.alertname === 'NovaComputeDown')?.status.state).toBe('active');
-    expect(stackmedic.services.audit.list(100).find((e) => e.command === 'Silence button: 4h for incident #1')).toMatchObject({
+    expect((await stackmedic.services.audit.list(100)).find((e) => e.command === 'Silence button: 4h for incident #1')).toMatchObject({
       outcome: 'ok',
       actorId: USERS.operator,
     });
@@ -193,7 +193,7 @@ describe('a real Alertmanager in front of stackmedic', () => {
     );
     expect(shown(note)).toContain('NovaComputeDown on node-18');
     await monitoring.alerts.idle();
-    expect(stackmedic.services.incidents.get(1)?.status).toBe('open');
+    expect((await stackmedic.services.incidents.get(1))?.status).toBe('open');
     expect(monitoring.passes.passes).toBeLessThanOrEqual(4);
   }, 90_000);
 });

@@ -166,7 +166,7 @@ describe('RoutingExecutor: one fan-out over SSH and local nodes', () => {
     try {
       const r = await app.router.dispatch({ text: '/cluster ping', actor: { id: 'console:test', name: 'test', via: 'console' }, role: 'viewer' });
       expect(r.kind === 'reply' && r.reply.title).toBe('All 1 nodes answer.');
-      const [entry] = app.services.audit.list(1);
+      const [entry] = await app.services.audit.list(1);
       expect(entry?.remote).toEqual([expect.objectContaining({ node: 'localhost', command: 'cat /proc/uptime; hostname', ok: true, exitCode: 0 })]);
     } finally {
       await app.close();

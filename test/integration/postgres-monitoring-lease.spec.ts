@@ -50,10 +50,10 @@ describe('incident monitoring on two replicas with a leader lease on a real Post
     // Each check sends df once to node-10: a second replica checking too would double it.
     const df = sim.commandLog.filter((e) => e.node === 'node-10' && /^df -P/.test(e.command)).length - dfBefore;
     expect(df).toBe(3);
-    const incidents = [a, b].map((r) => r.app.services.incidents.list().length);
+    const incidents = await Promise.all([a, b].map(async (r) => (await r.app.services.incidents.list()).length));
     expect([...incidents].sort()).toEqual([0, 1]);
     const [leader, standby, leaderName] = incidents[0] === 1 ? [a, b, 'replica-a'] : [b, a, 'replica-b'];
-    expect(leader.app.services.incidents.list()[0]?.root.node).toBe('node-10');
+    expect((await leader.app.services.incidents.list())[0]?.root.node).toBe('node-10');
     expect(standby.logs.filter((l) => l.includes(`stands by this tick: ${leaderName} runs the scheduled checks`))).toHaveLength(3);
   }, 60_000);
 });

@@ -73,7 +73,7 @@ describe('runbooks over real OpenSSH: quoting, timeouts, exit codes', () => {
     await cluster?.close();
   });
 
-  afterEach(() => {
+  afterEach(async () => {
     timing.maxActTimeoutMs = undefined;
   });
 
@@ -124,7 +124,7 @@ describe('runbooks over real OpenSSH: quoting, timeouts, exit codes', () => {
     expect(r.reply.title).toContain(
       `node-3 listed names under /var/lib/cinder/conversion that are not plain paths: ${crafted}: refused, it has a \`.\` or \`..\` component; never removed.`,
     );
-    const audited = app.services.audit.list(5).find((e) => e.id === r.auditId);
+    const audited = (await app.services.audit.list(5)).find((e) => e.id === r.auditId);
     expect(audited).toMatchObject({ outcome: 'refused' });
     expect(audited?.detail).toContain(`${crafted}: refused`);
     expect(existsSync(argvFile('node-3'))).toBe(false);

@@ -80,8 +80,8 @@ describe('/cluster status against real sshd nodes', () => {
     expect(text).toMatch(/Next:\n {2}\/pacemaker restart node-10\n {2}\/compute fix-libvirt node-18/);
   });
 
-  it('sends the fixed probe commands, not shell built from input', () => {
-    const commands = app.services.audit.list(1)[0]?.remote.map((x) => x.command) ?? [];
+  it('sends the fixed probe commands, not shell built from input', async () => {
+    const commands = (await app.services.audit.list(1))[0]?.remote.map((x) => x.command) ?? [];
     // The crm_mon chain, behind the kolla check (a kolla node without crm_mon says so instead).
     expect(commands).toContain(
       'if test -d /etc/kolla && ! command -v crm_mon >/dev/null 2>&1; then echo @@deployment kolla-ansible; else crm_mon --output-as=xml 2>/dev/null || crm_mon -1 -X 2>/dev/null || crm_mon -1 -r; fi',

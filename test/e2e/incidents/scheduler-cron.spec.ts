@@ -33,8 +33,8 @@ describe('the scheduled check on a real CronJob', () => {
     expect(logs.filter((l) => /health check still running \(started \d+ s ago\); skipping this tick/.test(l))).toHaveLength(counts.skipped);
     expect(monitoring.scheduler.busy).toBe(false);
     const store = app.services.incidents;
-    expect(store.list()).toHaveLength(1);
-    expect(store.list()[0]?.root.node).toBe('node-10');
+    expect(await store.list()).toHaveLength(1);
+    expect((await store.list())[0]?.root.node).toBe('node-10');
     // Each check sends df once to node-10: a check started over another would show as an extra one.
     const dfOnNode10 = sim.commandLog.filter((e) => e.node === 'node-10' && /^df -P/.test(e.command)).length;
     expect(dfOnNode10).toBe(counts.ran);

@@ -6,6 +6,7 @@ import { createApp, type StackmedicApp } from '../../../src/app/create-app.js';
 import { readEnvOptions } from '../../../src/config/env.js';
 import { IncidentMonitor, IncidentThread, measureLogFetch, type IncidentStore } from '../../../src/incidents/index.js';
 import { openDatabase } from '../../../src/store/database.js';
+import { SqliteStore } from '../../../src/store/sqlite-store.js';
 import { migrations } from '../../../src/store/migrations.js';
 import type { Reply } from '../../../src/router/types.js';
 import { startSimCluster, type SimCluster } from '../../../src/sim/index.js';
@@ -74,9 +75,9 @@ describe('incidents on the simulated seed-incident cluster', () => {
     expect(slack.unexpected).toEqual([]);
     expect(slack.pending()).toEqual([]);
     expect(pass.opened).toHaveLength(1);
-    expect(store.list()).toHaveLength(1);
+    expect(await store.list()).toHaveLength(1);
 
-    const incident = store.get(pass.opened[0] as number);
+    const incident = await store.get(pass.opened[0] as number);
     expect(incident?.status).toBe('open');
     expect(incident?.severity).toBe('critical');
     expect(incident?.root).toEqual({ signature: 'root-disk-full', node: 'node-10' });
@@ -87,7 +88,7 @@ describe('incidents on the simulated seed-incident cluster', () => {
     expect(chain.at(-1)).toBe('nova-compute-down');
     expect(incident?.chainText).toMatch(/^Root disk full \(ENOSPC\) on node-10 -> RabbitMQ disk alarm on node-10.* -> nova-compute reported down on 3 nodes$/);
     // The computes' missing libvirt socket and node-10's ceph-mon are part of the same outage, not incidents of their own.
-    const signatures = new Set(store.evidence(incident?.id ?? 0).map((e) => e.signature));
+    const signatures = new Set((await store.evidence(incident?.id ?? 0)).map((e) => e.signature));
     for (const s of ['libvirt-socket-gone', 'ceph-mon-down', 'disk-full-now', 'rabbit-enospc-shutdown', 'nova-compute-libvirt-socket'])
       expect(signatures).toContain(s);
 
@@ -116,17 +117,17 @@ describe('incidents on the simulated seed-incident cluster', () => {
   }, 120_000);
 
   it('adds nothing on the next check: no new message, no update, no duplicate evidence', async () => {
-    const evidenceBefore = store.evidence(1).length;
-    const eventsBefore = store.events(1).length;
+    const evidenceBefore = (await store.evidence(1)).length;
+    const eventsBefore = (await store.events(1)).length;
     skewMs += 2 * 60_000;
     const pass = await monitor.run();
     expect(pass.opened).toEqual([]);
     expect(pass.decisions).toEqual([expect.objectContaining({ kind: 'update', incidentId: 1, newEvidence: [] })]);
     expect(slack.unexpected).toEqual([]);
     expect(slack.calls).toHaveLength(2);
-    expect(store.evidence(1)).toHaveLength(evidenceBefore);
-    expect(store.events(1)).toHaveLength(eventsBefore);
-    expect(store.list()).toHaveLength(1);
+    expect(await store.evidence(1)).toHaveLength(evidenceBefore);
+    expect(await store.events(1)).toHaveLength(eventsBefore);
+    expect(await store.list()).toHaveLength(1);
   }, 120_000);
 
   it('measures the log fetch against the log bytes on the nodes', async () => {
@@ -153,12 +154,12 @@ describe('incidents on the simulated seed-incident cluster', () => {
     }
     skewMs += 60_000;
     // Green: the summary is updated in place, the actions and the green news go to the thread.
-    const actionEvents = (): number => store.events(1).filter((e) => e.kind === 'action').length;
+    const actionEvents = async (): Promise<number> => (await store.events(1)).filter((e) => e.kind === 'action').length;
     slack.expect('chat.update', 1);
     slack.expect('chat.postMessage', 6);
     const green = await monitor.run();
     expect(green.decisions).toEqual([expect.objectContaining({ kind: 'green', incidentId: 1, started: true })]);
-    expect(actionEvents()).toBe(5);
+    expect(await actionEvents()).toBe(5);
     expect(slack.unexpected).toEqual([]);
     expect(slack.pending()).toEqual([]);
     const update = slack.of('chat.update')[0];
@@ -178,7 +179,7 @@ describe('incidents on the simulated seed-incident cluster', () => {
     skewMs += 5 * 60_000;
     const waiting = await monitor.run();
     expect(waiting.decisions).toEqual([expect.objectContaining({ kind: 'green', incidentId: 1, started: false })]);
-    expect(store.get(1)?.status).toBe('open');
+    expect((await store.get(1))?.status).toBe('open');
     expect(slack.unexpected).toEqual([]);
 
     skewMs += (RESOLVE_AFTER_MINUTES - 5) * 60_000;
@@ -188,7 +189,7 @@ describe('incidents on the simulated seed-incident cluster', () => {
     expect(resolved.decisions).toEqual([expect.objectContaining({ kind: 'resolve', incidentId: 1 })]);
     expect(slack.unexpected).toEqual([]);
     expect(slack.pending()).toEqual([]);
-    const incident = store.get(1);
+    const incident = await store.get(1);
     expect(incident?.status).toBe('resolved');
     expect(incident?.resolvedBy).toBe('stackmedic');
     expect(shownText(slack.of('chat.update')[1] ?? { method: '', body: {}, ts: '' })).toMatch(/RESOLVED after/);
@@ -199,7 +200,7 @@ describe('incidents on the simulated seed-incident cluster', () => {
     skewMs += 2 * 60_000;
     const quiet = await monitor.run();
     expect(quiet.decisions).toEqual([]);
-    expect(store.list()).toHaveLength(1);
+    expect(await store.list()).toHaveLength(1);
     expect(slack.unexpected).toEqual([]);
   }, 300_000);
 
@@ -231,18 +232,23 @@ describe('incidents on the simulated seed-incident cluster', () => {
   }, 60_000);
 
   it('keeps everything across a restart: the same database file, reopened', async () => {
-    const before = { incident: store.get(1), evidence: store.evidence(1).length, events: store.events(1).length, slack: store.slackRef(1) };
+    const before = {
+      incident: await store.get(1),
+      evidence: (await store.evidence(1)).length,
+      events: (await store.events(1)).length,
+      slack: await store.slackRef(1),
+    };
     await app.close();
-    const db = openDatabase(dbPath);
+    const db = new SqliteStore(openDatabase(dbPath));
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(migrations.at(-1)?.version);
+      expect(db.db.pragma('user_version', { simple: true })).toBe(migrations.at(-1)?.version);
       expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
       const { IncidentStore } = await import('../../../src/incidents/index.js');
       const reopened = new IncidentStore(db);
-      expect(reopened.get(1)).toEqual(before.incident);
-      expect(reopened.evidence(1)).toHaveLength(before.evidence);
-      expect(reopened.events(1)).toHaveLength(before.events);
-      expect(reopened.slackRef(1)).toEqual(before.slack);
+      expect(await reopened.get(1)).toEqual(before.incident);
+      expect(await reopened.evidence(1)).toHaveLength(before.evidence);
+      expect(await reopened.events(1)).toHaveLength(before.events);
+      expect(await reopened.slackRef(1)).toEqual(before.slack);
     } finally {
       db.close();
     }

@@ -47,7 +47,7 @@ describe('healing the seed outage on kolla-ansible through stackmedic commands',
 
   it('frees the cinder volume, restarts the rabbitmq container, restarts nova_libvirt and nova_compute: HEALTHY, all audited', async () => {
     const logStart = rig.sim.commandLog.length;
-    const auditStart = rig.app.services.audit.list(1)[0]?.id ?? 0;
+    const auditStart = (await rig.app.services.audit.list(1))[0]?.id ?? 0;
     const free = await rig.run('/cluster free-disk node-10');
     expect(free.reply?.title, free.reply?.text).toMatch(/done, verified/);
     expect(free.reply?.text).toContain('/var/lib/docker/volumes/cinder/_data/conversion/tmpG3Ukq5');
@@ -69,7 +69,7 @@ describe('healing the seed outage on kolla-ansible through stackmedic commands',
     expect(h.problems, JSON.stringify(h.problems, null, 1)).toEqual([]);
     expect(h.verdict).toBe('HEALTHY');
 
-    const invocations = rig.app.services.audit.list(500).filter((e) => e.id > auditStart);
+    const invocations = (await rig.app.services.audit.list(500)).filter((e) => e.id > auditStart);
     const audited = invocations.flatMap((e) => e.remote.map((r) => `${r.node} ${r.command}`));
     const sent = rig.sim.commandLog.slice(logStart, logEnd).map((e) => `${e.node} ${e.command}`);
     expect([...audited].sort()).toEqual([...sent].sort());

@@ -25,7 +25,7 @@ describe('healing the seed outage through stackmedic commands', () => {
 
   it('frees the disk, heals RabbitMQ, fixes libvirt on every compute: HEALTHY, every remote command audited', async () => {
     const logStart = rig.sim.commandLog.length;
-    const auditStart = rig.app.services.audit.list(1)[0]?.id ?? 0;
+    const auditStart = (await rig.app.services.audit.list(1))[0]?.id ?? 0;
     const free = await rig.run('/cluster free-disk node-10');
     expect(free.reply?.title, free.reply?.text).toMatch(/done, verified/);
     expect(free.reply?.text).toContain('/var/lib/cinder/conversion/tmpG3Ukq5');
@@ -47,7 +47,7 @@ describe('healing the seed outage through stackmedic commands', () => {
     expect(h.problems, JSON.stringify(h.problems, null, 1)).toEqual([]);
     expect(h.verdict).toBe('HEALTHY');
 
-    const invocations = rig.app.services.audit.list(500).filter((e) => e.id > auditStart);
+    const invocations = (await rig.app.services.audit.list(500)).filter((e) => e.id > auditStart);
     const audited = invocations.flatMap((e) => e.remote.map((r) => `${r.node} ${r.command}`));
     const sent = rig.sim.commandLog.slice(logStart, logEnd).map((e) => `${e.node} ${e.command}`);
     // The audit trail holds exactly what the nodes received while the runbooks ran.
@@ -64,7 +64,7 @@ describe('healing the seed outage through stackmedic commands', () => {
         audited.some((c) => c.startsWith(`${node} `) && c.includes(text)),
         `${node}: ${text}`,
       ).toBe(true);
-    const steps = rig.app.services.audit.list(500).filter((e) => e.kind === 'runbook');
+    const steps = (await rig.app.services.audit.list(500)).filter((e) => e.kind === 'runbook');
     expect(steps.some((e) => /rabbit heal node-10 · step \d+: pacemaker: clean up p_rabbitmq-server/.test(e.command) && e.outcome === 'ok')).toBe(true);
   }, 120_000);
 });

@@ -54,9 +54,9 @@ async function ask(h: Harness): Promise<{ id: string; ts: string }> {
   const actions = (post.body.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).find((b) => b.type === 'actions');
   const id = actions?.elements?.find((e) => e.action_id === 'stackmedic_confirm')?.value ?? '';
   // The request is recorded when Slack answers the post; wait for that before "restarting".
-  const stored = (): unknown =>
-    (h.stackmedic.db.prepare('SELECT message_ts FROM slack_confirmation WHERE id = ?').get(id) as { message_ts: string | null } | undefined)?.message_ts;
-  for (let i = 0; i < 100 && !stored(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  const stored = async (): Promise<unknown> =>
+    (await h.stackmedic.store.get<{ message_ts: string | null }>('SELECT message_ts FROM slack_confirmation WHERE id = ?', [id]))?.message_ts;
+  for (let i = 0; i < 100 && !(await stored()); i++) await new Promise((resolve) => setTimeout(resolve, 20));
   return { id, ts: String(post.response?.ts) };
 }
 
@@ -86,7 +86,7 @@ describe('confirmations across a restart', () => {
     const second = await harness(db, 200);
     const update = await second.slack.waitFor('chat.update', (c) => bodyText(c).includes('Expired at'));
     expect(bodyText(update)).toContain('nothing was run');
-    const request = second.stackmedic.services.audit.list(5).find((e) => e.command === '/testops reset node-18' && e.kind === 'command');
+    const request = (await second.stackmedic.services.audit.list(5)).find((e) => e.command === '/testops reset node-18' && e.kind === 'command');
     expect(request?.outcome).toBe('expired');
   });
 });

@@ -119,7 +119,7 @@ function freshDb(): string {
   return join(dir, 'db.sqlite');
 }
 
-afterAll(() => {
+afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -131,7 +131,7 @@ describe('timestamps and replays', () => {
   afterAll(async () => {
     await h?.close();
   });
-  beforeEach(() => {
+  beforeEach(async () => {
     h.slack.reset();
   });
 
@@ -261,11 +261,11 @@ describe('replays across a restart', () => {
     const db = freshDb();
     const h = await startHarness({ inventory, families: [family], databasePath: db });
     open.push(h);
-    h.stackmedic.db.prepare('INSERT INTO slack_request_seen (signature, request_ts, seen_at) VALUES (?, ?, ?)').run('v0=old', now() - 3600, 'then');
+    await h.stackmedic.store.run('INSERT INTO slack_request_seen (signature, request_ts, seen_at) VALUES (?, ?, ?)', ['v0=old', now() - 3600, 'then']);
     const body = slashBody('help');
     const headers = signatureHeaders(body);
     expect((await send(h.url, body, headers)).status).toBe(200);
-    const left = h.stackmedic.db.prepare('SELECT signature FROM slack_request_seen').all() as { signature: string }[];
+    const left = await h.stackmedic.store.all<{ signature: string }>('SELECT signature FROM slack_request_seen');
     expect(left.map((r) => r.signature)).toEqual([headers['x-slack-signature']]);
   });
 });
@@ -278,7 +278,7 @@ describe('the channel rule holds for buttons', () => {
   afterAll(async () => {
     await h?.close();
   });
-  beforeEach(() => {
+  beforeEach(async () => {
     h.slack.reset();
   });
 
@@ -289,7 +289,7 @@ describe('the channel rule holds for buttons', () => {
     const actions = (post.body.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).find((b) => b.type === 'actions');
     const id = actions?.elements?.find((e) => e.action_id === 'stackmedic_confirm')?.value ?? '';
     for (let i = 0; i < 100; i++) {
-      const row = h.stackmedic.db.prepare('SELECT message_ts FROM slack_confirmation WHERE id = ?').get(id) as { message_ts: string | null } | undefined;
+      const row = await h.stackmedic.store.get<{ message_ts: string | null }>('SELECT message_ts FROM slack_confirmation WHERE id = ?', [id]);
       if (row?.message_ts) break;
       await settle(20);
     }
@@ -312,13 +312,13 @@ describe('the channel rule holds for buttons', () => {
     expect(bodyText(told)).toContain('stackmedic takes commands only in <#COPS>');
     await settle();
     expect(runs.reset).toBe(before);
-    const refused = h.stackmedic.services.audit
-      .list(5)
-      .find((e) => e.kind === 'button' && e.outcome === 'refused' && e.actorId === USERS.admin && e.command.startsWith(label));
+    const refused = (await h.stackmedic.services.audit.list(5)).find(
+      (e) => e.kind === 'button' && e.outcome === 'refused' && e.actorId === USERS.admin && e.command.startsWith(label),
+    );
     expect(refused?.detail).toContain('channel random is not configured');
     expect(refused?.channel).toBe('CRANDOM');
-    const state = h.stackmedic.db.prepare('SELECT state FROM slack_confirmation WHERE id = ?').get(id) as { state: string };
-    expect(state.state).toBe('pending');
+    const state = await h.stackmedic.store.get<{ state: string }>('SELECT state FROM slack_confirmation WHERE id = ?', [id]);
+    expect(state?.state).toBe('pending');
     expect(h.slack.of('chat.update').filter((c) => c.body.ts === ts)).toHaveLength(0);
 
     // The same press from the channel the confirmation lives in is honoured.
@@ -334,9 +334,9 @@ describe('the channel rule holds for buttons', () => {
     expect(bodyText(told)).toContain('stackmedic takes commands only in <#COPS>');
     await settle();
     expect(runs.hello).toBe(before);
-    expect(h.stackmedic.services.audit.list(3).some((e) => e.kind === 'button' && e.outcome === 'refused' && e.command === 'Run button: /testops hello')).toBe(
-      true,
-    );
+    expect(
+      (await h.stackmedic.services.audit.list(3)).some((e) => e.kind === 'button' && e.outcome === 'refused' && e.command === 'Run button: /testops hello'),
+    ).toBe(true);
   });
 });
 

@@ -111,7 +111,7 @@ afterAll(async () => {
   await cluster?.close();
 });
 
-beforeEach(() => {
+beforeEach(async () => {
   h.slack.reset();
 });
 
@@ -177,7 +177,7 @@ describe('slash commands over signed HTTP requests', () => {
     expect(r.json?.response_type).toBe('ephemeral');
     expect(JSON.stringify(r.json)).toContain('Not allowed: /testops restart needs the operator role; you are a viewer.');
     expect(h.slack.of('chat.postMessage')).toHaveLength(0);
-    const denied = h.stackmedic.services.audit.list(5).find((e) => e.command === '/testops restart node-10' && e.outcome === 'denied');
+    const denied = (await h.stackmedic.services.audit.list(5)).find((e) => e.command === '/testops restart node-10' && e.outcome === 'denied');
     expect(denied?.actorId).toBe(USERS.viewer);
   });
 
@@ -291,7 +291,7 @@ describe('confirmation buttons', () => {
     const eph = await h.slack.waitFor('chat.postEphemeral');
     expect(eph.body.user).toBe(USERS.viewer);
     expect(bodyText(eph)).toContain('Only an operator or admin can confirm');
-    expect(h.stackmedic.services.audit.list(3).some((e) => e.kind === 'button' && e.outcome === 'denied' && e.actorId === USERS.viewer)).toBe(true);
+    expect((await h.stackmedic.services.audit.list(3)).some((e) => e.kind === 'button' && e.outcome === 'denied' && e.actorId === USERS.viewer)).toBe(true);
 
     await h.press('stackmedic_confirm', id, { user: USERS.groupOperator, messageTs: tsOf(ask) });
     const result = await h.slack.waitFor('chat.postMessage', (c) => bodyText(c).includes('fake-service restarted on node-10'));
@@ -302,7 +302,7 @@ describe('confirmation buttons', () => {
     expect(updates.at(-1)).toContain('finished: fake-service restarted on node-10');
     for (const u of h.slack.of('chat.update')) expect(blocksOf(u).some((b) => b.type === 'actions')).toBe(false);
 
-    const trail = h.stackmedic.services.audit.list(10);
+    const trail = await h.stackmedic.services.audit.list(10);
     const ran = trail.find((e) => e.command === '/testops restart node-10' && e.outcome === 'ok' && e.actorId === USERS.groupOperator);
     expect(ran?.remote.map((x) => [x.node, x.command, x.exitCode])).toEqual([['node-10', 'fake-service restart', 0]]);
     expect(trail.some((e) => e.kind === 'button' && e.outcome === 'ok' && e.actorId === USERS.groupOperator)).toBe(true);
@@ -323,7 +323,7 @@ describe('confirmation buttons', () => {
     await h.press('stackmedic_cancel', id, { user: USERS.operator, messageTs: tsOf(ask) });
     const update = await h.slack.waitFor('chat.update', (c) => bodyText(c).includes('Cancelled by <@UOPER>'));
     expect(bodyText(update)).toContain('nothing was run');
-    const trail = h.stackmedic.services.audit.list(10);
+    const trail = await h.stackmedic.services.audit.list(10);
     expect(trail.some((e) => e.kind === 'button' && e.outcome === 'denied' && e.actorId === USERS.viewer && e.command.startsWith('Cancel'))).toBe(true);
     expect(trail.some((e) => e.kind === 'button' && e.outcome === 'cancelled' && e.actorId === USERS.operator)).toBe(true);
     expect(trail.some((e) => e.kind === 'command' && e.command === '/testops restart node-10' && e.outcome === 'cancelled')).toBe(true);
@@ -343,7 +343,7 @@ describe('confirmation buttons', () => {
       expect(bodyText(eph)).toContain('This confirmation expired');
       const update = await h.slack.waitFor('chat.update', (c) => bodyText(c).includes('Expired at'));
       expect(blocksOf(update).some((b) => b.type === 'actions')).toBe(false);
-      const trail = h.stackmedic.services.audit.list(5);
+      const trail = await h.stackmedic.services.audit.list(5);
       expect(trail.some((e) => e.kind === 'button' && e.outcome === 'expired')).toBe(true);
       expect(trail.some((e) => e.kind === 'command' && e.command === '/testops restart node-10' && e.outcome === 'expired')).toBe(true);
       expect(h.slack.of('chat.postMessage').filter((c) => bodyText(c).includes('fake-service restarted'))).toHaveLength(0);
@@ -358,7 +358,7 @@ describe('run buttons (recommended commands in incident summaries)', () => {
     await h.press('stackmedic_run', '/cluster ping', { user: USERS.viewer });
     const post = await h.slack.waitFor('chat.postMessage', (c) => bodyText(c).includes('nodes answer'));
     expect(bodyText(post)).toContain('<@UVIEW>');
-    expect(h.stackmedic.services.audit.list(3).some((e) => e.kind === 'button' && e.command === 'Run button: /cluster ping')).toBe(true);
+    expect((await h.stackmedic.services.audit.list(3)).some((e) => e.kind === 'button' && e.command === 'Run button: /cluster ping')).toBe(true);
   });
 
   it('asks for confirmation of a dangerous command, and refuses a viewer', async () => {

@@ -18,7 +18,7 @@ describe('the routes beside Slack', () => {
     const app = createApp({ inventory, env });
     const routes = serviceRoutes({ stackmedic: app, env, alerts: () => undefined, log: () => undefined });
     const { server, port } = await startHealthServer(
-      { slack: () => ({ ok: true, state: 'connected' }), db: app.db, stopping: () => false },
+      { slack: () => ({ ok: true, state: 'connected' }), store: app.store, stopping: () => false },
       0,
       '127.0.0.1',
       routes,
@@ -53,14 +53,14 @@ describe('the routes beside Slack', () => {
     }
   });
 
-  it('do not serve the webhook without credentials: it is never open', () => {
+  it('do not serve the webhook without credentials: it is never open', async () => {
     const env = readEnvOptions({ STACKMEDIC_DB: ':memory:', STACKMEDIC_INCIDENT_CHANNEL: 'CINC' });
     const app = createApp({ inventory, env });
     expect(serviceRoutes({ stackmedic: app, env, alerts: () => undefined, log: () => undefined }).map((r) => r.path)).toEqual(['/metrics']);
     void app.close();
   });
 
-  it('refuse a webhook configured without the incident channel its alerts go to', () => {
+  it('refuse a webhook configured without the incident channel its alerts go to', async () => {
     const env = readEnvOptions({ STACKMEDIC_DB: ':memory:', STACKMEDIC_ALERTMANAGER_TOKEN: 'tok' });
     const app = createApp({ inventory, env });
     expect(() => serviceRoutes({ stackmedic: app, env, alerts: () => undefined, log: () => undefined })).toThrow(ConfigError);
@@ -69,7 +69,7 @@ describe('the routes beside Slack', () => {
 });
 
 describe('STACKMEDIC_ALERTMANAGER_* and STACKMEDIC_ALERT_NODE_LABEL', () => {
-  it('are read once, validated', () => {
+  it('are read once, validated', async () => {
     expect(
       readEnvOptions({
         STACKMEDIC_ALERTMANAGER_USER: 'am',

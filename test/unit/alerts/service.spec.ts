@@ -9,6 +9,7 @@ import { IncidentStore } from '../../../src/incidents/store.js';
 import { parseInventory } from '../../../src/inventory/load.js';
 import { loadCatalog } from '../../../src/signatures/index.js';
 import { openDatabase } from '../../../src/store/database.js';
+import { SqliteStore } from '../../../src/store/sqlite-store.js';
 
 const inventory = parseInventory(
   'cluster: t\nknown_hosts: /dev/null\nnodes:\n  - { name: node-10, address: 127.0.0.1, roles: [controller] }\n',
@@ -32,11 +33,11 @@ function fakeApi(state: () => Silence['state']): { api: AlertmanagerApi; created
   return { api, created };
 }
 
-function setup(api?: AlertmanagerApi) {
-  const db = openDatabase(':memory:');
+async function setup(api?: AlertmanagerApi) {
+  const db = new SqliteStore(openDatabase(':memory:'));
   const store = new IncidentStore(db);
   const at = '2026-12-01T10:00:00.000Z';
-  store.open(
+  await store.open(
     {
       severity: 'critical',
       title: 'Root disk full on node-10',
@@ -68,7 +69,7 @@ function setup(api?: AlertmanagerApi) {
   return { store, service, synced };
 }
 
-afterEach(() => {
+afterEach(async () => {
   vi.useRealTimers();
 });
 
@@ -78,7 +79,7 @@ describe('AlertService silences', () => {
     vi.setSystemTime(new Date('2026-12-01T10:00:00Z'));
     let state: Silence['state'] = 'active';
     const { api, created } = fakeApi(() => state);
-    const { store, service, synced } = setup(api);
+    const { store, service, synced } = await setup(api);
     const outcome = await service.silence(press, { id: 'UOPER', name: 'oper' });
     expect(outcome).toEqual({ silenceId: 'sil-1', endsAt: '2026-12-01T11:00:00.000Z', matchers: 'alertname="RabbitmqDiskAlarm"' });
     expect(created).toEqual([
@@ -90,7 +91,7 @@ describe('AlertService silences', () => {
         comment: 'Silenced from Slack for 1h during stackmedic incident #1: Root disk full on node-10',
       },
     ]);
-    expect(store.events(1).map((e) => [e.kind, e.text, e.actor])).toContainEqual([
+    expect((await store.events(1)).map((e) => [e.kind, e.text, e.actor])).toContainEqual([
       'note',
       'Alertmanager silence sil-1 created by oper for 1h, until 2026-12-01 11:00 UTC: alertname="RabbitmqDiskAlarm"',
       'oper',
@@ -99,15 +100,15 @@ describe('AlertService silences', () => {
     state = 'expired';
     await vi.advanceTimersByTimeAsync(3_600_000 + 1000);
     await service.idle();
-    expect(store.events(1).at(-1)?.text).toBe('Alertmanager silence sil-1 is expired (ended 2026-12-01 11:00 UTC): its alerts notify again.');
+    expect((await store.events(1)).at(-1)?.text).toBe('Alertmanager silence sil-1 is expired (ended 2026-12-01 11:00 UTC): its alerts notify again.');
     expect(synced).toEqual([1, 1]);
     await service.stop();
   });
 
   it('says what is missing without STACKMEDIC_ALERTMANAGER_URL, and refuses an incident that does not exist', async () => {
-    await expect(setup().service.silence(press, { id: 'U', name: 'u' })).rejects.toThrow(UserError);
-    await expect(setup().service.silence(press, { id: 'U', name: 'u' })).rejects.toThrow(/STACKMEDIC_ALERTMANAGER_URL/);
+    await expect((await setup()).service.silence(press, { id: 'U', name: 'u' })).rejects.toThrow(UserError);
+    await expect((await setup()).service.silence(press, { id: 'U', name: 'u' })).rejects.toThrow(/STACKMEDIC_ALERTMANAGER_URL/);
     const { api } = fakeApi(() => 'active');
-    await expect(setup(api).service.silence({ ...press, incidentId: 9 }, { id: 'U', name: 'u' })).rejects.toThrow('There is no incident #9.');
+    await expect((await setup(api)).service.silence({ ...press, incidentId: 9 }, { id: 'U', name: 'u' })).rejects.toThrow('There is no incident #9.');
   });
 });

@@ -6,14 +6,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { WebhookPayload } from '../../../src/alerts/payload.js';
 import { alertmanagerWebhook, type WebhookStatus } from '../../../src/alerts/webhook.js';
 import { AuditLog } from '../../../src/audit/audit-log.js';
-import { openDatabase, type Db } from '../../../src/store/database.js';
+import { openDatabase } from '../../../src/store/database.js';
+import { SqliteStore } from '../../../src/store/sqlite-store.js';
 
 const TOKEN = 'am-token-0123456789';
 const firing = readFileSync(join(import.meta.dirname, '../../fixtures/alertmanager/webhook-v4-firing.json'), 'utf8');
 
 let server: Server;
 let url: string;
-let db: Db;
+let db: SqliteStore;
 let audit: AuditLog;
 const received: WebhookPayload[] = [];
 const statuses: WebhookStatus[] = [];
@@ -21,7 +22,7 @@ const logs: string[] = [];
 let receiving = true;
 
 beforeAll(async () => {
-  db = openDatabase(':memory:');
+  db = new SqliteStore(openDatabase(':memory:'));
   audit = new AuditLog(db, () => new Date());
   const handler = alertmanagerWebhook({
     credentials: { token: TOKEN, user: 'am', password: 'pw' },
@@ -48,7 +49,7 @@ afterAll(async () => {
   db.close();
 });
 
-beforeEach(() => {
+beforeEach(async () => {
   received.length = 0;
   statuses.length = 0;
   receiving = true;
@@ -63,11 +64,7 @@ async function post(
 }
 
 /** Refusals in the audit log, newest first. */
-const denials = (): string[] =>
-  audit
-    .list(100)
-    .filter((e) => e.outcome === 'denied')
-    .map((e) => e.detail ?? '');
+const denials = async (): Promise<string[]> => (await audit.list(100)).filter((e) => e.outcome === 'denied').map((e) => e.detail ?? '');
 
 describe('POST /alertmanager', () => {
   it('takes a real Alertmanager notification with the bearer token and answers what it took', async () => {
@@ -82,21 +79,21 @@ describe('POST /alertmanager', () => {
   });
 
   it('refuses a wrong token with 401 and a challenge, audited, without reading on', async () => {
-    const before = denials().length;
+    const before = (await denials()).length;
     const res = await fetch(url, { method: 'POST', headers: { authorization: 'Bearer nope' }, body: firing });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe('Bearer realm="stackmedic", Basic realm="stackmedic"');
     expect(received).toEqual([]);
-    expect(denials()).toHaveLength(before + 1);
-    expect(denials()[0]).toBe('wrong credentials from 127.0.0.1');
+    expect(await denials()).toHaveLength(before + 1);
+    expect((await denials())[0]).toBe('wrong credentials from 127.0.0.1');
   });
 
   it('refuses a request without credentials with 401, audited', async () => {
-    const before = denials().length;
+    const before = (await denials()).length;
     const r = await post(firing, {});
     expect(r).toEqual({ status: 401, json: { error: 'unauthorized' } });
-    expect(denials()).toHaveLength(before + 1);
-    expect(denials()[0]).toBe('no credentials from 127.0.0.1');
+    expect(await denials()).toHaveLength(before + 1);
+    expect((await denials())[0]).toBe('no credentials from 127.0.0.1');
   });
 
   it('refuses a body over the limit with 413, whether announced or streamed', async () => {

@@ -16,6 +16,7 @@ import { loadCatalog } from '../../../src/signatures/index.js';
 import { realRunbookTiming } from '../../../src/runbooks/command.js';
 import { remote, sh } from '../../../src/ssh/shell.js';
 import { openDatabase } from '../../../src/store/database.js';
+import { SqliteStore } from '../../../src/store/sqlite-store.js';
 
 const inventory = parseInventory('known_hosts: /dev/null\nnodes:\n  - { name: node-18, address: 127.0.0.1, roles: [compute] }\n', '/tmp/inv.yml');
 const actor: Actor = { id: 'console:op', name: 'op', via: 'console' };
@@ -53,11 +54,11 @@ function setup() {
       }),
     ],
   });
-  const db = openDatabase(':memory:');
+  const db = new SqliteStore(openDatabase(':memory:'));
   const audit = new AuditLog(db);
   const router = new Router([family], inventory, executor, {
     audit,
-    locks: new NodeLocks(),
+    locks: new NodeLocks(db, { cluster: 'test', replica: 'test', ttlSeconds: 30 }),
     clock: () => new Date(),
     catalog: () => loadCatalog(),
     incidents: new IncidentStore(db),
@@ -107,7 +108,7 @@ describe('console confirmations', () => {
     const { code, out } = await session(['/compute fix-libvirt node-18', ''], { tty: true }, router);
     expect(out).toMatch(/Cancelled: nothing was changed\./);
     expect(ran).toEqual([]);
-    expect(audit.list()[0]).toMatchObject({ outcome: 'cancelled', command: '/compute fix-libvirt node-18' });
+    expect((await audit.list())[0]).toMatchObject({ outcome: 'cancelled', command: '/compute fix-libvirt node-18' });
     expect(code).toBe(1);
   });
 

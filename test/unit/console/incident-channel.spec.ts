@@ -19,6 +19,7 @@ import { realRunbookTiming } from '../../../src/runbooks/command.js';
 import { loadCatalog } from '../../../src/signatures/index.js';
 import type { Executor } from '../../../src/ssh/types.js';
 import { openDatabase } from '../../../src/store/database.js';
+import { SqliteStore } from '../../../src/store/sqlite-store.js';
 
 const summary = (lines: string[], title = 'Incident #1 (critical): Root disk full (ENOSPC) on node-10'): Reply => ({
   ok: false,
@@ -91,13 +92,13 @@ describe('the incident channel in a terminal', () => {
 
 describe('when the console runs the incident check', () => {
   const env = readEnvOptions({});
-  it('always on the simulator, every 10 s with a one-minute green window, unless the environment says otherwise', () => {
+  it('always on the simulator, every 10 s with a one-minute green window, unless the environment says otherwise', async () => {
     expect(consoleMonitoringEnv(env, {}, true)).toMatchObject({ schedule: SIM_SCHEDULE, resolveAfterMinutes: SIM_RESOLVE_AFTER_MINUTES });
     const raw = { STACKMEDIC_SCHEDULE: '*/5 * * * *', STACKMEDIC_RESOLVE_AFTER_MINUTES: '3' };
     expect(consoleMonitoringEnv(readEnvOptions(raw), raw, true)).toMatchObject({ schedule: '*/5 * * * *', resolveAfterMinutes: 3 });
   });
 
-  it('on an inventory only when STACKMEDIC_SCHEDULE is set, with the configured window', () => {
+  it('on an inventory only when STACKMEDIC_SCHEDULE is set, with the configured window', async () => {
     expect(consoleMonitoringEnv(env, {}, false)).toBeUndefined();
     const raw = { STACKMEDIC_SCHEDULE: '*/5 * * * *' };
     expect(consoleMonitoringEnv(readEnvOptions(raw), raw, false)).toMatchObject({ schedule: '*/5 * * * *', resolveAfterMinutes: 10 });
@@ -126,10 +127,10 @@ function router(): Router {
       }),
     ],
   });
-  const db = openDatabase(':memory:');
+  const db = new SqliteStore(openDatabase(':memory:'));
   return new Router([family], inventory, executor, {
     audit: new AuditLog(db),
-    locks: new NodeLocks(),
+    locks: new NodeLocks(db, { cluster: 'test', replica: 'test', ttlSeconds: 30 }),
     clock: () => new Date(),
     catalog: () => loadCatalog(),
     incidents: new IncidentStore(db),
@@ -216,7 +217,7 @@ describe('printing beside the prompt', () => {
 });
 
 describe('pictures in a terminal', () => {
-  it('writes binary files into the directory and says where; text files stay in the reply', () => {
+  it('writes binary files into the directory and says where; text files stay in the reply', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stackmedic-saved-'));
     const lines = saveBinaryFiles(
       [

@@ -24,7 +24,7 @@ beforeAll(async () => {
   const [problem] = groupProblems(await seedEvidence(catalog), catalog.signatures);
   if (!problem) throw new Error('no problem in the seed evidence');
   store = app.services.incidents;
-  store.open(
+  await store.open(
     {
       severity: problem.severity,
       title: problem.title,
@@ -79,7 +79,7 @@ describe('/incident', () => {
     now = '2017-02-15T07:05:00.000Z';
     const { reply } = await run('/incident resolve 1', 'operator', 'erin');
     expect(reply.title).toBe('Incident #1 resolved by erin: Root disk full (ENOSPC) on node-10');
-    expect(store.get(1)).toMatchObject({ status: 'resolved', resolvedBy: 'erin', resolvedAt: '2017-02-15T07:05:00.000Z' });
+    expect(await store.get(1)).toMatchObject({ status: 'resolved', resolvedBy: 'erin', resolvedAt: '2017-02-15T07:05:00.000Z' });
     expect((await run('/incident resolve 1', 'operator', 'erin')).reply.title).toBe('incident #1 was already resolved 2017-02-15 07:05 UTC by erin');
     expect((await run('/incident list')).reply.title).toBe('No open incidents.');
     expect((await run('/incident list --all')).reply.title).toBe('0 open incidents (1 listed)');

@@ -7,6 +7,7 @@ import { timelineSvg } from '../../../src/render/timeline-svg.js';
 import type { Actor } from '../../../src/router/types.js';
 import type { Catalog } from '../../../src/signatures/index.js';
 import { openDatabase } from '../../../src/store/database.js';
+import { SqliteStore } from '../../../src/store/sqlite-store.js';
 import { builtinCatalog, seedEvidence } from './fixtures.js';
 
 /**
@@ -31,42 +32,42 @@ let audit: AuditLog;
 let id: number;
 const alice: Actor = { id: 'UALICE', name: 'alice', via: 'slack', channel: 'COPS' };
 
-function data(): IncidentData {
-  const incident = store.get(id);
+async function data(): Promise<IncidentData> {
+  const incident = await store.get(id);
   if (!incident) throw new Error('no incident');
-  return { incident, evidence: store.evidence(id), events: store.events(id), signatures: catalog.signatures, now, resolveAfterMinutes: 10 };
+  return { incident, evidence: await store.evidence(id), events: await store.events(id), signatures: catalog.signatures, now, resolveAfterMinutes: 10 };
 }
 
-function act(
+async function act(
   at: string,
   command: string,
   outcome: 'ok' | 'refused',
   remote: { node: string; command: string; exitCode: number }[],
   steps: { description: string; command?: string; outcome: 'ok' | 'refused' }[] = [],
-): void {
+): Promise<void> {
   now = at;
-  const inv = audit.begin({ actor: alice, command, kind: 'command' });
-  for (const r of remote) audit.remote(inv, { node: r.node, command: r.command, ok: true, exitCode: r.exitCode, failure: null, durationMs: 40 });
-  steps.forEach((s, i) =>
-    audit.record({
+  const inv = await audit.begin({ actor: alice, command, kind: 'command' });
+  for (const r of remote) await audit.remote(inv, { node: r.node, command: r.command, ok: true, exitCode: r.exitCode, failure: null, durationMs: 40 });
+  for (const [i, s] of steps.entries()) {
+    await audit.record({
       actor: alice,
       command: `${command} · step ${i + 1}: ${s.description}`,
       kind: 'runbook',
       outcome: s.outcome,
       ...(s.command ? { detail: `$ ${s.command}` } : {}),
-    }),
-  );
-  audit.end(inv, outcome, outcome === 'ok' ? `${command}: done, verified.` : 'Refused: 0 B free on node-10');
+    });
+  }
+  await audit.end(inv, outcome, outcome === 'ok' ? `${command}: done, verified.` : 'Refused: 0 B free on node-10');
 }
 
 beforeAll(async () => {
   catalog = await builtinCatalog();
-  const db = openDatabase(':memory:');
+  const db = new SqliteStore(openDatabase(':memory:'));
   store = new IncidentStore(db);
   audit = new AuditLog(db, () => new Date(now));
   const [problem] = groupProblems(await seedEvidence(catalog), catalog.signatures);
   if (!problem) throw new Error('the seed evidence makes no problem');
-  id = store.open(
+  id = await store.open(
     {
       severity: problem.severity,
       title: problem.title,
@@ -86,16 +87,16 @@ beforeAll(async () => {
 });
 
 describe('incident templates (golden files)', () => {
-  it('renders the open incident summary for the console and for Slack', () => {
-    const reply = summaryReply(data());
+  it('renders the open incident summary for the console and for Slack', async () => {
+    const reply = summaryReply(await data());
     golden('summary-open.txt', `${reply.title}\n${reply.text}\n`);
     golden('summary-open.slack.json', `${JSON.stringify(reply.blocks, null, 2)}\n`);
     expect(reply.blocks?.filter((b) => b.type === 'actions')).toHaveLength(3);
   });
 
-  it('renders the resolved summary and the post-mortem with the audit trail merged into the timeline', () => {
-    act('2017-02-15T06:36:00.000Z', '/rabbit heal node-10', 'refused', [{ node: 'node-10', command: 'df -P -B1 /', exitCode: 0 }]);
-    act(
+  it('renders the resolved summary and the post-mortem with the audit trail merged into the timeline', async () => {
+    await act('2017-02-15T06:36:00.000Z', '/rabbit heal node-10', 'refused', [{ node: 'node-10', command: 'df -P -B1 /', exitCode: 0 }]);
+    await act(
       '2017-02-15T06:38:00.000Z',
       '/cluster free-disk node-10',
       'ok',
@@ -113,19 +114,19 @@ describe('incident templates (golden files)', () => {
         },
       ],
     );
-    act('2017-02-15T06:41:00.000Z', '/compute fix-libvirt node-18', 'ok', [{ node: 'node-18', command: 'service libvirtd start', exitCode: 0 }]);
+    await act('2017-02-15T06:41:00.000Z', '/compute fix-libvirt node-18', 'ok', [{ node: 'node-18', command: 'service libvirtd start', exitCode: 0 }]);
     now = '2017-02-15T06:44:00.000Z';
-    store.markGreen(id, now, now);
-    store.addEvent(id, { at: now, kind: 'green', text: 'Checks are green; the incident resolves at 2017-02-15 06:54:00 UTC if they stay green.' });
-    golden('summary-green.txt', `${summaryReply(data()).text}\n`);
+    await store.markGreen(id, now, now);
+    await store.addEvent(id, { at: now, kind: 'green', text: 'Checks are green; the incident resolves at 2017-02-15 06:54:00 UTC if they stay green.' });
+    golden('summary-green.txt', `${summaryReply(await data()).text}\n`);
     now = '2017-02-15T06:54:00.000Z';
-    store.resolve(id, now, 'stackmedic', 'Checks green since 2017-02-15 06:44:00 UTC (10 min).');
-    const resolved = summaryReply(data());
+    await store.resolve(id, now, 'stackmedic', 'Checks green since 2017-02-15 06:44:00 UTC (10 min).');
+    const resolved = summaryReply(await data());
     golden('summary-resolved.txt', `${resolved.title}\n${resolved.text}\n`);
     expect(resolved.blocks?.filter((b) => b.type === 'actions')).toEqual([]);
 
     now = '2017-02-16T09:00:00.000Z';
-    const postmortem = { ...data(), audit: audit.between(new Date('2017-02-14T00:00:00Z'), new Date('2017-02-15T06:54:00Z')) };
+    const postmortem = { ...(await data()), audit: await audit.between(new Date('2017-02-14T00:00:00Z'), new Date('2017-02-15T06:54:00Z')) };
     const md = renderPostmortem(postmortem);
     golden('postmortem.md', md);
     // The timeline's picture: a Mermaid block in the Markdown, and the SVG that becomes Slack's PNG.

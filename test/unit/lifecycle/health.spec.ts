@@ -1,20 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { healthReport, startHealthServer, type HealthSources } from '../../../src/lifecycle/health.js';
 import { openDatabase } from '../../../src/store/database.js';
+import { SqliteStore } from '../../../src/store/sqlite-store.js';
 
 function sources(over: Partial<HealthSources> = {}): HealthSources {
   return {
     slack: () => ({ ok: true, state: 'connected' }),
-    db: openDatabase(':memory:'),
+    store: new SqliteStore(openDatabase(':memory:')),
     stopping: () => false,
     ...over,
   };
 }
 
 describe('healthReport', () => {
-  it('is 200 when Slack, the store and the scheduler are up', () => {
+  it('is 200 when Slack, the store and the scheduler are up', async () => {
     const at = new Date('2026-12-01T10:00:00Z');
-    const r = healthReport(sources({ scheduler: { busy: false, lastRun: { at, outcome: 'ran', durationMs: 812 } }, undelivered: () => 2 }));
+    const r = await healthReport(sources({ scheduler: { busy: false, lastRun: { at, outcome: 'ran', durationMs: 812 } }, undelivered: () => 2 }));
     expect(r.httpStatus).toBe(200);
     expect(r.report).toMatchObject({
       status: 'ok',
@@ -25,29 +26,29 @@ describe('healthReport', () => {
     });
   });
 
-  it('is 503 when the Slack connection is down', () => {
-    const r = healthReport(sources({ slack: () => ({ ok: false, state: 'reconnecting' }) }));
+  it('is 503 when the Slack connection is down', async () => {
+    const r = await healthReport(sources({ slack: () => ({ ok: false, state: 'reconnecting' }) }));
     expect(r.httpStatus).toBe(503);
     expect(r.report.status).toBe('down');
   });
 
-  it('is 503 when the store is closed', () => {
-    const db = openDatabase(':memory:');
-    db.close();
-    const r = healthReport(sources({ db }));
+  it('is 503 when the store is closed', async () => {
+    const store = new SqliteStore(openDatabase(':memory:'));
+    await store.close();
+    const r = await healthReport(sources({ store }));
     expect(r.httpStatus).toBe(503);
     expect(r.report.store).toEqual({ ok: false, state: 'closed' });
   });
 
-  it('is 503 when the last scheduled check failed, and says it is not configured when nothing is scheduled', () => {
-    const failed = healthReport(sources({ scheduler: { busy: false, lastRun: { at: new Date(), outcome: 'failed', durationMs: 5 } } }));
+  it('is 503 when the last scheduled check failed, and says it is not configured when nothing is scheduled', async () => {
+    const failed = await healthReport(sources({ scheduler: { busy: false, lastRun: { at: new Date(), outcome: 'failed', durationMs: 5 } } }));
     expect(failed.httpStatus).toBe(503);
     expect(failed.report.scheduler.state).toBe('failed');
-    expect(healthReport(sources()).report.scheduler).toMatchObject({ ok: true, state: 'not configured' });
+    expect((await healthReport(sources())).report.scheduler).toMatchObject({ ok: true, state: 'not configured' });
   });
 
-  it('is 503 "stopping" once shutdown began, even when everything is up', () => {
-    const r = healthReport(sources({ stopping: () => true }));
+  it('is 503 "stopping" once shutdown began, even when everything is up', async () => {
+    const r = await healthReport(sources({ stopping: () => true }));
     expect(r).toMatchObject({ httpStatus: 503, report: { status: 'stopping' } });
   });
 

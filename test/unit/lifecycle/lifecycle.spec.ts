@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AuditLog } from '../../../src/audit/audit-log.js';
 import { Lifecycle } from '../../../src/lifecycle/lifecycle.js';
 import { openDatabase } from '../../../src/store/database.js';
+import { SqliteStore } from '../../../src/store/sqlite-store.js';
 
 const actor = { id: 'U1', name: 'alice', via: 'slack' as const };
 
@@ -37,18 +38,18 @@ describe('Lifecycle', () => {
 });
 
 describe('AuditLog at shutdown', () => {
-  it('marks only what this process still runs as interrupted, and a late end cannot rewrite it', () => {
-    const audit = new AuditLog(openDatabase(':memory:'));
-    const done = audit.begin({ actor, command: '/cluster ping', kind: 'command' });
-    audit.end(done, 'ok');
-    const running = audit.begin({ actor, command: '/rabbit heal node-10', kind: 'command' });
-    const awaiting = audit.begin({ actor, command: '/pacemaker restart node-11', kind: 'command' });
-    audit.end(awaiting, 'pending', 'awaiting confirmation');
+  it('marks only what this process still runs as interrupted, and a late end cannot rewrite it', async () => {
+    const audit = new AuditLog(new SqliteStore(openDatabase(':memory:')));
+    const done = await audit.begin({ actor, command: '/cluster ping', kind: 'command' });
+    await audit.end(done, 'ok');
+    const running = await audit.begin({ actor, command: '/rabbit heal node-10', kind: 'command' });
+    const awaiting = await audit.begin({ actor, command: '/pacemaker restart node-11', kind: 'command' });
+    await audit.end(awaiting, 'pending', 'awaiting confirmation');
     expect(audit.runningCount).toBe(1);
-    expect(audit.interruptRunning('stackmedic was stopped (SIGTERM) before this finished')).toEqual([running]);
-    audit.end(running, 'ok', 'finished after the store was sealed');
-    expect(audit.interruptAwaiting('stopped while waiting')).toEqual([awaiting]);
-    const outcomes = audit.list().map((e) => [e.command, e.outcome, e.detail]);
+    expect(await audit.interruptRunning('stackmedic was stopped (SIGTERM) before this finished')).toEqual([running]);
+    await audit.end(running, 'ok', 'finished after the store was sealed');
+    expect(await audit.interruptAwaiting('stopped while waiting')).toEqual([awaiting]);
+    const outcomes = (await audit.list()).map((e) => [e.command, e.outcome, e.detail]);
     expect(outcomes).toEqual([
       ['/pacemaker restart node-11', 'interrupted', 'stopped while waiting'],
       ['/rabbit heal node-10', 'interrupted', 'stackmedic was stopped (SIGTERM) before this finished'],

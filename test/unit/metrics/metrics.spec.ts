@@ -15,6 +15,7 @@ import { loadCatalog } from '../../../src/signatures/index.js';
 import { remote, sh } from '../../../src/ssh/shell.js';
 import type { ExecOutcome } from '../../../src/ssh/types.js';
 import { openDatabase } from '../../../src/store/database.js';
+import { SqliteStore } from '../../../src/store/sqlite-store.js';
 import { parseExposition, valueOf } from './exposition.js';
 
 const inventory = parseInventory(
@@ -72,7 +73,7 @@ const family = defineFamily({
 
 function setup() {
   const metrics = new StackmedicMetrics();
-  const db = openDatabase(':memory:');
+  const db = new SqliteStore(openDatabase(':memory:'));
   const executor = new MeteredExecutor(inner, metrics);
   const router = new MeteredRouter(
     metrics,
@@ -81,7 +82,7 @@ function setup() {
     executor,
     {
       audit: new AuditLog(db),
-      locks: new NodeLocks(),
+      locks: new NodeLocks(db, { cluster: 'test', replica: 'test', ttlSeconds: 30 }),
       clock: () => new Date(),
       catalog: () => loadCatalog(),
       incidents: new IncidentStore(db),
@@ -110,7 +111,7 @@ describe('the exposition parser', () => {
     expect(() => parseExposition(text)).toThrow();
   });
 
-  it('reads escaped label values', () => {
+  it('reads escaped label values', async () => {
     const f = parseExposition('# HELP a A.\n# TYPE a gauge\na{x="q\\"\\\\\\n"} -Inf\n');
     expect(f.get('a')?.samples[0]).toEqual({ name: 'a', labels: { x: 'q"\\\n' }, value: -Infinity });
   });
@@ -216,7 +217,7 @@ describe('StackmedicMetrics', () => {
 describe('Slack API requests', () => {
   const json = (body: unknown, status = 200): Response => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
-  it('names the Web API method of a URL, never its query or ids', () => {
+  it('names the Web API method of a URL, never its query or ids', async () => {
     expect(slackMethodOf('https://slack.com/api/chat.postMessage')).toBe('chat.postMessage');
     expect(slackMethodOf('https://files.slack.com/upload/v1/ABC123')).toBe('upload');
     expect(slackMethodOf('https://hooks.slack.com/commands/T1/2/secret')).toBe('other');

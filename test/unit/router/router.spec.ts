@@ -10,6 +10,7 @@ import type { Executor } from '../../../src/ssh/types.js';
 import { remote, sh } from '../../../src/ssh/shell.js';
 import type { ExecOutcome } from '../../../src/ssh/types.js';
 import { openDatabase } from '../../../src/store/database.js';
+import { SqliteStore } from '../../../src/store/sqlite-store.js';
 import { loadCatalog } from '../../../src/signatures/index.js';
 import { realRunbookTiming } from '../../../src/runbooks/command.js';
 import { IncidentStore } from '../../../src/incidents/store.js';
@@ -81,7 +82,7 @@ const family = defineFamily({
 });
 
 function setup() {
-  const db = openDatabase(':memory:');
+  const db = new SqliteStore(openDatabase(':memory:'));
   const audit = new AuditLog(db);
   const logError = vi.fn();
   const router = new Router(
@@ -90,7 +91,7 @@ function setup() {
     executor,
     {
       audit,
-      locks: new NodeLocks(),
+      locks: new NodeLocks(db, { cluster: 'test', replica: 'test', ttlSeconds: 30 }),
       clock: () => new Date(),
       catalog: () => loadCatalog(),
       incidents: new IncidentStore(db),
@@ -111,7 +112,7 @@ describe('Router', () => {
     expect(fam.kind === 'reply' && fam.reply.text).toMatch(
       /\/compute fix-libvirt NODE \[--dry-run\] +restart libvirtd and nova-compute \(asks for confirmation\)/,
     );
-    expect(audit.list()).toEqual([]);
+    expect(await audit.list()).toEqual([]);
   });
 
   it('suggests the closest subcommand and shows the family usage', async () => {
@@ -133,7 +134,7 @@ describe('Router', () => {
     const { router, actor, audit } = setup();
     const r = await router.dispatch({ text: '/compute fix-libvirt node-18', actor, role: 'viewer' });
     expect(r.kind === 'reply' && r.reply.title).toBe('Not allowed: /compute fix-libvirt needs the operator role; you are a viewer.');
-    expect(audit.list()[0]).toMatchObject({ actorId: 'U1', command: '/compute fix-libvirt node-18', node: 'node-18', outcome: 'denied' });
+    expect((await audit.list())[0]).toMatchObject({ actorId: 'U1', command: '/compute fix-libvirt node-18', node: 'node-18', outcome: 'denied' });
   });
 
   it('asks for confirmation with the plan before a dangerous command, then runs it once confirmed', async () => {
@@ -142,10 +143,10 @@ describe('Router', () => {
     expect(first.kind).toBe('confirm');
     if (first.kind !== 'confirm') return;
     expect(first.plan.actions).toEqual([{ node: 'node-18', description: 'restart libvirtd', command: 'service libvirtd restart' }]);
-    expect(audit.list()[0]?.remote).toEqual([]);
+    expect((await audit.list())[0]?.remote).toEqual([]);
     const second = await router.dispatch({ text: first.text, actor, role: 'operator', confirmed: true });
     expect(second.kind === 'reply' && second.reply.title).toBe('fixed node-18');
-    const [latest] = audit.list();
+    const [latest] = await audit.list();
     expect(latest).toMatchObject({ outcome: 'ok', node: 'node-18' });
     expect(latest?.remote).toEqual([expect.objectContaining({ node: 'node-18', command: 'service libvirtd restart', ok: true, exitCode: 0 })]);
   });
@@ -166,7 +167,7 @@ describe('Router', () => {
     expect(title).not.toMatch(/secret internals/);
     expect(logError).toHaveBeenCalledTimes(1);
     expect(logError.mock.calls[0]?.[0]).toBe(/ref ([0-9a-f]{8})/.exec(title)?.[1]);
-    expect(audit.list().map((e) => e.outcome)).toEqual(['error', 'refused']);
+    expect((await audit.list()).map((e) => e.outcome)).toEqual(['error', 'refused']);
   });
 
   it('refuses unknown options', async () => {
@@ -177,13 +178,13 @@ describe('Router', () => {
 });
 
 describe('AuditLog', () => {
-  it('marks invocations left pending by a stopped process as interrupted', () => {
-    const db = openDatabase(':memory:');
+  it('marks invocations left pending by a stopped process as interrupted', async () => {
+    const db = new SqliteStore(openDatabase(':memory:'));
     const audit = new AuditLog(db);
     const actor: Actor = { id: 'U1', name: 'alice', via: 'slack' };
-    const id = audit.begin({ actor, command: '/rabbit heal node-10', kind: 'runbook', node: 'node-10' });
-    expect(new AuditLog(db).markInterrupted()).toBe(1);
-    expect(audit.list()[0]).toMatchObject({ id, outcome: 'interrupted', detail: 'stackmedic stopped before this finished' });
+    const id = await audit.begin({ actor, command: '/rabbit heal node-10', kind: 'runbook', node: 'node-10' });
+    expect(await new AuditLog(db).markInterrupted()).toBe(1);
+    expect((await audit.list())[0]).toMatchObject({ id, outcome: 'interrupted', detail: 'stackmedic stopped before this finished' });
   });
 });
 
@@ -204,10 +205,10 @@ describe('a family with a default command', () => {
         }),
       ],
     });
-    const db = openDatabase(':memory:');
+    const db = new SqliteStore(openDatabase(':memory:'));
     const router = new Router([trace], inventory, executor, {
       audit: new AuditLog(db),
-      locks: new NodeLocks(),
+      locks: new NodeLocks(db, { cluster: 'test', replica: 'test', ttlSeconds: 30 }),
       clock: () => new Date(),
       catalog: () => loadCatalog(),
       incidents: new IncidentStore(db),
@@ -234,8 +235,9 @@ describe('Router.prepare', () => {
     expect(denied.kind === 'answered' && denied.result.kind === 'reply' && denied.result.reply.title).toMatch(/^Not allowed/);
     const ready = router.prepare({ text: '/compute fix-libvirt node-18 --dry-run', actor, role: 'operator' });
     expect(ready.kind).toBe('ready');
-    // Nothing ran yet: only the denial is in the audit log.
-    expect(audit.list().map((e) => e.outcome)).toEqual(['denied']);
+    // Nothing ran yet: only the denial is in the audit log (written in the background by prepare).
+    if (denied.kind === 'answered' && denied.result.kind === 'reply') expect(await denied.result.audited).toBeGreaterThan(0);
+    expect((await audit.list()).map((e) => e.outcome)).toEqual(['denied']);
     const result = ready.kind === 'ready' ? await ready.run() : undefined;
     expect(result?.kind === 'reply' && result.reply.title).toBe('dry run');
   });

@@ -33,7 +33,7 @@ describe('executeRunbook onStep', () => {
         },
       ],
     };
-    const report = await executeRunbook(runbook, ctx, { onStep: (s) => delivered.push(s) });
+    const report = await executeRunbook(runbook, ctx, { onStep: (s) => void delivered.push(s) });
     expect(seenBySecond).toEqual([1]);
     expect(delivered.map((s) => [s.description, s.status])).toEqual([
       ['first', 'ok'],

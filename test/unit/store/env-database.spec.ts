@@ -28,7 +28,9 @@ describe('STACKMEDIC_DB and STACKMEDIC_LEASE_SECONDS', () => {
     expect(() => readEnvOptions({ STACKMEDIC_LEASE_SECONDS: '0' })).toThrow(/STACKMEDIC_LEASE_SECONDS: a whole number from 1 to 3600/);
   });
 
-  it('refuses to open a PostgreSQL URL as a SQLite file (the synchronous stores are not on PostgreSQL yet)', () => {
-    expect(() => openDatabase('postgres://bot@db.example/stackmedic')).toThrow(/STACKMEDIC_DB: the SQLite file for now/);
+  it('refuses to open a PostgreSQL URL as a SQLite file (openStore opens it as PostgreSQL)', () => {
+    expect(() => openDatabase('postgres://bot@db.example/stackmedic')).toThrow(
+      /STACKMEDIC_DB: a SQLite file here: a postgres:\/\/ URL is opened as PostgreSQL by openStore/,
+    );
   });
 });
