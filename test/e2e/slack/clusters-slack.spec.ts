@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startClusterMonitoring } from '../../../src/app/cluster-monitoring.js';
+import { readEnvOptions } from '../../../src/config/env.js';
 import { startTwoClusters, type TwoClusters } from '../../support/two-clusters.js';
 import { bodyText, OPS_CHANNEL, startHarness, USERS, type Harness, type SlackCall } from './harness.js';
 
@@ -83,6 +85,44 @@ describe('Slack with two clusters, a channel bound to each', () => {
     expect(text).toMatch(/east\s+HEALTHY/);
     expect(text).toMatch(/west\s+CRITICAL/);
   });
+
+  it("posts each cluster's incident thread in the channel bound to it; /incident list there is that cluster's", async () => {
+    // As `stackmedic serve` wires it: the channel bound to each cluster, the adapter's publisher.
+    const monitoring = startClusterMonitoring({
+      stackmedic: h.stackmedic,
+      env: readEnvOptions({}),
+      publisher: h.slackApp.publisher,
+      channelOf: (cluster) => h.slackApp.permissions.channelsOf(cluster)[0],
+      log: () => undefined,
+      start: false,
+    });
+    try {
+      expect(monitoring?.each.map((e) => [e.cluster, e.channel])).toEqual([
+        ['east', EAST_CHANNEL],
+        ['west', WEST_CHANNEL],
+      ]);
+      for (const e of monitoring?.each ?? []) await e.monitoring.monitor.run();
+      const top = await h.slack.waitFor('chat.postMessage', (c) => /^Incident #\d+ \(critical\)/.test(String(c.body.text)) && c.body.thread_ts === undefined);
+      expect(top.body.channel).toBe(WEST_CHANNEL);
+      expect(h.slack.of('chat.postMessage').filter((c) => c.body.channel === EAST_CHANNEL)).toEqual([]);
+      // Its run buttons name the cluster: pressed in a channel bound to nothing, they still run on west.
+      const buttons = (top.body.blocks as { type: string; elements?: { action_id?: string; value?: string }[] }[])
+        .filter((b) => b.type === 'actions')
+        .flatMap((b) => b.elements ?? []);
+      expect(buttons.map((b) => b.value)).toContain('/cluster free-disk node-10 --cluster west');
+      await h.press('stackmedic_run', '/cluster free-disk node-10 --cluster west', { user: USERS.admin });
+      await h.slack.waitFor(
+        'chat.postMessage',
+        (c) => c.body.channel === OPS_CHANNEL && bodyText(c).includes('Confirm: /cluster free-disk node-10 --cluster west'),
+      );
+      await h.slash('/incident', 'list', { user: USERS.viewer, channel: WEST_CHANNEL, channelName: 'ops-west' });
+      expect(await resultIn(WEST_CHANNEL, /1 open incident/)).toMatch(/critical/);
+      await h.slash('/incident', 'list', { user: USERS.viewer, channel: EAST_CHANNEL, channelName: 'ops-east' });
+      expect(await resultIn(EAST_CHANNEL, /No open incidents\./)).toBeTruthy();
+    } finally {
+      await monitoring?.stop();
+    }
+  }, 120_000);
 
   it('grants a role on one cluster only: operator on west, viewer on east', async () => {
     const onEast = await h.slash('/cluster', 'free-disk node-10', { user: WEST_OPERATOR, channel: EAST_CHANNEL, channelName: 'ops-east' });
