@@ -9,6 +9,7 @@
 import { restartService, startService, stopService } from '../state/actions.js';
 import { isRunning, rabbitRunning } from '../state/derive.js';
 import { bundleContainerOf, CLUSTER_STACK, TRIPLEO_BUNDLE_RESOURCES } from '../state/topology.js';
+import { shellQuote } from '../../ssh/shell.js';
 import type { ClusterState, SimNode } from '../state/types.js';
 import { fail, result, type ProgramContext, type ProgramDef, type ProgramResult } from '../shell/types.js';
 
@@ -112,7 +113,8 @@ async function engine(ctx: ProgramContext): Promise<ProgramResult> {
     const svc = serviceOf(ctx.cluster, ctx.node, name);
     if (!svc) return fail(`Error response from daemon: No such container: ${name}`, 1);
     if (!containerUp(ctx.cluster, ctx.node, name)) return fail(`Error response from daemon: container ${idOf(name)} is not running`, 1);
-    return ctx.run(argv, ctx.stdin, ctx.signal);
+    // The command runs as inside the container: the engine sets `container` in its environment.
+    return ctx.runScript(argv.map(shellQuote).join(' '), ctx.stdin, new Map([['container', ctx.name]]));
   }
   if (verb === 'restart' || verb === 'stop' || verb === 'start') {
     let out = '';

@@ -16,22 +16,23 @@ import { servicePrograms } from './services.js';
 import { systemPrograms } from './system.js';
 import { textPrograms } from './text.js';
 
-function installedOn(def: ProgramDef, node: SimNode): boolean {
+function installedOn(def: ProgramDef, node: SimNode, env: ReadonlyMap<string, string> | undefined): boolean {
   if (def.roles && !def.roles.some((r) => node.roles.includes(r))) return false;
   if (def.deployments && !def.deployments.includes(node.deployment)) return false;
+  if (def.containerOnlyOn?.includes(node.deployment) && env?.get('container') === undefined) return false;
   return def.init === undefined || def.init === node.init;
 }
 
 const table = new Map<string, ProgramDef>();
 
 /** Finds `name` if it is installed on `node`. */
-export const lookupProgram: ProgramLookup = (name, node) => {
+export const lookupProgram: ProgramLookup = (name, node, env) => {
   const def = table.get(name);
-  return def && installedOn(def, node) ? def : undefined;
+  return def && installedOn(def, node, env) ? def : undefined;
 };
 
 const families: Record<string, ProgramDef>[] = [
-  builtinPrograms((name: string, ctx: ProgramContext) => lookupProgram(name, ctx.node) !== undefined),
+  builtinPrograms((name: string, ctx: ProgramContext) => lookupProgram(name, ctx.node, ctx.env) !== undefined),
   textPrograms,
   grepPrograms,
   gzipPrograms,

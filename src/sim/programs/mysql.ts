@@ -53,5 +53,5 @@ function mysql(ctx: ProgramContext): ProgramResult {
 
 /** MySQL client, on controllers. */
 export const mysqlPrograms: Record<string, ProgramDef> = {
-  mysql: { roles: ['controller'], run: mysql },
+  mysql: { roles: ['controller'], containerOnlyOn: ['tripleo'], run: mysql },
 };

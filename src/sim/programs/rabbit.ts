@@ -173,6 +173,6 @@ function diagnostics(ctx: ProgramContext): ProgramResult {
 
 /** RabbitMQ CLI tools, installed on controllers only. */
 export const rabbitPrograms: Record<string, ProgramDef> = {
-  rabbitmqctl: { roles: ['controller'], run: rabbitmqctl },
-  'rabbitmq-diagnostics': { roles: ['controller'], run: diagnostics },
+  rabbitmqctl: { roles: ['controller'], containerOnlyOn: ['tripleo'], run: rabbitmqctl },
+  'rabbitmq-diagnostics': { roles: ['controller'], containerOnlyOn: ['tripleo'], run: diagnostics },
 };

@@ -11,8 +11,12 @@ import { parse, type AndOr, type Command, type List, type Pipeline, type Redirec
 import { ShellSyntaxError, tokenize, type Word } from './tokenize.js';
 import { fail, result, type ProgramContext, type ProgramDef, type ProgramResult } from './types.js';
 
-/** Looks a program up for a node; undefined when it is not installed there. */
-export type ProgramLookup = (name: string, node: SimNode) => ProgramDef | undefined;
+/**
+ * Looks a program up for a node; undefined when it is not installed there. `env` is the calling
+ * shell's: inside a container it holds `container` (podman and docker set it), and some tools
+ * exist only there.
+ */
+export type ProgramLookup = (name: string, node: SimNode, env?: ReadonlyMap<string, string>) => ProgramDef | undefined;
 
 class ExitSignal {
   constructor(readonly code: number) {}
@@ -157,7 +161,7 @@ async function runArgv(sh: Shell, argv: readonly string[], stdin: string, signal
   const builtin = await runBuiltin(sh, [...argv], stdin);
   if (builtin) return builtin;
   const base = name.includes('/') ? name.slice(name.lastIndexOf('/') + 1) : name;
-  const def = sh.lookup(base, sh.node);
+  const def = sh.lookup(base, sh.node, sh.env);
   if (!def) return fail(`sh: 1: ${name}: not found`, 127);
   const ctx: ProgramContext = {
     cluster: sh.cluster,
@@ -169,8 +173,8 @@ async function runArgv(sh: Shell, argv: readonly string[], stdin: string, signal
     cwd: sh.cwd,
     signal,
     run: (next, input, sig) => runArgv(sh, next, input, sig ?? signal),
-    runScript: (script, input) =>
-      runScript({ cluster: sh.cluster, node: sh.node, lookup: sh.lookup, env: new Map(sh.env), cwd: sh.cwd, signal }, script, input),
+    runScript: (script, input, extraEnv) =>
+      runScript({ cluster: sh.cluster, node: sh.node, lookup: sh.lookup, env: new Map([...sh.env, ...(extraEnv ?? [])]), cwd: sh.cwd, signal }, script, input),
   };
   return def.run(ctx);
 }

@@ -23,8 +23,8 @@ export interface ProgramContext {
   readonly signal: AbortSignal;
   /** Runs another program (for `sudo`, `timeout`, `xargs`). */
   run(argv: readonly string[], stdin: string, signal?: AbortSignal): Promise<ProgramResult>;
-  /** Runs a script in a child shell (for `sh -c`). */
-  runScript(script: string, stdin: string): Promise<ProgramResult>;
+  /** Runs a script in a child shell (for `sh -c`), with `extraEnv` added to its environment. */
+  runScript(script: string, stdin: string, extraEnv?: ReadonlyMap<string, string>): Promise<ProgramResult>;
 }
 
 /** An emulated program. */
@@ -37,6 +37,8 @@ export interface ProgramDef {
   readonly init?: InitSystem;
   /** Only on nodes of these deployments (pacemaker is absent from kolla nodes, docker from classic ones). */
   readonly deployments?: readonly SimDeployment[];
+  /** On nodes of these deployments, only inside containers (a TripleO host has no rabbitmqctl or mysql of its own). */
+  readonly containerOnlyOn?: readonly SimDeployment[];
   readonly run: Program;
 }
 

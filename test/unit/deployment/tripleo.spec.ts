@@ -209,6 +209,12 @@ describe('the TripleO simulator answers as a TripleO controller does', () => {
     expect((await execOnNode(c, n18, 'systemctl restart libvirtd')).code).not.toBe(0);
     expect((await execOnNode(c, n18, 'systemctl restart tripleo_nova_libvirt.service')).code).toBe(0);
     expect((await execOnNode(c, n10, 'crm resource cleanup rabbitmq-bundle')).code).toBe(127);
+    // rabbitmqctl and mysql live in the bundles' images, not on the host.
+    const n11 = c.nodes.get('node-11');
+    if (!n11) throw new Error('node-11');
+    expect((await execOnNode(c, n11, 'rabbitmqctl cluster_status')).code).toBe(127);
+    expect((await execOnNode(c, n11, 'podman exec rabbitmq-bundle-podman-1 rabbitmqctl cluster_status')).code).toBe(0);
+    expect((await execOnNode(c, n11, 'podman exec galera-bundle-podman-1 sh -c \'mysql -N -B -e "SHOW GLOBAL STATUS"\'')).code).toBe(0);
     // The disk is still full: the cleaned-up replica fails to start again.
     expect((await execOnNode(c, n10, 'pcs resource cleanup rabbitmq-bundle node=node-10')).code).toBe(0);
     expect(n10.rabbit.appRunning).toBe(false);
