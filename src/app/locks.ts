@@ -81,7 +81,7 @@ export class NodeLocks {
             throw new Conflict({
               ok: false,
               node: this.nodeOf(name),
-              holder: row ? toHolder(row) : { actor: 'someone', command: 'a runbook', since: new Date() },
+              holder: row ? this.holder(row) : { actor: 'someone', command: 'a runbook', since: new Date() },
             });
           }
         }
@@ -122,18 +122,24 @@ export class NodeLocks {
   /** The holder of `node`, if its lock is alive. */
   async holderOf(node: string): Promise<LockHolder | undefined> {
     const row = await this.store.get<LockRow>(`SELECT * FROM runbook_lock WHERE name = ? AND expires_at_ms > ${this.store.nowMs}`, [this.nameOf(node)]);
-    return row ? toHolder(row) : undefined;
+    return row ? this.holder(row) : undefined;
   }
 
   /** Every live lock of this cluster, by node. */
   async held(): Promise<Map<string, LockHolder>> {
     const rows = await this.store.all<LockRow>(`SELECT * FROM runbook_lock WHERE name LIKE ? AND expires_at_ms > ${this.store.nowMs}`, [`${this.prefix()}%`]);
-    return new Map(rows.map((r) => [this.nodeOf(r.name), toHolder(r)]));
+    return new Map(rows.map((r) => [this.nodeOf(r.name), this.holder(r)]));
   }
 
   /** Drops every lock of this cluster: the embedded store's previous process is gone, and its locks with it. */
   async clear(): Promise<void> {
     await this.store.run(`DELETE FROM runbook_lock WHERE name LIKE ?`, [`${this.prefix()}%`]);
+  }
+
+  /** A row as its holder; the replica only where there are several (one process owns a SQLite file). */
+  private holder(r: LockRow): LockHolder {
+    const { replica, ...rest } = toHolder(r);
+    return this.store.dialect === 'postgres' ? { ...rest, replica } : rest;
   }
 
   private prefix(): string {
@@ -156,6 +162,6 @@ class Conflict extends Error {
   }
 }
 
-function toHolder(r: LockRow): LockHolder {
+function toHolder(r: LockRow): LockHolder & { readonly replica: string } {
   return { actor: r.actor, command: r.command, since: new Date(r.since), replica: r.replica, runId: r.run_id };
 }
