@@ -2,18 +2,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { createApp, type StackmedicApp } from '../app/create-app.js';
+// Only what every subcommand needs is imported here; the app, the console, Slack and the simulator
+// load on demand, so `diagnose` and `--help` do not pay for ssh2, pg, handlebars or Bolt at start.
+import type { StackmedicApp } from '../app/create-app.js';
 import { hasSlackCredentials, readEnvOptions, type EnvOptions } from '../config/env.js';
-import { runConsole } from '../console/console.js';
-import { consoleIncidentFeed, consoleMonitoringEnv, SIM_SCHEDULE, type BackgroundWork, type ConsoleOutput } from '../console/incident-feed.js';
-import { formatReply, replyJson } from '../console/format.js';
-import { runLine } from '../console/session.js';
+import type { BackgroundWork, ConsoleOutput } from '../console/incident-feed.js';
 import { ConfigError, UsageError, UserError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
 import { consoleActor } from './actor.js';
 import { SIGNATURES_PROPOSE_USAGE, SIGNATURES_TEST_USAGE } from './signatures-usage.js';
-import { resolveTarget, type Target } from './target.js';
-import { runUntilStopped } from '../lifecycle/run-until-stopped.js';
+import type { Target } from './target.js';
 
 /** Where the CLI reads and writes; injectable so tests drive the same entry point. */
 export interface CliIO {
@@ -184,7 +182,7 @@ async function parseFor<T extends ParseArgsConfig>(sub: Subcommand, config: T): 
 /** Resolves `--inventory` / `--sim` into a cluster to talk to. */
 export type TargetResolver = (options: { inventory?: string | undefined; sim?: string | undefined }, env: EnvOptions) => Promise<Target>;
 
-const defaultResolver: TargetResolver = resolveTarget;
+const defaultResolver: TargetResolver = async (options, env) => (await import('./target.js')).resolveTarget(options, env);
 
 /**
  * Wires the app for a target, loads the signature catalog first (a bad SIGNATURES_DIR is a
@@ -198,6 +196,8 @@ async function withApp(
   body: (app: StackmedicApp) => Promise<number>,
   options: { clock?: (() => Date) | undefined; halt?: () => void } = {},
 ): Promise<number> {
+  const { createApp } = await import('../app/create-app.js');
+  const { runUntilStopped } = await import('../lifecycle/run-until-stopped.js');
   const app = createApp({
     inventory: target.inventory,
     ...(target.clusters ? { clusters: target.clusters } : {}),
@@ -278,6 +278,8 @@ export async function runCli(argv: readonly string[], io: CliIO, resolveTarget: 
       }
       if (positionals.length !== 1) throw new UsageError(`stackmedic run takes one command in quotes, e.g. stackmedic run "/cluster ping"`, await usage('run'));
       const text = positionals[0] ?? '';
+      const { formatReply, replyJson } = await import('../console/format.js');
+      const { runLine } = await import('../console/session.js');
       return await withApp(await resolveTarget(values, env), io, async (app) => {
         const invocation = { text, actor: consoleActor(), role: 'admin' as const };
         // The router answers help and refusals of the command line itself (unknown command, node
@@ -299,6 +301,8 @@ export async function runCli(argv: readonly string[], io: CliIO, resolveTarget: 
         return 0;
       }
       // `npm start` with nothing configured is the demo: the simulated cluster in the seed outage.
+      const { runConsole } = await import('../console/console.js');
+      const { consoleIncidentFeed, consoleMonitoringEnv, SIM_SCHEDULE } = await import('../console/incident-feed.js');
       const demo = sub === undefined && values.inventory === undefined && values.sim === undefined && !env.inventoryPath;
       const target = await resolveTarget(demo ? { sim: 'seed-incident' } : values, env);
       // The scheduler `serve` runs, with the terminal as its incident channel (src/console/incident-feed.ts).
