@@ -21,6 +21,12 @@ const CRITIC = bytes('CRITIC');
 const RROR = bytes('rror');
 const NEEDLES = [UPPER, CRITIC, RROR];
 const LEVEL = bytes('level');
+/**
+ * The other levels oslo.log and syslog-style formats print in the same place. A ` CRITICAL ` or
+ * ` ERROR ` after one of them is a value in the message, not the record's level (oslo's option
+ * dump at start-up: `DEBUG oslo_service.service [-] rate_limit_except_level = CRITICAL`).
+ */
+const OTHER_LEVELS = [' DEBUG ', ' INFO ', ' WARNING ', ' TRACE ', ' AUDIT '].map(bytes);
 const KERNEL = bytes('kernel: ');
 const ERROR_REPORT = bytes('=ERROR REPORT====');
 const TRACEBACK = bytes('Traceback (most recent call last)');
@@ -73,8 +79,8 @@ function isJsonLevel(block: Buffer, start: number, end: number, q: number, qEnd:
 }
 
 /**
- * A level word at the hit `p` of `needle` in the line `[start, end)`: ` ERROR `, ` CRITICAL `,
- * `[error]`, `level=error` or `level=ERROR` starting in the first bytes of the line, or a JSON
+ * A level word at the hit `p` of `needle` in the line `[start, end)`: ` ERROR ` or ` CRITICAL `
+ * with no other level word before it, `[error]`, `[ERROR]`, `level=error` or `level=ERROR` starting in the first bytes of the line, or a JSON
  * level (`"level":"error"`, `"levelname": "ERROR"`, `"severity":"CRITICAL"`) there or anywhere in
  * a line that is a JSON object.
  */
@@ -96,8 +102,20 @@ function isLevelAt(block: Buffer, start: number, end: number, p: number, needle:
   if (needle === CRITIC && !(block[p + 6] === 65 && block[p + 7] === 76)) return false;
   const c = block[p - 1];
   if (c === QUOTE) return p - 1 >= start && (json || p - 1 < limit) && isJsonLevel(block, start, end, p - 1, p + length);
-  if (c === SPACE) return p < limit && block[p + length] === SPACE;
+  if (c === SPACE) return p < limit && block[p + length] === SPACE && !otherLevelBefore(block, start, p - 1);
+  // MariaDB and MySQL: `2019-08-25T03:53:37Z 0 [ERROR] InnoDB: ...`.
+  if (c === OPEN_BRACKET) return needle === UPPER && p < limit && block[p + length] === CLOSE_BRACKET;
   return needle === UPPER && c === EQUALS && p - 1 < limit && at(block, p - 1 - LEVEL.length, p - 1, LEVEL);
+}
+
+/** True when another level word (` DEBUG `, ` INFO `, ...) stands in `[start, stop)`: that one is the level. */
+function otherLevelBefore(block: Buffer, start: number, stop: number): boolean {
+  // Only reached for a level-looking hit in the first bytes of a line, so a short scan is cheap.
+  for (let i = start; i < stop; i++) {
+    if (block[i] !== SPACE) continue;
+    for (const word of OTHER_LEVELS) if (at(block, i, stop + 1, word)) return true;
+  }
+  return false;
 }
 
 /** The word at a hit spells error in any case the kernel uses (`error`, `Error`, `ERROR`). */

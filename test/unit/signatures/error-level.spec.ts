@@ -18,8 +18,11 @@ function reference(line: string, file: string): boolean {
   if (line.startsWith('Traceback (most recent call last)')) return true;
   const window = 128;
   const json = line.startsWith('{');
-  for (const m of line.matchAll(/(?<= )(?:ERROR|CRITICAL)(?= )|\[error\]|(?<=level)=(?:error|ERROR)/g)) {
-    if (m.index < window) return true;
+  for (const m of line.matchAll(/(?<= )(?:ERROR|CRITICAL)(?= )|\[error\]|\[ERROR\]|(?<=level)=(?:error|ERROR)/g)) {
+    // A spaced level word after another level word is part of the message (oslo's option dump).
+    if (m[0].startsWith('[') || m[0].startsWith('=') || !/ (?:DEBUG|INFO|WARNING|TRACE|AUDIT) /.test(line.slice(0, m.index))) {
+      if (m.index < window) return true;
+    }
   }
   for (const m of line.matchAll(/"(?:level|levelname|severity|log\.level|loglevel|lvl)" *: *("(?:error|ERROR|CRITICAL)")/g)) {
     const value = (m.index as number) + m[0].length - (m[1] as string).length;
@@ -70,6 +73,10 @@ function randomLines(seed: number, count: number): string[] {
     'I/O error',
     'kernel: ',
     ' INFO ',
+    ' DEBUG ',
+    ' WARNING',
+    '[ERROR]',
+    '[ERROR',
     '=ERROR REPORT====',
     'Traceback (most recent call last):',
     '{',
@@ -108,6 +115,23 @@ describe('ErrorHeads', () => {
     const plain = `2019-04-11 10:58:40.625 14019 INFO nova.notifier [-] payload ${'x'.repeat(120)} {"level":"error"}`;
     expect(isErrorLine(plain, '/var/log/nova/nova-api.log')).toBe(false);
     expect(isErrorLine('{"level":"info","error":"timeout","msg":"error"}', '/var/log/x.log')).toBe(false);
+  });
+
+  it('takes the first level word of an oslo line as its level, so an option dump with CRITICAL in it is no error', () => {
+    // Real lines: hotsos's clean-restart sosreport and a Percona XtraDB Cluster SST log (see SOURCE.md).
+    const dhcp = readFileSync(fixturePath('diagnose/clean-restart/compute4/var/log/neutron/neutron-dhcp-agent.log.1'), 'utf8').split('\n');
+    const dump = dhcp.find((line) => line.includes('DEBUG oslo_service.service [-] rate_limit_except_level')) as string;
+    expect(dump).toContain('= CRITICAL ');
+    expect(isErrorLine(dump, '/var/log/neutron/neutron-dhcp-agent.log')).toBe(false);
+    const errors = dhcp.filter((line) => / \d+ ERROR /.test(line));
+    expect(errors.length).toBeGreaterThan(0);
+    for (const line of errors) expect(isErrorLine(line, '/var/log/neutron/neutron-dhcp-agent.log'), line).toBe(true);
+    const sst = readFileSync(fixturePath('logs/real/galera/pxc_sst_failed_on_donor_UNATTRIBUTED.log'), 'utf8').split('\n');
+    const bracketed = sst.filter((line) => line.includes('[ERROR]'));
+    expect(bracketed.length).toBeGreaterThan(0);
+    for (const line of bracketed) expect(isErrorLine(line, '/var/log/mysql/error.log'), line).toBe(true);
+    expect(isErrorLine('2019-08-25T03:53:37.590506Z 0 [Note] WSREP: [ERROR] state', '/var/log/mysql/error.log')).toBe(true);
+    expect(isErrorLine('2019-08-25T03:53:37.590506Z 0 [Note] WSREP: ok', '/var/log/mysql/error.log')).toBe(false);
   });
 
   it('agrees with the rules written as regular expressions, on random lines and on real ones', () => {
