@@ -392,7 +392,9 @@ export class SshPool {
         client.on('error', () => undefined);
         resolve({ client, active: 0, waiting: [], idleTimer: undefined, closed: false });
       });
-      client.once('error', (err: Error & { level?: string; code?: string }) => {
+      // `on`, not `once`: a handshake that times out emits a second error ('Connection lost before
+      // handshake') when the socket closes, and an error without a listener ends the process.
+      client.on('error', (err: Error & { level?: string; code?: string }) => {
         client.end();
         reject(classifyConnectError(host, err, verdict, knownHosts.source));
       });
