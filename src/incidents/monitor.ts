@@ -10,6 +10,7 @@ import { actionDetails, isOperatorAction } from './report.js';
 import { evidenceLines, type IncidentThread, type ThreadSync } from './thread.js';
 import type { IncidentPicture, IncidentStore } from './store.js';
 import type { Evidence, Incident } from './types.js';
+import { isUnrecognisedEvidence } from './unrecognised-evidence.js';
 
 /** What one monitor pass did. */
 export interface MonitorRun {
@@ -130,7 +131,9 @@ export class IncidentMonitor {
   private async absorb(id: number, newEvidence: readonly Evidence[], check: CheckResult, catalog: Catalog, at: string, greenBroken: boolean): Promise<void> {
     const { store } = this.options;
     const before = (await store.get(id)) as Incident;
-    const added = await store.addEvidence(id, newEvidence, at);
+    // The unrecognised-errors row changes with every new count: it redraws the summary below, but
+    // is no evidence record of the problem, so it never makes a "new evidence" reply of its own.
+    const added = (await store.addEvidence(id, newEvidence, at)).filter((e) => !isUnrecognisedEvidence(e));
     if (added.length > 0) {
       await store.addEvent(id, {
         at,

@@ -6,6 +6,7 @@ import type { IncidentPublisher } from './publisher.js';
 import { summaryReply } from './report.js';
 import type { IncidentStore } from './store.js';
 import type { Incident, IncidentEvent } from './types.js';
+import { isUnrecognisedEvidence } from './unrecognised-evidence.js';
 
 /** What one sync did in Slack, for logs and tests. */
 export interface ThreadSync {
@@ -86,7 +87,7 @@ export class IncidentThread {
   private async eventReply(incident: Incident, event: IncidentEvent): Promise<Reply | null> {
     const { store } = this.options;
     if (event.kind === 'opened') {
-      const evidence = (await store.evidence(incident.id)).filter((e) => e.firstSeenAt <= event.at);
+      const evidence = (await store.evidence(incident.id)).filter((e) => e.firstSeenAt <= event.at && !isUnrecognisedEvidence(e));
       const text = evidenceLines(evidence, 40);
       return { ok: false, title: `Evidence (${evidence.length} records)`, text, blocks: mrkdwnToBlocks(text) };
     }

@@ -111,7 +111,10 @@ describe('incidents on the simulated seed-incident cluster', () => {
     expect(buttons[0]).toMatchObject({ action_id: 'stackmedic_run', value: '/cluster free-disk node-10' });
     topTs = top?.ts ?? '';
     expect(evidence?.body.thread_ts).toBe(topTs);
-    expect(evidence?.body.text).toMatch(/^Evidence \(\d+ records\)$/);
+    // The count is the signatures' records: the unrecognised-errors row is a summary line, not evidence.
+    const stored = await store.evidence(incident?.id ?? 0);
+    expect(stored.some((e) => e.signature === 'stackmedic:unrecognised')).toBe(true);
+    expect(evidence?.body.text).toBe(`Evidence (${stored.filter((e) => e.signature !== 'stackmedic:unrecognised').length} records)`);
     expect(shownText(evidence ?? { method: '', body: {}, ts: '' })).toContain('node-10:/var/log/rabbitmq/rabbit@node-10.log');
     expect(logs.filter((l) => /Slack/.test(l))).toEqual([]);
   }, 120_000);
