@@ -11,6 +11,7 @@ import type { IncidentStore } from '../incidents/store.js';
 import { IncidentThread } from '../incidents/thread.js';
 import type { StackmedicApp } from './create-app.js';
 import { leaderOnly } from '../store/leader-only.js';
+import { acrossReplicas } from './pass-mutex.js';
 import { hitsOf } from '../stats/check-stats.js';
 import type { LeaderLease } from '../store/lease.js';
 
@@ -89,7 +90,9 @@ export function startIncidentMonitoring(options: {
     await relearned;
     const started = performance.now();
     try {
-      const run = await monitor.run();
+      // Held in the store: another replica's pass (the leader's schedule, or alerts it received)
+      // runs before or after this one, never beside it, so one problem opens one incident.
+      const run = await acrossReplicas(stackmedic.services.locks, 'incident pass', () => monitor.run());
       const known = await catalogIds();
       const fired = run.check.evidence.map((e) => (known.has(e.signature) ? e.signature : 'alert'));
       metrics.pass('ok', (performance.now() - started) / 1000, fired, clock());

@@ -5,6 +5,7 @@
  */
 import { expect, it } from 'vitest';
 import { NodeLocks } from '../../../src/app/locks.js';
+import { acrossReplicas, INCIDENT_PASS_LOCK } from '../../../src/app/pass-mutex.js';
 import { AuditLog } from '../../../src/audit/audit-log.js';
 import { IncidentStore, type IncidentPicture } from '../../../src/incidents/store.js';
 import type { Evidence } from '../../../src/incidents/types.js';
@@ -162,5 +163,44 @@ export function storeCases(open: () => Promise<SqlStore>): void {
     );
     expect(tries.filter((t) => t.ok)).toHaveLength(1);
     for (const t of tries) if (t.ok) await t.release();
+  });
+
+  it('incident passes: of two replicas passing at once one waits for the other; neither meets a node lock', async () => {
+    const sql = await open();
+    const replicas = ['replica-a', 'replica-b'].map((replica) => new NodeLocks(sql, { cluster: 'east', replica, ttlSeconds: 30 }));
+    let running = 0;
+    let most = 0;
+    const order: string[] = [];
+    const pass = (name: string) => async (): Promise<string> => {
+      running++;
+      most = Math.max(most, running);
+      order.push(`${name} start`);
+      await new Promise((r) => setTimeout(r, 150));
+      order.push(`${name} end`);
+      running--;
+      return name;
+    };
+    const results = await Promise.all(replicas.map((locks, i) => acrossReplicas(locks, 'incident pass', pass(`p${i}`), { pollMs: 20 })));
+    expect(results).toEqual(['p0', 'p1']);
+    expect(most).toBe(1);
+    expect(order.filter((e) => e.endsWith('end'))).toHaveLength(2);
+    // Released: the lock is free again, and a runbook on any node is not refused by it.
+    expect(await replicas[0]?.holderOf(INCIDENT_PASS_LOCK)).toBeUndefined();
+    const heal = await replicas[1]?.tryAcquire(['node-10'], { actor: 'bob', command: '/rabbit heal node-10', since: new Date() });
+    expect(heal?.ok).toBe(true);
+    // A pass that cannot get the lock within its wait says who holds it and does not run.
+    const held = await replicas[0]?.tryAcquire([INCIDENT_PASS_LOCK], { actor: 'stackmedic', command: 'incident pass', since: new Date() });
+    let t = 0;
+    let ran = false;
+    await expect(
+      acrossReplicas(replicas[1] as NodeLocks, 'incident pass', async () => (ran = true), {
+        waitMs: 1000,
+        pollMs: 500,
+        sleep: async () => void (t += 500),
+        now: () => t,
+      }),
+    ).rejects.toThrow(/another incident pass \(incident pass.*\) held the cluster for over 1 s; this one did not run/);
+    expect(ran).toBe(false);
+    if (held?.ok) await held.release();
   });
 }
