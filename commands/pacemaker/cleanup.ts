@@ -21,6 +21,6 @@ export default defineRunbookCommand({
   permission: 'operator',
   build: async (ctx, rctx) => {
     const node = ctx.args.positional.node ?? '';
-    return buildPacemakerCleanup(rctx, node, ctx.args.positional.resource, await busyNodes(ctx, node));
+    return buildPacemakerCleanup(rctx, node, ctx.args.positional.resource, () => busyNodes(ctx, node));
   },
 });

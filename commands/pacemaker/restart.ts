@@ -11,6 +11,6 @@ export default defineRunbookCommand({
   permission: 'operator',
   build: async (ctx, rctx) => {
     const node = ctx.args.positional.node ?? '';
-    return buildPacemakerRestart(rctx, node, await busyNodes(ctx, node));
+    return buildPacemakerRestart(rctx, node, () => busyNodes(ctx, node));
   },
 });

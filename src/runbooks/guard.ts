@@ -90,13 +90,21 @@ function nextFor(o: MemberOutage): string {
   return `/pacemaker cleanup ${o.node}`;
 }
 
+/**
+ * Other nodes' lock holders: a map read already, or a reader the guard calls when its step runs.
+ * A runbook passes the reader, so the guard reads the locks after its own are taken: two replicas
+ * starting heals of different members at once then each see the other, and both refuse, instead of
+ * each passing on a list read before either lock existed.
+ */
+export type BusyNodes = ReadonlyMap<string, string> | (() => Promise<ReadonlyMap<string, string>>);
+
 /** Options of `quorumGuard`. */
 export interface QuorumGuardOptions {
   /** The member this runbook may take down. */
   readonly target: string;
   readonly services: readonly GuardedService[];
   /** Other nodes a runbook is acting on right now (held locks), described by their holder. */
-  readonly busy?: ReadonlyMap<string, string>;
+  readonly busy?: BusyNodes;
 }
 
 /** A check step refusing while a member other than `target` is down or restarting. */
@@ -106,7 +114,8 @@ export function quorumGuard(options: QuorumGuardOptions): CheckStep {
     kind: 'check',
     description: `quorum guard: no other ${names} member is down or restarting`,
     async run(rctx) {
-      const busy: MemberOutage[] = [...(options.busy ?? new Map<string, string>())]
+      const held = typeof options.busy === 'function' ? await options.busy() : (options.busy ?? new Map<string, string>());
+      const busy: MemberOutage[] = [...held]
         .filter(([node]) => node !== options.target && nodesWithRole(rctx.inventory, 'controller').includes(node))
         .map(([node, holder]) => ({ node, service: options.services[0] ?? 'pacemaker', why: `being worked on (${holder})` }));
       const outages = [...busy, ...(await memberOutages(rctx, options.services))].filter((o) => o.node !== options.target);

@@ -4,7 +4,7 @@
  * against a strict pattern by the command and against crm_mon's own resource list here.
  */
 import { remote, sh } from '../ssh/shell.js';
-import { quorumGuard } from './guard.js';
+import { quorumGuard, type BusyNodes } from './guard.js';
 import { describeNode, pacemakerView, resourceIds, stoppedOn } from './pacemaker-state.js';
 import type { Runbook, RunbookContext, StepVerdict } from './types.js';
 import { pacemakerNotUsed } from './deployment-check.js';
@@ -16,12 +16,7 @@ import { detectDeployment } from '../deployment/detect-node.js';
 export const RESOURCE_ID = /^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/;
 
 /** Builds the cleanup of `resource` (or of every failed resource) on controller `node`. */
-export async function buildPacemakerCleanup(
-  rctx: RunbookContext,
-  node: string,
-  resource: string | undefined,
-  busy: ReadonlyMap<string, string> = new Map(),
-): Promise<Runbook> {
+export async function buildPacemakerCleanup(rctx: RunbookContext, node: string, resource: string | undefined, busy: BusyNodes = new Map()): Promise<Runbook> {
   const [view, refusal, dep] = await Promise.all([pacemakerView(rctx, node), pacemakerNotUsed(rctx, node), detectDeployment(rctx, node)]);
   // On TripleO pcs cleans up, and a bundle's failures are recorded on its guest nodes, whose host is `node`.
   const tripleo = isTripleo(dep);

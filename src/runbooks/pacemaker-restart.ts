@@ -7,13 +7,13 @@ import { isTripleo } from '../deployment/acts.js';
 import { detectDeployment } from '../deployment/detect-node.js';
 import { remote, sh } from '../ssh/shell.js';
 import { pacemakerNotUsed } from './deployment-check.js';
-import { quorumGuard } from './guard.js';
+import { quorumGuard, type BusyNodes } from './guard.js';
 import { detectInit, serviceScript } from './init-services.js';
 import { describeNode, pacemakerView, stoppedOn } from './pacemaker-state.js';
 import type { Runbook, RunbookContext, StepVerdict } from './types.js';
 
 /** Builds the pacemaker restart of controller `node`. */
-export async function buildPacemakerRestart(rctx: RunbookContext, node: string, busy: ReadonlyMap<string, string> = new Map()): Promise<Runbook> {
+export async function buildPacemakerRestart(rctx: RunbookContext, node: string, busy: BusyNodes = new Map()): Promise<Runbook> {
   const [init, refusal, dep] = await Promise.all([detectInit(rctx, node), pacemakerNotUsed(rctx, node), detectDeployment(rctx, node)]);
   // TripleO's nodes are RHEL's: pcs stops and starts the node's cluster stack (pacemaker, corosync)
   // the way Red Hat documents it; elsewhere the init system restarts pacemaker.

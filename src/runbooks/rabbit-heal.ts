@@ -9,7 +9,7 @@ import { pacemakerStatus, type PacemakerClusterState } from '../probes/pacemaker
 import { globToRegExp, pathMatchesGlobs } from '../signatures/globs.js';
 import { isLogSignature, LogMatcher, type LogSignature } from '../signatures/index.js';
 import { remote, sh, type ShellScript } from '../ssh/shell.js';
-import { quorumGuard, type GuardedService } from './guard.js';
+import { quorumGuard, type GuardedService, type BusyNodes } from './guard.js';
 import { bundleCleanupScript, bundleRestartScript, containerScript, execInContainer, isKolla, isTripleo } from '../deployment/acts.js';
 import { bundleOf, failureHost } from '../deployment/bundles.js';
 import { TRIPLEO_LOG_ROOT } from '../deployment/tripleo.js';
@@ -255,7 +255,7 @@ function verified(s: RabbitHealSurvey): VerifyStep {
   };
 }
 
-function checks(s: RabbitHealSurvey, busy: ReadonlyMap<string, string>, guarded: readonly GuardedService[]): CheckStep[] {
+function checks(s: RabbitHealSurvey, busy: BusyNodes, guarded: readonly GuardedService[]): CheckStep[] {
   const out: CheckStep[] = [
     {
       kind: 'check',
@@ -427,7 +427,7 @@ function acts(s: RabbitHealSurvey, init: 'systemd' | 'sysv'): ActStep[] {
 }
 
 /** Builds the heal runbook for `node` from a fresh survey; `busy` holds other nodes' lock holders. */
-export async function buildRabbitHeal(rctx: RunbookContext, node: string, busy: ReadonlyMap<string, string> = new Map()): Promise<Runbook> {
+export async function buildRabbitHeal(rctx: RunbookContext, node: string, busy: BusyNodes = new Map()): Promise<Runbook> {
   const s = await surveyRabbit(rctx, node);
   const dep = await detectDeployment(rctx, node);
   const init =

@@ -74,6 +74,41 @@ describe('two replicas on one real PostgreSQL', () => {
     expect(runs[1]).toMatchObject({ actorName: 'bob', outcome: 'refused' });
   }, 90_000);
 
+  it('two replicas restarting pacemaker on two different members at the same moment: at most one runs (the guard reads the locks after taking its own)', async () => {
+    const healthy = await startSimCluster({ scenario: 'healthy' });
+    try {
+      const onHealthy = async (name: string): Promise<StackmedicApp> => {
+        const store = await PostgresStore.open({ url: server.url, log: () => {} });
+        const app = createApp({
+          inventory: healthy.inventory,
+          env: readEnvOptions({ STACKMEDIC_DB: server.url, STACKMEDIC_LEASE_SECONDS: '5' }),
+          store,
+          replica: name,
+        });
+        apps.push(app);
+        return app;
+      };
+      const a = await onHealthy('replica-c');
+      const b = await onHealthy('replica-d');
+      const [onA, onB] = await Promise.all([run(a, '/pacemaker restart node-11', 'alice', 'admin'), run(b, '/pacemaker restart node-12', 'bob', 'admin')]);
+      const ran = [onA, onB].filter((r) => /done, verified/.test(r.title));
+      expect(ran.length, `${onA.title}\n${onB.title}`).toBeLessThanOrEqual(1);
+      // Each refusal names the other member as being worked on, by its holder on the other replica.
+      for (const [r, other, replicaName] of [
+        [onA, 'node-12', 'replica-d'],
+        [onB, 'node-11', 'replica-c'],
+      ] as const) {
+        if (/done, verified/.test(r.title)) continue;
+        expect(r.title).toMatch(
+          new RegExp(`could lose quorum.*${other}: pacemaker being worked on \\(/pacemaker restart ${other} by \\w+ on replica ${replicaName}\\)`),
+        );
+      }
+      expect(await a.store.all(`SELECT name FROM runbook_lock WHERE name LIKE 'node:%'`)).toEqual([]);
+    } finally {
+      await healthy.stop();
+    }
+  }, 120_000);
+
   it('a confirmation asked on replica A and pressed on both replicas at once is decided once', async () => {
     const a = await replica('replica-a2');
     const b = await replica('replica-b2');
