@@ -37,7 +37,10 @@ describe('SshPool against a node that accepts but never answers', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ssh-silent-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, 'known_hosts'), '');
-    writeFileSync(join(dir, 'inventory.yml'), `known_hosts: ./known_hosts\nnodes:\n  - { name: node-1, address: 127.0.0.1, port: ${port}, user: root, roles: [compute] }\n`);
+    writeFileSync(
+      join(dir, 'inventory.yml'),
+      `known_hosts: ./known_hosts\nnodes:\n  - { name: node-1, address: 127.0.0.1, port: ${port}, user: root, roles: [compute] }\n`,
+    );
     const uncaught: unknown[] = [];
     const onUncaught = (e: unknown): void => void uncaught.push(e);
     process.on('uncaughtException', onUncaught);
