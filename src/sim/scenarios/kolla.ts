@@ -6,10 +6,9 @@
 import { KOLLA_ADMIN_OPENRC, kollaConversionDir } from '../../deployment/kolla.js';
 import { healthyHistory } from '../logs/history.js';
 import { SEED_CONVERSION_FILE } from '../logs/seed-lines.js';
-import { LIBVIRT_SOCKET } from '../state/derive.js';
 import { CLUSTER_STACK, kollaLogPath } from '../state/topology.js';
 import type { ClusterState } from '../state/types.js';
-import { seedIncident } from './seed-incident.js';
+import { seedAftermath, seedIncident } from './seed-incident.js';
 import type { Scenario } from './types.js';
 
 /** cinder's conversion dir as the host sees it on a docker node. */
@@ -18,9 +17,6 @@ const CONVERSION_DIR = kollaConversionDir('docker');
 const KOLLA_CONVERSION_FILE = `${CONVERSION_DIR}/${SEED_CONVERSION_FILE.path.split('/').pop() ?? 'tmpG3Ukq5'}`;
 /** RabbitMQ halted on its disk alarm on node-10 (the seed's second alarm). */
 const RABBIT_HALT = Date.UTC(2017, 1, 15, 4, 9, 57);
-/** The computes were rebooted; nova_compute came back before nova_libvirt had its socket. */
-const COMPUTE_REBOOT = Date.UTC(2017, 1, 15, 5, 12, 8);
-
 /** Turns a freshly built cluster into a kolla-ansible one. */
 function kollaize(c: ClusterState): void {
   for (const n of c.nodes.values()) {
@@ -57,13 +53,7 @@ function applySeed(c: ClusterState, options: { holdConversionFile?: boolean }): 
   const rabbit = n10.services.get('rabbitmq-server');
   if (rabbit) Object.assign(rabbit, { running: false, pid: 0, since: RABBIT_HALT });
   n10.rabbit.appRunning = false;
-  c.amqpDownSince = Date.UTC(2017, 1, 15, 4, 9, 54);
-  for (const n of c.computes) {
-    n.bootedAt = COMPUTE_REBOOT - 70_000;
-    n.fs.remove(LIBVIRT_SOCKET);
-    n.novaLibvirtConnected = false;
-    for (const s of n.services.values()) s.since = COMPUTE_REBOOT;
-  }
+  seedAftermath(c);
 }
 
 /** A healthy kolla-ansible cluster. */

@@ -87,10 +87,17 @@ function apply(c: ClusterState, options: { holdConversionFile?: boolean }): void
     },
   );
   c.pacemakerLastChange = { at: SECOND_ALARM + 52_000, client: 'crmd', origin: 'node-10' };
+  seedAftermath(c);
+}
+
+/**
+ * What the seed outage left beyond node-10, the same on every deployment: AMQP lost since the
+ * broker halted, and the computes rebooted with libvirt's socket gone, so nova-compute cannot connect.
+ */
+export function seedAftermath(c: ClusterState): void {
   c.amqpDownSince = Date.UTC(2017, 1, 15, 4, 9, 54);
   for (const n of c.computes) {
     n.bootedAt = COMPUTE_REBOOT - 70_000;
-    // libvirtd came up after the reboot but its socket is gone; nova-compute could not connect.
     n.fs.remove(LIBVIRT_SOCKET);
     n.novaLibvirtConnected = false;
     for (const s of n.services.values()) s.since = COMPUTE_REBOOT;

@@ -8,19 +8,15 @@ import { TRIPLEO_CONFIG_DIR, tripleoContainerUnit, tripleoLogPath } from '../../
 import { healthyHistory } from '../logs/history.js';
 import { SEED_CONVERSION_FILE } from '../logs/seed-lines.js';
 import { containerOf } from '../programs/containers.js';
-import { LIBVIRT_SOCKET } from '../state/derive.js';
 import { CLUSTER_STACK, TRIPLEO_BUNDLE_RESOURCES } from '../state/topology.js';
 import type { ClusterState } from '../state/types.js';
-import { seedIncident } from './seed-incident.js';
+import { seedAftermath, seedIncident } from './seed-incident.js';
 import type { Scenario } from './types.js';
 
 /** RabbitMQ halted on its disk alarm on node-10 (the seed's second alarm). */
 const RABBIT_HALT = Date.UTC(2017, 1, 15, 4, 9, 57);
 /** pacemaker's start of the rabbitmq resource in node-10's replica failed on the full disk. */
 const RABBIT_START_FAILED = Date.UTC(2017, 1, 15, 4, 10, 33);
-/** The computes were rebooted; nova_compute came back before nova_libvirt had its socket. */
-const COMPUTE_REBOOT = Date.UTC(2017, 1, 15, 5, 12, 8);
-
 /** Turns a freshly built cluster into a TripleO one. */
 function tripleoize(c: ClusterState): void {
   const bundled = new Set(TRIPLEO_BUNDLE_RESOURCES.map((r) => r.service));
@@ -69,13 +65,7 @@ function applySeed(c: ClusterState, options: { holdConversionFile?: boolean }): 
     at: RABBIT_START_FAILED,
   });
   c.pacemakerLastChange = { at: RABBIT_START_FAILED, client: 'pacemaker-controld', origin: 'node-10' };
-  c.amqpDownSince = Date.UTC(2017, 1, 15, 4, 9, 54);
-  for (const n of c.computes) {
-    n.bootedAt = COMPUTE_REBOOT - 70_000;
-    n.fs.remove(LIBVIRT_SOCKET);
-    n.novaLibvirtConnected = false;
-    for (const s of n.services.values()) s.since = COMPUTE_REBOOT;
-  }
+  seedAftermath(c);
 }
 
 /** A healthy TripleO cluster. */
