@@ -51,7 +51,25 @@ export interface SimCluster {
   setNodeDown(name: string, down: boolean): Promise<void>;
   /** Changes a node's answer delay at run time. */
   setNodeDelay(name: string, ms: number): void;
+  /**
+   * Holds the commands `name` receives that match `pattern` until `release()`: a test stages a
+   * run caught in the middle of a step without racing a timer. `arrived` resolves when the first
+   * matching command is held.
+   */
+  holdCommands(name: string, pattern: RegExp): CommandHold;
   stop(): Promise<void>;
+}
+
+/** Commands held on a node (see `SimCluster.holdCommands`). */
+export interface CommandHold {
+  readonly arrived: Promise<void>;
+  release(): void;
+}
+
+interface ActiveHold {
+  readonly pattern: RegExp;
+  readonly released: Promise<void>;
+  readonly arrive: () => void;
 }
 
 /** Starts the simulated cluster of `opts.scenario` on 127.0.0.1. */
@@ -73,6 +91,16 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
   const clientKey = withCachedKeyObjects(parseOne(client.publicKey));
   const commandLog: CommandLogEntry[] = [];
   const delays = new Map<string, number>(Object.entries(opts.slowNodes ?? {}));
+  const holds = new Map<string, ActiveHold[]>();
+  const gateOf =
+    (name: string) =>
+    async (command: string): Promise<void> => {
+      for (const h of holds.get(name) ?? []) {
+        if (!h.pattern.test(command)) continue;
+        h.arrive();
+        await h.released;
+      }
+    };
   const shared = opts.shareHostKey ? generateEd25519('sim-host') : undefined;
   const servers = new Map<string, NodeServer>();
   const served: ServedNode[] = [];
@@ -86,6 +114,7 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
         hostKey: hostKey.privateKey,
         clientKey,
         delayMs: () => (opts.latencyMs ?? 0) + (delays.get(node.name) ?? 0),
+        gate: gateOf(node.name),
         onCommand: (e) => commandLog.push(e),
       });
       const port = await server.listen(opts.basePort === undefined ? 0 : opts.basePort + i);
@@ -124,6 +153,25 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     setNodeDelay: (name, ms) => {
       serverOf(name);
       delays.set(name, ms);
+    },
+    holdCommands: (name, pattern) => {
+      serverOf(name);
+      let arrive = (): void => undefined;
+      let release = (): void => undefined;
+      const arrived = new Promise<void>((r) => (arrive = r));
+      const released = new Promise<void>((r) => (release = r));
+      const hold: ActiveHold = { pattern, released, arrive: () => arrive() };
+      holds.set(name, [...(holds.get(name) ?? []), hold]);
+      return {
+        arrived,
+        release: () => {
+          holds.set(
+            name,
+            (holds.get(name) ?? []).filter((h) => h !== hold),
+          );
+          release();
+        },
+      };
     },
     stop: async () => {
       await Promise.all([...servers.values()].map((s) => s.close()));

@@ -1,5 +1,5 @@
 /** The simulated OpenStack cluster: in-process SSH nodes answering from a state model. */
-export { startSimCluster, type SimCluster, type SimClusterOptions } from './cluster.js';
+export { startSimCluster, type CommandHold, type SimCluster, type SimClusterOptions } from './cluster.js';
 export { serveSim, type ServeSimHandle, type ServeSimOptions } from './serve.js';
 export { createClusterState, scenarioClock, type CreateStateOptions } from './create.js';
 export { execOnNode } from './exec.js';

@@ -131,4 +131,18 @@ describe('simulated cluster over SSH', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(400);
     sim.setNodeDelay('node-19', 0);
   });
+
+  it('holds the matching commands of a node until released, and only those', async () => {
+    const hold = sim.holdCommands('node-19', /^sleepy-marker/);
+    let done = false;
+    const held = exec(sim, 'node-19', 'sleepy-marker; hostname').then((r) => {
+      done = true;
+      return r;
+    });
+    await hold.arrived;
+    expect((await exec(sim, 'node-19', 'hostname')).stdout).toBe('node-19\n');
+    expect(done).toBe(false);
+    hold.release();
+    expect((await held).stdout).toContain('node-19');
+  });
 });

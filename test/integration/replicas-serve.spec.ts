@@ -135,9 +135,10 @@ describe('two stackmedic serve replicas on one real PostgreSQL', () => {
     const onA = await asked(a, seen);
     seen.add(onA.ts);
     const onB = await asked(b, seen);
-    sim.setNodeDelay('node-10', 400);
+    // A's run is held inside its removal step (lock taken) until B's press has been refused.
+    const hold = sim.holdCommands('node-10', /realpath -e/);
     expect(await a.press('stackmedic_confirm', onA.id, onA.ts)).toBe(200);
-    await slack.waitFor('chat.update', (u) => u.body.ts === onA.ts && /step 1\//.test(textOf(u)), 30_000);
+    await hold.arrived;
     expect(await b.press('stackmedic_confirm', onB.id, onB.ts)).toBe(200);
     const refusal = await slack.waitFor(
       'chat.postMessage',
@@ -145,9 +146,9 @@ describe('two stackmedic serve replicas on one real PostgreSQL', () => {
       60_000,
     );
     expect(textOf(refusal)).toMatch(/Wait for it to finish/);
+    hold.release();
     const finished = await slack.waitFor('chat.update', (u) => u.body.ts === onA.ts && /finished|failed/.test(textOf(u)), 90_000);
     expect(textOf(finished)).not.toMatch(/is busy/);
-    sim.setNodeDelay('node-10', 0);
     // One run of the runbook: its steps are in the one audit log once.
     const runs = await store.all<{ outcome: string }>(
       `SELECT outcome FROM audit_invocation WHERE command = '/cluster free-disk node-10' AND kind = 'command' AND outcome IN ('ok', 'failed', 'refused')`,

@@ -31,6 +31,8 @@ export interface NodeServerOptions {
   readonly clientKey: ParsedKey;
   /** Delay before every answer, read per command so tests may change it. */
   readonly delayMs: () => number;
+  /** Resolves when `command` may be answered: a test holding commands keeps them waiting here. */
+  readonly gate?: (command: string) => Promise<void>;
   readonly onCommand: (entry: CommandLogEntry) => void;
 }
 
@@ -133,6 +135,11 @@ export class NodeServer {
   }
 
   private async answer(command: string, signal: AbortSignal): Promise<{ stdout: string; stderr: string; code: number }> {
+    if (this.o.gate) {
+      const gate = this.o.gate(command);
+      const aborted = new Promise<'aborted'>((resolve) => signal.addEventListener('abort', () => resolve('aborted'), { once: true }));
+      if ((await Promise.race([gate, aborted])) === 'aborted') return { stdout: '', stderr: '', code: 143 };
+    }
     const delay = this.o.delayMs();
     if (delay > 0) {
       try {
