@@ -229,4 +229,28 @@ export const migrations: readonly { readonly version: number; readonly descripti
       ALTER TABLE audit_invocation ADD COLUMN cluster TEXT;
     `,
   },
+  {
+    version: 10,
+    description: "Alertmanager's firing alerts and their groups, per cluster, shared by every replica (the alert book)",
+    sql: `
+      CREATE TABLE alert_firing (
+        cluster TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        group_id TEXT NOT NULL,
+        alert TEXT NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        last_seen_ms INTEGER NOT NULL,
+        PRIMARY KEY (cluster, fingerprint)
+      );
+      CREATE INDEX alert_firing_seen ON alert_firing(cluster, last_seen_ms);
+      CREATE TABLE alert_group (
+        cluster TEXT NOT NULL,
+        group_id TEXT NOT NULL,
+        grp TEXT NOT NULL,
+        spec TEXT,
+        last_seen_ms INTEGER NOT NULL,
+        PRIMARY KEY (cluster, group_id)
+      );
+    `,
+  },
 ];
