@@ -108,8 +108,19 @@ export class AuditLog {
     return this.running.size;
   }
 
-  /** Records the start of an invocation and returns its id. */
-  async begin(entry: { actor: Actor; command: string; family?: string; name?: string; node?: string; kind: AuditKind }): Promise<number> {
+  /**
+   * Records the start of an invocation and returns its id. `cluster` marks a record made outside a
+   * cluster's own log (a Slack button press, a refusal) with the cluster it concerns.
+   */
+  async begin(entry: {
+    actor: Actor;
+    command: string;
+    family?: string;
+    name?: string;
+    node?: string;
+    kind: AuditKind;
+    cluster?: string | undefined;
+  }): Promise<number> {
     await this.sweep.catch(() => undefined);
     const row = await this.store.get<{ id: number }>(
       `INSERT INTO audit_invocation (started_at, actor_id, actor_name, via, channel, command, family, name, node, kind, outcome, replica, cluster)
@@ -126,7 +137,7 @@ export class AuditLog {
         entry.node ?? null,
         entry.kind,
         this.replica ?? null,
-        this.cluster ?? null,
+        entry.cluster ?? this.cluster ?? null,
       ],
     );
     const id = Number(row?.id);
@@ -216,7 +227,15 @@ export class AuditLog {
   }
 
   /** A one-shot record (a button press, a scheduler event). */
-  async record(entry: { actor: Actor; command: string; node?: string; kind: AuditKind; outcome: AuditOutcome; detail?: string }): Promise<number> {
+  async record(entry: {
+    actor: Actor;
+    command: string;
+    node?: string;
+    kind: AuditKind;
+    outcome: AuditOutcome;
+    detail?: string;
+    cluster?: string | undefined;
+  }): Promise<number> {
     const id = await this.begin(entry);
     await this.end(id, entry.outcome, entry.detail);
     return id;

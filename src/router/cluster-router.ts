@@ -37,6 +37,11 @@ export interface CommandRouter {
   recordConfirmation(...args: Parameters<Router['recordConfirmation']>): ReturnType<Router['recordConfirmation']>;
   /** The cluster `text` would run on (its `--cluster`, else `bound`, else the only one); undefined when none. */
   clusterOf?(text: string, bound?: string): string | undefined;
+  /**
+   * The cluster an audit record about `text` carries: as `clusterOf` when there are several
+   * clusters, undefined with one (one cluster keeps its records without a cluster, as before).
+   */
+  auditClusterOf?(text: string, bound?: string): string | undefined;
 }
 
 /** The words of a command with `--cluster` taken out. */
@@ -104,6 +109,11 @@ export class ClusterRouter implements CommandRouter {
     } catch {
       return undefined;
     }
+  }
+
+  /** See {@link CommandRouter.auditClusterOf}. */
+  auditClusterOf(text: string, bound?: string): string | undefined {
+    return this.routes.length > 1 ? this.clusterOf(text, bound) : undefined;
   }
 
   /** As Router.dispatch, on the chosen cluster. Never throws. */

@@ -130,6 +130,7 @@ export class ConfirmationFlow {
       channelName: p.channelName,
       command: `${label}: ${stored?.command ?? `confirmation ${p.confirmationId}`}`,
       kind: 'button',
+      runs: stored?.command,
     });
     if (!request.ok) {
       await this.tell(p, request.refusal);
@@ -157,6 +158,7 @@ export class ConfirmationFlow {
         command: `${label}: ${existing.command}`,
         ...(node ? { node } : {}),
         kind: 'button',
+        cluster: request.auditCluster,
         outcome,
         detail: `${detail} (confirmation ${existing.id}, request audit #${existing.auditId})`,
       });

@@ -41,6 +41,8 @@ export interface ChannelRequest {
   readonly kind: 'command' | 'button';
   readonly channel: string;
   readonly channelName?: string | undefined;
+  /** The cluster the request concerns, for its audit record (several clusters only). */
+  readonly cluster?: string | undefined;
 }
 
 /**
@@ -56,6 +58,7 @@ export function channelRefusal(deps: SlackDeps, request: ChannelRequest): string
       actor: request.actor,
       command: request.command,
       kind: request.kind,
+      cluster: request.cluster,
       outcome: 'refused',
       detail: `channel ${request.channelName ?? request.channel} is not configured`,
     })

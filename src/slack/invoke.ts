@@ -20,6 +20,8 @@ export interface SlackRequestInput {
   /** The command text, or `Confirm: /rabbit heal node-10` for a press. */
   readonly command: string;
   readonly kind: 'command' | 'button';
+  /** The command a button would run (`command` is its audit label): what names the cluster of its records. */
+  readonly runs?: string | undefined;
 }
 
 /** The per-request context, resolved once: the actor and a lazy role lookup, or the refusal. */
@@ -29,6 +31,8 @@ export type SlackRequest =
       readonly actor: Actor;
       /** The cluster the channel is bound to, if any (the router takes `--cluster` over it). */
       readonly cluster: string | undefined;
+      /** The cluster this request's own audit records carry (several clusters only). */
+      readonly auditCluster: string | undefined;
       /** The role, with what `cluster`'s own grants add (the cluster the command runs on). */
       role(cluster?: string): Promise<PermissionRole>;
     }
@@ -41,13 +45,24 @@ export type SlackRequest =
  */
 export function slackRequest(deps: SlackDeps, input: SlackRequestInput): SlackRequest {
   const actor: Actor = { id: input.user.id, name: input.user.name, via: 'slack', channel: input.channel };
-  const refusal = channelRefusal(deps, { actor, command: input.command, kind: input.kind, channel: input.channel, channelName: input.channelName });
+  const allowed = deps.permissions.channelAllowed(input.channel, input.channelName);
+  const cluster = allowed ? deps.permissions.clusterOf(input.channel, input.channelName) : undefined;
+  const auditCluster = deps.router.auditClusterOf?.(input.runs ?? input.command, cluster);
+  const refusal = channelRefusal(deps, {
+    actor,
+    command: input.command,
+    kind: input.kind,
+    channel: input.channel,
+    channelName: input.channelName,
+    cluster: auditCluster,
+  });
   if (refusal) return { ok: false, actor, refusal };
   const lookups = new Map<string, Promise<PermissionRole>>();
   return {
     ok: true,
     actor,
-    cluster: deps.permissions.clusterOf(input.channel, input.channelName),
+    cluster,
+    auditCluster,
     role: (cluster) => {
       const key = cluster ?? '';
       let lookup = lookups.get(key);

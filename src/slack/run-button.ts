@@ -21,13 +21,14 @@ export async function handleRunButton(deps: SlackDeps, confirmations: Confirmati
     channelName: press.channelName,
     command: `Run button: ${press.command}`,
     kind: 'button',
+    runs: press.command,
   });
   if (!request.ok) {
     await tellAsker(deps, { channel: press.channel, user: request.actor.id, respond: press.respond }, request.refusal);
     return;
   }
   const { actor } = request;
-  await deps.audit.record({ actor, command: `Run button: ${press.command}`, kind: 'button', outcome: 'ok', detail: 'pressed' });
+  await deps.audit.record({ actor, command: `Run button: ${press.command}`, kind: 'button', cluster: request.auditCluster, outcome: 'ok', detail: 'pressed' });
   const progress = progressFor(deps, press.channel, press.command, actor);
   try {
     const role = await request.role(deps.router.clusterOf?.(press.command, request.cluster));

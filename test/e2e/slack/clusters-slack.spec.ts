@@ -43,6 +43,19 @@ async function resultIn(channel: string, pattern: RegExp): Promise<string> {
   return shownText(post);
 }
 
+/** The audit rows whose command matches the SQL LIKE `pattern`, once `count` of them are in (polled, generous deadline). */
+async function auditRows(pattern: string, count: number): Promise<{ command: string; cluster: string | null; outcome: string }[]> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const rows = await h.stackmedic.store.all<{ command: string; cluster: string | null; outcome: string }>(
+      `SELECT command, cluster, outcome FROM audit_invocation WHERE command LIKE ? ORDER BY id`,
+      [pattern],
+    );
+    if (rows.length >= count || Date.now() > deadline) return rows;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 beforeAll(async () => {
   two = await startTwoClusters({ east: 'healthy', west: 'seed-incident' });
   h = await startHarness({ inventory: two.set.clusters[0]!, clusters: two.set.clusters, permissionsYaml: PERMISSIONS });
@@ -141,5 +154,25 @@ describe('Slack with two clusters, a channel bound to each', () => {
     expect(shownText(done)).toMatch(/finished: /);
     expect(two.sims.west!.commandLog.length).toBeGreaterThan(westBefore);
     expect(eastLog.length).toBe(eastBefore);
+    // The press is audited by the Slack adapter, outside west's own log: it still says west.
+    const presses = await auditRows('Confirm: /cluster free-disk node-10 --cluster west', 1);
+    expect(presses.map((r) => [r.cluster, r.outcome])).toEqual([['west', 'ok']]);
+    const denied = await auditRows('/cluster free-disk node-10', 1);
+    expect(denied.filter((r) => r.outcome === 'denied').map((r) => r.cluster)).toEqual(['east']);
+  });
+
+  it('marks the audit rows the Slack adapter writes with the cluster they concern: run buttons, refusals', async () => {
+    // A run button naming west, pressed in a channel bound to nothing.
+    await h.press('stackmedic_run', '/cluster ping --cluster west', { user: USERS.viewer });
+    await resultIn(OPS_CHANNEL, /answer/);
+    // A run button naming east, pressed in a channel stackmedic does not take commands in.
+    await h.press('stackmedic_run', '/cluster ping --cluster east', { user: USERS.viewer, channel: 'CNOTOURS' });
+    const west = await auditRows('Run button: /cluster ping --cluster west', 1);
+    expect(west.map((r) => [r.cluster, r.outcome])).toEqual([['west', 'ok']]);
+    const east = await auditRows('Run button: /cluster ping --cluster east', 1);
+    expect(east.map((r) => [r.cluster, r.outcome])).toEqual([['east', 'refused']]);
+    // The command the west button ran is in west's own log.
+    const ran = await auditRows('/cluster ping', 1);
+    expect(ran.map((r) => r.cluster)).toEqual(['west']);
   });
 });
