@@ -6,17 +6,20 @@ import { ok, unknown, type Probe, type ProbeOutput, type ProbeResult } from './t
 export type PackageVersions = ReadonlyMap<string, string>;
 
 /**
- * Every installed package, one `name version` per line: `dpkg-query -W` on Debian and Ubuntu
- * (with the status, so that removed-but-configured packages are left out), `rpm -qa` with the
- * epoch on RHEL. The whole list, so the command names nothing from outside the code.
+ * Every installed package, one per line: `dpkg-query -W` on Debian and Ubuntu (with the status,
+ * so that removed-but-configured packages are left out), `rpm -qa` on RHEL in the query format
+ * other inventory tools use (mondoo's cnquery: name, epoch:version-release, arch, summary), so
+ * that their recorded real outputs test the parser. The whole list, so the command names nothing
+ * from outside the code.
  */
 const LIST_PACKAGES = ShellScript.raw(
-  "if command -v dpkg-query >/dev/null 2>&1; then dpkg-query -W -f='${Package} ${Version} ${db:Status-Abbrev}\\n'; elif command -v rpm >/dev/null 2>&1; then rpm -qa --qf '%{NAME} %{EPOCHNUM}:%{VERSION}-%{RELEASE}\\n'; else echo 'no dpkg-query or rpm' >&2; exit 127; fi",
+  "if command -v dpkg-query >/dev/null 2>&1; then dpkg-query -W -f='${Package} ${Version} ${db:Status-Abbrev}\\n'; elif command -v rpm >/dev/null 2>&1; then rpm -qa --queryformat '%{NAME} %{EPOCHNUM}:%{VERSION}-%{RELEASE} %{ARCH} %{SUMMARY}\\n'; else echo 'no dpkg-query or rpm' >&2; exit 127; fi",
 );
 
 /**
  * Reads `dpkg-query -W` lines (`name version ii `; any status but installed is left out, and so is
- * a package with no version) and `rpm -qa` lines (`name epoch:version-release`, epoch 0 dropped).
+ * a package with no version) and `rpm -qa` lines (`name epoch:version-release arch summary`, epoch
+ * 0 dropped; the arch and summary are not kept).
  */
 export function parsePackageVersions(output: ProbeOutput): ProbeResult<PackageVersions> {
   const versions = new Map<string, string>();
@@ -26,7 +29,7 @@ export function parsePackageVersions(output: ProbeOutput): ProbeResult<PackageVe
       if ((dpkg[3] as string).startsWith('ii')) versions.set(dpkg[1] as string, dpkg[2] as string);
       continue;
     }
-    const rpm = /^([A-Za-z0-9][A-Za-z0-9+._-]*) (\d+):(\S+)$/.exec(line);
+    const rpm = /^([A-Za-z0-9][A-Za-z0-9+._-]*) (\d+):(\S+)(?: \S+(?: .*)?)?$/.exec(line);
     if (rpm) versions.set(rpm[1] as string, rpm[2] === '0' ? (rpm[3] as string) : `${rpm[2]}:${rpm[3]}`);
   }
   if (versions.size === 0) return unknown(output.exitCode === 0 ? 'no installed package listed' : 'no dpkg-query or rpm answered', rawText(output));

@@ -60,12 +60,18 @@ describe('package lists of a node', () => {
     expect(map.size).toBe(5);
   });
 
-  it('reads rpm -qa lines in the format the probe asks for (constructed from its --qf)', () => {
-    const r = parsePackageVersions({ stdout: 'openstack-keystone 1:23.0.0-1.el9\nrabbitmq-server 0:3.11.8-1.el9\n', stderr: '', exitCode: 0 });
-    expect(r.kind === 'ok' ? [...r.value] : []).toEqual([
-      ['openstack-keystone', '1:23.0.0-1.el9'],
-      ['rabbitmq-server', '3.11.8-1.el9'],
-    ]);
+  it("reads a real rpm -qa of a CentOS 7 host in the probe's query format (cnquery's recorded output)", () => {
+    const r = parsePackageVersions({ stdout: packages('rpm_qa_queryformat_centos7_cnquery.txt'), stderr: '', exitCode: 0 });
+    const map = r.kind === 'ok' ? r.value : new Map<string, string>();
+    // 144 lines, 144 packages: none lost to a summary with spaces, parentheses or slashes.
+    expect(map.size).toBe(144);
+    expect(map.get('bash')).toBe('4.2.46-30.el7');
+    // Epochs other than 0 are kept, as dpkg's order needs them.
+    expect(map.get('bind-license')).toBe('32:9.9.4-61.el7');
+    expect(map.get('device-mapper')).toBe('7:1.02.146-4.el7');
+    expect(map.get('chkconfig')).toBe('1.7.4-1.el7');
+    expect(map.get('ca-certificates')).toBe('2018.2.22-70.0.el7_5');
+    expect(map.get('libstdc++')).toBe('4.8.5-28.el7_5.1');
   });
 
   it('says unknown, with the raw text, when neither dpkg-query nor rpm answered', () => {
@@ -76,7 +82,7 @@ describe('package lists of a node', () => {
   it('lists every package with a fixed command that names nothing from outside the code', () => {
     const script = packageVersions.command.script.toString();
     expect(script).toContain("dpkg-query -W -f='${Package} ${Version} ${db:Status-Abbrev}\\n'");
-    expect(script).toContain("rpm -qa --qf '%{NAME} %{EPOCHNUM}:%{VERSION}-%{RELEASE}\\n'");
+    expect(script).toContain("rpm -qa --queryformat '%{NAME} %{EPOCHNUM}:%{VERSION}-%{RELEASE} %{ARCH} %{SUMMARY}\\n'");
   });
 
   it("reads dpkg's database as copied with the logs", () => {
