@@ -1,6 +1,6 @@
 import { defineCommand } from '../../src/router/command.js';
 import { mrkdwnToBlocks } from '../../src/render/templates.js';
-import { postmortemChart, postmortemTimeline, renderPostmortem, timelineMermaid } from '../../src/incidents/index.js';
+import { incidentTitle, postmortemChart, postmortemTimeline, renderPostmortem, timelineMermaid } from '../../src/incidents/index.js';
 import { svgToPng } from '../../src/render/png.js';
 import { timelineSvg } from '../../src/render/timeline-svg.js';
 import { idArg, incidentData, loadIncident } from './load.js';
@@ -31,7 +31,7 @@ export default defineCommand({
     const chart = postmortemChart(postmortem, postmortemTimeline(postmortem));
     const filename = `postmortem-incident-${incident.id}.md`;
     const picture = `postmortem-incident-${incident.id}-timeline.png`;
-    const title = `Post-mortem of incident #${incident.id}: ${incident.title}`;
+    const title = `Post-mortem of incident #${incident.id}: ${incidentTitle(incident)}`;
     return {
       ok: true,
       title,

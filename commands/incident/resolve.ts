@@ -1,5 +1,6 @@
 import { defineCommand } from '../../src/router/command.js';
 import { UserError } from '../../src/errors.js';
+import { incidentTitle } from '../../src/incidents/index.js';
 import { idArg, loadIncident } from './load.js';
 
 /** `/incident resolve ID`: closes an incident by hand (the Slack thread follows on the next check). */
@@ -20,7 +21,7 @@ export default defineCommand({
     await store.resolve(incident.id, at, ctx.actor.name, `Resolved by ${ctx.actor.name} with /incident resolve.`);
     return {
       ok: true,
-      title: `Incident #${incident.id} resolved by ${ctx.actor.name}: ${incident.title}`,
+      title: `Incident #${incident.id} resolved by ${ctx.actor.name}: ${incidentTitle(incident)}`,
       text: `Run /incident postmortem ${incident.id} for the post-mortem.`,
       data: { id: incident.id, resolvedAt: at },
     };

@@ -11,6 +11,8 @@ const USAGE = `Usage: /incident stats [DAYS]   (DAYS: 1 to ${STATS_RETENTION_DAY
  * `/incident stats [DAYS]`: what the scheduled checks of the last days recognised: the most
  * frequent signatures and the share of error records recognised per day (a sparkline in text; in
  * Slack a PNG chart uploaded with it). No checks means "no scheduled checks recorded", never 100 %.
+ * With several clusters it reads the cluster the command runs on (`--cluster NAME`, or the
+ * channel's binding, as every command), and its title names it.
  */
 export default defineCommand({
   family: 'incident',
@@ -26,7 +28,9 @@ export default defineCommand({
     if (!store) throw new UserError('this stackmedic keeps no check statistics (no store)');
     const cluster = ctx.inventory.cluster;
     const stats = await store.window({ days, now: ctx.services.clock(), cluster });
-    const title = statsTitle(stats);
+    // The store is scoped to a cluster only when there are several: one cluster's title reads as before.
+    const several = ctx.services.incidents.cluster !== undefined;
+    const title = several ? `${cluster}: ${statsTitle(stats)}` : statsTitle(stats);
     if (stats.checks === 0) return { ok: true, title, text: '', data: { stats } };
     const text = renderStatsText(stats);
     const picture = `signature-stats-${days}d.png`;

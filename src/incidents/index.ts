@@ -12,6 +12,7 @@ export {
   type IncidentSnapshot,
   type LifecyclePolicy,
 } from './lifecycle.js';
+export { incidentTitle } from './title.js';
 export { IncidentMonitor, type IncidentMonitorOptions, type MonitorRun } from './monitor.js';
 export {
   evidenceRef,

@@ -9,6 +9,7 @@ import { timelineChart, timelineMermaid } from './timeline-picture.js';
 import type { TimelineChart } from '../render/timeline-svg.js';
 import { endsRecoveredState, recoveredStates, recoveryPlace, recoveryRef, type RecoveredState } from './recoveries.js';
 import { classificationLine, isUnrecognisedEvidence, latestLogErrors } from './unrecognised-evidence.js';
+import { incidentTitle } from './title.js';
 
 /**
  * Views of an incident for the templates: the summary (Slack message top, `/incident show`) and the
@@ -197,7 +198,7 @@ export function summaryView(data: IncidentData, target: 'slack' | 'text'): Recor
     status: incident.status.toUpperCase(),
     severity: incident.severity,
     emoji: incident.status === 'open' ? (SEVERITY_EMOJI[incident.severity] ?? ':red_circle:') : ':white_check_mark:',
-    title: esc(incident.title),
+    title: esc(incidentTitle(incident)),
     chainText: esc(incident.chainText),
     chain: chainSteps(data, esc),
     recovered: recoveredView(recovered, signatures, esc),
@@ -243,7 +244,7 @@ export function summaryReply(data: IncidentData): Reply {
   const { incident } = data;
   return {
     ok: incident.status === 'resolved',
-    title: `${incident.status === 'open' ? 'Incident' : 'Resolved incident'} #${incident.id} (${incident.severity}): ${incident.title}`,
+    title: `${incident.status === 'open' ? 'Incident' : 'Resolved incident'} #${incident.id} (${incident.severity}): ${incidentTitle(incident)}`,
     text: renderTemplate('incident-summary.txt', summaryView(data, 'text')),
     blocks: [...mrkdwnToBlocks(renderTemplate('incident-summary.slack', summaryView(data, 'slack'))), ...runbookButtons(incident)],
     data: { incident, evidence: data.evidence.length },
@@ -381,7 +382,7 @@ export function postmortemTimeline(data: PostmortemData, maxLogEntries = 40): Ti
 
 /** The post-mortem's timeline as a chart, for its pictures (the Mermaid block, the PNG in Slack). */
 export function postmortemChart(data: PostmortemData, timeline: readonly TimelineEntry[] = postmortemTimeline(data)): TimelineChart {
-  return timelineChart({ title: `Incident #${data.incident.id}: ${data.incident.title}`, entries: timeline });
+  return timelineChart({ title: `Incident #${data.incident.id}: ${incidentTitle(data.incident)}`, entries: timeline });
 }
 
 /** A burst of one signature in the logs: records no more than `gapMs` apart. */
@@ -494,7 +495,8 @@ export function postmortemView(data: PostmortemData): Record<string, unknown> {
   const timeline = postmortemTimeline(data);
   return {
     id: incident.id,
-    title: incident.title,
+    title: incidentTitle(incident),
+    cluster: incident.cluster ?? null,
     severity: incident.severity,
     status: incident.status,
     chainText: incident.chainText,

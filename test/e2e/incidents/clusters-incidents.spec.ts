@@ -97,4 +97,29 @@ describe('incidents per cluster (east healthy, west in the seed outage)', () => 
     expect((await west!.services.audit.between(...all)).map((e) => e.command)).not.toContain('/cluster ping');
     expect(app.services.audit.runningCount).toBe(0);
   });
+
+  it("names west in its incident's thread, summary and post-mortem", async () => {
+    const top = chat.posts.find((p) => p.channel === 'C-west' && p.threadTs === undefined);
+    expect(top?.reply.title).toMatch(/^Incident #\d+ \(critical\): \[west\] /);
+    const list = await run('/incident list --cluster west');
+    const id = (list.data as { incidents: { id: number }[] }).incidents[0]?.id;
+    const show = await run(`/incident show ${id} --cluster west`);
+    expect(show.title).toMatch(/^Incident #\d+ \(critical\): \[west\] .*node-10/);
+    expect(show.text).toMatch(/: \[west\] /);
+    const postmortem = await run(`/incident postmortem ${id} --cluster west`);
+    expect(postmortem.title).toMatch(/^Post-mortem of incident #\d+: \[west\] /);
+    expect(postmortem.text).toMatch(/^# Post-mortem: incident #\d+: \[west\] /);
+    expect(postmortem.text).toMatch(/· cluster west ·/);
+  }, 60_000);
+
+  it('/incident stats reads the cluster named or bound, and asks which one otherwise', async () => {
+    const west = await run('/incident stats --cluster west');
+    expect(west.title).toMatch(/^west: 1 scheduled check in the last 7 days/);
+    const east = replyOf(await app.router.dispatch({ text: '/incident stats 3', actor, role: 'viewer', cluster: 'east' }));
+    // East's check ran twice (the list test ticks it again); west's once.
+    expect(east.title).toMatch(/^east: 2 scheduled checks in the last 3 days/);
+    const unbound = await run('/incident stats');
+    expect(unbound.ok).toBe(false);
+    expect(unbound.title).toMatch(/there are 2 clusters here \(east, west\): name one with --cluster NAME/);
+  });
 });
