@@ -86,28 +86,26 @@ describe('runbooks on the seed outage: refusals, locks, dry runs, failures', () 
 
   it('refuses a second heal of the same node while the first runs, naming the holder', async () => {
     await rig.run('/cluster free-disk node-10');
-    rig.sim.setNodeDelay('node-10', 150);
+    // The first heal is held inside its act step (its lock taken) until the second was refused:
+    // no timer decides which one gets there first.
+    const hold = rig.sim.holdCommands('node-10', /crm_resource --cleanup/);
     try {
-      let started!: () => void;
-      const stepping = new Promise<void>((r) => (started = r));
       const first = rig.app.router.dispatch({
         text: '/rabbit heal node-10',
         actor: { id: 'U-alice', name: 'alice', via: 'slack' },
         role: 'operator',
         confirmed: true,
-        progress: (m) => {
-          if (m.startsWith('step ')) started();
-        },
       });
-      await stepping;
+      await hold.arrived;
       const second = await rig.run('/rabbit heal node-10', { actor: 'bob' });
       expect(second.reply?.title).toMatch(
         /^node-10 is busy: \/rabbit heal node-10 by alice \(audit #\d+\) since \d\d:\d\d:\d\d UTC\. Wait for it to finish\.$/,
       );
+      hold.release();
       const r = await first;
       expect(r.kind === 'reply' && r.reply.title).toMatch(/done, verified/);
     } finally {
-      rig.sim.setNodeDelay('node-10', 0);
+      hold.release();
     }
   }, 60_000);
 });
