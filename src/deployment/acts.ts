@@ -6,6 +6,7 @@
  */
 import { sh, shellQuote, ShellScript } from '../ssh/shell.js';
 import { kollaContainerUnit } from './kolla.js';
+import { pcsCleanupScript } from './pcs.js';
 import type { NodeDeployment } from './probe.js';
 import { bundleContainerIn, TRIPLEO_BUNDLE_OF, tripleoContainerUnit } from './tripleo.js';
 
@@ -40,9 +41,12 @@ export function bundleRestartScript(bundle: string, node: string): ShellScript {
   return sh`pcs resource restart ${bundle} ${node}`;
 }
 
-/** `pcs resource cleanup BUNDLE node=NODE`: forgets the replica's failures there so pacemaker starts it again. */
+/**
+ * `pcs resource cleanup BUNDLE node=NODE` (`--node NODE` with pcs 0.9, told on the node): forgets the
+ * replica's failures there so pacemaker starts it again.
+ */
 export function bundleCleanupScript(bundle: string, node: string): ShellScript {
-  return sh`pcs resource cleanup ${bundle} ${`node=${node}`}`;
+  return pcsCleanupScript(bundle, node);
 }
 
 /** Whether the node runs kolla containers. */

@@ -11,6 +11,7 @@ import { pacemakerNotUsed } from './deployment-check.js';
 import { isTripleo } from '../deployment/acts.js';
 import { bundleOf, failureHost } from '../deployment/bundles.js';
 import { detectDeployment } from '../deployment/detect-node.js';
+import { pcsCleanupScript } from '../deployment/pcs.js';
 
 /** Pacemaker resource ids (XML IDs): a letter or `_`, then letters, digits, `_ . : -`. */
 export const RESOURCE_ID = /^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/;
@@ -18,12 +19,11 @@ export const RESOURCE_ID = /^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/;
 /** Builds the cleanup of `resource` (or of every failed resource) on controller `node`. */
 export async function buildPacemakerCleanup(rctx: RunbookContext, node: string, resource: string | undefined, busy: BusyNodes = new Map()): Promise<Runbook> {
   const [view, refusal, dep] = await Promise.all([pacemakerView(rctx, node), pacemakerNotUsed(rctx, node), detectDeployment(rctx, node)]);
-  // On TripleO pcs cleans up, and a bundle's failures are recorded on its guest nodes, whose host is `node`.
+  // On TripleO pcs cleans up (in the syntax of the node's pcs version), and a bundle's failures are
+  // recorded on its guest nodes, whose host is `node`.
   const tripleo = isTripleo(dep);
   const cleanup = tripleo
-    ? resource
-      ? sh`pcs resource cleanup ${resource} ${`node=${node}`}`
-      : sh`pcs resource cleanup ${`node=${node}`}`
+    ? pcsCleanupScript(resource, node)
     : resource
       ? sh`crm_resource --cleanup --resource ${resource} --node ${node}`
       : sh`crm_resource --cleanup --node ${node}`;

@@ -73,8 +73,37 @@ function clusterStack(ctx: ProgramContext, verb: string): ProgramResult {
   return result('Starting Cluster...\n');
 }
 
+/**
+ * Where pcs keeps the version `pcs --version` prints (pcs/settings_default.py: `pcs_version = "0.10.8"`);
+ * a node without the file runs RHEL 8's 0.10.8.
+ */
+export const PCS_SETTINGS_FILE = '/usr/lib/python3.6/site-packages/pcs/settings_default.py';
+
+function pcsVersion(ctx: ProgramContext): string {
+  const e = ctx.node.fs.get(PCS_SETTINGS_FILE);
+  return (e && /^pcs_version = "([^"]+)"$/m.exec(ctx.node.fs.read(e))?.[1]) ?? '0.10.8';
+}
+
+/** pcs 0.9 takes `cleanup [RES] [--node NODE]` and refuses more words; 0.10+ takes `node=NODE` and refuses `--node`. */
+function pcsCleanupArgs(ctx: ProgramContext, rest: readonly string[]): ProgramResult | { id: string | undefined; node: string | undefined } {
+  const old = pcsVersion(ctx).startsWith('0.9.');
+  const at = rest.indexOf('--node');
+  const words = rest.filter((a, i) => !a.startsWith('-') && (at < 0 || i !== at + 1));
+  if (old) {
+    if (words.length > 1) return fail('', 1, '\nUsage: pcs resource cleanup...\n    cleanup [<resource id>] [--node <node>] [--strict]\n');
+    return { id: words[0], node: at < 0 ? undefined : rest[at + 1] };
+  }
+  if (at >= 0) return fail("Error: Specified option '--node' is not supported in this command\n", 1);
+  return { id: words.find((a) => !a.includes('=')), node: words.find((a) => a.startsWith('node='))?.slice(5) };
+}
+
 function pcs(ctx: ProgramContext): ProgramResult {
   const [group, verb, ...rest] = ctx.args;
+  if (group === '--version') return result(`${pcsVersion(ctx)}\n`);
+  if (group === 'resource' && verb === 'cleanup') {
+    const parsed = pcsCleanupArgs(ctx, rest);
+    return 'code' in parsed ? parsed : resourceCommand(ctx, verb, parsed.id, parsed.node);
+  }
   if (group === 'status') return crmMon({ ...ctx, args: ['-1'] });
   if (group === 'cluster' && verb && ['stop', 'start'].includes(verb)) return clusterStack(ctx, verb);
   if (group === 'resource' && verb) {

@@ -81,7 +81,10 @@ describe("TripleO's names and paths", () => {
       "podman exec rabbitmq-bundle-podman-1 sh -c 'rabbitmqctl start_app'",
     );
     expect(bundleRestartScript('rabbitmq-bundle', 'node-10').text).toBe('pcs resource restart rabbitmq-bundle node-10');
-    expect(bundleCleanupScript('galera-bundle', 'node-10').text).toBe('pcs resource cleanup galera-bundle node=node-10');
+    // The node's pcs version picks the form (test/unit/deployment/pcs.spec.ts runs both).
+    expect(bundleCleanupScript('galera-bundle', 'node-10').text).toBe(
+      "if pcs --version 2>/dev/null | grep -q '^0\\.9\\.'; then pcs resource cleanup galera-bundle --node node-10; else pcs resource cleanup galera-bundle node=node-10; fi",
+    );
   });
 });
 
