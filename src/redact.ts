@@ -101,13 +101,23 @@ export function redactAndCut(text: string, max: number, marker = '...'): string 
  * buffers are left as they are.
  */
 export function redactDeep<T>(value: T): T {
-  if (typeof value === 'string') return redact(value) as T;
-  if (Array.isArray(value)) return value.map((v: unknown) => redactDeep(v)) as T;
-  if (value instanceof Map) return new Map([...value].map(([k, v]: [unknown, unknown]) => [k, redactDeep(v)])) as T;
-  if (value instanceof Set) return new Set([...value].map((v: unknown) => redactDeep(v))) as T;
+  // Outputs repeat their strings (ids, node names, paths, times) many times; redaction is a pure
+  // function of the string, so each distinct one is redacted once per call.
+  return redactWith(value, new Map());
+}
+
+function redactWith<T>(value: T, seen: Map<string, string>): T {
+  if (typeof value === 'string') {
+    let out = seen.get(value);
+    if (out === undefined) seen.set(value, (out = redact(value)));
+    return out as T;
+  }
+  if (Array.isArray(value)) return value.map((v: unknown) => redactWith(v, seen)) as T;
+  if (value instanceof Map) return new Map([...value].map(([k, v]: [unknown, unknown]) => [k, redactWith(v, seen)])) as T;
+  if (value instanceof Set) return new Set([...value].map((v: unknown) => redactWith(v, seen))) as T;
   if (value !== null && typeof value === 'object' && !(value instanceof Date) && !Buffer.isBuffer(value)) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v);
+    for (const [k, v] of Object.entries(value)) out[k] = redactWith(v, seen);
     return out as T;
   }
   return value;

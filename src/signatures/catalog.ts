@@ -2,8 +2,9 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { createRequire } from 'node:module';
 import type { ZodIssue } from 'zod';
+import { readCatalogCache, writeCatalogCache, type CatalogCache } from './catalog-cache.js';
 import { CatalogError } from './catalog-error.js';
 import { globProblem } from './globs.js';
 import { requiredLiterals, MIN_LITERAL_LENGTH } from './literals.js';
@@ -18,6 +19,14 @@ import {
   type Signature,
 } from './schema.js';
 
+// The YAML parser is loaded when a text is not in the build's cache: most starts never need it,
+// and loading it costs a one-shot command about a tenth of a second.
+type YamlModule = typeof import('yaml');
+let yamlModule: YamlModule | undefined;
+function yaml(): YamlModule {
+  return (yamlModule ??= createRequire(import.meta.url)('yaml') as YamlModule);
+}
+
 /** Catalog files larger than this are refused: a signature file is a few KiB of YAML. */
 const MAX_FILE_BYTES = 1024 * 1024;
 
@@ -27,6 +36,15 @@ export interface LoadCatalogOptions {
   readonly builtinDir?: string;
   /** Operators' own signatures (`SIGNATURES_DIR`), loaded after the built-ins. */
   readonly extraDir?: string | undefined;
+  /** Texts already validated (default: the cache the build wrote, see catalog-cache.ts); `null` parses every file. */
+  readonly cache?: CatalogCache | null;
+}
+
+let builtCache: CatalogCache | null | undefined;
+
+function defaultCache(): CatalogCache | null {
+  if (builtCache === undefined) builtCache = readCatalogCache();
+  return builtCache;
 }
 
 /** The `signatures/builtin` directory of the installed package, from source or from `dist`. */
@@ -52,15 +70,29 @@ export async function loadCatalog(options: LoadCatalogOptions = {}): Promise<Cat
   for (const dir of dirs) {
     for (const file of await catalogFiles(dir)) files.push({ file, text: await readCatalogFile(file) });
   }
-  return buildCatalog(files);
+  return buildCatalog(files, options.cache === undefined ? defaultCache() : options.cache);
+}
+
+/**
+ * Writes the cache of the built-in catalog (run by `npm run build`): each file parsed and
+ * validated as `loadCatalog` does, so a file that does not load is never cached.
+ */
+export async function writeBuiltinCatalogCache(builtinDir = defaultBuiltinDir(), path?: string): Promise<number> {
+  const parsed: { text: string; signatures: Signature[] }[] = [];
+  for (const file of await catalogFiles(builtinDir)) {
+    const text = await readCatalogFile(file);
+    parsed.push({ text, signatures: parseCatalogText(text, file) });
+  }
+  writeCatalogCache(parsed, path);
+  return parsed.length;
 }
 
 /** Validates catalog texts already in memory (tests, or a catalog received another way). */
-export function buildCatalog(files: readonly { file: string; text: string }[]): Catalog {
+export function buildCatalog(files: readonly { file: string; text: string }[], cache: CatalogCache | null = null): Catalog {
   const signatures: Signature[] = [];
   const origin = new Map<string, string>();
   for (const { file, text } of files) {
-    parseCatalogText(text, file).forEach((signature, index) => {
+    (cache?.get(text) ?? parseCatalogText(text, file)).forEach((signature, index) => {
       const previous = origin.get(signature.id);
       if (previous !== undefined) {
         throw new CatalogError(file, where(signature.id, index, 'id'), `a unique id; '${signature.id}' is already defined in ${previous}`, 'duplicate');
@@ -77,9 +109,9 @@ export function buildCatalog(files: readonly { file: string; text: string }[]): 
 export function parseCatalogText(text: string, file: string): Signature[] {
   let document: unknown;
   try {
-    document = parseYaml(text, { maxAliasCount: 50, uniqueKeys: true });
+    document = yaml().parse(text, { maxAliasCount: 50, uniqueKeys: true });
   } catch (error) {
-    const at = error instanceof YAMLParseError && error.linePos ? ` (line ${error.linePos[0].line})` : '';
+    const at = error instanceof yaml().YAMLParseError && error.linePos ? ` (line ${error.linePos[0].line})` : '';
     const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new CatalogError(file, `YAML${at}`, `valid YAML: ${detail}`, 'yaml');
   }

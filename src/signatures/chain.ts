@@ -288,9 +288,11 @@ function compareTime(a: string | null, b: string | null): number {
   return am === bm ? 0 : am < bm ? -1 : 1;
 }
 
+const NODE_ORDER = new Intl.Collator('en', { numeric: true });
+
 /** `node-9` before `node-10`. */
 function compareNodes(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
+  return NODE_ORDER.compare(a, b);
 }
 
 /** The chain on one line, for people: `Root disk full on node-10 -> RabbitMQ disk alarm on node-10 -> ...`. */

@@ -7,6 +7,18 @@ import { unrotatedPath } from './globs.js';
  * `nova-compute`.
  */
 export function serviceOfLog(file: string): string {
+  let service = known.get(file);
+  if (service === undefined) {
+    // The chain asks for the same few files' services once per pair of findings.
+    if (known.size >= 4096) known.clear();
+    known.set(file, (service = serviceOf(file)));
+  }
+  return service;
+}
+
+const known = new Map<string, string>();
+
+function serviceOf(file: string): string {
   // Streams the remote fetch labels itself: `journal:<unit>` is that unit, `dmesg` the kernel.
   if (file.startsWith('journal:')) return file.slice('journal:'.length).replace(/\.service$/, '');
   if (file === 'dmesg') return 'kernel';
