@@ -77,9 +77,10 @@ export async function serveSlack(options: ServeSlackOptions): Promise<number> {
   const shared = store.dialect === 'postgres';
   const leaseSeconds = target.env.leaseSeconds ?? 30;
   const heartbeat = shared ? new ReplicaHeartbeat(store, { name: replica, seconds: leaseSeconds, log: options.err }) : undefined;
-  // One lease per cluster: each cluster's checks have their own leader.
+  // One lease per cluster: each cluster's checks have their own leader, spread over the live replicas.
+  const share = { prefix: 'scheduler:', total: stackmedic.clusters.length };
   const leaseOf = (cluster: string): LeaderLease | undefined =>
-    shared ? new LeaderLease(store, { name: `scheduler:${cluster}`, seconds: leaseSeconds, holder: replica, log: options.out }) : undefined;
+    shared ? new LeaderLease(store, { name: `scheduler:${cluster}`, seconds: leaseSeconds, holder: replica, log: options.out, share }) : undefined;
   heartbeat?.start();
   let slack: SlackApp | undefined;
   let healthServer: Server | undefined;

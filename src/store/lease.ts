@@ -23,6 +23,49 @@ export interface LeaderLeaseOptions {
   readonly log?: (line: string) => void;
   /** The local monotonic-enough clock the lease's local validity is measured on. */
   readonly now?: () => number;
+  /**
+   * Several leases of one kind spread over the live replicas (see {@link LeaseShare}); without it
+   * a replica takes every free lease it finds.
+   */
+  readonly share?: LeaseShare;
+}
+
+/**
+ * A family of leases to spread over the replicas: `total` leases whose names start with `prefix`
+ * (`scheduler:` and one lease per cluster). A replica's fair share is ceil(total / live replicas),
+ * the live ones being those whose heartbeat (src/store/replica.ts) has not lapsed.
+ */
+export interface LeaseShare {
+  readonly prefix: string;
+  readonly total: number;
+}
+
+/** What a replica sees of the spread when it tries for a lease. */
+export interface ShareView {
+  /** Its fair share: ceil(total / live replicas). */
+  readonly fair: number;
+  /** The other leases of the family it holds now, by name. */
+  readonly mine: readonly string[];
+  /** Whether another live replica holds fewer than its fair share (it would take a free lease). */
+  readonly otherBelow: boolean;
+}
+
+/**
+ * Whether a replica that does not hold a free lease should take it: when it holds fewer than its
+ * fair share, or when no other live replica would (every other one is at its share, or none is left).
+ */
+export function shouldTake(view: ShareView): boolean {
+  return view.mine.length < view.fair || !view.otherBelow;
+}
+
+/**
+ * Whether the holder of lease `name` should give it up: it holds more than its fair share, `name`
+ * is past its first `fair` leases by name (so it keeps the same ones and gives up the same ones),
+ * and another live replica is below its share to take it.
+ */
+export function shouldGiveUp(view: ShareView, name: string): boolean {
+  if (!view.otherBelow || view.mine.length + 1 <= view.fair) return false;
+  return view.mine.filter((n) => n < name).length >= view.fair;
 }
 
 /** A name for this process that no other replica has. */
@@ -100,12 +143,44 @@ export class LeaderLease {
     }
   }
 
+  /** How the family's leases are spread now, as this replica sees it; undefined without a share. */
+  async shareView(): Promise<ShareView | undefined> {
+    const share = this.options.share;
+    if (!share) return undefined;
+    const now = this.store.nowMs;
+    const pattern = `${share.prefix}%`;
+    const replicas = await this.store.all<{ name: string; held: number | string }>(
+      `SELECT r.name AS name,
+         (SELECT COUNT(*) FROM leader_lease l WHERE l.holder = r.name AND l.name LIKE ? AND l.expires_at_ms > ${now}) AS held
+       FROM stackmedic_replica r WHERE r.expires_at_ms > ${now}`,
+      [pattern],
+    );
+    const mine = await this.store.all<{ name: string }>(
+      `SELECT name FROM leader_lease WHERE holder = ? AND name LIKE ? AND name != ? AND expires_at_ms > ${now} ORDER BY name`,
+      [this.holder, pattern, this.options.name],
+    );
+    // This replica counts as live even before its own first heartbeat is in.
+    const live = replicas.length + (replicas.some((r) => r.name === this.holder) ? 0 : 1);
+    const fair = Math.ceil(share.total / live);
+    return { fair, mine: mine.map((r) => r.name), otherBelow: replicas.some((r) => r.name !== this.holder && Number(r.held) < fair) };
+  }
+
   private async tryOnce(): Promise<boolean> {
     const sent = this.now();
     const ms = Math.round(this.options.seconds * 1000);
     const now = this.store.nowMs;
     let row: { term: number } | undefined;
     try {
+      const view = await this.shareView();
+      if (view) {
+        const held = await this.store.get<{ holder: string }>(`SELECT holder FROM leader_lease WHERE name = ? AND expires_at_ms > ${now}`, [this.options.name]);
+        if (held?.holder === this.holder && shouldGiveUp(view, this.options.name)) return await this.giveUp(view);
+        if (!held && !shouldTake(view)) {
+          if (this.isLeader()) this.say(`stackmedic: ${this.holder} lost the lease ${this.options.name} (it expired)`);
+          this.validUntil = 0;
+          return false;
+        }
+      }
       row = await this.store.get<{ term: number }>(
         `INSERT INTO leader_lease (name, holder, expires_at_ms, acquired_at_ms, term) VALUES (?, ?, ${now} + ?, ${now}, 1)
          ON CONFLICT (name) DO UPDATE SET
@@ -130,6 +205,16 @@ export class LeaderLease {
     }
     if (wasLeader) this.say(`stackmedic: ${this.holder} lost the lease ${this.options.name} to another replica`);
     this.validUntil = 0;
+    return false;
+  }
+
+  /** Gives the lease up to a replica below its share (it takes it at its next try, within a third of the lease). */
+  private async giveUp(view: ShareView): Promise<boolean> {
+    this.validUntil = 0;
+    await this.store.run('DELETE FROM leader_lease WHERE name = ? AND holder = ?', [this.options.name, this.holder]);
+    this.say(
+      `stackmedic: ${this.holder} gives up ${this.options.name} to another replica: it holds ${view.mine.length + 1} leases, its fair share is ${view.fair}`,
+    );
     return false;
   }
 
