@@ -24,7 +24,11 @@ describe('the scheduled check on a real CronJob', () => {
     const env = readEnvOptions({ STACKMEDIC_DB: tempDatabasePath(), STACKMEDIC_SCHEDULE: '* * * * * *' });
     const logs: string[] = [];
     const monitoring = startIncidentMonitoring({ stackmedic: app, env, log: (l) => logs.push(l) });
-    await new Promise((r) => setTimeout(r, 5500));
+    // Until a check has run and ticks were skipped during one: polled, not a sleep that a loaded
+    // machine's slower check or late ticks could outlast.
+    const deadline = Date.now() + 45_000;
+    const { counts: seen } = monitoring.scheduler;
+    while (!(seen.ran >= 1 && seen.skipped >= 2) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     await monitoring.stop();
     const { counts } = monitoring.scheduler;
     expect(counts.failed, logs.join('\n')).toBe(0);
@@ -38,5 +42,5 @@ describe('the scheduled check on a real CronJob', () => {
     // Each check sends df once to node-10: a check started over another would show as an extra one.
     const dfOnNode10 = sim.commandLog.filter((e) => e.node === 'node-10' && /^df -P/.test(e.command)).length;
     expect(dfOnNode10).toBe(counts.ran);
-  }, 30_000);
+  }, 90_000);
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSimCluster, type SimCluster } from '../../../src/sim/index.js';
+import { startSimCluster, type CommandHold, type SimCluster } from '../../../src/sim/index.js';
 import { FakeSlackApi, textOf } from './fake-slack-api.js';
 import { MAIN, startServe, type ServeProcess } from './serve-process.js';
 
@@ -12,8 +12,9 @@ import { MAIN, startServe, type ServeProcess } from './serve-process.js';
  * Issue 17 §5 and issue 10 §3: SIGTERM (and SIGINT) stop `stackmedic serve` and the console
  * within 10 s, taking no new commands, letting running ones finish or marking them interrupted,
  * keeping what Slack would not take, closing the store last, exit 0. Each case is a real child
- * process (dist/src/main.js) against a fake Slack on 127.0.0.1 and a simulated cluster whose
- * answers are slowed so that the signal lands mid-command.
+ * process (dist/src/main.js) against a fake Slack on 127.0.0.1 and a simulated cluster. The
+ * signal lands mid-command because the command is held on its node (`sim.holdCommands`) until
+ * the signal has been seen, never because a delay was long enough: CI machines are loaded.
  */
 
 let sim: SimCluster | undefined;
@@ -41,6 +42,15 @@ async function serve(s: { sim: SimCluster; slack: FakeSlackApi }, dir?: string):
   return p;
 }
 
+/** Polls `condition` until it holds; fails after `timeoutMs`. */
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 function expectCleanStop(p: ServeProcess): void {
   expect(p.output()).not.toMatch(/database connection is not open/i);
   expect(p.output()).not.toMatch(/\n\s+at /);
@@ -54,13 +64,22 @@ async function confirmation(fake: FakeSlackApi): Promise<{ ts: string; id: strin
   return { ts: String(call.response?.ts), id };
 }
 
-/** Confirms `/cluster free-disk node-10` and waits until its message shows step 1. */
-async function startFreeDisk(p: ServeProcess, fake: FakeSlackApi): Promise<{ ts: string }> {
+/** The removal of free-disk node-10 (its one act): only a confirmed run sends it, its lock taken. */
+const REMOVAL = /realpath -e -- \/var\/lib\/cinder\/conversion\//;
+/** A probe every /cluster status sends to the controller node-10. */
+const STATUS_PROBE = /crm_mon/;
+
+/**
+ * Confirms `/cluster free-disk node-10` and returns once its run is held inside its removal
+ * step: it cannot finish before the test lets it (`hold.release()`).
+ */
+async function startFreeDisk(p: ServeProcess, s: { sim: SimCluster; slack: FakeSlackApi }): Promise<{ ts: string; hold: CommandHold }> {
   await p.slash('/cluster', 'free-disk node-10');
-  const c = await confirmation(fake);
+  const c = await confirmation(s.slack);
+  const hold = s.sim.holdCommands('node-10', REMOVAL);
   expect(await p.press('stackmedic_confirm', c.id, c.ts)).toBe(200);
-  await fake.waitFor('chat.update', (u) => u.body.ts === c.ts && /step 1\//.test(textOf(u)));
-  return { ts: c.ts };
+  await hold.arrived;
+  return { ts: c.ts, hold };
 }
 
 async function stopWith(p: ServeProcess, signal: NodeJS.Signals): Promise<number> {
@@ -75,9 +94,14 @@ describe('stopping serve', () => {
   it('SIGTERM during /cluster status: the status is still posted, exit 0 within 10 s, no pending audit rows', async () => {
     const s = await setUp();
     const p = await serve(s);
+    const hold = s.sim.holdCommands('node-10', STATUS_PROBE);
     expect((await p.slash('/cluster', 'status')).status).toBe(200);
+    await hold.arrived;
     const signalledAt = Date.now();
-    expect(await stopWith(p, 'SIGTERM')).toBeLessThan(10_000);
+    const stopped = stopWith(p, 'SIGTERM');
+    await p.waitForOutput(/stopping/);
+    hold.release();
+    expect(await stopped).toBeLessThan(10_000);
     // The verdict replaces the progress message ("probing 6 nodes...") in the channel.
     const answer = [...s.slack.of('chat.update'), ...s.slack.of('chat.postMessage')].find(
       (c) => c.body.channel === 'COPS' && /problems on 6 nodes/.test(textOf(c)),
@@ -95,10 +119,13 @@ describe('stopping serve', () => {
   it('SIGINT stops it the same way, and a command arriving while it stops is refused, not run', async () => {
     const s = await setUp();
     const p = await serve(s);
+    const hold = s.sim.holdCommands('node-10', STATUS_PROBE);
     await p.slash('/cluster', 'status');
+    await hold.arrived;
     p.proc.kill('SIGINT');
     await p.waitForOutput(/stopping/);
     const late = await p.slash('/cluster', 'ping').catch(() => undefined);
+    hold.release();
     const exit = await p.exited;
     expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
     // The receiver stays up while the status finishes, and answers "restarting" instead of running it.
@@ -111,8 +138,11 @@ describe('stopping serve', () => {
   it('SIGTERM during a confirmed runbook: the step in progress and the rest finish, the result is posted', async () => {
     const s = await setUp();
     const p = await serve(s);
-    const { ts } = await startFreeDisk(p, s.slack);
-    expect(await stopWith(p, 'SIGTERM')).toBeLessThan(10_000);
+    const { ts, hold } = await startFreeDisk(p, s);
+    const stopped = stopWith(p, 'SIGTERM');
+    await p.waitForOutput(/stopping/);
+    hold.release();
+    expect(await stopped).toBeLessThan(10_000);
     const rows = p.audit();
     // The confirmation request (given), then its run.
     expect(rows.filter((r) => r.command === '/cluster free-disk node-10').map((r) => r.outcome)).toEqual(['confirmed', 'ok']);
@@ -125,11 +155,10 @@ describe('stopping serve', () => {
     const s = await setUp();
     const dir = mkdtempSync(join(tmpdir(), 'stackmedic-shutdown-'));
     const p = await serve(s, dir);
-    const { ts } = await startFreeDisk(p, s.slack);
-    // node-10 stops answering: the next remote command of the runbook waits (30 s timeout).
-    s.sim.setNodeDelay('node-10', 120_000);
-    await new Promise((r) => setTimeout(r, 300));
+    // node-10 does not answer the removal: the step waits (30 s timeout) past the stop deadline.
+    const { ts, hold } = await startFreeDisk(p, s);
     expect(await stopWith(p, 'SIGTERM')).toBeLessThan(10_000);
+    hold.release();
     const rows = p.audit();
     const run = rows.filter((r) => r.command === '/cluster free-disk node-10');
     expect(run.map((r) => r.outcome)).toEqual(['interrupted', 'interrupted']);
@@ -138,7 +167,6 @@ describe('stopping serve', () => {
     expect(p.output()).toMatch(/marked 1 running command\(s\) interrupted/);
     expectCleanStop(p);
 
-    s.sim.setNodeDelay('node-10', 0);
     const again = await serve(s, dir);
     const note = await s.slack.waitFor('chat.update', (u) => u.body.ts === ts && /Interrupted/.test(textOf(u)));
     expect(textOf(note)).toContain('nothing more of it will run');
@@ -149,12 +177,10 @@ describe('stopping serve', () => {
     const s = await setUp();
     const dir = mkdtempSync(join(tmpdir(), 'stackmedic-shutdown-'));
     const p = await serve(s, dir);
-    const { ts } = await startFreeDisk(p, s.slack);
-    s.sim.setNodeDelay('node-10', 5_000);
-    await new Promise((r) => setTimeout(r, 300));
+    const { ts, hold } = await startFreeDisk(p, s);
     p.proc.kill('SIGKILL');
     expect((await p.exited).signal).toBe('SIGKILL');
-    s.sim.setNodeDelay('node-10', 0);
+    hold.release();
     const updatesBefore = s.slack.of('chat.update').length;
     const again = await serve(s, dir);
     const note = await s.slack.waitFor('chat.update', (u) => u.body.ts === ts && /Interrupted/.test(textOf(u)));
@@ -206,11 +232,13 @@ describe('stopping the console', () => {
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
     proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<[number | null, string | null]>((resolve) => proc.once('exit', (c, sig) => resolve([c, sig])));
+    const hold = s.sim.holdCommands('node-10', STATUS_PROBE);
     proc.stdin.write('/cluster status\n');
-    const deadline = Date.now() + 20_000;
-    while (!out.includes('probing') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await hold.arrived;
     const at = Date.now();
     proc.kill('SIGTERM');
+    await until(() => out.includes('stopping'), 20_000);
+    hold.release();
     const [code, signal] = await exited;
     expect({ code, signal }, out).toEqual({ code: 0, signal: null });
     expect(Date.now() - at).toBeLessThan(10_000);
@@ -234,14 +262,14 @@ describe('stopping the console', () => {
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
     proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<[number | null, string | null]>((resolve) => proc.once('exit', (c, sig) => resolve([c, sig])));
+    // node-10 does not answer the removal (the plan's checks never send it): it hangs past the deadline.
+    const hold = s.sim.holdCommands('node-10', REMOVAL);
     proc.stdin.write('/cluster free-disk node-10\n');
-    const deadline = Date.now() + 30_000;
-    while (!/step 1\//.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    s.sim.setNodeDelay('node-10', 120_000);
-    await new Promise((r) => setTimeout(r, 300));
+    await hold.arrived;
     const at = Date.now();
     proc.kill('SIGTERM');
     const [code, signal] = await exited;
+    hold.release();
     expect({ code, signal }, out).toEqual({ code: 0, signal: null });
     expect(Date.now() - at).toBeLessThan(10_000);
     expect(out).toMatch(/marked #2 interrupted in the audit/);

@@ -9,6 +9,15 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
+/** Polls `condition` every 20 ms; fails after `timeoutMs`. */
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe('IncidentScheduler', () => {
   it('skips a tick while a check is running, and says so', async () => {
     const gate = deferred();
@@ -51,24 +60,33 @@ describe('IncidentScheduler', () => {
     let running = 0;
     let maxRunning = 0;
     const logs: string[] = [];
+    // The first check is held until the CronJob has ticked during it (no sleep has to outlast a
+    // tick on a loaded machine); the later ones run at once.
+    const held = deferred();
     const scheduler = new IncidentScheduler(
       async () => {
         running++;
         maxRunning = Math.max(maxRunning, running);
-        await new Promise((r) => setTimeout(r, 2300));
+        await held.promise;
         running--;
       },
       { schedule: '* * * * * *', log: (l) => logs.push(l) },
     );
     scheduler.start();
-    await new Promise((r) => setTimeout(r, 4200));
-    await scheduler.stop();
+    try {
+      await until(() => scheduler.counts.skipped >= 1, 20_000);
+      expect(running).toBe(1);
+      held.resolve();
+      await until(() => scheduler.counts.ran >= 2, 20_000);
+    } finally {
+      held.resolve();
+      await scheduler.stop();
+    }
     expect(maxRunning).toBe(1);
-    expect(scheduler.counts.ran).toBeGreaterThanOrEqual(1);
-    expect(scheduler.counts.skipped).toBeGreaterThanOrEqual(1);
     expect(scheduler.counts.failed).toBe(0);
+    expect(logs.filter((l) => /health check still running/.test(l))).toHaveLength(scheduler.counts.skipped);
     expect(running).toBe(0);
-  }, 15_000);
+  }, 60_000);
 
   it('refuses a schedule that is not a cron expression', () => {
     const scheduler = new IncidentScheduler(async () => undefined, { schedule: 'every minute please', log: () => undefined });
