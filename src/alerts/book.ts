@@ -178,6 +178,22 @@ export class AlertBook {
     return this.alerts.size;
   }
 
+  /** The signature of a group seen by this process (or loaded from the store). */
+  spec(id: string): GroupSignatureSpec | undefined {
+    return this.specs.get(id);
+  }
+
+  /**
+   * Replaces the firing alerts with `state.alerts` (oldest first, as the store lists them) and
+   * learns its groups and their signatures: what another replica received becomes this one's.
+   */
+  load(state: { readonly alerts: readonly ActiveAlert[]; readonly groups: readonly AlertGroup[]; readonly specs: readonly GroupSignatureSpec[] }): void {
+    this.alerts.clear();
+    for (const a of state.alerts) this.alerts.set(a.fingerprint, a);
+    for (const g of state.groups) this.groups.set(g.id, g);
+    for (const s of state.specs) this.specs.set(s.id, s);
+  }
+
   /**
    * Re-learns the alert-derived signatures that stored evidence cites (after a restart), so that
    * the incidents they opened keep their titles and severities before Alertmanager repeats them.
@@ -190,6 +206,14 @@ export class AlertBook {
       this.specs.set(alertGroup, { id: alertGroup, title: alertGroupTitle ?? alertGroup, severity, remediation: alertGroupRemediation ?? '' });
     }
   }
+}
+
+/** What the alert service and the monitor need of a book: this one, or the store-backed `SharedAlertBook` (shared-book.ts) of several replicas. */
+export interface AlertBookView {
+  apply(payload: WebhookPayload, ctx: ApplyContext): BookChange | Promise<BookChange>;
+  firing(groupId?: string): ActiveAlert[];
+  group(id: string): AlertGroup | undefined;
+  external(): ExternalEvidence;
 }
 
 /** Key prefix of alert evidence: `alert|<fingerprint>|<node>`. */

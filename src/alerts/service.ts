@@ -6,7 +6,7 @@ import type { Inventory } from '../inventory/types.js';
 import type { Actor, SlackBlock } from '../router/types.js';
 import type { Catalog } from '../signatures/index.js';
 import { AlertmanagerApiError, type AlertmanagerApi } from './alertmanager-api.js';
-import { ALERT_EVIDENCE_PREFIX, type ActiveAlert, type AlertBook, type BookChange } from './book.js';
+import { ALERT_EVIDENCE_PREFIX, type ActiveAlert, type AlertBookView, type BookChange } from './book.js';
 import type { PassQueue } from './passes.js';
 import type { WebhookPayload } from './payload.js';
 import { matchersText, SILENCE_DURATIONS, silenceButtons, type SilencePress } from './silence-button.js';
@@ -41,7 +41,7 @@ export interface AlertServiceOptions {
   readonly inventory: Inventory;
   readonly store: IncidentStore;
   readonly audit: AuditLog;
-  readonly book: AlertBook;
+  readonly book: AlertBookView;
   /** The incident passes: the one the scheduler runs, shared. */
   readonly queue: PassQueue<unknown>;
   /** The signature catalog alerts map to (built-ins and the operator's). */
@@ -104,7 +104,7 @@ export class AlertService {
   async receive(payload: WebhookPayload): Promise<Receipt> {
     const { book, inventory, audit, clock } = this.options;
     const catalog = await this.options.catalog();
-    const change = book.apply(payload, {
+    const change = await book.apply(payload, {
       inventory,
       known: new Set(catalog.signatures.map((s) => s.id)),
       nodeLabel: this.options.nodeLabel,

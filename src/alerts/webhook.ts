@@ -7,6 +7,16 @@ import { ALERTMANAGER_ACTOR, type Receipt } from './service.js';
 /** The path Alertmanager posts to. */
 export const ALERTMANAGER_PATH = '/alertmanager';
 
+/** The path of one cluster's webhook (`/alertmanager/east`): every alert posted there is that cluster's. */
+export function clusterWebhookPath(cluster: string): string {
+  return `${ALERTMANAGER_PATH}/${encodeURIComponent(cluster)}`;
+}
+
+/** What takes the notifications: one cluster's alert service, or the router of several. */
+export interface AlertReceiver {
+  receive(payload: WebhookPayload, cluster?: string): Promise<Receipt>;
+}
+
 /** Bodies past this are refused (413): 200 alerts with annotations are well under 1 MiB. */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 
@@ -17,7 +27,9 @@ export type WebhookStatus = 200 | 400 | 401 | 405 | 413 | 500 | 503;
 export interface WebhookOptions {
   readonly credentials: WebhookCredentials;
   /** Takes a notification; absent while incident monitoring is not running yet (503, Alertmanager retries). */
-  readonly receive: () => ((payload: WebhookPayload) => Promise<Receipt>) | undefined;
+  readonly receive: () => ((payload: WebhookPayload, cluster?: string) => Promise<Receipt>) | undefined;
+  /** The cluster this webhook's path names (`/alertmanager/CLUSTER`); absent on `/alertmanager`, where labels decide. */
+  readonly cluster?: string | undefined;
   readonly audit: AuditLog;
   readonly log: (line: string) => void;
   readonly maxBytes?: number;
@@ -64,13 +76,14 @@ function answer(res: ServerResponse, status: WebhookStatus, body: Record<string,
 }
 
 /**
- * POST /alertmanager: authenticates (bearer token or basic auth, compared in constant time),
+ * POST /alertmanager (or /alertmanager/CLUSTER): authenticates (bearer token or basic auth, compared in constant time),
  * bounds the body, reads Alertmanager's version 4 payload and hands it on. 401 for anything
  * unauthenticated (audited), 413 past the size limit, 400 for malformed JSON or another shape,
  * 200 with what was taken. Nothing a client sends can make it throw.
  */
 export function alertmanagerWebhook(options: WebhookOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const max = options.maxBytes ?? MAX_WEBHOOK_BYTES;
+  const path = options.cluster === undefined ? ALERTMANAGER_PATH : clusterWebhookPath(options.cluster);
   let window = { start: 0, audited: 0, suppressed: 0 };
   const refuse = (req: IncomingMessage, verdict: 'missing' | 'wrong'): void => {
     const now = Date.now();
@@ -87,7 +100,7 @@ export function alertmanagerWebhook(options: WebhookOptions): (req: IncomingMess
     void options.audit
       .record({
         actor: ALERTMANAGER_ACTOR,
-        command: `POST ${ALERTMANAGER_PATH}`,
+        command: `POST ${path}`,
         kind: 'scheduler',
         outcome: 'denied',
         detail: `${verdict === 'missing' ? 'no credentials' : 'wrong credentials'} from ${req.socket.remoteAddress ?? 'an unknown address'}`,
@@ -134,7 +147,7 @@ export function alertmanagerWebhook(options: WebhookOptions): (req: IncomingMess
           done(res, 503, { error: 'stackmedic is starting: incident monitoring is not running yet' }, { 'retry-after': '5' });
           return;
         }
-        const receipt = await receive(reading.payload);
+        const receipt = options.cluster === undefined ? await receive(reading.payload) : await receive(reading.payload, options.cluster);
         done(res, 200, { status: 'accepted', ...receipt });
       } catch (error) {
         options.log(`stackmedic: while taking an Alertmanager notification: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -3,6 +3,7 @@
  * its inventory's `schedule:`, else STACKMEDIC_SCHEDULE), its own incident thread channel, and its
  * own leader lease when replicas share the store. One cluster is monitored exactly as before.
  */
+import { AlertRouter } from '../alerts/router.js';
 import type { EnvOptions } from '../config/env.js';
 import type { IncidentPublisher } from '../incidents/publisher.js';
 import { RUN_ACTION } from '../render/run-button.js';
@@ -27,8 +28,8 @@ export interface ClusterMonitoring {
   readonly scheduler: SchedulerView;
   /** Whether a pass (scheduled or alert-driven) runs on any cluster. */
   readonly passes: { readonly busy: boolean };
-  /** The first cluster's alert service: Alertmanager's webhook and silences go to it. */
-  readonly alerts: IncidentMonitoring['alerts'];
+  /** Every cluster's alert service behind one router: each alert goes to its cluster (src/alerts/router.ts). */
+  readonly alerts: AlertRouter;
   /** Stops every cluster's schedule and waits for their checks. */
   stop(): Promise<void>;
 }
@@ -116,7 +117,20 @@ export function startClusterMonitoring(options: {
         return each.some((e) => e.monitoring.passes.busy);
       },
     },
-    alerts: first.monitoring.alerts,
+    alerts: new AlertRouter({
+      clusters: each.map((e) => ({
+        inventory: stackmedic.clusters.find((c) => c.inventory.cluster === e.cluster)?.inventory ?? stackmedic.inventory,
+        service: e.monitoring.alerts,
+        incidents: e.monitoring.store,
+      })),
+      inventories: stackmedic.clusters.map((c) => c.inventory),
+      audit: stackmedic.services.audit,
+      clusterLabel: options.env.alertmanager?.clusterLabel,
+      nodeLabel: options.env.alertmanager?.nodeLabel,
+      log: options.log ?? ((line: string) => console.log(line)),
+      clock: stackmedic.services.clock,
+      unroutedCounter: (n) => stackmedic.metrics.alertsReceived.inc({ status: 'no-cluster' }, n),
+    }),
     async stop() {
       await Promise.all(each.map((e) => e.monitoring.stop()));
     },

@@ -1,5 +1,4 @@
-import type { AlertService } from '../alerts/service.js';
-import { ALERTMANAGER_PATH, alertmanagerWebhook } from '../alerts/webhook.js';
+import { ALERTMANAGER_PATH, alertmanagerWebhook, clusterWebhookPath, type AlertReceiver } from '../alerts/webhook.js';
 import { alertWebhookEnabled, type EnvOptions } from '../config/env.js';
 import { ConfigError } from '../errors.js';
 import type { HttpRoute } from '../lifecycle/health.js';
@@ -16,7 +15,7 @@ export function serviceRoutes(options: {
   readonly stackmedic: StackmedicApp;
   readonly env: EnvOptions;
   /** The alert service, once incident monitoring runs. */
-  readonly alerts: () => AlertService | undefined;
+  readonly alerts: () => AlertReceiver | undefined;
   readonly log: (line: string) => void;
 }): HttpRoute[] {
   const { stackmedic, env } = options;
@@ -30,17 +29,24 @@ export function serviceRoutes(options: {
     );
   }
   const am = env.alertmanager;
-  const webhook = alertmanagerWebhook({
-    credentials: { token: am?.token, user: am?.user, password: am?.password },
-    receive: () => {
-      const alerts = options.alerts();
-      return alerts ? (payload) => alerts.receive(payload) : undefined;
-    },
-    audit: stackmedic.services.audit,
-    log: options.log,
-    answered: (status) => stackmedic.metrics.webhookRequests.inc({ code: String(status) }),
-  });
+  const webhook = (cluster?: string): ReturnType<typeof alertmanagerWebhook> =>
+    alertmanagerWebhook({
+      credentials: { token: am?.token, user: am?.user, password: am?.password },
+      receive: () => {
+        const alerts = options.alerts();
+        return alerts ? (payload, c) => alerts.receive(payload, c) : undefined;
+      },
+      cluster,
+      audit: stackmedic.services.audit,
+      log: options.log,
+      answered: (status) => stackmedic.metrics.webhookRequests.inc({ code: String(status) }),
+    });
   // Every method reaches the handler, which answers 405 itself (Alertmanager only POSTs).
-  routes.push({ path: ALERTMANAGER_PATH, method: ['POST', 'GET', 'PUT', 'DELETE', 'PATCH', 'HEAD'], handler: webhook });
+  const methods: HttpRoute['method'] = ['POST', 'GET', 'PUT', 'DELETE', 'PATCH', 'HEAD'];
+  routes.push({ path: ALERTMANAGER_PATH, method: methods, handler: webhook() });
+  // With several clusters, one path per cluster too: a receiver per cluster in Alertmanager needs no label.
+  if (stackmedic.clusters.length > 1) {
+    for (const c of stackmedic.clusters) routes.push({ path: clusterWebhookPath(c.inventory.cluster), method: methods, handler: webhook(c.inventory.cluster) });
+  }
   return routes;
 }

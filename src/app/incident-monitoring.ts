@@ -1,5 +1,5 @@
 import { AlertmanagerApi } from '../alerts/alertmanager-api.js';
-import { AlertBook } from '../alerts/book.js';
+import { SharedAlertBook } from '../alerts/shared-book.js';
 import { PassQueue } from '../alerts/passes.js';
 import { AlertService } from '../alerts/service.js';
 import { ALERT_SIGNATURE_PREFIX } from '../alerts/signatures.js';
@@ -50,7 +50,8 @@ export function startIncidentMonitoring(options: {
   const channel = options.channel ?? env.incidentChannel;
   const clock = stackmedic.services.clock;
   const { metrics } = stackmedic;
-  const book = new AlertBook();
+  // In the store: every replica's notifications land in one book per cluster, read by every pass.
+  const book = new SharedAlertBook({ store: stackmedic.store, cluster: stackmedic.inventory.cluster, clock });
   // Incidents alerts opened before a restart keep the titles of their alert-derived signatures.
   // Read in the background; the first pass waits for it.
   const relearned = (async () => {
@@ -92,7 +93,11 @@ export function startIncidentMonitoring(options: {
     try {
       // Held in the store: another replica's pass (the leader's schedule, or alerts it received)
       // runs before or after this one, never beside it, so one problem opens one incident.
-      const run = await acrossReplicas(stackmedic.services.locks, 'incident pass', () => monitor.run());
+      const run = await acrossReplicas(stackmedic.services.locks, 'incident pass', async () => {
+        // The alerts any replica received, as they are now.
+        await book.refresh();
+        return monitor.run();
+      });
       const known = await catalogIds();
       const fired = run.check.evidence.map((e) => (known.has(e.signature) ? e.signature : 'alert'));
       metrics.pass('ok', (performance.now() - started) / 1000, fired, clock());

@@ -63,6 +63,8 @@ export interface AlertmanagerOptions {
   readonly url: string | undefined;
   /** An extra alert label naming the node, tried before `node`, `hostname` and `instance`. */
   readonly nodeLabel: string | undefined;
+  /** The alert label naming the cluster with several clusters (STACKMEDIC_ALERT_CLUSTER_LABEL; `cluster` when unset). */
+  readonly clusterLabel?: string | undefined;
 }
 
 /** Whether the Alertmanager webhook is served: only with credentials, never open. */
@@ -174,7 +176,11 @@ function readAlertmanager(env: NodeJS.ProcessEnv): AlertmanagerOptions {
   if (nodeLabel && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(nodeLabel)) {
     throw new ConfigError('environment', 'STACKMEDIC_ALERT_NODE_LABEL', `a Prometheus label name (letters, digits, _; got "${nodeLabel}")`);
   }
-  return { token, user, password, url, nodeLabel };
+  const clusterLabel = env.STACKMEDIC_ALERT_CLUSTER_LABEL?.trim() || undefined;
+  if (clusterLabel && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(clusterLabel)) {
+    throw new ConfigError('environment', 'STACKMEDIC_ALERT_CLUSTER_LABEL', `a Prometheus label name (letters, digits, _; got "${clusterLabel}")`);
+  }
+  return { token, user, password, url, nodeLabel, ...(clusterLabel ? { clusterLabel } : {}) };
 }
 
 /** Whether Slack credentials are complete enough to serve Slack. */
