@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Inventory } from '../../../src/inventory/types.js';
 import { defineCommand, defineFamily } from '../../../src/router/command.js';
 import { bodyText, startHarness, USERS, type Harness, type SlackCall } from './harness.js';
+import { until } from '../../support/wait.js';
 
 /** No SSH needed: the command only reports what it would do, so the test pins the confirmation's life. */
 const inventory: Inventory = {
@@ -56,7 +57,7 @@ async function ask(h: Harness): Promise<{ id: string; ts: string }> {
   // The request is recorded when Slack answers the post; wait for that before "restarting".
   const stored = async (): Promise<unknown> =>
     (await h.stackmedic.store.get<{ message_ts: string | null }>('SELECT message_ts FROM slack_confirmation WHERE id = ?', [id]))?.message_ts;
-  for (let i = 0; i < 100 && !(await stored()); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  await until(async () => Boolean(await stored()), { what: 'the confirmation request stored with its message ts' });
   return { id, ts: String(post.response?.ts) };
 }
 
@@ -71,6 +72,8 @@ describe('confirmations across a restart', () => {
     await second.press('stackmedic_confirm', id, { user: USERS.admin, messageTs: ts });
     const result = await second.slack.waitFor('chat.postMessage', (c) => bodyText(c).includes('reset done on node-18'));
     expect(bodyText(result)).toContain('<@UADMIN>');
+    // The confirmation message's last update need not come before the result's post.
+    await second.slack.waitFor('chat.update', (c) => bodyText(c).includes('finished: reset done on node-18'));
     const update = second.slack.of('chat.update').map(bodyText).at(-1);
     expect(update).toContain('Confirmed by <@UADMIN>');
     expect(update).toContain('finished: reset done on node-18');

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Inventory } from '../../../src/inventory/types.js';
 import { defineCommand, defineFamily } from '../../../src/router/command.js';
 import { bodyText, OPS_CHANNEL, signatureHeaders, startHarness, USERS, type Harness, type SlackCall } from './harness.js';
+import { eventually, until } from '../../support/wait.js';
 
 /**
  * Slack request integrity over signed HTTP requests to the real Bolt receiver: timestamps both
@@ -312,11 +313,16 @@ describe('the channel rule holds for buttons', () => {
     expect(bodyText(told)).toContain('stackmedic takes commands only in <#COPS>');
     await settle();
     expect(runs.reset).toBe(before);
-    const refused = (await h.stackmedic.services.audit.list(5)).find(
-      (e) => e.kind === 'button' && e.outcome === 'refused' && e.actorId === USERS.admin && e.command.startsWith(label),
+    // The refusal is answered at once and audited right after (not awaited): poll for the record.
+    const refused = await eventually(
+      async () =>
+        (await h.stackmedic.services.audit.list(5)).find(
+          (e) => e.kind === 'button' && e.outcome === 'refused' && e.actorId === USERS.admin && e.command.startsWith(label),
+        ),
+      { what: 'the refused press in the audit' },
     );
-    expect(refused?.detail).toContain('channel random is not configured');
-    expect(refused?.channel).toBe('CRANDOM');
+    expect(refused.detail).toContain('channel random is not configured');
+    expect(refused.channel).toBe('CRANDOM');
     const state = await h.stackmedic.store.get<{ state: string }>('SELECT state FROM slack_confirmation WHERE id = ?', [id]);
     expect(state?.state).toBe('pending');
     expect(h.slack.of('chat.update').filter((c) => c.body.ts === ts)).toHaveLength(0);
@@ -334,9 +340,11 @@ describe('the channel rule holds for buttons', () => {
     expect(bodyText(told)).toContain('stackmedic takes commands only in <#COPS>');
     await settle();
     expect(runs.hello).toBe(before);
-    expect(
-      (await h.stackmedic.services.audit.list(3)).some((e) => e.kind === 'button' && e.outcome === 'refused' && e.command === 'Run button: /testops hello'),
-    ).toBe(true);
+    await until(
+      async () =>
+        (await h.stackmedic.services.audit.list(3)).some((e) => e.kind === 'button' && e.outcome === 'refused' && e.command === 'Run button: /testops hello'),
+      { what: 'the refused run button in the audit' },
+    );
   });
 });
 

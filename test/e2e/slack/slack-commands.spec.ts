@@ -7,6 +7,15 @@ import { SLASH_COMMANDS } from '../../../src/slack/app.js';
 import { startSshdCluster, type SshdCluster } from '../../support/sshd.js';
 import { bodyText, OPS_CHANNEL, startHarness, USERS, type Harness, type SlackCall } from './harness.js';
 
+/** Resolves once a call to the fake Slack carries `text`; fails after 20 s. */
+async function shownInSlack(text: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!h.slack.calls.some((c) => bodyText(c).includes(text))) {
+    if (Date.now() > deadline) throw new Error(`Slack never showed ${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** A test-only family: a dangerous command with progress, and outputs of every size. */
 const testops = defineFamily({
   name: 'testops',
@@ -51,9 +60,12 @@ const testops = defineFamily({
       args: [],
       permission: 'viewer',
       async run(ctx) {
-        for (const step of ['step 1/3: reading disks...', 'step 2/3: reading services...', 'step 3/3: reading logs...']) {
+        const steps = ['step 1/3: reading disks...', 'step 2/3: reading services...', 'step 3/3: reading logs...'];
+        for (const [i, step] of steps.entries()) {
           ctx.progress(step);
-          await new Promise((resolve) => setTimeout(resolve, 700));
+          // The next step only once Slack shows this one: a slow Slack call on a loaded machine
+          // would otherwise let the throttle fold step 2 into step 3 (latest wins, by design).
+          if (i < steps.length - 1) await shownInSlack(step);
         }
         return { ok: true, title: 'all steps read', text: 'done' };
       },
