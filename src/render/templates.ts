@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../package-root.js';
 import type { SlackBlock } from '../router/types.js';
@@ -20,17 +20,42 @@ hb.registerHelper('pad', (s: unknown, width: unknown) => String(s ?? '').padEnd(
 
 const cache = new Map<string, Handlebars.TemplateDelegate>();
 
-/** Renders `templates/<name>.hbs` with `data`. Templates are compiled once and cached. */
-export function renderTemplate(name: string, data: object): string {
+function compiled(name: string): Handlebars.TemplateDelegate {
   let template = cache.get(name);
   if (!template) {
     const source = readFileSync(join(packageRoot(), 'templates', `${name}.hbs`), 'utf8');
     template = hb.compile(source, { noEscape: true, strict: false });
     cache.set(name, template);
   }
-  return template(data)
+  return template;
+}
+
+/** Renders `templates/<name>.hbs` with `data`. Templates are compiled once and cached. */
+export function renderTemplate(name: string, data: object): string {
+  return compiled(name)(data)
     .replace(/\n{3,}/g, '\n\n')
     .trim();
+}
+
+/**
+ * Compiles every template now; returns how many. `serve` calls it before it listens: a template
+ * compiled on its first render blocks the event loop for tens of milliseconds (hundreds on a busy
+ * machine) while Slack requests wait for their ack.
+ */
+export function precompileTemplates(): number {
+  const names = readdirSync(join(packageRoot(), 'templates'))
+    .filter((f) => f.endsWith('.hbs'))
+    .map((f) => f.slice(0, -'.hbs'.length));
+  for (const name of names) {
+    const template = compiled(name);
+    // Handlebars compiles on the first call, so one render of an empty view does it.
+    try {
+      template({});
+    } catch {
+      // A helper may refuse the empty view; the template is compiled by then all the same.
+    }
+  }
+  return names.length;
 }
 
 const SECTION_LIMIT = 2900;

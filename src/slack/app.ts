@@ -16,6 +16,7 @@ import { meteredSlackFetch } from '../metrics/slack-fetch.js';
 import { handleRunButton } from './run-button.js';
 import { handleSilenceButton, type Silencer } from './silence-button.js';
 import { SeenRequests } from './seen-requests.js';
+import { warmUp } from './warm-up.js';
 
 /** The slash commands stackmedic answers even before their command family exists (the manifest declares them). */
 export const SLASH_COMMANDS: readonly string[] = ['cluster', 'rabbit', 'compute', 'incident', 'pacemaker', 'trace'];
@@ -70,7 +71,7 @@ export interface SlackApp {
   readonly permissions: PermissionResolver;
   /** Socket Mode's client (connected and disconnected events); absent in HTTP mode. */
   readonly socketClient?: SocketModeReceiver['client'] | undefined;
-  /** Verifies the token (auth.test) and starts listening: HTTP on `listen` (default PORT) or Socket Mode. */
+  /** Verifies the token (auth.test), loads the catalog and templates (see warmUp), and starts listening: HTTP on `listen` (default PORT) or Socket Mode. */
   start(listen?: { port?: number; host?: string }): Promise<SlackListening>;
   stop(): Promise<void>;
 }
@@ -241,6 +242,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
     async start(listen = {}) {
       await bolt.init();
       await confirmations.sweep();
+      await warmUp(stackmedic.services);
       sweeper = setInterval(() => void confirmations.sweep(), options.sweepIntervalMs ?? 30_000);
       sweeper.unref();
       if (mode === 'socket') {
