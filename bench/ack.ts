@@ -57,6 +57,41 @@ export function signed(body: string): Record<string, string> {
   return { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-signature': signature, 'x-slack-request-timestamp': String(timestamp) };
 }
 
+/** The HTTP answer to one signed slash command (the ack): time from sending to the answer's end; status 0 when the request failed. */
+export interface SlashAnswer {
+  readonly ms: number;
+  readonly status: number;
+}
+
+/**
+ * Posts a signed `/cluster TEXT` slash command as Slack does (request `n`, its response_url at the
+ * fake Slack `apiUrl`) and times it until the HTTP answer, which is the ack, has been read.
+ */
+export async function postSlashCommand(url: string, o: { readonly text: string; readonly n: number; readonly apiUrl: string }): Promise<SlashAnswer> {
+  const body = new URLSearchParams({
+    token: 'unused',
+    team_id: 'T1',
+    team_domain: 'bench',
+    channel_id: 'CBENCH',
+    channel_name: 'ops',
+    user_id: 'UBENCH',
+    user_name: 'bench',
+    command: '/cluster',
+    text: o.text,
+    api_app_id: 'A1',
+    response_url: `${o.apiUrl}hooks/${o.n}`,
+    trigger_id: `${o.n}.1.bench`,
+  }).toString();
+  const started = performance.now();
+  try {
+    const res = await fetch(url, { method: 'POST', headers: signed(body), body });
+    await res.text();
+    return { ms: performance.now() - started, status: res.status };
+  } catch {
+    return { ms: performance.now() - started, status: 0 };
+  }
+}
+
 interface Variant {
   readonly label: string;
   readonly quickAnswerMs?: number;
@@ -80,33 +115,10 @@ async function runVariant(cleanup: Cleanup, v: Variant, o: AckOptions, inventory
   try {
     const { port } = JSON.parse(await firstLine(bot)) as { port: number };
     const url = `http://127.0.0.1:${port}/slack/events`;
-    const send = async (n: number): Promise<{ ms: number; status: number }> => {
-      const body = new URLSearchParams({
-        token: 'unused',
-        team_id: 'T1',
-        team_domain: 'bench',
-        channel_id: 'CBENCH',
-        channel_name: 'ops',
-        user_id: 'UBENCH',
-        user_name: 'bench',
-        command: '/cluster',
-        text: 'status',
-        api_app_id: 'A1',
-        response_url: `${apiUrl}hooks/${n}`,
-        trigger_id: `${n}.1.bench`,
-      }).toString();
-      const started = performance.now();
-      try {
-        const res = await fetch(url, { method: 'POST', headers: signed(body), body });
-        await res.text();
-        return { ms: performance.now() - started, status: res.status };
-      } catch {
-        return { ms: performance.now() - started, status: 0 };
-      }
-    };
+    const send = (n: number): Promise<SlashAnswer> => postSlashCommand(url, { text: 'status', n, apiUrl });
     // One request first so that connection set-up is not billed to the measured ones.
     await send(0);
-    const pending: Promise<{ ms: number; status: number }>[] = [];
+    const pending: Promise<SlashAnswer>[] = [];
     const interval = 1000 / o.rate;
     const start = performance.now();
     for (let i = 1; i <= o.requests; i++) {

@@ -10,13 +10,13 @@
  *
  * Usage: node dist/bench/cluster-replica.js '<json ReplicaJob>'
  */
-import { LogLevel, type Logger } from '@slack/bolt';
 import { startClusterMonitoring } from '../src/app/cluster-monitoring.js';
 import { openApp } from '../src/app/create-app.js';
 import { readEnvOptions } from '../src/config/env.js';
 import { loadClusters } from '../src/inventory/clusters.js';
 import { createSlackApp } from '../src/slack/app.js';
 import { LeaderLease } from '../src/store/lease.js';
+import { quietLogger } from './quiet-logger.js';
 
 /** What the parent asks of one replica process. */
 export interface ReplicaJob {
@@ -47,16 +47,7 @@ async function main(): Promise<void> {
     STACKMEDIC_SCHEDULE: job.schedule,
     STACKMEDIC_LEASE_SECONDS: String(job.leaseSeconds),
   });
-  const quiet = (): void => undefined;
-  const logger: Logger = {
-    debug: quiet,
-    info: quiet,
-    warn: quiet,
-    error: (...m) => process.stderr.write(`${m.map(String).join(' ')}\n`),
-    setLevel: quiet,
-    getLevel: () => LogLevel.ERROR,
-    setName: quiet,
-  };
+  const logger = quietLogger();
   const set = loadClusters(job.inventory);
   const first = set.clusters[0];
   if (!first) throw new Error(`no cluster in ${job.inventory}`);

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { PostgresStore } from '../src/store/postgres-store.js';
 import { startPostgres } from '../test/support/postgres.js';
-import { SECRET, signed, startFakeSlack } from './ack.js';
+import { postSlashCommand, SECRET, startFakeSlack } from './ack.js';
 import type { ReplicaJob } from './cluster-replica.js';
 import { clusterNames, clustersInventoryYaml, nextMinuteTick, readRounds, type CheckSpan, type PeriodRound, type PlannedCluster } from './clusters-plan.js';
 import { ms, type Row, type SectionResult, type TargetResult } from './report.js';
@@ -81,32 +81,6 @@ async function startReplica(cleanup: Cleanup, job: ReplicaJob, spans: CheckSpan[
   return { name: job.replica, child, url: `http://127.0.0.1:${port}/slack/events`, leads };
 }
 
-/** One signed slash command; its HTTP answer is the ack. */
-async function sendStatus(url: string, cluster: string, n: number, apiUrl: string): Promise<{ ms: number; status: number }> {
-  const body = new URLSearchParams({
-    token: 'unused',
-    team_id: 'T1',
-    team_domain: 'bench',
-    channel_id: 'CBENCH',
-    channel_name: 'ops',
-    user_id: 'UBENCH',
-    user_name: 'bench',
-    command: '/cluster',
-    text: `status --cluster ${cluster}`,
-    api_app_id: 'A1',
-    response_url: `${apiUrl}hooks/${n}`,
-    trigger_id: `${n}.1.bench`,
-  }).toString();
-  const started = performance.now();
-  try {
-    const res = await fetch(url, { method: 'POST', headers: signed(body), body });
-    await res.text();
-    return { ms: performance.now() - started, status: res.status };
-  } catch {
-    return { ms: performance.now() - started, status: 0 };
-  }
-}
-
 const sleep = (msWait: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, msWait)));
 
 /** Runs the several-clusters part. */
@@ -166,7 +140,9 @@ export async function benchClusters(cleanup: Cleanup, o: ClustersOptions): Promi
     const replica = replicas[n % replicas.length] as Replica;
     const cluster = names[n % names.length] as string;
     n++;
-    return sendStatus(replica.url, cluster, n, fake.url).then((a) => void acks.push({ ...a, period: k, replica: replica.name }));
+    return postSlashCommand(replica.url, { text: `status --cluster ${cluster}`, n, apiUrl: fake.url }).then(
+      (a) => void acks.push({ ...a, period: k, replica: replica.name }),
+    );
   };
   // A baseline with no scheduled check running: the same requests while the first tick is awaited
   // (period -1), on the same machine load. It also opens both replicas' connections to every cluster.

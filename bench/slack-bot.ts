@@ -5,11 +5,11 @@
  *
  * Usage: node dist/bench/slack-bot.js '<json SlackBotJob>'
  */
-import { LogLevel, type Logger } from '@slack/bolt';
 import { createApp } from '../src/app/create-app.js';
 import { readEnvOptions } from '../src/config/env.js';
 import { loadInventory } from '../src/inventory/load.js';
 import { createSlackApp } from '../src/slack/app.js';
+import { quietLogger } from './quiet-logger.js';
 
 /** What the parent asks of the Slack bot process. */
 export interface SlackBotJob {
@@ -29,16 +29,7 @@ async function main(): Promise<void> {
     SLACK_API_URL: job.apiUrl,
     STACKMEDIC_DB: job.database,
   });
-  const quiet = (): void => undefined;
-  const logger: Logger = {
-    debug: quiet,
-    info: quiet,
-    warn: quiet,
-    error: (...m) => process.stderr.write(`${m.map(String).join(' ')}\n`),
-    setLevel: quiet,
-    getLevel: () => LogLevel.ERROR,
-    setName: quiet,
-  };
+  const logger = quietLogger();
   const stackmedic = createApp({ inventory: loadInventory(job.inventory), env });
   const slack = createSlackApp({ stackmedic, env, logger, ...(job.quickAnswerMs !== undefined ? { quickAnswerMs: job.quickAnswerMs } : {}) });
   const { port } = await slack.start({ port: 0, host: '127.0.0.1' });
