@@ -1,29 +1,76 @@
 import { inContainer, stoppedContainer } from '../deployment/container-script.js';
 import { KOLLA_CONTAINERS } from '../deployment/kolla.js';
+import { TRIPLEO_CONTAINERS } from '../deployment/tripleo.js';
 import { remote, ShellScript } from '../ssh/shell.js';
 import { rawText } from './text.js';
 import { ok, unknown, type Probe, type ProbeOutput, type ProbeResult } from './types.js';
 
+/**
+ * The libvirt daemon nova-compute talks to: the monolithic `libvirtd`, or, with libvirt's modular
+ * daemons (TripleO Wallaby / OSP 17's `nova_virtqemud` container), `virtqemud`, which runs the guests.
+ */
+export type LibvirtDaemon = 'libvirtd' | 'virtqemud';
+
+/** The socket each daemon listens on, which nova-compute's `qemu:///system` connects to. */
+export const LIBVIRT_SOCKETS: Readonly<Record<LibvirtDaemon, string>> = {
+  libvirtd: '/var/run/libvirt/libvirt-sock',
+  virtqemud: '/var/run/libvirt/virtqemud-sock',
+};
+
 /** Whether nova-compute can reach libvirt on this node. */
 export interface LibvirtStatus {
-  /** `/var/run/libvirt/libvirt-sock` exists (nova-compute fails without it). */
+  /** The daemon's socket exists (nova-compute fails without it). */
   readonly socketPresent: boolean;
   readonly daemonRunning: boolean;
+  /** Which daemon was checked; undefined (read as libvirtd) in values built before modular libvirt was told apart. */
+  readonly daemon?: LibvirtDaemon | undefined;
 }
 
-/** Reads the `socket=...` and `libvirtd=...` lines. */
+/** The daemon of a status, libvirtd unless the node runs the modular daemons. */
+export function daemonOf(s: LibvirtStatus): LibvirtDaemon {
+  return s.daemon ?? 'libvirtd';
+}
+
+/** Reads the `socket=...` and `libvirtd=...` (or `virtqemud=...`) lines. */
 export function parseLibvirtStatus(output: ProbeOutput): ProbeResult<LibvirtStatus> {
   const socket = /^socket=(present|missing)$/m.exec(output.stdout)?.[1];
-  const daemon = /^libvirtd=(running|stopped)$/m.exec(output.stdout)?.[1];
-  if (!socket || !daemon) return unknown('expected socket=... and libvirtd=... lines', rawText(output));
-  return ok({ socketPresent: socket === 'present', daemonRunning: daemon === 'running' });
+  const daemonLine = /^(libvirtd|virtqemud)=(running|stopped)$/m.exec(output.stdout);
+  if (!socket || !daemonLine) return unknown('expected socket=... and libvirtd=... (or virtqemud=...) lines', rawText(output));
+  // Only the modular daemon is named: a libvirtd value reads as every value did before.
+  const daemon = daemonLine[1] === 'virtqemud' ? 'virtqemud' : undefined;
+  return ok({ socketPresent: socket === 'present', daemonRunning: daemonLine[2] === 'running', daemon });
 }
 
-/** The probe's output: a stopped kolla `nova_libvirt` container has neither daemon nor socket. */
+/** The probe's output: a stopped `nova_libvirt` or `nova_virtqemud` container has neither daemon nor socket. */
 export function readLibvirtProbe(output: ProbeOutput): ProbeResult<LibvirtStatus> {
-  if (stoppedContainer(output.stdout)) return ok({ socketPresent: false, daemonRunning: false });
+  const stopped = stoppedContainer(output.stdout);
+  if (stopped)
+    return ok({ socketPresent: false, daemonRunning: false, daemon: stopped.container === TRIPLEO_CONTAINERS.novaVirtqemud ? 'virtqemud' : undefined });
   return parseLibvirtStatus(output);
 }
+
+/** The socket and daemon check of `daemon`, as run where the daemon lives. */
+function check(daemon: LibvirtDaemon): ShellScript {
+  return ShellScript.raw(
+    `if test -S ${LIBVIRT_SOCKETS[daemon]}; then echo socket=present; else echo socket=missing; fi; if pgrep -x ${daemon} >/dev/null; then echo ${daemon}=running; else echo ${daemon}=stopped; fi`,
+  );
+}
+
+/** True when an engine knows the container, running or not. */
+function containerExists(container: string): string {
+  return ['docker', 'podman'].map((e) => `${e} container inspect ${container} >/dev/null 2>&1`).join(' || ');
+}
+
+/**
+ * On a node with the `nova_virtqemud` container (TripleO since Wallaby), virtqemud and its socket
+ * inside it; otherwise libvirtd and libvirt-sock in `nova_libvirt` (kolla, TripleO up to Train) or
+ * on the host. The node tells which, in the same command.
+ */
+const SCRIPT = ShellScript.raw(
+  `if ${containerExists(TRIPLEO_CONTAINERS.novaVirtqemud)}; then ${inContainer(TRIPLEO_CONTAINERS.novaVirtqemud, check('virtqemud')).text}; else ${
+    inContainer(KOLLA_CONTAINERS.novaLibvirt, check('libvirtd')).text
+  }; fi`,
+);
 
 /** The libvirt socket and daemon on a compute node. */
 export const libvirtStatus = {
@@ -31,14 +78,7 @@ export const libvirtStatus = {
   title: 'libvirt',
   roles: ['compute'],
   scope: 'node',
-  command: remote(
-    inContainer(
-      KOLLA_CONTAINERS.novaLibvirt,
-      ShellScript.raw(
-        'if test -S /var/run/libvirt/libvirt-sock; then echo socket=present; else echo socket=missing; fi; if pgrep -x libvirtd >/dev/null; then echo libvirtd=running; else echo libvirtd=stopped; fi',
-      ),
-    ),
-  ),
+  command: remote(SCRIPT),
   timeoutMs: 10_000,
   parse: readLibvirtProbe,
 } satisfies Probe<LibvirtStatus>;

@@ -3,7 +3,7 @@
  * libvirt's socket was gone, and it does not retry: stop nova-compute, restart libvirtd, wait for
  * the socket, start nova-compute, verify nova reports the service up.
  */
-import { libvirtStatus } from '../probes/libvirt-status.js';
+import { daemonOf, LIBVIRT_SOCKETS, libvirtStatus, type LibvirtDaemon, type LibvirtStatus } from '../probes/libvirt-status.js';
 import { novaServices } from '../probes/nova-services.js';
 import { remote } from '../ssh/shell.js';
 import { containerScript, isKolla, isTripleo } from '../deployment/acts.js';
@@ -35,13 +35,13 @@ export async function buildFixLibvirt(rctx: RunbookContext, node: string): Promi
   // (nova_virtqemud on TripleO since Wallaby): they are stopped, restarted and started as containers
   // (through their systemd units where those run them), never as host services.
   const nova = kolla ? KOLLA_CONTAINERS.novaCompute : 'nova-compute';
-  const libvirt = tripleo
-    ? dep.containers.includes(TRIPLEO_CONTAINERS.novaVirtqemud)
-      ? TRIPLEO_CONTAINERS.novaVirtqemud
-      : TRIPLEO_CONTAINERS.novaLibvirt
-    : kolla
-      ? KOLLA_CONTAINERS.novaLibvirt
-      : 'libvirtd';
+  // The node's container list tells monolithic libvirt from the modular daemons (OSP 17's nova_virtqemud).
+  const modular = kolla && dep.containers.includes(TRIPLEO_CONTAINERS.novaVirtqemud);
+  const daemon: LibvirtDaemon = modular ? 'virtqemud' : 'libvirtd';
+  const socket = LIBVIRT_SOCKETS[daemon];
+  const libvirt = modular ? TRIPLEO_CONTAINERS.novaVirtqemud : tripleo ? TRIPLEO_CONTAINERS.novaLibvirt : kolla ? KOLLA_CONTAINERS.novaLibvirt : 'libvirtd';
+  const describe = (v: LibvirtStatus, missing: string): string =>
+    `socket ${v.socketPresent ? 'present' : missing}, ${daemonOf(v)} ${v.daemonRunning ? 'running' : 'stopped'}`;
   const stopNova = kolla ? containerScript(dep, nova, 'stop') : stopIfRunningScript(init, 'nova-compute');
   const startNova = kolla ? containerScript(dep, nova, 'start') : serviceScript(init, 'nova-compute', 'start');
   const logOf = (service: string): string =>
@@ -78,9 +78,7 @@ export async function buildFixLibvirt(rctx: RunbookContext, node: string): Promi
         kind: 'check',
         description: `${node} needs the fix (libvirt socket or nova-compute down)`,
         async run(r) {
-          const lib = before.ok
-            ? `socket ${before.value.socketPresent ? 'present' : 'MISSING'}, libvirtd ${before.value.daemonRunning ? 'running' : 'stopped'}`
-            : before.problem;
+          const lib = before.ok ? describe(before.value, 'MISSING') : before.problem;
           const nova = await novaComputeState(r, node);
           if (before.ok && before.value.socketPresent && before.value.daemonRunning && nova.ok)
             return { ok: false, detail: `nothing to fix on ${node}: ${lib}; ${nova.detail ?? ''}`, next: '/cluster status' };
@@ -129,13 +127,13 @@ export async function buildFixLibvirt(rctx: RunbookContext, node: string): Promi
           ]),
       {
         kind: 'verify',
-        description: `libvirtd runs and /var/run/libvirt/libvirt-sock exists on ${node}`,
+        description: `${daemon} runs and ${socket} exists on ${node}`,
         deadlineMs: 60_000,
         intervalMs: 2_000,
         async poll(r) {
           const lib = await readProbe(r, node, libvirtStatus);
           if (!lib.ok) return { ok: false, detail: lib.problem };
-          const detail = `socket ${lib.value.socketPresent ? 'present' : 'missing'}, libvirtd ${lib.value.daemonRunning ? 'running' : 'stopped'}`;
+          const detail = describe(lib.value, 'missing');
           return lib.value.socketPresent && lib.value.daemonRunning ? { ok: true, detail } : { ok: false, detail };
         },
         onFailure: `${nova} is stopped on ${node} and libvirt has no socket: read ${logOf('libvirtd')} there; ${again}`,
@@ -159,9 +157,7 @@ export async function buildFixLibvirt(rctx: RunbookContext, node: string): Promi
     ],
     async stateNow(r) {
       const [lib, nova] = await Promise.all([readProbe(r, node, libvirtStatus), novaComputeState(r, node)]);
-      const libText = lib.ok
-        ? `libvirt socket ${lib.value.socketPresent ? 'present' : 'missing'}, libvirtd ${lib.value.daemonRunning ? 'running' : 'stopped'}`
-        : lib.problem;
+      const libText = lib.ok ? `libvirt ${describe(lib.value, 'missing')}` : lib.problem;
       return `${libText}; ${nova.detail ?? ''}`;
     },
   };

@@ -1,4 +1,4 @@
-import { libvirtStatus } from '../../probes/libvirt-status.js';
+import { daemonOf, LIBVIRT_SOCKETS, libvirtStatus } from '../../probes/libvirt-status.js';
 import { defineArea } from '../area.js';
 
 /** libvirt: the daemon and its socket on every compute (nova-compute fails without them). */
@@ -11,12 +11,15 @@ export default defineArea({
   assess(s) {
     const values = s.values(libvirtStatus);
     const problems = values.flatMap(({ node, value }) => {
-      const what = [!value.socketPresent ? 'socket /var/run/libvirt/libvirt-sock missing' : '', !value.daemonRunning ? 'libvirtd not running' : ''].filter(
+      // Named after the daemon the node runs: virtqemud and its socket with modular libvirt (OSP 17).
+      const daemon = daemonOf(value);
+      const what = [!value.socketPresent ? `socket ${LIBVIRT_SOCKETS[daemon]} missing` : '', !value.daemonRunning ? `${daemon} not running` : ''].filter(
         Boolean,
       );
       return what.length ? [{ severity: 'critical' as const, nodes: [node], summary: `${node}: ${what.join(', ')}` }] : [];
     });
-    return { problems, okNote: values.length ? `libvirtd running on ${values.length} computes` : '' };
+    const daemons = [...new Set(values.map(({ value }) => daemonOf(value)))].join(' or ');
+    return { problems, okNote: values.length ? `${daemons} running on ${values.length} computes` : '' };
   },
   facts: {
     'libvirt-status/socket-missing': (s) =>
