@@ -62,6 +62,27 @@ const ANSWERED = 20;
 /** Labels worth keeping to show why an alert went nowhere (never the annotations: they may be long). */
 const SHOWN_LABELS = ['alertname', 'instance', 'hostname', 'node', 'nodename', 'job'];
 
+/**
+ * One cluster's part of a notification, with the cluster label among the group's labels when
+ * every alert of the part carries the same value and the route did not group by it: the Silence
+ * buttons match the group's labels, and a silence pressed in west's incident must not silence
+ * east's alerts of the same name. Alerts without the label (taken by node or by path) keep the
+ * group as Alertmanager sent it: a matcher on a label they lack would match none of them.
+ */
+function scoped(part: WebhookPayload, label: string): WebhookPayload {
+  if (part.groupLabels[label] !== undefined) return part;
+  const values = new Set(part.alerts.map((a) => a.labels[label]));
+  const [value] = values;
+  if (values.size !== 1 || value === undefined || value === '') return part;
+  // A route grouping by nothing is silenced on the labels its alerts share: those get it instead.
+  const grouped = Object.keys(part.groupLabels).length > 0;
+  return {
+    ...part,
+    groupLabels: grouped ? { ...part.groupLabels, [label]: value } : part.groupLabels,
+    commonLabels: { ...part.commonLabels, [label]: value },
+  };
+}
+
 /** The alert services of every cluster, seen as one by the webhook and the Silence buttons. */
 export class AlertRouter {
   private readonly recent: UnroutedAlert[] = [];
@@ -108,7 +129,7 @@ export class AlertRouter {
     const receipts: [string, Receipt][] = [];
     for (const [cluster, alerts] of parts) {
       const target = this.byName.get(cluster) as ClusterAlerts;
-      receipts.push([cluster, await target.service.receive({ ...payload, alerts })]);
+      receipts.push([cluster, await target.service.receive(scoped({ ...payload, alerts }, label))]);
     }
     const group = groupLabelText(payload.groupLabels) || `receiver ${payload.receiver}`;
     if (lost.length > 0) await this.keep(payload, group, lost);
