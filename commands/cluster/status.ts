@@ -1,5 +1,6 @@
 import { deploymentLine, deploymentMrkdwn, deploymentOf } from '../../src/deployment/describe.js';
 import { clusterStatus } from '../../src/health/status.js';
+import { versionsMrkdwn, versionsText, versionsView } from '../../src/health/versions.js';
 import { defineCommand } from '../../src/router/command.js';
 import { mrkdwnToBlocks, renderTemplate } from '../../src/render/templates.js';
 
@@ -14,16 +15,18 @@ export default defineCommand({
   permission: 'viewer',
   async run(ctx) {
     ctx.progress(`probing ${ctx.inventory.nodes.length} nodes...`);
-    const status = await clusterStatus(ctx.inventory, ctx.executor, await ctx.services.catalog(), { clock: ctx.services.clock });
+    const catalog = await ctx.services.catalog();
+    const status = await clusterStatus(ctx.inventory, ctx.executor, catalog, { clock: ctx.services.clock });
+    const versions = versionsView(status.snapshot, catalog.signatures);
     const view = { ...status.report, likelyCause: status.likelyCause, nextSteps: status.nextSteps };
     const deployment = deploymentOf(ctx.inventory, status.snapshot);
     const text = renderTemplate('status.txt', view).split('\n').slice(1).join('\n');
     return {
       ok: status.report.verdict === 'HEALTHY',
       title: status.report.headline,
-      text: `${text.replace(/\n+$/, '')}\n${deploymentLine(deployment)}\n`,
-      blocks: mrkdwnToBlocks(`${renderTemplate('status.slack', view).replace(/\n+$/, '')}\n${deploymentMrkdwn(deployment)}\n`),
-      data: { report: status.report, chain: status.chain, nextSteps: status.nextSteps, deployment },
+      text: `${text.replace(/\n+$/, '')}\n${versionsText(versions) ? `\n${versionsText(versions)}` : ''}${deploymentLine(deployment)}\n`,
+      blocks: mrkdwnToBlocks(`${renderTemplate('status.slack', view).replace(/\n+$/, '')}\n${versionsMrkdwn(versions)}${deploymentMrkdwn(deployment)}\n`),
+      data: { report: status.report, chain: status.chain, nextSteps: status.nextSteps, deployment, versions },
     };
   },
 });

@@ -1,4 +1,5 @@
 import type { Inventory } from '../inventory/types.js';
+import { packageVersions } from '../probes/package-versions.js';
 import type { Executor } from '../ssh/types.js';
 import {
   buildCausalChain,
@@ -64,7 +65,9 @@ export async function clusterStatus(
   catalog: Catalog,
   options: { concurrency?: number; clock?: () => Date } = {},
 ): Promise<ClusterStatus> {
-  const snapshot = await takeSnapshot(inventory, executor, { probes: statusProbes, ...options });
+  // Installed versions are read with every status: no area judges them, but the status shows them
+  // and the check reads which signatures' bugs the nodes' versions carry (src/health/versions.ts).
+  const snapshot = await takeSnapshot(inventory, executor, { probes: [...statusProbes, packageVersions], ...options });
   return explainSnapshot(snapshot, catalog);
 }
 

@@ -1,4 +1,5 @@
 import { clusterStatus, type ClusterStatus, type UncheckedFact } from '../health/status.js';
+import { versionsOf } from '../health/versions.js';
 import type { Inventory } from '../inventory/types.js';
 import type { Executor } from '../ssh/types.js';
 import {
@@ -16,6 +17,7 @@ import {
   type LogFinding,
   type Signature,
 } from '../signatures/index.js';
+import { annotateVersions } from '../signatures/versions.js';
 import { remote, sh } from '../ssh/shell.js';
 import { classifyFetchedErrors, DEFAULT_ERROR_FETCH_BYTES, errorFetchCommand } from './error-fetch.js';
 import { evidenceOf, groupProblems } from './lifecycle.js';
@@ -101,7 +103,9 @@ export async function runCheck(inventory: Inventory, executor: Executor, catalog
   const targets = inventory.nodes.filter((n) => named.has(n.name) && !unreachable.includes(n.name));
   const fetched = await Promise.all(targets.map((n) => fetchNodeLogs(n.name, n.roles, executor, catalog, options)));
   const earliest = Math.max(at.getTime() - (options.evidenceHours ?? 48) * 3_600_000, options.historyBefore ? Date.parse(options.historyBefore) : -Infinity);
-  const logFindings = fetched.flatMap((f) => f.findings).filter((f) => f.timeMs === null || f.timeMs >= earliest);
+  const inWindow = fetched.flatMap((f) => f.findings).filter((f) => f.timeMs === null || f.timeMs >= earliest);
+  // The versions the status read say, for signatures that declare `versions`, whether the node's is fixed.
+  const logFindings = annotateVersions(inWindow, catalog.signatures, versionsOf(status.snapshot));
   const evidence = [...evidenceOf([...status.findings, ...logFindings]), ...(options.external?.evidence ?? [])];
   const signatures = options.external ? [...catalog.signatures, ...options.external.signatures] : catalog.signatures;
   const unrecognised = classifyErrors(fetched, targets, catalog, { zone: options.logTimezone ?? 'UTC', earliestMs: earliest });

@@ -9,6 +9,7 @@ import { grepPrograms } from './grep.js';
 import { gzipPrograms } from './gzip.js';
 import { mysqlPrograms } from './mysql.js';
 import { openstackPrograms } from './openstack.js';
+import { packagePrograms } from './packages.js';
 import { containerPrograms } from './containers.js';
 import { pacemakerPrograms } from './pacemaker.js';
 import { rabbitPrograms } from './rabbit.js';
@@ -52,6 +53,7 @@ const families: Record<string, ProgramDef>[] = [
   mysqlPrograms,
   cephPrograms,
   openstackPrograms,
+  packagePrograms,
 ];
 for (const family of families) for (const [name, def] of Object.entries(family)) table.set(name, def);
 
