@@ -79,6 +79,7 @@ export class AuditLog {
   /** Ends and remote records of work begun while the store was up, kept while it is not. */
   private readonly backlog: { sql: string; params: SqlValue[] }[] = [];
   private retry: NodeJS.Timeout | undefined;
+  private flushing: Promise<boolean> | undefined;
   /** Told when a record is kept for later (the store did not take it). */
   onUnwritten: ((error: unknown) => void) | undefined;
 
@@ -173,9 +174,15 @@ export class AuditLog {
 
   /**
    * Writes the records kept while the store was unreachable, in order; true when none is left.
-   * Called by the retry timer, and at shutdown before the store closes.
+   * Called by the retry timer, and at shutdown before the store closes. Calls while one is
+   * writing share it: two loops over the same backlog would write its first record twice.
    */
-  async flush(): Promise<boolean> {
+  flush(): Promise<boolean> {
+    this.flushing ??= this.drain().finally(() => (this.flushing = undefined));
+    return this.flushing;
+  }
+
+  private async drain(): Promise<boolean> {
     while (this.backlog.length > 0) {
       const next = this.backlog[0] as { sql: string; params: SqlValue[] };
       try {
