@@ -16,6 +16,7 @@ import { readEnvOptions } from '../src/config/env.js';
 import { loadClusters } from '../src/inventory/clusters.js';
 import { createSlackApp } from '../src/slack/app.js';
 import { LeaderLease } from '../src/store/lease.js';
+import { ReplicaHeartbeat } from '../src/store/replica.js';
 import { quietLogger } from './quiet-logger.js';
 
 /** What the parent asks of one replica process. */
@@ -59,6 +60,9 @@ async function main(): Promise<void> {
     if (/fail|error|could not|lost/i.test(line)) say({ type: 'log', line });
   };
   const leases = new Map<string, LeaderLease>();
+  // As serve does: a heartbeat, and leases spread over the live replicas.
+  new ReplicaHeartbeat(stackmedic.store, { name: job.replica, seconds: job.leaseSeconds }).start();
+  const share = { prefix: 'scheduler:', total: set.clusters.length };
   const monitoring = startClusterMonitoring({
     stackmedic,
     env,
@@ -66,7 +70,7 @@ async function main(): Promise<void> {
     channelOf: (cluster) => `C${cluster.toUpperCase()}`,
     log,
     leaseOf: (cluster) => {
-      const lease = new LeaderLease(stackmedic.store, { name: `scheduler:${cluster}`, seconds: job.leaseSeconds, holder: job.replica, log });
+      const lease = new LeaderLease(stackmedic.store, { name: `scheduler:${cluster}`, seconds: job.leaseSeconds, holder: job.replica, log, share });
       leases.set(cluster, lease);
       return lease;
     },
