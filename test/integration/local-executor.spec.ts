@@ -31,7 +31,8 @@ const isAlive = (pid: number): boolean => {
   }
 };
 
-const waitFor = async (check: () => boolean, ms = 2000): Promise<boolean> => {
+// A generous deadline: a killed process group can take seconds to be reaped on a loaded machine.
+const waitFor = async (check: () => boolean, ms = 20_000): Promise<boolean> => {
   const until = Date.now() + ms;
   while (Date.now() < until) {
     if (check()) return true;

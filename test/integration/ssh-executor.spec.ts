@@ -5,6 +5,7 @@ import type { Inventory } from '../../src/inventory/types.js';
 import { SshPool } from '../../src/ssh/pool.js';
 import { remote, sh } from '../../src/ssh/shell.js';
 import { startSshdCluster, type SshdCluster } from '../support/sshd.js';
+import { until } from '../support/wait.js';
 
 let cluster: SshdCluster;
 let inventory: Inventory;
@@ -254,7 +255,8 @@ describe('SshPool against real OpenSSH sshd', () => {
     try {
       expect((await pool.exec('node-1', remote(sh`true`))).ok).toBe(true);
       expect(pool.openConnections()).toEqual(['node-1']);
-      await new Promise((resolve) => setTimeout(resolve, 600));
+      // Closed once idle for 200 ms; the close itself is I/O, so poll rather than sleep past it.
+      await until(() => pool.openConnections().length === 0, { what: 'the idle connection closed' });
       expect(pool.openConnections()).toEqual([]);
       const again = await pool.exec('node-1', remote(sh`echo back`));
       expect(again.ok && again.stdout).toBe('back\n');

@@ -17,6 +17,7 @@ import { realRunbookTiming } from '../../../src/runbooks/command.js';
 import { remote, sh } from '../../../src/ssh/shell.js';
 import { openDatabase } from '../../../src/store/database.js';
 import { SqliteStore } from '../../../src/store/sqlite-store.js';
+import { until } from '../../support/wait.js';
 
 const inventory = parseInventory('known_hosts: /dev/null\nnodes:\n  - { name: node-18, address: 127.0.0.1, roles: [compute] }\n', '/tmp/inv.yml');
 const actor: Actor = { id: 'console:op', name: 'op', via: 'console' };
@@ -75,9 +76,11 @@ async function session(lines: string[], options: { tty: boolean; yes?: boolean }
   output.on('data', (d: Buffer) => (out += d.toString()));
   const historyFile = join(mkdtempSync(join(tmpdir(), 'stackmedic-history-')), 'history');
   const done = runConsole({ router, actor, role: 'admin', json: false, yes: options.yes ?? false, input, output, historyFile });
-  for (const line of lines) {
+  for (const [i, line] of lines.entries()) {
+    // An answer typed before the question is asked would be read as a command: each line after
+    // the first answers a y/N question, so it waits for that question (no sleep to outlast it).
+    if (i > 0) await until(() => out.split('Proceed? [y/N] ').length > i, { what: `question ${i} of the console` });
     input.write(`${line}\n`);
-    await new Promise((resolve) => setTimeout(resolve, 30));
   }
   input.end();
   const code = await done;

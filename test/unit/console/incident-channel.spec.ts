@@ -18,6 +18,7 @@ import type { Reply } from '../../../src/router/types.js';
 import { realRunbookTiming } from '../../../src/runbooks/command.js';
 import { loadCatalog } from '../../../src/signatures/index.js';
 import type { Executor } from '../../../src/ssh/types.js';
+import { until } from '../../support/wait.js';
 import { openDatabase } from '../../../src/store/database.js';
 import { SqliteStore } from '../../../src/store/sqlite-store.js';
 
@@ -181,9 +182,9 @@ const tick = (ms = 30): Promise<void> => new Promise((r) => setTimeout(r, ms));
 describe('printing beside the prompt', () => {
   it('on a terminal, clears the line being typed, prints, then redraws the prompt and the typing', async () => {
     const c = consoleWith(true, Promise.resolve());
-    await tick();
+    await until(() => c.out().includes('stackmedic> '), { what: 'the prompt' });
     c.input.write('/say hel');
-    await tick();
+    await until(() => c.out().endsWith('/say hel'), { what: 'the typing echoed' });
     const before = c.out().length;
     c.side().print('[incident channel] Incident #1 (critical): Root disk full (ENOSPC) on node-10');
     c.side().warn('stackmedic: opened incident #1');
@@ -194,8 +195,7 @@ describe('printing beside the prompt', () => {
     expect(after).toMatch(/stackmedic> \/say hel\x1b\[21G$/);
     expect(c.err()).toBe('stackmedic: opened incident #1\n');
     c.input.write('lo\n');
-    await tick(100);
-    expect(c.out()).toContain('hello back');
+    await until(() => c.out().includes('hello back'), { what: 'the answer to /say hello' });
     c.input.end();
     expect(await c.done).toBe(0);
     expect(c.stopped()).toBe(true);
