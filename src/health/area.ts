@@ -22,6 +22,11 @@ export interface AreaAssessment {
   readonly problems: readonly AreaProblem[];
   /** What was seen, shown when nothing is wrong; empty when nothing usable was seen. */
   readonly okNote: string;
+  /**
+   * Set when the nodes say the deployment does not run what the area checks ("no OVN (...)"):
+   * the area is not checked, never ✔, and that is no gap in coverage either.
+   */
+  readonly notUsed?: string;
 }
 
 /**

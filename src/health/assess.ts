@@ -29,6 +29,8 @@ export interface AreaReport {
   readonly checked: Coverage['level'];
   /** The nodes it is meant for that it could not read, and why. */
   readonly notChecked: readonly NotChecked[];
+  /** The deployment does not run what the area checks (no OVN): `unchecked`, and no coverage gap. */
+  readonly notUsed?: true;
 }
 
 /** The verdict on a snapshot. `INCOMPLETE`: nothing wrong in what was read, but not everything was. */
@@ -55,8 +57,13 @@ export interface HealthReport {
 function reportArea(a: HealthArea, s: ClusterSnapshot): AreaReport {
   const coverage = combineCoverage(a.probes.map((p) => probeCoverage(s, p)));
   const base = { area: a.id, title: a.title, coverage: coverage.text, checked: coverage.level, notChecked: coverage.missing };
-  const { problems: found, okNote } = a.assess(s);
+  const { problems: found, okNote, notUsed } = a.assess(s);
   const problems = found.map((p): Problem => ({ area: a.id, ...p }));
+  if (notUsed !== undefined && problems.length === 0) {
+    const text = `not checked: ${notUsed}`;
+    // `checked` stays what the probes read (every node may have answered "no OVN"); the status says it is no ✔.
+    return { ...base, coverage: text, status: 'unchecked', note: text, problems, notUsed: true };
+  }
   const unknownNote = a.probes.flatMap((p) => readProblems(s, p)).join('; ');
   if (problems.length > 0) return { ...base, status: 'problem', note: unknownNote, problems };
   if (unknownNote !== '' && (okNote === '' || coverage.level === 'none')) return { ...base, status: 'unknown', note: unknownNote, problems };
@@ -73,7 +80,7 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
  * nodes no probe runs on.
  */
 function coverageGaps(areas: readonly AreaReport[], unprobed: HealthReport['unprobed']): string[] {
-  const notChecked = areas.filter((a) => a.status === 'unchecked' || a.status === 'unknown');
+  const notChecked = areas.filter((a) => (a.status === 'unchecked' && a.notUsed !== true) || a.status === 'unknown');
   const inPart = areas.filter((a) => !notChecked.includes(a) && a.notChecked.some((m) => m.why !== 'unreachable'));
   const titles = (list: readonly AreaReport[]): string => list.map((a) => a.title).join(', ');
   return [

@@ -55,7 +55,7 @@ describe('stackmedic doctor on the simulator', () => {
     expect(out).toMatch(/^ {2}✔ node-18 tools: .*pgrep/m);
     expect(out).not.toMatch(/^ {2}✔ node-18 tools: .*crm_mon/m);
     expect(out).toMatch(
-      /^ {2}✔ areas: every area of \/cluster status has nodes to check it: Pacemaker, RabbitMQ, Galera, Ceph, Nova, Neutron, Disk and libvirt$/m,
+      /^ {2}✔ areas: every area of \/cluster status has nodes to check it: Pacemaker, RabbitMQ, Galera, Ceph, Nova, Neutron, OVN, Disk and libvirt$/m,
     );
     expect(out).toMatch(/^ {2}✔ store: .* does not exist yet; the first start creates it/m);
     expect(out).toMatch(/^ {2}✔ STACKMEDIC_SCHEDULE: "\*\/2 \* \* \* \*": next runs \d{4}-\d\d-\d\d \d\d:\d\d, .*, .* \(/m);

@@ -136,8 +136,18 @@ async function engine(ctx: ProgramContext): Promise<ProgramResult> {
   return fail(`${ctx.name}: '${verb ?? ''}' is not a ${ctx.name} command.\nSee '${ctx.name} --help'`, 1);
 }
 
-/** The container engines: docker on the simulated kolla nodes (kolla-ansible's default), podman on TripleO's. */
+/** Where podman keeps its storage: a kolla node that has it was deployed with `kolla_container_engine: podman`. */
+export const PODMAN_STORAGE = '/var/lib/containers/storage';
+
+/** The engine a node's containers run on: podman on TripleO and on kolla nodes with podman's storage, docker on the other kolla nodes. */
+export function engineOf(node: SimNode): 'docker' | 'podman' | undefined {
+  if (node.deployment === 'tripleo') return 'podman';
+  if (node.deployment === 'kolla-ansible') return node.fs.exists(PODMAN_STORAGE) ? 'podman' : 'docker';
+  return undefined;
+}
+
+/** The container engines: docker on the simulated kolla nodes (kolla-ansible's default), podman on TripleO's and on kolla's podman variant. */
 export const containerPrograms: Record<string, ProgramDef> = {
-  docker: { deployments: ['kolla-ansible'], run: engine },
-  podman: { deployments: ['tripleo'], run: engine },
+  docker: { deployments: ['kolla-ansible'], installedOn: (n) => engineOf(n) === 'docker', run: engine },
+  podman: { deployments: ['kolla-ansible', 'tripleo'], installedOn: (n) => engineOf(n) === 'podman', run: engine },
 };

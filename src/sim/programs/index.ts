@@ -10,6 +10,7 @@ import { gzipPrograms } from './gzip.js';
 import { mysqlPrograms } from './mysql.js';
 import { openstackPrograms } from './openstack.js';
 import { packagePrograms } from './packages.js';
+import { ovnPrograms } from './ovn.js';
 import { containerPrograms } from './containers.js';
 import { pacemakerPrograms } from './pacemaker.js';
 import { rabbitPrograms } from './rabbit.js';
@@ -21,6 +22,7 @@ function installedOn(def: ProgramDef, node: SimNode, env: ReadonlyMap<string, st
   if (def.roles && !def.roles.some((r) => node.roles.includes(r))) return false;
   if (def.deployments && !def.deployments.includes(node.deployment)) return false;
   if (def.containerOnlyOn?.includes(node.deployment) && env?.get('container') === undefined) return false;
+  if (def.installedOn && !def.installedOn(node)) return false;
   return def.init === undefined || def.init === node.init;
 }
 
@@ -54,6 +56,7 @@ const families: Record<string, ProgramDef>[] = [
   cephPrograms,
   openstackPrograms,
   packagePrograms,
+  ovnPrograms,
 ];
 for (const family of families) for (const [name, def] of Object.entries(family)) table.set(name, def);
 

@@ -1,6 +1,6 @@
 /** The scenario catalogue. */
 import { healthy } from './healthy.js';
-import { kollaHealthy, kollaSeedIncident } from './kolla.js';
+import { kollaHealthy, kollaOvnHealthy, kollaPodmanHealthy, kollaSeedIncident } from './kolla.js';
 import { libvirtSocketMissing } from './libvirt-socket-missing.js';
 import { partition } from './partition.js';
 import { rabbitInconsistentCluster } from './rabbit-inconsistent-cluster.js';
@@ -19,6 +19,8 @@ export const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
   partition,
   'kolla-healthy': kollaHealthy,
   'kolla-seed-incident': kollaSeedIncident,
+  'kolla-ovn-healthy': kollaOvnHealthy,
+  'kolla-podman-healthy': kollaPodmanHealthy,
   'tripleo-healthy': tripleoHealthy,
   'tripleo-seed-incident': tripleoSeedIncident,
 };

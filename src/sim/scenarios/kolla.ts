@@ -1,9 +1,16 @@
 /**
  * The kolla-ansible scenarios: the same cluster, its daemons in kolla's containers (`docker`
  * answers on every node, pacemaker is not installed), /etc/kolla and its admin-openrc.sh, and
- * cinder's conversion dir inside the `cinder` docker volume.
+ * cinder's conversion dir inside the `cinder` docker volume. Two variants of the healthy cluster:
+ * ML2/OVN (`neutron_plugin_agent: ovn`: raft-clustered OVN databases on the controllers,
+ * ovn_controller on the computes, no ML2/OVS agents), and the same on podman
+ * (`kolla_container_engine: podman`). kolla-healthy and kolla-seed-incident stay ML2/OVS, which is
+ * still kolla-ansible's default `neutron_plugin_agent`, so their outputs do not change.
  */
 import { KOLLA_ADMIN_OPENRC, kollaConversionDir } from '../../deployment/kolla.js';
+import type { ContainerEngine } from '../../deployment/types.js';
+import { PODMAN_STORAGE } from '../programs/containers.js';
+import { OVN_CONTROLLER_PIDFILE, OVN_RUN_FILES, OVN_SERVICES } from '../programs/ovn.js';
 import { healthyHistory } from '../logs/history.js';
 import { SEED_CONVERSION_FILE } from '../logs/seed-lines.js';
 import { CLUSTER_STACK, kollaLogPath } from '../state/topology.js';
@@ -17,9 +24,34 @@ const CONVERSION_DIR = kollaConversionDir('docker');
 const KOLLA_CONVERSION_FILE = `${CONVERSION_DIR}/${SEED_CONVERSION_FILE.path.split('/').pop() ?? 'tmpG3Ukq5'}`;
 /** RabbitMQ halted on its disk alarm on node-10 (the seed's second alarm). */
 const RABBIT_HALT = Date.UTC(2017, 1, 15, 4, 9, 57);
-/** Turns a freshly built cluster into a kolla-ansible one. */
-function kollaize(c: ClusterState): void {
+/** How a kolla-ansible cluster is configured (globals.yml's `neutron_plugin_agent`, `kolla_container_engine`). */
+interface KollaOptions {
+  readonly ovn?: boolean;
+  readonly engine?: ContainerEngine;
+}
+
+/** ML2/OVS's agents, which ML2/OVN replaces with ovn-controller and the OVN metadata agent. */
+const OVS_AGENTS = ['neutron-openvswitch-agent', 'neutron-dhcp-agent', 'neutron-l3-agent', 'neutron-metadata-agent'];
+
+/** Runs OVN: the databases and northd on the controllers, ovn-controller and the OVN metadata agent on the computes. */
+function useOvn(c: ClusterState): void {
   for (const n of c.nodes.values()) {
+    const since = Math.min(...[...n.services.values()].map((x) => x.since));
+    const controller = n.roles.includes('controller');
+    for (const agent of OVS_AGENTS) n.services.delete(agent);
+    const added = controller ? [OVN_SERVICES.nb, OVN_SERVICES.sb, OVN_SERVICES.northd] : [OVN_SERVICES.controller, 'neutron-ovn-metadata-agent'];
+    for (const svc of added) n.services.set(svc, { running: true, pid: (c.counters.pid += 7), since });
+    if (controller) for (const f of OVN_RUN_FILES) n.fs.put(f, { kind: 'socket', mtime: since });
+    else n.fs.put(OVN_CONTROLLER_PIDFILE, { kind: 'file', size: 5, mtime: since, content: `${c.counters.pid}\n` });
+  }
+}
+
+/** Turns a freshly built cluster into a kolla-ansible one. */
+function kollaize(c: ClusterState, options: KollaOptions = {}): void {
+  const engine = options.engine ?? 'docker';
+  if (options.ovn) useOvn(c);
+  for (const n of c.nodes.values()) {
+    if (engine === 'podman') n.fs.mkdirp(PODMAN_STORAGE);
     n.deployment = 'kolla-ansible';
     for (const s of CLUSTER_STACK) n.services.delete(s);
     n.pacemakerFailures.length = 0;
@@ -29,7 +61,7 @@ function kollaize(c: ClusterState): void {
       n.fs.put(KOLLA_ADMIN_OPENRC, openrc);
       n.fs.remove('/root/openrc');
     }
-    if (n.roles.includes('controller')) n.fs.mkdirp(CONVERSION_DIR);
+    if (n.roles.includes('controller')) n.fs.mkdirp(kollaConversionDir(engine));
     // Logs move into the kolla_logs volume's layout; their content is the same history.
     const logs = [...n.fs.walk('/var/log')].filter(([path, e]) => e.kind !== 'dir' && kollaLogPath(path) !== path);
     for (const [path, entry] of logs) {
@@ -75,4 +107,24 @@ export const kollaSeedIncident: Scenario = {
   initOf: () => 'systemd',
   seedLog: (node, path) => seedIncident.seedLog(node, path),
   apply: applySeed,
+};
+
+/** A healthy kolla-ansible cluster on ML2/OVN. */
+export const kollaOvnHealthy: Scenario = {
+  name: 'kolla-ovn-healthy',
+  description: 'a kolla-ansible cluster on ML2/OVN (docker): raft-clustered ovn_nb_db/ovn_sb_db on the controllers, ovn_controller on the computes',
+  startsAt: kollaHealthy.startsAt,
+  initOf: () => 'systemd',
+  seedLog: kollaHealthy.seedLog,
+  apply: (c) => kollaize(c, { ovn: true }),
+};
+
+/** The same healthy ML2/OVN cluster deployed with `kolla_container_engine: podman`. */
+export const kollaPodmanHealthy: Scenario = {
+  name: 'kolla-podman-healthy',
+  description: 'a kolla-ansible cluster on ML2/OVN with kolla_container_engine: podman (podman answers, no docker)',
+  startsAt: kollaHealthy.startsAt,
+  initOf: () => 'systemd',
+  seedLog: kollaHealthy.seedLog,
+  apply: (c) => kollaize(c, { ovn: true, engine: 'podman' }),
 };

@@ -10,6 +10,8 @@ export type ScenarioName =
   | 'partition'
   | 'kolla-healthy'
   | 'kolla-seed-incident'
+  | 'kolla-ovn-healthy'
+  | 'kolla-podman-healthy'
   | 'tripleo-healthy'
   | 'tripleo-seed-incident';
 

@@ -127,6 +127,9 @@ const AGENT_TYPES: Record<string, { type: string; zone: string | null }> = {
   'neutron-dhcp-agent': { type: 'DHCP agent', zone: 'nova' },
   'neutron-metadata-agent': { type: 'Metadata agent', zone: null },
   'neutron-l3-agent': { type: 'L3 agent', zone: 'nova' },
+  // ML2/OVN's agents, as neutron's OVN driver reports them.
+  'ovn-controller': { type: 'OVN Controller agent', zone: null },
+  'neutron-ovn-metadata-agent': { type: 'OVN Metadata agent', zone: null },
 };
 
 /** neutron agents as the API reports them. */

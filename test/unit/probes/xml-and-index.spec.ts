@@ -67,7 +67,7 @@ describe('parseErlangTerm', () => {
 });
 
 describe('allProbes', () => {
-  it('has the eleven agreed probes with unique ids', () => {
+  it('has the thirteen agreed probes with unique ids', () => {
     expect(allProbes.map((p) => p.id)).toEqual([
       'pacemaker-status',
       'rabbitmq-status',
@@ -75,6 +75,8 @@ describe('allProbes', () => {
       'ceph-status',
       'nova-services',
       'neutron-agents',
+      'ovn-db-status',
+      'ovn-controller-status',
       'disk-usage',
       'space-hogs',
       'libvirt-status',
