@@ -146,8 +146,13 @@ export class AlertRouter {
 
   /** Creates the silence through the service of the cluster the button's incident belongs to. */
   async silence(press: SilencePress, actor: { readonly id: string; readonly name: string }): Promise<SilenceOutcome> {
-    for (const c of this.options.clusters) {
-      if (await c.incidents.get(press.incidentId)) return c.service.silence(press, actor);
+    const first = this.options.clusters[0];
+    // Incident ids are one sequence across clusters: the row says whose it is.
+    const incident = first ? await first.incidents.get(press.incidentId) : undefined;
+    if (incident) {
+      const owner = this.options.clusters.find((c) => c.inventory.cluster === incident.cluster) ?? (incident.cluster ? undefined : first);
+      if (owner) return owner.service.silence(press, actor);
+      throw new UserError(`Incident #${press.incidentId} is on cluster ${incident.cluster}, whose alerts are not handled here.`);
     }
     throw new UserError(`There is no incident #${press.incidentId}.`, 'stackmedic_no_such_incident');
   }

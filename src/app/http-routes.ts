@@ -29,6 +29,15 @@ export function serviceRoutes(options: {
     );
   }
   const am = env.alertmanager;
+  const names = new Set(stackmedic.clusters.map((c) => c.inventory.cluster));
+  const stray = Object.keys(am?.urls ?? {}).filter((c) => !names.has(c));
+  if (stray.length > 0) {
+    throw new ConfigError(
+      'environment',
+      'STACKMEDIC_ALERTMANAGER_URL',
+      `CLUSTER=URL entries naming clusters of the inventory (${[...names].join(', ')}; not ${stray.join(', ')})`,
+    );
+  }
   const webhook = (cluster?: string): ReturnType<typeof alertmanagerWebhook> =>
     alertmanagerWebhook({
       credentials: { token: am?.token, user: am?.user, password: am?.password },

@@ -1,4 +1,5 @@
 import { AlertmanagerApi } from '../alerts/alertmanager-api.js';
+import { alertmanagerUrlOf } from '../alerts/alertmanager-urls.js';
 import { SharedAlertBook } from '../alerts/shared-book.js';
 import { PassQueue } from '../alerts/passes.js';
 import { AlertService } from '../alerts/service.js';
@@ -61,6 +62,8 @@ export function startIncidentMonitoring(options: {
   })().catch((error: unknown) =>
     log(`stackmedic: could not read the open incidents' alert signatures: ${error instanceof Error ? error.message : String(error)}`),
   );
+  // Its own Alertmanager when STACKMEDIC_ALERTMANAGER_URL names one for this cluster.
+  const amUrl = alertmanagerUrlOf(env.alertmanager, stackmedic.inventory.cluster);
   const holder: { alerts?: AlertService } = {};
   const thread =
     options.publisher && channel
@@ -124,7 +127,7 @@ export function startIncidentMonitoring(options: {
     queue: passes,
     catalog: stackmedic.services.catalog,
     syncThread,
-    api: env.alertmanager?.url ? new AlertmanagerApi(env.alertmanager.url) : undefined,
+    api: amUrl ? new AlertmanagerApi(amUrl) : undefined,
     clock,
     nodeLabel: env.alertmanager?.nodeLabel,
     log,

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { parseAlertmanagerUrls } from '../alerts/alertmanager-urls.js';
 
 /** Everything stackmedic reads from the environment, validated once. */
 export interface EnvOptions {
@@ -63,6 +64,8 @@ export interface AlertmanagerOptions {
   readonly url: string | undefined;
   /** An extra alert label naming the node, tried before `node`, `hostname` and `instance`. */
   readonly nodeLabel: string | undefined;
+  /** Each cluster's own Alertmanager (`east=URL,west=URL` in STACKMEDIC_ALERTMANAGER_URL); `url` serves the others. */
+  readonly urls?: Readonly<Record<string, string>> | undefined;
   /** The alert label naming the cluster with several clusters (STACKMEDIC_ALERT_CLUSTER_LABEL; `cluster` when unset). */
   readonly clusterLabel?: string | undefined;
 }
@@ -168,10 +171,9 @@ function readAlertmanager(env: NodeJS.ProcessEnv): AlertmanagerOptions {
     );
   }
   if (user?.includes(':')) throw new ConfigError('environment', 'STACKMEDIC_ALERTMANAGER_USER', 'a user name without ":" (basic auth splits on it)');
-  const url = env.STACKMEDIC_ALERTMANAGER_URL?.trim() || undefined;
-  if (url && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(url)) {
-    throw new ConfigError('environment', 'STACKMEDIC_ALERTMANAGER_URL', 'the http(s) URL of Alertmanager (e.g. http://alertmanager:9093)');
-  }
+  const urls = parseAlertmanagerUrls(env.STACKMEDIC_ALERTMANAGER_URL);
+  if (typeof urls === 'string') throw new ConfigError('environment', 'STACKMEDIC_ALERTMANAGER_URL', urls);
+  const url = urls.url;
   const nodeLabel = env.STACKMEDIC_ALERT_NODE_LABEL?.trim() || undefined;
   if (nodeLabel && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(nodeLabel)) {
     throw new ConfigError('environment', 'STACKMEDIC_ALERT_NODE_LABEL', `a Prometheus label name (letters, digits, _; got "${nodeLabel}")`);
@@ -180,7 +182,8 @@ function readAlertmanager(env: NodeJS.ProcessEnv): AlertmanagerOptions {
   if (clusterLabel && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(clusterLabel)) {
     throw new ConfigError('environment', 'STACKMEDIC_ALERT_CLUSTER_LABEL', `a Prometheus label name (letters, digits, _; got "${clusterLabel}")`);
   }
-  return { token, user, password, url, nodeLabel, ...(clusterLabel ? { clusterLabel } : {}) };
+  const byCluster = Object.keys(urls.byCluster).length > 0 ? { urls: urls.byCluster } : {};
+  return { token, user, password, url, nodeLabel, ...(clusterLabel ? { clusterLabel } : {}), ...byCluster };
 }
 
 /** Whether Slack credentials are complete enough to serve Slack. */

@@ -57,8 +57,9 @@ interface Replica {
   pass(cluster: string): Promise<MonitorRun>;
 }
 
-async function replica(name: string, store?: SqlStore): Promise<Replica> {
+async function replica(name: string, store?: SqlStore, extra: Record<string, string> = {}): Promise<Replica> {
   const env = readEnvOptions({
+    ...extra,
     STACKMEDIC_DB: join(dir, `${name}.sqlite`),
     STACKMEDIC_INCIDENT_CHANNEL: 'C-ops',
     STACKMEDIC_SCHEDULE: '0 0 1 1 *',
@@ -154,8 +155,16 @@ describe('Alertmanager with two clusters, one process on SQLite', () => {
   let r: Replica;
   let am: RealAlertmanager;
 
+  // Each cluster's own Alertmanager for silences (STACKMEDIC_ALERTMANAGER_URL=east=URL,west=URL).
+  const own: Record<string, RealAlertmanager> = {};
+
   beforeAll(async () => {
-    r = await replica('solo');
+    for (const c of ['east', 'west']) {
+      own[c] = await startAlertmanager({ webhookUrl: 'http://127.0.0.1:9/unused', token: TOKEN });
+      const started = own[c];
+      cleanups.push(() => started.stop());
+    }
+    r = await replica('solo', undefined, { STACKMEDIC_ALERTMANAGER_URL: `east=${own.east!.url},west=${own.west!.url}` });
     am = await amTo(r.url);
   }, 120_000);
 
@@ -231,6 +240,24 @@ describe('Alertmanager with two clusters, one process on SQLite', () => {
     expect(byPath.json).toMatchObject({ firing: 2, clusters: { east: { firing: 2, resolved: 0 } }, unroutedCount: 0 });
     expect((await fetch(`${r.url}/alertmanager/north`, { method: 'POST', body: '{}' })).status).toBe(404);
     await r.monitoring.alerts.idle();
+  }, 60_000);
+
+  it("creates a Silence in the Alertmanager of the incident's cluster, with the cluster among its matchers", async () => {
+    const west = r.monitoring.each.find((e) => e.cluster === 'west');
+    const [incident] = (await west!.monitoring.store.list({ status: 'open' })).filter((i) => i.root.node === 'node-10');
+    expect(incident).toBeDefined();
+    const matchers = [
+      { name: 'alertname', value: 'RabbitmqDiskAlarm' },
+      { name: 'cluster', value: 'west' },
+    ];
+    const outcome = await r.monitoring.alerts.silence(
+      { incidentId: incident!.id, groupId: 'alert-0123456789ab', matchers, duration: '1h' },
+      { id: 'U1', name: 'oper' },
+    );
+    expect(outcome.matchers).toBe('alertname="RabbitmqDiskAlarm", cluster="west"');
+    expect((await own.west!.silences()).map((x) => x.id)).toEqual([outcome.silenceId]);
+    expect(await own.east!.silences()).toEqual([]);
+    expect(await am.silences()).toEqual([]);
   }, 60_000);
 });
 

@@ -1,0 +1,47 @@
+/**
+ * STACKMEDIC_ALERTMANAGER_URL with several clusters: one Alertmanager for all
+ * (`http://alertmanager:9093`), one per cluster (`east=http://am-east:9093,west=http://am-west:9093`),
+ * or both (the bare URL serves the clusters not named).
+ */
+
+/** The Alertmanager URLs read from the variable. */
+export interface AlertmanagerUrls {
+  /** For every cluster not named (the bare URL). */
+  readonly url: string | undefined;
+  /** By cluster name. */
+  readonly byCluster: Readonly<Record<string, string>>;
+}
+
+const URL_SHAPE = /^https?:\/\/[^\s/,]+(\/[^\s,]*)?$/;
+
+/** Reads the variable's value; a string is the problem (for the ConfigError) when it is malformed. */
+export function parseAlertmanagerUrls(value: string | undefined): AlertmanagerUrls | string {
+  const text = value?.trim() ?? '';
+  if (text === '') return { url: undefined, byCluster: {} };
+  let url: string | undefined;
+  const byCluster: Record<string, string> = {};
+  for (const raw of text.split(',')) {
+    const entry = raw.trim();
+    if (entry === '') continue;
+    const named = /^([A-Za-z0-9_.-]+)=(.*)$/.exec(entry);
+    if (named && !/^https?:$/i.test(named[1] as string)) {
+      const [, cluster, address] = named as unknown as [string, string, string];
+      if (!URL_SHAPE.test(address)) return `the http(s) URL of cluster ${cluster}'s Alertmanager (got "${address}")`;
+      if (byCluster[cluster] !== undefined) return `one URL per cluster (${cluster} is named twice)`;
+      byCluster[cluster] = address;
+      continue;
+    }
+    if (!URL_SHAPE.test(entry)) return 'the http(s) URL of Alertmanager (e.g. http://alertmanager:9093), or CLUSTER=URL entries separated by commas';
+    if (url !== undefined) return 'one URL without a cluster at most (the others as CLUSTER=URL)';
+    url = entry;
+  }
+  return { url, byCluster };
+}
+
+/** The URL of `cluster`'s Alertmanager: its own, else the shared one. */
+export function alertmanagerUrlOf(
+  urls: { readonly url?: string | undefined; readonly urls?: Readonly<Record<string, string>> | undefined } | undefined,
+  cluster: string,
+): string | undefined {
+  return urls?.urls?.[cluster] ?? urls?.url;
+}
