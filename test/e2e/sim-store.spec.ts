@@ -2,21 +2,9 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/cli.js';
+import { runCliInProcess } from '../support/cli.js';
 import { OWNER_FILE, SIM_DIR_PREFIX } from '../../src/sim/temp-dirs.js';
-
-/** Runs the CLI in process with `env`; returns the exit code and what it printed. */
-async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const code = await runCli(argv, { env: { HOME: process.env.HOME, ...env }, stdin: new PassThrough(), stdout, stderr });
-  return { code, out };
-}
 
 interface Row {
   command: string;
@@ -31,7 +19,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('--sim and STACKMEDIC_DB', () => {
   it('writes the audit to the store STACKMEDIC_DB names when the user set it', async () => {
     const db = join(dir, 'mine.sqlite');
-    const r = await cli(['run', '/cluster ping', '--sim', 'healthy'], { STACKMEDIC_DB: db });
+    const r = await runCliInProcess(['run', '/cluster ping', '--sim', 'healthy'], { STACKMEDIC_DB: db });
     expect(r.code).toBe(0);
     const store = new Database(db, { readonly: true });
     const rows = store.prepare(`SELECT command, outcome FROM audit_invocation`).all();
@@ -41,7 +29,7 @@ describe('--sim and STACKMEDIC_DB', () => {
 
   it('keeps a throwaway store in the simulator dir when STACKMEDIC_DB is unset, and removes that dir after', async () => {
     const cwd = process.cwd();
-    const r = await cli(['run', '/cluster ping', '--sim', 'healthy'], {});
+    const r = await runCliInProcess(['run', '/cluster ping', '--sim', 'healthy'], {});
     expect(r.code).toBe(0);
     expect(existsSync(join(cwd, 'stackmedic.sqlite'))).toBe(false);
     // Other test files run simulators too: only dirs owned by this process must be gone.
@@ -59,8 +47,8 @@ describe('--sim and STACKMEDIC_DB', () => {
 
   it('leaves no pending row after a confirmed command: the request ends when it is confirmed, the run on its own', async () => {
     const db = join(dir, 'confirmed.sqlite');
-    const r = await cli(['run', '/cluster free-disk node-10', '--sim', 'seed-incident', '--yes'], { STACKMEDIC_DB: db });
-    expect(r.code, r.out).toBe(0);
+    const r = await runCliInProcess(['run', '/cluster free-disk node-10', '--sim', 'seed-incident', '--yes'], { STACKMEDIC_DB: db });
+    expect(r.code, r.output).toBe(0);
     const store = new Database(db, { readonly: true });
     const rows = store.prepare(`SELECT command, kind, outcome, detail FROM audit_invocation ORDER BY id`).all() as Row[];
     store.close();
