@@ -26,6 +26,26 @@ const RUNBOOK_NEEDS: readonly (ToolNeed & { readonly roles: readonly string[] })
   { anyOf: ['fuser', 'lsof'], neededBy: ['/cluster free-disk'], privileged: true, clusterScope: false, roles: ['controller', 'compute'] },
 ];
 
+/**
+ * Programs a probe runs one or the other of, as the node has them: ceph-status runs the host's
+ * `ceph` or, on cephadm clusters (TripleO OSP 17), `cephadm shell -- ceph`.
+ */
+const ALTERNATIVES: readonly (readonly string[])[] = [['ceph', 'cephadm']];
+
+/** A probe's programs with each set of alternatives it runs as one need. */
+function needsOfScript(programs: readonly string[]): string[][] {
+  const out: string[][] = [];
+  const taken = new Set<string>();
+  for (const alt of ALTERNATIVES) {
+    if (alt.every((p) => programs.includes(p))) {
+      out.push([...alt]);
+      for (const p of alt) taken.add(p);
+    }
+  }
+  for (const p of programs) if (!taken.has(p)) out.push([p]);
+  return out;
+}
+
 /** What the doctor looks up on a node with `roles`: every probe of those roles, merged by program. */
 export function toolNeeds(roles: readonly string[], probes: readonly Probe<unknown>[] = allProbes): ToolNeed[] {
   const needs = new Map<string, { anyOf: string[]; neededBy: string[]; privileged: boolean; clusterScope: boolean }>();
@@ -40,7 +60,7 @@ export function toolNeeds(roles: readonly string[], probes: readonly Probe<unkno
   };
   for (const probe of probes) {
     if (!probe.roles.some((r) => roles.includes(r))) continue;
-    for (const program of programsOf(probe.command.script.text)) add([program], probe.id, probe.command.privileged, probe.scope === 'cluster');
+    for (const anyOf of needsOfScript(programsOf(probe.command.script.text))) add(anyOf, probe.id, probe.command.privileged, probe.scope === 'cluster');
   }
   for (const need of RUNBOOK_NEEDS) {
     if (!need.roles.some((r) => roles.includes(r))) continue;

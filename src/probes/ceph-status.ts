@@ -1,4 +1,4 @@
-import { remote, ShellScript } from '../ssh/shell.js';
+import { remote, shellQuote, ShellScript } from '../ssh/shell.js';
 import { isRecord, lines, num, rawText, str, strings, tryJson } from './text.js';
 import { ok, unknown, type Probe, type ProbeOutput, type ProbeResult } from './types.js';
 
@@ -45,10 +45,36 @@ const UNREACHABLE = [/error connecting to the cluster/i, /authenticate timed out
  * `ceph -s`, then (when it answered) `ceph quorum_status`, each followed by a marker line with its
  * exit code, so the parser can tell the two outputs and their failures apart. A cluster without
  * monitor quorum makes `ceph -s` wait until `timeout` stops it (exit 124); quorum_status is then
- * not run, so the probe stays within its 30 s.
+ * not run. `ceph` is the command that runs the CLI where the deployment has it; `slow` allows for
+ * cephadm starting a container per call.
  */
-const CEPH_STATUS_SCRIPT =
-  'timeout 20 ceph -s -f json; rc=$?; echo; echo "@@ceph-s exit $rc"; if [ $rc -eq 0 ]; then timeout 8 ceph quorum_status -f json; rc=$?; echo; echo "@@quorum_status exit $rc"; fi';
+function statusScript(ceph: string, slow: boolean): string {
+  const [s, q] = slow ? [25, 15] : [20, 8];
+  return `timeout ${s} ${ceph} -s -f json; rc=$?; echo; echo "@@ceph-s exit $rc"; if [ $rc -eq 0 ]; then timeout ${q} ${ceph} quorum_status -f json; rc=$?; echo; echo "@@quorum_status exit $rc"; fi`;
+}
+
+/**
+ * Runs the status script where the deployment runs ceph, told on the node in the same command:
+ * - ceph-ansible (TripleO up to OSP 16, docker on OSP 13) names each monitor's container
+ *   `ceph-mon-<short hostname>`: the name the engine lists is handed to `sh` as `c=NAME` ahead of
+ *   the script (engines allow only `[a-zA-Z0-9][a-zA-Z0-9_.-]*` in names, nothing a shell reads
+ *   as code), which runs `ceph` in it with `exec`;
+ * - cephadm (TripleO OSP 17, any cephadm cluster) runs no `ceph` on the host: `cephadm shell -- ceph`
+ *   starts the cluster's image with the monitor's config and the admin keyring;
+ * - otherwise the host's `ceph` (classic nodes, kolla's ceph-common).
+ * Sources: test/fixtures/deployment/tripleo/SOURCE.md.
+ */
+function cephScript(): string {
+  const monContainer = ['podman', 'docker'].map((engine) => {
+    const listed = `${engine} ps --format '{{.Names}}' 2>/dev/null | grep -q '^ceph-mon-'`;
+    const handOver = `(${engine} ps --format 'c={{.Names}}' | grep '^c=ceph-mon-' | head -1; echo ${shellQuote(statusScript(`${engine} exec "$c" ceph`, false))}) | sh`;
+    return `${listed}; then ${handOver}`;
+  });
+  const cephadm = `command -v cephadm >/dev/null 2>&1; then ${statusScript('cephadm shell -- ceph', true)}`;
+  return `if ${[...monContainer, cephadm].join('; elif ')}; else ${statusScript('ceph', false)}; fi`;
+}
+
+const CEPH_STATUS_SCRIPT = cephScript();
 
 /** One command's part of the probe output. */
 interface Part {
@@ -96,7 +122,7 @@ export function parseCephStatus(output: ProbeOutput): ProbeResult<CephStatus> {
   const { status: part, quorum: quorumPart } = splitParts(output);
   const start = part.stdout.indexOf('{');
   if (start < 0) {
-    if (part.exitCode === 124) return ok({ running: false, message: 'ceph -s timed out after 20 s: no monitor answered' });
+    if (part.exitCode === 124) return ok({ running: false, message: 'ceph -s timed out: no monitor answered' });
     const line = lines(output.stderr).find((l) => UNREACHABLE.some((p) => p.test(l)));
     if (line) return ok({ running: false, message: line.trim() });
     return unknown('no JSON in ceph -s output', raw);
@@ -143,6 +169,6 @@ export const cephStatus = {
   roles: ['controller', 'ceph-mon'],
   scope: 'cluster',
   command: remote(ShellScript.raw(CEPH_STATUS_SCRIPT), { privileged: true }),
-  timeoutMs: 30_000,
+  timeoutMs: 45_000,
   parse: parseCephStatus,
 } satisfies Probe<CephStatus>;

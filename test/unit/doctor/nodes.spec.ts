@@ -78,13 +78,17 @@ describe('doctor: node checks', () => {
   });
 
   it('only warns when a cluster-scope tool is missing on one controller but another has it', async () => {
-    const checks = await checkNodes(opts(inventory([{}, {}]), fakeNodes({ 'node-0': { missing: ['ceph'] } })));
+    // ceph-status runs the host's ceph or, on cephadm clusters (TripleO OSP 17), cephadm shell: either will do.
+    const noCeph = ['ceph', 'cephadm'];
+    const checks = await checkNodes(opts(inventory([{}, {}]), fakeNodes({ 'node-0': { missing: noCeph } })));
     expect(checks.find((c) => c.name === 'node-0 tools')).toMatchObject({
       status: 'warn',
-      detail: 'missing ceph (ceph-status), which another node runs for the cluster',
+      detail: 'missing ceph or cephadm (ceph-status), which another node runs for the cluster',
     });
-    const both = await checkNodes(opts(inventory([{}, {}]), fakeNodes({ 'node-0': { missing: ['ceph'] }, 'node-1': { missing: ['ceph'] } })));
+    const both = await checkNodes(opts(inventory([{}, {}]), fakeNodes({ 'node-0': { missing: noCeph }, 'node-1': { missing: noCeph } })));
     expect(both.filter((c) => c.name.endsWith('tools')).map((c) => c.status)).toEqual(['fail', 'fail']);
+    const cephadmOnly = await checkNodes(opts(inventory([{}, {}]), fakeNodes({ 'node-0': { missing: ['ceph'] }, 'node-1': { missing: ['ceph'] } })));
+    expect(cephadmOnly.filter((c) => c.name.endsWith('tools')).map((c) => c.status)).toEqual(['pass', 'pass']);
   });
 
   it('fails a controller without an openrc, or with one the user cannot read', async () => {
