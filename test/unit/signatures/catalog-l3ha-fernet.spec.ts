@@ -62,3 +62,28 @@ describe("keystone's fernet keys", () => {
     expect((await matchAll(line, '/var/log/httpd/app_error.log')).filter((f) => f.signature === 'keystone-fernet-keys-unusable')).toEqual([]);
   });
 });
+
+describe("keystone's token validation failures", () => {
+  // The paste is the keystone pod's output (httpd's access and error logs mixed); httpd's error
+  // log holds the `[wsgi:error]` lines only.
+  const errorLog = logFixture('real/keystone/ci_framework_pr2273_failed_to_validate_token.log')
+    .split('\n')
+    .filter((l) => l.startsWith('['))
+    .map((l) => `${l}\n`)
+    .join('');
+  const file = '/var/log/httpd/keystone_wsgi_error.log';
+
+  it("reads keystone's own 'Failed to validate token' in httpd's wsgi error log as one rejected token, at keystone's time", async () => {
+    const findings = (await matchAll(errorLog, file)).filter((f) => f.signature === 'keystone-token-validation-failures');
+    expect(findings).toHaveLength(1);
+    expect(findings[0]?.timeMs).toBe(Date.parse('2024-09-30T03:08:30.220Z'));
+  });
+
+  it('reports them only as a storm: one alone is an expired token, five in ten minutes are the problem', async () => {
+    expect((await counted(errorLog, file)).filter((f) => f.signature === 'keystone-token-validation-failures')).toEqual([]);
+    // Constructed: the real line repeated at later seconds (what is tested is the count).
+    const line = errorLog.split('\n')[1] as string;
+    const storm = [30, 31, 32, 33, 34].map((sec) => `${line.replaceAll('03:08:30', `03:08:${sec}`)}\n`).join('');
+    expect((await counted(storm, file)).filter((f) => f.signature === 'keystone-token-validation-failures')).toHaveLength(5);
+  });
+});
