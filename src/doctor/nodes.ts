@@ -8,7 +8,8 @@ import { remote, ShellScript } from '../ssh/shell.js';
 import type { ExecFailure } from '../ssh/types.js';
 import { allProbes } from '../probes/index.js';
 import { keyscanCommand, scanHostKey, sha256Fingerprint, type HostKeyScan } from './host-key.js';
-import { installHint, lookupCommand, needsOpenrc, parseLookup, toolNeeds, type ToolNeed } from './tools.js';
+import { detectDeployment } from '../deployment/detect-node.js';
+import { containerLookupCommand, installHint, lookupCommand, needsOpenrc, parseLookup, toolContainer, toolNeeds, type ToolNeed } from './tools.js';
 import { checksOf, type Check } from './types.js';
 
 const { pass, fail, warn } = checksOf('nodes');
@@ -31,6 +32,8 @@ interface ToolFindings {
   readonly found: ReadonlyMap<string, boolean>;
   /** Why some needs could not be looked up. */
   readonly notChecked: readonly { readonly needs: readonly ToolNeed[]; readonly why: string }[];
+  /** Programs found inside a container rather than on the host (kolla-ansible, TripleO), and which. */
+  readonly inContainers: ReadonlyMap<string, string>;
   /** undefined: no probe of the node sources the openrc. */
   readonly openrc: { readonly path: string | undefined; readonly readable: boolean | undefined; readonly by: readonly string[] } | undefined;
 }
@@ -199,12 +202,41 @@ async function lookUpTools(node: NodeSpec, o: NodeCheckOptions, sudoWorks: boole
     for (const [p, have] of parsed.programs) found.set(p, have);
     if (withOpenrc) openrcReadable = parsed.openrc;
   }
+  const inContainers = sudoWorks ? await lookUpInContainers(node, o, found) : new Map<string, string>();
   return {
     needs,
     found,
+    inContainers,
     notChecked,
     openrc: openrcBy.length > 0 ? { path: openrcPath, readable: openrcReadable, by: openrcBy } : undefined,
   };
+}
+
+/**
+ * On a kolla-ansible or TripleO node, the programs the host lacks that the probes run inside a
+ * container (rabbitmqctl in `rabbitmq` or the node's `rabbitmq-bundle-podman-N`, mysql in Galera's,
+ * ceph in ceph-ansible's monitor): looked up there, as the probes run them. Updates `found`.
+ */
+async function lookUpInContainers(node: NodeSpec, o: NodeCheckOptions, found: Map<string, boolean>): Promise<Map<string, string>> {
+  const where = new Map<string, string>();
+  const missing = [...found].filter(([, have]) => !have).map(([p]) => p);
+  if (missing.length === 0) return where;
+  const dep = await detectDeployment({ executor: o.executor, inventory: o.inventory }, node.name);
+  const wanted = new Map(
+    missing.flatMap((p) => {
+      const c = toolContainer(dep, p);
+      return c === undefined ? [] : [[p, c] as const];
+    }),
+  );
+  if (wanted.size === 0) return where;
+  const r = await o.executor.exec(node.name, containerLookupCommand(dep, wanted), { timeoutMs: o.timeoutMs });
+  const parsed = r.ok ? parseLookup(r.stdout, [...wanted.keys()]) : undefined;
+  for (const [p, have] of parsed?.programs ?? []) {
+    if (!have) continue;
+    found.set(p, true);
+    where.set(p, wanted.get(p) ?? '');
+  }
+  return where;
 }
 
 function has(t: ToolFindings, need: ToolNeed): boolean | undefined {
@@ -258,7 +290,7 @@ function toolsCheck(node: NodeSpec, t: ToolFindings, all: readonly NodeResult[])
       problems.join('; '),
       soft.length ? `${installHint(soft)} on ${node.name} too, so that the cluster is still read when the other node is down` : undefined,
     );
-  const programs = [...new Set(t.needs.map((n) => n.anyOf.join('|')))];
+  const programs = [...new Set(t.needs.map((n) => n.anyOf.map((p) => (t.inContainers.has(p) ? `${p} (in ${t.inContainers.get(p) ?? ''})` : p)).join('|')))];
   const openrc = t.openrc?.path ? `; openrc ${t.openrc.path} readable` : '';
   return pass(name, `${programs.length ? programs.join(', ') : 'none needed'}${openrc}`);
 }

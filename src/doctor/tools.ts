@@ -4,6 +4,8 @@
  */
 import { allProbes, type Probe } from '../probes/index.js';
 import { remote, sh, ShellScript, type RemoteCommand } from '../ssh/shell.js';
+import { serviceContainer } from '../deployment/acts.js';
+import type { NodeDeployment } from '../deployment/probe.js';
 import { programsOf } from './programs.js';
 
 /** A program (or one of several doing the same job) that something run on the node needs. */
@@ -132,4 +134,36 @@ const PACKAGE_OF: Readonly<Record<string, string>> = {
 export function installHint(missing: readonly ToolNeed[]): string {
   const parts = missing.map((n) => n.anyOf.map((p) => (PACKAGE_OF[p] === undefined || PACKAGE_OF[p] === p ? p : `${PACKAGE_OF[p]} (${p})`)).join(' or '));
   return `install ${parts.join(', ')}`;
+}
+
+/**
+ * Tools the probes run inside a service's container on kolla-ansible and TripleO nodes (the
+ * container-aware scripts of src/deployment/container-script.ts), by kolla's container name; TripleO
+ * runs them in the node's bundle replica (`rabbitmq-bundle-podman-N`).
+ */
+const CONTAINER_TOOLS: Readonly<Record<string, string>> = {
+  rabbitmqctl: 'rabbitmq',
+  'rabbitmq-diagnostics': 'rabbitmq',
+  mysql: 'mariadb',
+};
+
+/** Where a containerised node runs `program`, when it does: a container the engine lists. */
+export function toolContainer(d: NodeDeployment, program: string): string | undefined {
+  if (d.deployment === 'classic' || d.engine === undefined) return undefined;
+  // ceph-ansible's monitor (TripleO up to OSP 16) runs ceph in `ceph-mon-<host>`.
+  if (program === 'ceph') return d.containers.find((c) => c.startsWith('ceph-mon-'));
+  const service = CONTAINER_TOOLS[program];
+  if (service === undefined) return undefined;
+  const name = serviceContainer(d, service);
+  return d.containers.includes(name) ? name : undefined;
+}
+
+/** One command printing `have:NAME` or `missing:NAME` for each program looked up in its container. */
+export function containerLookupCommand(d: NodeDeployment, programs: ReadonlyMap<string, string>): RemoteCommand {
+  const engine = d.engine ?? 'docker';
+  const parts = [...programs].map(
+    ([p, container]) =>
+      sh`if ${ShellScript.raw(engine)} exec ${container} sh -c ${`command -v ${p}`} >/dev/null 2>&1; then echo ${`have:${p}`}; else echo ${`missing:${p}`}; fi`,
+  );
+  return remote(ShellScript.join(parts, '; '), { privileged: true });
 }
