@@ -35,6 +35,38 @@ export interface SshdCluster {
   close(): Promise<void>;
 }
 
+/**
+ * Starts sshd and makes sure the banner on `port` is its own: its log says it listens there
+ * (another worker's server that took the port would answer `SSH-` too). Rejects, the child
+ * stopped, when sshd exits or could not bind.
+ */
+async function startOwnSshd(o: { config: string; port: number; logFile: string }): Promise<ChildProcess> {
+  const listening = `Server listening on 127.0.0.1 port ${o.port}.`;
+  // A restarted node appends to the same log: its own start is the next such line.
+  const times = (): number => logOf(o.logFile).split(listening).length - 1;
+  const before = times();
+  const child = await startSshd(o).catch((error: unknown) => {
+    throw new Error(`sshd on port ${o.port}: ${error instanceof Error ? error.message : String(error)}; log: ${logOf(o.logFile)}`);
+  });
+  const deadline = Date.now() + 15_000;
+  while (times() <= before) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`sshd on port ${o.port} is not the one answering there; log: ${logOf(o.logFile)}`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return child;
+}
+
+function logOf(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 /** Starts `count` sshd instances named `names` (default node-1..N) and writes inventory files. */
 export async function startSshdCluster(options: { names?: string[]; roles?: Record<string, string[]> } = {}): Promise<SshdCluster> {
   const names = options.names ?? ['node-1', 'node-2', 'node-3'];
@@ -59,18 +91,30 @@ export async function startSshdCluster(options: { names?: string[]; roles?: Reco
     chmodSync(binDir, 0o755);
     const hostKey = join(ndir, 'host_key');
     keygen(hostKey);
-    const port = await freePort();
     const logFile = join(ndir, 'sshd.log');
-    writeFileSync(
-      join(ndir, 'sshd_config'),
-      sshdConfig({
-        port,
-        hostKey,
-        pidFile: join(ndir, 'sshd.pid'),
-        authorizedKeys,
-        extra: ['MaxSessions 10', `SetEnv PATH=${binDir}:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LC_ALL=C`],
-      }),
-    );
+    const config = join(ndir, 'sshd_config');
+    // Started as soon as its port is chosen, and on another port when that one was taken in the
+    // meantime: files of other workers pick loopback ports at the same time.
+    let port = 0;
+    for (let attempt = 1; ; attempt++) {
+      port = await freePort();
+      writeFileSync(
+        config,
+        sshdConfig({
+          port,
+          hostKey,
+          pidFile: join(ndir, 'sshd.pid'),
+          authorizedKeys,
+          extra: ['MaxSessions 10', `SetEnv PATH=${binDir}:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LC_ALL=C`],
+        }),
+      );
+      try {
+        procs.set(name, await startOwnSshd({ config, port, logFile }));
+        break;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+      }
+    }
     knownLines.push(knownHostsLine(port, hostKey));
     nodes.push({ name, port, binDir, logFile });
   }
@@ -96,7 +140,7 @@ export async function startSshdCluster(options: { names?: string[]; roles?: Reco
     const node = nodes.find((n) => n.name === name);
     if (!node) throw new Error(`no test node ${name}`);
     const config = join(dir, name, 'sshd_config');
-    procs.set(name, await startSshd({ config, port: node.port, logFile: node.logFile }));
+    procs.set(name, await startOwnSshd({ config, port: node.port, logFile: node.logFile }));
   };
   const stop = async (name: string): Promise<void> => {
     const proc = procs.get(name);
@@ -107,7 +151,6 @@ export async function startSshdCluster(options: { names?: string[]; roles?: Reco
     });
     procs.delete(name);
   };
-  await Promise.all(names.map((n) => start(n)));
   return {
     dir,
     nodes,
