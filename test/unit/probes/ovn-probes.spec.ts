@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parseDbReading, parseRaftStatus, parseSyncStatus } from '../../../src/probes/ovn-cluster-status.js';
-import { parseOvnControllerStatus } from '../../../src/probes/ovn-controller-status.js';
+import { ovnControllerStatus, parseOvnControllerStatus } from '../../../src/probes/ovn-controller-status.js';
 import { ovnDbStatus, parseOvnDbStatus } from '../../../src/probes/ovn-db-status.js';
 import { fixture, okValue } from './fixtures.js';
 
@@ -138,5 +139,21 @@ describe('ovn-controller connection-status (replies of lib/ovn-util.c ovn_conn_s
     });
     expect(okValue(down)).toMatchObject({ ovn: true, running: false });
     expect(parseOvnControllerStatus({ stdout: 'connecting\n', stderr: '', exitCode: 0 }).kind).toBe('unknown');
+  });
+});
+
+describe('the OVN probes in a real POSIX shell', () => {
+  /** dash with an empty PATH: no engine, no ovn-appctl, as on a node without OVN; only its builtins run. */
+  const dash = (script: string): { stdout: string; code: number | null } => {
+    const r = spawnSync('/bin/sh', ['-c', script], { env: { PATH: '/nonexistent' }, encoding: 'utf8', timeout: 10_000 });
+    return { stdout: r.stdout, code: r.status };
+  };
+
+  it('parse and run there, and say "no OVN" on a machine without it', () => {
+    const db = dash(ovnDbStatus.command.script.text);
+    expect(db).toEqual({ stdout: '@@ovn-db nb\n@@no-ovn\n@@ovn-db sb\n@@no-ovn\n', code: 0 });
+    expect(okValue(ovnDbStatus.parse({ stdout: db.stdout, stderr: '', exitCode: 0 }))).toMatchObject({ ovn: false });
+    const chassis = dash(ovnControllerStatus.command.script.text);
+    expect(chassis).toEqual({ stdout: '@@no-ovn\n', code: 0 });
   });
 });
