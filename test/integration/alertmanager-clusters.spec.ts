@@ -80,7 +80,8 @@ async function replica(name: string, store?: SqlStore, extra: Record<string, str
     channelOf: (c) => `C-${c}`,
     start: false,
     log: (l) => logs.push(l),
-    ...(store ? { leaseOf: (c: string) => new LeaderLease(store, { name: `scheduler:${c}`, seconds: 30, holder: name }) } : {}),
+    // Ten minutes: A keeps the leases however slowly its checks run on a loaded machine; no takeover is tested here.
+    ...(store ? { leaseOf: (c: string) => new LeaderLease(store, { name: `scheduler:${c}`, seconds: 600, holder: name }) } : {}),
   });
   if (!monitoring) throw new Error('no cluster monitored');
   const routes = serviceRoutes({ stackmedic: app, env, alerts: () => monitoring.alerts, log: (l) => logs.push(l) });
