@@ -3,7 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, SSH_TEST_USER, startSshdCluster, type SshdCluster } from '../support/sshd.js';
+import { SSH_TEST_USER, startSshdCluster, type SshdCluster } from '../support/sshd.js';
+import { closedPort as unusedPort } from '../support/real/net.js';
 
 const run = promisify(execFile);
 const MAIN = join(import.meta.dirname, '../../dist/src/main.js');
@@ -22,7 +23,7 @@ beforeAll(async () => {
   // node-a: a good controller; node-b: its key is missing from known_hosts; node-c: nothing listens
   // on its port; node-d: a non-root user with become but no sudo; node-e: in a group that maps to no role.
   cluster = await startSshdCluster({ names: ['node-a', 'node-b', 'node-d', 'node-e'] });
-  closedPort = await freePort();
+  closedPort = await unusedPort();
   for (const node of ['node-a', 'node-d']) for (const tool of CONTROLLER_TOOLS) cluster.script(node, tool, 'exit 0\n');
   const knownHosts = join(cluster.dir, 'known_hosts_without_b');
   writeFileSync(

@@ -1,5 +1,6 @@
 /** Loopback ports and readiness waits shared by every real-component harness (tests and bench). */
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */
@@ -11,6 +12,42 @@ export function freePort(): Promise<number> {
       const addr = srv.address();
       const port = typeof addr === 'object' && addr ? addr.port : 0;
       srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A TCP port on 127.0.0.1 where nothing listens, and where nothing else in the suite will start
+ * listening: below the kernel's ephemeral range, which `listen(0)` and outgoing connections draw
+ * from (a port `freePort` left closed could be reused by any parallel test file). The port is
+ * checked free now; a `connection refused` test can rely on it for its duration.
+ */
+export async function closedPort(): Promise<number> {
+  let low = 32768;
+  try {
+    low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || low;
+  } catch {
+    // Not Linux: the usual default.
+  }
+  const span = Math.max(1, low - 20_000);
+  for (let i = 0; i < 50; i++) {
+    const port = 20_000 + Math.floor(Math.random() * span);
+    if (await refused(port)) return port;
+  }
+  throw new Error('no closed port found below the ephemeral range');
+}
+
+/** Whether a connection to 127.0.0.1:`port` is refused. */
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = connect(port, '127.0.0.1');
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve(false);
+    });
+    sock.once('error', (e: NodeJS.ErrnoException) => {
+      sock.destroy();
+      resolve(e.code === 'ECONNREFUSED');
     });
   });
 }
