@@ -101,7 +101,7 @@ ${TARGET_HELP}
   -h, --help         this help
 
 Exit codes: 0 stopped by a signal, 2 bad configuration.`,
-  doctor: `stackmedic doctor [--inventory FILE | --sim SCENARIO] [--json]
+  doctor: `stackmedic doctor [--inventory FILE [--cluster NAME] | --sim SCENARIO] [--json]
 
 Checks what stackmedic needs before you trust its answers, one line each (✔ pass, ✘ fail,
 ! warning, - not configured), with what to do:
@@ -114,6 +114,7 @@ Checks what stackmedic needs before you trust its answers, one line each (✔ pa
   schedule       STACKMEDIC_SCHEDULE is valid; its next three runs
 
 ${TARGET_HELP}
+  --cluster NAME     only this cluster of an inventory that holds several (default: each one)
   --json             machine-readable output
   -h, --help         this help
 
@@ -241,7 +242,7 @@ export async function runCli(argv: readonly string[], io: CliIO, resolveTarget: 
       // Before readEnvOptions: a bad variable is one of the doctor's findings, not a reason to stop.
       const { values } = await parseFor('doctor', {
         args: rest,
-        options: { inventory: TARGET_OPTIONS.inventory, sim: TARGET_OPTIONS.sim, json: TARGET_OPTIONS.json, ...HELP_OPTION },
+        options: { inventory: TARGET_OPTIONS.inventory, cluster: { type: 'string' }, sim: TARGET_OPTIONS.sim, json: TARGET_OPTIONS.json, ...HELP_OPTION },
         strict: true,
       });
       if (values.help) {
@@ -252,7 +253,7 @@ export async function runCli(argv: readonly string[], io: CliIO, resolveTarget: 
         throw new UsageError('pass either --sim SCENARIO or --inventory FILE, not both', await usage('doctor'));
       const { runDoctor } = await import('../doctor/run.js');
       const { renderDoctorJson, renderDoctorText } = await import('../doctor/render.js');
-      const report = await runDoctor({ env: io.env, inventory: values.inventory, sim: values.sim });
+      const report = await runDoctor({ env: io.env, inventory: values.inventory, cluster: values.cluster, sim: values.sim });
       out(values.json ? renderDoctorJson(report) : renderDoctorText(report));
       return report.exitCode;
     }

@@ -1,6 +1,7 @@
 /** Configuration checks: the environment, the inventory, known_hosts, permissions and signatures. */
 import { readEnvOptions, type EnvOptions } from '../config/env.js';
 import { ConfigError } from '../errors.js';
+import { findCluster, loadClusters } from '../inventory/clusters.js';
 import { loadInventory } from '../inventory/load.js';
 import type { Inventory } from '../inventory/types.js';
 import { loadCatalog } from '../signatures/index.js';
@@ -92,6 +93,38 @@ export function checkInventory(file: string | undefined, options: EnvOptions): I
     if (!(error instanceof ConfigError)) throw error;
     return { inventory: undefined, check: fail('inventory', error.message, `fix ${error.field} in ${error.file}`) };
   }
+}
+
+/** The clusters an inventory holds, as loaded (every one, or the one `--cluster` names), or why not. */
+export interface ClustersResult {
+  readonly inventories: readonly Inventory[];
+  readonly check: Check;
+}
+
+/**
+ * Loads every cluster of the inventory named by `--inventory` or STACKMEDIC_INVENTORY (a
+ * `clusters:` file or a directory holds several), or only `cluster` when given.
+ */
+export function checkClusters(file: string | undefined, options: EnvOptions, cluster?: string): ClustersResult {
+  const path = file ?? options.inventoryPath;
+  if (!path) return { inventories: [], check: checkInventory(undefined, options).check };
+  let all: readonly Inventory[];
+  try {
+    all = loadClusters(path, { knownHostsPath: options.knownHostsPath, openrcPath: options.openrcPath }).clusters;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { inventories: [], check: fail('inventory', error.message, `fix ${error.field} in ${error.file}`) };
+  }
+  if (cluster !== undefined) {
+    const one = findCluster({ clusters: all, source: path }, cluster);
+    if (!one) {
+      const names = all.map((c) => c.cluster).join(', ');
+      return { inventories: [], check: fail('inventory', `no cluster ${cluster} in ${path} (it holds ${names})`, `pass --cluster with one of ${names}`) };
+    }
+    return { inventories: [one], check: pass('inventory', describeInventory(one)) };
+  }
+  if (all.length === 1 && all[0]) return { inventories: all, check: pass('inventory', describeInventory(all[0])) };
+  return { inventories: all, check: pass('inventory', `${all.length} clusters from ${path}, each checked below: ${all.map(describeInventory).join('; ')}`) };
 }
 
 /** "prod-east from ./inventory.yml: 6 nodes (3 controller, 3 compute), 1 jump host" */

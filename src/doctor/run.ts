@@ -2,7 +2,7 @@
 import { simTarget, type Target } from '../cli/target.js';
 import type { Inventory } from '../inventory/types.js';
 import { SshPool } from '../ssh/pool.js';
-import { checkEnvironment, checkInventory, checkKnownHosts, checkPermissions, checkSignatures, describeInventory } from './config.js';
+import { checkClusters, checkEnvironment, checkKnownHosts, checkPermissions, checkSignatures, describeInventory } from './config.js';
 import { checkCoverage } from './coverage.js';
 import { checkNodes } from './nodes.js';
 import { checkSchedule } from './schedule.js';
@@ -18,6 +18,8 @@ export interface DoctorOptions {
   readonly env: NodeJS.ProcessEnv;
   /** `--inventory FILE` (default STACKMEDIC_INVENTORY). */
   readonly inventory?: string | undefined;
+  /** `--cluster NAME`: only this cluster of an inventory that holds several (default: each). */
+  readonly cluster?: string | undefined;
   /** `--sim SCENARIO`: a simulated cluster instead of an inventory. */
   readonly sim?: string | undefined;
   readonly now?: () => Date;
@@ -36,35 +38,52 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const environment = checkEnvironment(options.env);
   const checks: Check[] = [...environment.checks];
   let env = environment.options;
-  let inventory: Inventory | undefined;
+  let inventories: readonly Inventory[] = [];
   let target: Target | undefined;
   let description: string;
   if (options.sim !== undefined) {
     target = await simTarget(options.sim, env);
-    inventory = target.inventory;
+    inventories = [target.inventory];
     env = target.env;
     description = target.description;
     checks.push(pass('inventory', `simulated: ${describeInventory(target.inventory)}`));
   } else {
-    const loaded = checkInventory(options.inventory, env);
-    inventory = loaded.inventory;
+    const loaded = checkClusters(options.inventory, env, options.cluster);
+    inventories = loaded.inventories;
     checks.push(loaded.check);
-    description = inventory ? `cluster ${inventory.cluster} (${inventory.nodes.length} nodes, inventory ${inventory.source})` : 'no usable inventory';
+    const [first] = inventories;
+    description =
+      inventories.length > 1
+        ? `${inventories.length} clusters (${inventories.map((i) => i.cluster).join(', ')}), inventory ${first?.source ?? ''}`
+        : first
+          ? `cluster ${first.cluster} (${first.nodes.length} nodes, inventory ${first.source})`
+          : 'no usable inventory';
   }
   try {
-    const knownHosts = inventory ? checkKnownHosts(inventory) : undefined;
-    if (knownHosts) checks.push(knownHosts.check);
+    const several = inventories.length > 1;
+    // With several clusters each line names its cluster: node names may repeat across them.
+    const named = (inventory: Inventory, list: readonly Check[]): Check[] =>
+      several ? list.map((c) => ({ ...c, name: `${inventory.cluster}: ${c.name}` })) : [...list];
+    const knownHosts = new Map(inventories.map((i) => [i, checkKnownHosts(i)] as const));
+    for (const [i, k] of knownHosts) checks.push(...named(i, [k.check]));
     checks.push(checkPermissions(env, Boolean(env.slack.botToken)));
     checks.push(await checkSignatures(env));
-    if (inventory) {
+    for (const inventory of inventories) {
       const timeoutMs = Math.min(env.sshTimeoutMs, DOCTOR_TIMEOUT_MS);
       const pool = new SshPool(inventory, { connectTimeoutMs: timeoutMs, commandTimeoutMs: timeoutMs });
       try {
-        checks.push(...(await checkNodes({ inventory, knownHosts: knownHosts?.knownHosts, executor: pool, timeoutMs, concurrency: env.concurrency })));
+        const nodeChecks = await checkNodes({
+          inventory,
+          knownHosts: knownHosts.get(inventory)?.knownHosts,
+          executor: pool,
+          timeoutMs,
+          concurrency: env.concurrency,
+        });
+        checks.push(...named(inventory, nodeChecks));
       } finally {
         await pool.close();
       }
-      checks.push(...checkCoverage(inventory));
+      checks.push(...named(inventory, checkCoverage(inventory)));
     }
     checks.push(...(await checkSlack(env, options.slack)));
     checks.push(...checkStore(env.databasePath));
