@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readEnvOptions } from '../../../src/config/env.js';
-import { startIncidentMonitoring, type IncidentMonitoring } from '../../../src/app/incident-monitoring.js';
-import { startSimCluster, type SimCluster } from '../../../src/sim/index.js';
-import { OPS_CHANNEL, startHarness, USERS, type Harness, type SlackCall } from '../slack/harness.js';
+import type { IncidentMonitoring } from '../../../src/app/incident-monitoring.js';
+import { startSlackIncidents, type SlackIncidents } from '../../support/slack-incidents.js';
+import { OPS_CHANNEL, USERS, type Harness, type SlackCall } from '../slack/harness.js';
 
 /** Every text Slack would show for a message. */
 function shown(call: SlackCall): string {
@@ -13,28 +12,17 @@ function shown(call: SlackCall): string {
     .join('\n');
 }
 
-let sim: SimCluster;
+let rig: SlackIncidents;
 let h: Harness;
 let monitoring: IncidentMonitoring;
-const logs: string[] = [];
 
 beforeAll(async () => {
-  sim = await startSimCluster({ scenario: 'seed-incident' });
-  h = await startHarness({ inventory: sim.inventory });
-  // As `stackmedic serve` wires it, with the Slack adapter's own publisher; ticks are driven by the test.
-  monitoring = startIncidentMonitoring({
-    stackmedic: h.stackmedic,
-    env: readEnvOptions({ STACKMEDIC_INCIDENT_CHANNEL: OPS_CHANNEL }),
-    publisher: h.slackApp.publisher,
-    log: (l) => logs.push(l),
-    start: false,
-  });
+  rig = await startSlackIncidents('seed-incident');
+  ({ h, monitoring } = rig);
 });
 
 afterAll(async () => {
-  await monitoring?.stop();
-  await h?.close();
-  await sim?.stop();
+  await rig?.close();
 });
 
 describe('incidents through the Slack adapter', () => {
