@@ -196,6 +196,9 @@ export class SshPool {
     return new Promise<ExecOutcome>((resolve) => {
       let settled = false;
       let channel: ClientChannel | undefined;
+      // Declared before `finish`: a signal aborted already finishes before the timer is set.
+      let timer: NodeJS.Timeout | undefined = undefined;
+      const onClose = (): void => finish(fail('connection-lost', `the connection to ${node} dropped while the command ran`));
       const finish = (outcome: ExecOutcome): void => {
         if (settled) return;
         settled = true;
@@ -214,9 +217,8 @@ export class SshPool {
         return;
       }
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      const onClose = (): void => finish(fail('connection-lost', `the connection to ${node} dropped while the command ran`));
       conn.client.once('close', onClose);
-      const timer = setTimeout(() => {
+      timer = setTimeout(() => {
         finish(fail('timeout', `no answer from ${node} within ${formatMs(timeoutMs)}`));
         if (channel) {
           channel.signal('KILL');
