@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimCluster, type SimCluster } from '../../../src/sim/index.js';
-import { freePort } from '../../support/sshd.js';
+import { serverPort } from '../../support/real/net.js';
 import { FakeSocketSlack } from '../slack/fake-socket-slack.js';
 import { FakeSlackApi } from './fake-slack-api.js';
 import { MAIN, startServe, type ServeProcess } from './serve-process.js';
@@ -54,7 +54,7 @@ describe('GET /healthz', () => {
     const first = await health(p.port);
     expect(first.code).toBe(200);
     expect(first.body).toMatchObject({ status: 'ok', slack: { ok: true, state: 'listening' }, store: { ok: true, state: 'open' }, scheduler: { ok: true } });
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + 60_000;
     let ran: Health | undefined;
     while (Date.now() < deadline) {
       const h = await health(p.port);
@@ -78,12 +78,12 @@ describe('GET /healthz', () => {
     hold.release();
     expect(stopping).toMatchObject({ code: 503, body: { status: 'stopping' } });
     expect((await p.exited).code).toBe(0);
-  }, 60_000);
+  }, 120_000);
 
   it('Socket Mode: on STACKMEDIC_HTTP_PORT, 200 while connected, 503 once the Slack connection is lost; SIGTERM still exits 0', async () => {
     sim = await startSimCluster({ scenario: 'healthy' });
     const fake = await FakeSocketSlack.start({ appToken: 'xapp-health', botToken: 'xoxb-health' });
-    const port = await freePort();
+    const port = await serverPort();
     const proc = spawn(process.execPath, [MAIN, 'serve', '--inventory', sim.inventoryPath], {
       env: {
         PATH: process.env.PATH,
@@ -102,7 +102,7 @@ describe('GET /healthz', () => {
     proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((resolve) => proc.once('exit', (c) => resolve(c)));
     try {
-      const until = Date.now() + 20_000;
+      const until = Date.now() + 60_000;
       while (!out.includes('serving Slack') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
       expect(out).toMatch(new RegExp(`GET /healthz[^\\n]* on port ${port}\\n`));
       const up = await health(port);
@@ -131,7 +131,7 @@ describe('GET /healthz', () => {
     } finally {
       if (proc.exitCode === null) proc.kill('SIGKILL');
     }
-  }, 60_000);
+  }, 120_000);
 
   it('Socket Mode: SIGTERM closes the WebSocket cleanly (close frame 1000) and exits 0', async () => {
     sim = await startSimCluster({ scenario: 'healthy' });
@@ -154,7 +154,7 @@ describe('GET /healthz', () => {
     try {
       const socket = await fake.until('a socket', () => fake.sockets[0]);
       // Connected (not merely a socket opened): the stop then has a live connection to close.
-      const ready = Date.now() + 20_000;
+      const ready = Date.now() + 60_000;
       while (!out.includes('serving Slack') && Date.now() < ready && proc.exitCode === null) await new Promise((r) => setTimeout(r, 50));
       expect(out).toContain('serving Slack');
       const at = Date.now();
@@ -167,7 +167,7 @@ describe('GET /healthz', () => {
       if (proc.exitCode === null) proc.kill('SIGKILL');
       await fake.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('Socket Mode: STACKMEDIC_HTTP_PORT already taken is a configuration error: one line, exit 2, nothing left running', async () => {
     sim = await startSimCluster({ scenario: 'healthy' });
@@ -199,5 +199,5 @@ describe('GET /healthz', () => {
       await new Promise<void>((resolve) => busy.close(() => resolve()));
       await fake.close();
     }
-  }, 60_000);
+  }, 120_000);
 });

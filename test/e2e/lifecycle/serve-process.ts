@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { freePort } from '../../support/sshd.js';
+import { serverPort } from '../../support/real/net.js';
 import { SIGNING_SECRET, signatureHeaders } from '../slack/harness.js';
 import type { FakeSlackApi } from './fake-slack-api.js';
 
@@ -46,7 +46,7 @@ export async function startServe(o: { slack: FakeSlackApi; args: string[]; dir?:
   const permissions = join(dir, 'permissions.yml');
   writeFileSync(permissions, `users:\n  ${OPERATOR}: operator\nchannels:\n  - ${OPS_CHANNEL}\n`);
   const dbPath = join(dir, 'stackmedic.sqlite');
-  const port = await freePort();
+  const port = await serverPort();
   const proc = spawn(process.execPath, [MAIN, 'serve', ...o.args], {
     env: {
       PATH: process.env.PATH,
@@ -77,7 +77,8 @@ export async function startServe(o: { slack: FakeSlackApi; args: string[]; dir?:
     dbPath,
     output: () => seen,
     exited,
-    async waitForOutput(pattern, timeoutMs = 20_000) {
+    // Generous: a loaded 2-core machine took over 20 s to start serve.
+    async waitForOutput(pattern, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       while (!pattern.test(seen)) {
         if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`no ${pattern} in the output:\n${seen}`);

@@ -114,7 +114,7 @@ describe('stopping serve', () => {
     expect(Date.parse(status?.ended_at ?? '')).toBeGreaterThan(signalledAt);
     expect(rows.filter((r) => r.outcome === 'pending')).toEqual([]);
     expectCleanStop(p);
-  }, 40_000);
+  }, 120_000);
 
   it('SIGINT stops it the same way, and a command arriving while it stops is refused, not run', async () => {
     const s = await setUp();
@@ -133,7 +133,7 @@ describe('stopping serve', () => {
     expect(late?.body).toContain('stackmedic is restarting and takes no new commands right now; nothing was run.');
     expect(p.audit().map((r) => r.command)).not.toContain('/cluster ping');
     expectCleanStop(p);
-  }, 40_000);
+  }, 120_000);
 
   it('SIGTERM during a confirmed runbook: the step in progress and the rest finish, the result is posted', async () => {
     const s = await setUp();
@@ -149,7 +149,7 @@ describe('stopping serve', () => {
     expect(rows.filter((r) => r.outcome === 'pending')).toEqual([]);
     expect(s.slack.of('chat.update').some((u) => u.body.ts === ts && /finished/.test(textOf(u)))).toBe(true);
     expectCleanStop(p);
-  }, 60_000);
+  }, 120_000);
 
   it('SIGTERM while a runbook step hangs: exit 0 within 10 s, the run marked interrupted, its message says so at the next start', async () => {
     const s = await setUp();
@@ -171,7 +171,7 @@ describe('stopping serve', () => {
     const note = await s.slack.waitFor('chat.update', (u) => u.body.ts === ts && /Interrupted/.test(textOf(u)));
     expect(textOf(note)).toContain('nothing more of it will run');
     expect(await stopWith(again, 'SIGTERM')).toBeLessThan(10_000);
-  }, 90_000);
+  }, 180_000);
 
   it('SIGKILL mid-runbook: at the next start the audit says interrupted and the Slack message is updated to say so', async () => {
     const s = await setUp();
@@ -192,7 +192,7 @@ describe('stopping serve', () => {
     const run = again.audit().filter((r) => r.command === '/cluster free-disk node-10');
     expect(run.map((r) => r.outcome)).toContain('interrupted');
     expect(await stopWith(again, 'SIGTERM')).toBeLessThan(10_000);
-  }, 90_000);
+  }, 180_000);
 
   it('SIGTERM while chat.postMessage hangs: the answer goes through the response_url, exit 0 within 10 s', async () => {
     const s = await setUp();
@@ -205,7 +205,7 @@ describe('stopping serve', () => {
     expect(viaUrl, `${p.output()}\n${JSON.stringify(s.slack.calls.map((c) => [c.method, c.answered, c.at, textOf(c).slice(0, 200)]))}`).toBeDefined();
     expect(p.audit().filter((r) => r.outcome === 'pending')).toEqual([]);
     expectCleanStop(p);
-  }, 60_000);
+  }, 120_000);
 
   it('Slack answering 429 with Retry-After: 3600: the answer takes the response_url at once, and SIGTERM still exits at once', async () => {
     const s = await setUp();
@@ -217,7 +217,7 @@ describe('stopping serve', () => {
     expect(viaUrl.at - askedAt).toBeLessThan(10_000);
     expect(await stopWith(p, 'SIGTERM')).toBeLessThan(5_000);
     expectCleanStop(p);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('stopping the console', () => {
@@ -249,7 +249,7 @@ describe('stopping the console', () => {
     store.close();
     expect(rows.map((r) => r.command)).toEqual(['/cluster status']);
     expect(rows[0]?.outcome).toMatch(/^(ok|failed)$/);
-  }, 40_000);
+  }, 120_000);
 
   it('SIGTERM while a confirmed runbook hangs: exit 0 within 10 s, the run interrupted, the confirmation kept as given', async () => {
     const s = await setUp();
@@ -289,5 +289,5 @@ describe('stopping the console', () => {
     ]);
     expect(rows[1]?.detail).toBe('stackmedic was stopped (SIGTERM) before this finished');
     expect(rows.filter((r) => r.kind === 'runbook').every((r) => r.outcome === 'ok')).toBe(true);
-  }, 60_000);
+  }, 120_000);
 });

@@ -69,7 +69,7 @@ describe('start-up', () => {
       'stackmedic: configuration error: environment: SLACK_BOT_TOKEN: a bot token Slack accepts (auth.test answered invalid_auth); create or reinstall the app (docs/slack.md)\n',
     );
     expect(slack.of('auth.test')).toHaveLength(1);
-  }, 30_000);
+  }, 90_000);
 
   it('a killed --sim run leaves its temp dir behind; the next start removes it', async () => {
     const proc = spawn(process.execPath, [MAIN, 'console', '--sim', 'healthy'], {

@@ -4,7 +4,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startSshdCluster, type SshdCluster } from '../../support/sshd.js';
+import { serverPort } from '../../support/real/net.js';
+import { startSshdCluster, type SshdCluster } from '../../support/sshd.js';
 import { SIGNING_SECRET, signatureHeaders } from './harness.js';
 
 const MAIN = join(import.meta.dirname, '../../../dist/src/main.js');
@@ -67,7 +68,7 @@ afterAll(async () => {
 
 describe('stackmedic serve', () => {
   it('serves signed slash commands over HTTP, talks to SLACK_API_URL, and stops on SIGTERM', async () => {
-    const port = await freePort();
+    const port = await serverPort();
     const env = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -113,7 +114,7 @@ describe('stackmedic serve', () => {
 
   it('serves the simulated cluster with --sim, and npm start (no arguments) serves Slack when credentials are set', async () => {
     for (const args of [['serve', '--sim', 'seed-incident'], []]) {
-      const port = await freePort();
+      const port = await serverPort();
       const proc = spawn(process.execPath, [MAIN, ...args], {
         env: {
           PATH: process.env.PATH,

@@ -37,6 +37,12 @@ export async function closedPort(): Promise<number> {
   throw new Error('no closed port found below the ephemeral range');
 }
 
+/**
+ * A port for a server a test starts (a child process given PORT): outside the ephemeral range,
+ * so no parallel file's listen(0) or outgoing connection takes it between the choice and the bind.
+ */
+export const serverPort = closedPort;
+
 /** Whether a connection to 127.0.0.1:`port` is refused. */
 function refused(port: number): Promise<boolean> {
   return new Promise((resolve) => {
