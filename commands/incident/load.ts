@@ -8,7 +8,12 @@ export async function loadIncident(ctx: CommandContext): Promise<{ store: Incide
   const store = ctx.services.incidents;
   const id = Number(ctx.args.positional.id);
   const incident = await store.get(id);
-  if (!incident) throw new UserError(`no incident #${id} (see /incident list)`, 'stackmedic_no_such_incident');
+  if (!incident) {
+    // With several clusters a number names one cluster's incident: never act on another's here.
+    const other = store.cluster === undefined ? undefined : await store.clusterOf(id);
+    if (other) throw new UserError(`incident #${id} is ${other}'s, not ${store.cluster}'s: add --cluster ${other}`, 'stackmedic_no_such_incident');
+    throw new UserError(`no incident #${id} (see /incident list)`, 'stackmedic_no_such_incident');
+  }
   return { store, incident };
 }
 

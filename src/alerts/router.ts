@@ -148,11 +148,11 @@ export class AlertRouter {
   async silence(press: SilencePress, actor: { readonly id: string; readonly name: string }): Promise<SilenceOutcome> {
     const first = this.options.clusters[0];
     // Incident ids are one sequence across clusters: the row says whose it is.
-    const incident = first ? await first.incidents.get(press.incidentId) : undefined;
-    if (incident) {
-      const owner = this.options.clusters.find((c) => c.inventory.cluster === incident.cluster) ?? (incident.cluster ? undefined : first);
+    const cluster = first ? await first.incidents.clusterOf(press.incidentId) : undefined;
+    if (cluster !== undefined) {
+      const owner = this.options.clusters.find((c) => c.inventory.cluster === cluster) ?? (cluster ? undefined : first);
       if (owner) return owner.service.silence(press, actor);
-      throw new UserError(`Incident #${press.incidentId} is on cluster ${incident.cluster}, whose alerts are not handled here.`);
+      throw new UserError(`Incident #${press.incidentId} is on cluster ${cluster}, whose alerts are not handled here.`);
     }
     throw new UserError(`There is no incident #${press.incidentId}.`, 'stackmedic_no_such_incident');
   }

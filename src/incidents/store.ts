@@ -211,10 +211,16 @@ export class IncidentStore {
     });
   }
 
-  /** One incident, or undefined. */
+  /** One incident of this store's cluster, or undefined (another cluster's incident is not this store's). */
   async get(id: number): Promise<Incident | undefined> {
-    const row = await this.store.get<IncidentRow>(`SELECT * FROM incident WHERE id = ?`, [id]);
+    const row = await this.store.get<IncidentRow>(`SELECT * FROM incident WHERE id = ?${this.scope.sql}`, [id, ...this.scope.params]);
     return row ? toIncident(row) : undefined;
+  }
+
+  /** The cluster an incident of any cluster belongs to (`null`: none recorded), or undefined when there is no such incident. */
+  async clusterOf(id: number): Promise<string | null | undefined> {
+    const row = await this.store.get<{ cluster: string | null }>(`SELECT cluster FROM incident WHERE id = ?`, [id]);
+    return row ? row.cluster : undefined;
   }
 
   /** Incidents, newest first: open ones, or all of them. */

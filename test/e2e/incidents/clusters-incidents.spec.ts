@@ -112,6 +112,20 @@ describe('incidents per cluster (east healthy, west in the seed outage)', () => 
     expect(postmortem.text).toMatch(/· cluster west ·/);
   }, 60_000);
 
+  it("never shows or resolves west's incident from east: the number names west's, and says so", async () => {
+    const list = await run('/incident list --cluster west');
+    const id = (list.data as { incidents: { id: number; status: string }[] }).incidents[0]?.id;
+    expect(id).toBeDefined();
+    for (const command of [`/incident show ${id} --cluster east`, `/incident resolve ${id} --cluster east`]) {
+      const r = await run(command);
+      expect(r.ok, command).toBe(false);
+      expect(r.title).toContain(`incident #${id} is west's, not east's: add --cluster west`);
+    }
+    const after = await run(`/incident show ${id} --cluster west`);
+    expect(after.title).toMatch(/^Incident #\d+ \(critical\): \[west\] /);
+    expect(after.text).not.toMatch(/resolved by/i);
+  }, 60_000);
+
   it('/incident stats reads the cluster named or bound, and asks which one otherwise', async () => {
     const west = await run('/incident stats --cluster west');
     expect(west.title).toMatch(/^west: 1 scheduled check in the last 7 days/);
