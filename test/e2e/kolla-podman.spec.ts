@@ -30,6 +30,9 @@ describe('/cluster status on kolla-ansible with kolla_container_engine: podman (
     const commands = sim.commandLog.slice(before).map((c) => c.command);
     expect(commands.some((c) => c.includes("podman exec mariadb sh -c 'mysql -N -B"))).toBe(true);
     expect(commands.some((c) => c.includes("podman exec ovn_sb_db sh -c 'c=;"))).toBe(true);
+    // The installed versions are the podman host's: podman listed, docker's packages not.
+    expect(r.reply.text).toMatch(/podman 3\.4\.4/);
+    expect(r.reply.text).not.toMatch(/docker-ce/);
   }, 60_000);
 
   it('answers as a podman host does: podman is installed, docker is not, the volumes are under podman storage', () => {

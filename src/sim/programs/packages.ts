@@ -5,6 +5,7 @@
  * TripleO hosts carry the container engine and the host-level services only (the OpenStack
  * services are in the images).
  */
+import { engineOf } from './containers.js';
 import type { SimNode } from '../state/types.js';
 import { fail, result, type ProgramContext, type ProgramDef } from '../shell/types.js';
 
@@ -82,8 +83,20 @@ const TRIPLEO_HOST: readonly (readonly [string, string, string, string])[] = [
   ['gpg-pubkey', '0:fd431d51-4ae0493b', '(none)', 'Red Hat, Inc. (release key 2) <security@redhat.com> public key'],
 ];
 
+// kolla's podman variant (`kolla_container_engine: podman`): podman and its Python binding instead of docker's.
+const KOLLA_PODMAN_HOST: Installed = {
+  any: [
+    ['openssh-server', '1:8.9p1-3ubuntu0.6'],
+    ['podman', '3.4.4+ds1-1ubuntu1.22.04.2'],
+    ['python3-podman', '3.2.1-1'],
+  ],
+  controller: [],
+  compute: [],
+};
+
 function debianInstalled(node: SimNode): (readonly [string, string])[] {
-  const set = node.deployment === 'kolla-ansible' ? KOLLA_HOST : node.init === 'sysv' ? TRUSTY : FOCAL;
+  const kolla = engineOf(node) === 'podman' ? KOLLA_PODMAN_HOST : KOLLA_HOST;
+  const set = node.deployment === 'kolla-ansible' ? kolla : node.init === 'sysv' ? TRUSTY : FOCAL;
   return [...set.any, ...(node.roles.includes('controller') ? set.controller : []), ...(node.roles.includes('compute') ? set.compute : [])];
 }
 
