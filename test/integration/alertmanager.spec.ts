@@ -9,7 +9,7 @@ import { readEnvOptions } from '../../src/config/env.js';
 import { startSimCluster, type SimCluster } from '../../src/sim/index.js';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
 import { startAlertmanager, type RealAlertmanager } from '../support/alertmanager.js';
-import { freePort } from '../support/real/net.js';
+import { serverPort } from '../support/real/net.js';
 import { buttons, shown, threadReplies, topMessages, until } from '../e2e/alerts/serve-harness.js';
 import { capturingLogger, FakeSlack, OPS_CHANNEL, PERMISSIONS_YAML, signatureHeaders, SIGNING_SECRET, USERS } from '../e2e/slack/harness.js';
 
@@ -38,7 +38,7 @@ beforeAll(async () => {
   sim = await startSimCluster({ scenario: 'seed-incident' });
   dir = mkdtempSync(join(tmpdir(), 'stackmedic-am-it-'));
   writeFileSync(join(dir, 'permissions.yml'), PERMISSIONS_YAML);
-  port = await freePort();
+  port = await serverPort();
   am = await startAlertmanager({ webhookUrl: `http://127.0.0.1:${port}/alertmanager`, token: TOKEN, groupWait: '1s', groupInterval: '2s' });
   slack = new FakeSlack();
   slack.install();

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './real/net.js';
+import { serverPort } from './real/net.js';
 
 /** Where the Debian package puts the binary (the tests spawn it by this path). */
 export const ALERTMANAGER_BIN = '/usr/bin/prometheus-alertmanager';
@@ -99,7 +99,7 @@ export async function startAlertmanager(options: AlertmanagerOptions): Promise<R
   const dir = mkdtempSync(join(tmpdir(), 'stackmedic-alertmanager-'));
   const config = join(dir, 'alertmanager.yml');
   writeFileSync(config, configYaml(options));
-  const port = await freePort();
+  const port = await serverPort();
   const child = spawn(
     ALERTMANAGER_BIN,
     [

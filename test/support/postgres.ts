@@ -16,7 +16,7 @@ import { chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from './real/net.js';
+import { serverPort } from './real/net.js';
 
 const run = promisify(execFile);
 
@@ -58,7 +58,7 @@ export async function startPostgres(): Promise<PostgresServer> {
   const owner = postgresUser();
   chownSync(dir, owner.uid, owner.gid);
   const dataDir = join(dir, 'data');
-  const port = await freePort();
+  const port = await serverPort();
   const as = { uid: owner.uid, gid: owner.gid, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' } };
   await run(join(POSTGRES_BIN, 'initdb'), ['-D', dataDir, '-U', 'stackmedic', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions'], as);
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;

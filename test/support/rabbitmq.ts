@@ -6,8 +6,8 @@
  *
  * ```ts
  * const dir = mkdtempSync(join(tmpdir(), 'rmq-'));
- * const a = await startRabbitNode({ name: 'rabbit-a', port: await freePort(), distPort: await freePort(), dir });
- * const b = await startRabbitNode({ name: 'rabbit-b', port: await freePort(), distPort: await freePort(), dir });
+ * const a = await startRabbitNode({ name: 'rabbit-a', port: await freeTcpPort(), distPort: await freeTcpPort(), dir });
+ * const b = await startRabbitNode({ name: 'rabbit-b', port: await freeTcpPort(), distPort: await freeTcpPort(), dir });
  * await joinCluster(b, a);
  * await rabbitctl(a, ['cluster_status', '--formatter', 'json']);
  * await stopRabbitNode(b); await stopRabbitNode(a);
@@ -16,7 +16,7 @@
 
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { freePort } from './real/net.js';
+import { serverPort } from './real/net.js';
 import { join } from 'node:path';
 
 /** Where Debian installs the real (non-wrapper) RabbitMQ scripts. */
@@ -74,8 +74,8 @@ export class RabbitMqMissingError extends Error {
 let epmdBaseline: Set<number> | undefined;
 const stoppedNodes = new WeakSet<RabbitNode>();
 
-/** A TCP port on 127.0.0.1 that was free a moment ago (for `port` and `distPort`). */
-export const freeTcpPort = freePort;
+/** A TCP port on 127.0.0.1 for `port` and `distPort`, outside the ephemeral range (see serverPort). */
+export const freeTcpPort = serverPort;
 
 function assertInstalled(): void {
   for (const tool of ['rabbitmq-server', 'rabbitmqctl']) {

@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { readEnvOptions } from '../../../src/config/env.js';
 import type { SimCluster } from '../../../src/sim/index.js';
 import { serveSlack } from '../../../src/slack/serve.js';
-import { freePort } from '../../support/real/net.js';
+import { serverPort } from '../../support/real/net.js';
 import { parseExposition, valueOf, type Family } from '../../unit/metrics/exposition.js';
 import { FakeSlack, OPS_CHANNEL, PERMISSIONS_YAML, signatureHeaders, type SlackCall } from '../slack/harness.js';
 
@@ -81,7 +81,7 @@ export async function startAlertServe(sim: SimCluster, env: Record<string, strin
   const permissions = join(dir, 'permissions.yml');
   writeFileSync(permissions, PERMISSIONS_YAML);
   const dbPath = join(dir, 'stackmedic.sqlite');
-  const port = await freePort();
+  const port = await serverPort();
   const slack = new FakeSlack();
   slack.install();
   const logs: string[] = [];
