@@ -20,6 +20,13 @@ const UPPER = bytes('ERROR');
 const CRITIC = bytes('CRITIC');
 const RROR = bytes('rror');
 const NEEDLES = [UPPER, CRITIC, RROR];
+/**
+ * What is searched for each needle. `ERROR` is found as `RROR` preceded by `E`: on generated and
+ * real OpenStack logs (capitals everywhere: `INFO`, `GET`, `HTTP`, request ids) the search for
+ * `ERROR` ran at about 0.7 GB/s, the one for `RROR` at 20 GB/s and more.
+ */
+const SEARCHED = [bytes('RROR'), CRITIC, RROR];
+const LEAD: readonly (number | undefined)[] = [69, undefined, undefined];
 const LEVEL = bytes('level');
 /**
  * The other levels oslo.log and syslog-style formats print in the same place. A ` CRITICAL ` or
@@ -178,11 +185,13 @@ export class ErrorHeads {
     const { hits, needles, runs } = this;
     hits.length = 0;
     needles.length = 0;
-    NEEDLES.forEach((needle, n) => {
+    SEARCHED.forEach((needle, n) => {
       const run = runs[n] as number[];
       run.length = 0;
+      const lead = LEAD[n];
       // Step one byte, not the needle's length: `rror` may overlap itself (`errorror`).
-      for (let p = block.indexOf(needle); p >= 0; p = block.indexOf(needle, p + 1)) run.push(p);
+      if (lead === undefined) for (let p = block.indexOf(needle); p >= 0; p = block.indexOf(needle, p + 1)) run.push(p);
+      else for (let p = block.indexOf(needle, 1); p >= 0; p = block.indexOf(needle, p + 1)) if (block[p - 1] === lead) run.push(p - 1);
     });
     // Merge the sorted runs (the needles never start at the same byte).
     const at = runs.map(() => 0);
