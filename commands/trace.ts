@@ -1,6 +1,7 @@
 import { defineCommand, defineFamily } from '../src/router/command.js';
 import { redact, redactAndCut } from '../src/redact.js';
 import { logTimestampIso, parseLogFetchOutput, traceCommand } from '../src/signatures/index.js';
+import { compareNodes } from '../src/inventory/node-order.js';
 
 const REQUEST_ID = /^req-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MAX_LINES = 200;
@@ -57,13 +58,7 @@ const request = defineCommand({
         });
       }
     }
-    lines.sort(
-      (a, b) =>
-        (a.time ?? '9').localeCompare(b.time ?? '9') ||
-        a.node.localeCompare(b.node, 'en', { numeric: true }) ||
-        a.file.localeCompare(b.file) ||
-        a.line - b.line,
-    );
+    lines.sort((a, b) => (a.time ?? '9').localeCompare(b.time ?? '9') || compareNodes(a.node, b.node) || a.file.localeCompare(b.file) || a.line - b.line);
     const shown = lines.slice(0, MAX_LINES);
     const where = [...new Set(lines.map((l) => l.node))];
     const files = [...new Set(lines.map((l) => `${l.node}:${l.file}`))];

@@ -1,6 +1,7 @@
 import { readChain, type Signature } from '../signatures/index.js';
 import type { Evidence } from './types.js';
 import { isUnrecognisedEvidence } from './unrecognised-evidence.js';
+import { compareNodes } from '../inventory/node-order.js';
 
 /**
  * States of an incident's evidence that cleared before the end of its window (a broker stopped,
@@ -71,7 +72,7 @@ export function recoveredStates(evidence: readonly Evidence[], signatures: reado
       endedWith: last.cause,
     });
   }
-  return out.sort((a, b) => (a.at ?? '\uffff').localeCompare(b.at ?? '\uffff') || a.node.localeCompare(b.node, 'en', { numeric: true }));
+  return out.sort((a, b) => (a.at ?? '\uffff').localeCompare(b.at ?? '\uffff') || compareNodes(a.node, b.node));
 }
 
 /** Where the recovery record is, short: `node-10 rabbit@node-10.log:364` (or the node alone). */

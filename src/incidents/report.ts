@@ -10,6 +10,7 @@ import type { TimelineChart } from '../render/timeline-svg.js';
 import { endsRecoveredState, recoveredStates, recoveryPlace, recoveryRef, type RecoveredState } from './recoveries.js';
 import { classificationLine, isUnrecognisedEvidence, latestLogErrors } from './unrecognised-evidence.js';
 import { incidentTitle } from './title.js';
+import { compareNodes } from '../inventory/node-order.js';
 
 /**
  * Views of an incident for the templates: the summary (Slack message top, `/incident show`) and the
@@ -415,7 +416,7 @@ export function logEpisodes(evidence: readonly StoredEvidence[], gapMs = 30 * 60
       episodes.push({
         signature,
         first,
-        nodes: [...new Set(current.map((r) => r.node))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })),
+        nodes: [...new Set(current.map((r) => r.node))].sort(compareNodes),
         services: [...new Set(current.map((r) => serviceOfLog(r.file ?? '')))],
         count: current.length,
       });

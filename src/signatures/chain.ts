@@ -1,5 +1,6 @@
 import { readActivities, timeMs, type Activity, type ChainInput, type EvidenceRef, type Span } from './activity.js';
 import { SEVERITIES, type Signature } from './schema.js';
+import { compareNodes } from '../inventory/node-order.js';
 
 export type { ChainInput, EvidenceRef } from './activity.js';
 export { serviceOfLog } from './service.js';
@@ -286,13 +287,6 @@ function compareTime(a: string | null, b: string | null): number {
   const am = timeMs(a) ?? 0;
   const bm = timeMs(b) ?? 0;
   return am === bm ? 0 : am < bm ? -1 : 1;
-}
-
-const NODE_ORDER = new Intl.Collator('en', { numeric: true });
-
-/** `node-9` before `node-10`. */
-function compareNodes(a: string, b: string): number {
-  return NODE_ORDER.compare(a, b);
 }
 
 /** The chain on one line, for people: `Root disk full on node-10 -> RabbitMQ disk alarm on node-10 -> ...`. */

@@ -15,6 +15,7 @@ import { isLogSignature, type Catalog } from './schema.js';
 import { applyThresholds } from './threshold.js';
 import { isValidZone } from './timestamp.js';
 import { renderUnrecognised, UnrecognisedCollector, type Classification, type UnrecognisedGroup, type UnrecognisedReport } from './unrecognised.js';
+import { compareNodes } from '../inventory/node-order.js';
 
 export { diagnosisJson, hasCurrentProblem, renderDiagnosis, renderRunbook, type DiagnosisJson } from './diagnosis-render.js';
 
@@ -173,13 +174,6 @@ async function listLogs(dir: string): Promise<LogFile[]> {
     }
   }
   return files.sort((a, b) => compareNodes(a.node, b.node) || (a.path < b.path ? -1 : 1));
-}
-
-// One collator: `localeCompare` with options builds one per call, and findings sort thousands of times.
-const NODE_ORDER = new Intl.Collator('en', { numeric: true });
-
-function compareNodes(a: string, b: string): number {
-  return NODE_ORDER.compare(a, b);
 }
 
 /** Options of `runDiagnose`, as the CLI parses them. */

@@ -7,6 +7,7 @@ import { diagnoseDirectory, type DiagnoseOptions, type Diagnosis } from './diagn
 import type { Catalog } from './schema.js';
 import { WILDCARD } from './template-miner.js';
 import type { Classification, UnrecognisedGroup } from './unrecognised.js';
+import { compareNodes } from '../inventory/node-order.js';
 
 /**
  * What a signature file would do before it goes into `SIGNATURES_DIR` (`stackmedic signatures
@@ -121,13 +122,12 @@ export function matchesOf(diagnosis: Diagnosis, catalog: Catalog, ids: readonly 
     const findings = diagnosis.findings.filter((f) => f.signature === id);
     const times = findings.map((f) => f.time).filter((t): t is string => t !== null);
     times.sort();
-    const byNode = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
     return {
       id,
       title: catalog.signatures.find((s) => s.id === id)?.title ?? id,
       records: findings.length,
-      files: [...new Set(findings.map((f) => `${f.node}:${f.file}`))].sort(byNode),
-      nodes: [...new Set(findings.map((f) => f.node))].sort(byNode),
+      files: [...new Set(findings.map((f) => `${f.node}:${f.file}`))].sort(compareNodes),
+      nodes: [...new Set(findings.map((f) => f.node))].sort(compareNodes),
       first: times[0] ?? null,
       last: times.at(-1) ?? null,
     };

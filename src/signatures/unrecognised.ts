@@ -3,6 +3,7 @@ import { ErrorHeads, isErrorLine } from './error-level.js';
 import type { LogContext } from './matcher.js';
 import { TemplateMiner, type TemplateMinerOptions } from './template-miner.js';
 import { parseLogTimestamp, type TimestampOptions } from './timestamp.js';
+import { compareNodes } from '../inventory/node-order.js';
 
 /**
  * What the catalog does not know: every error record of the logs that no signature claimed,
@@ -208,7 +209,7 @@ export class UnrecognisedCollector {
       .map((t) => ({
         template: t.tokens.join(' '),
         count: t.count,
-        nodes: [...t.data.nodes].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })),
+        nodes: [...t.data.nodes].sort(compareNodes),
         first: iso(t.data.firstMs),
         last: iso(t.data.lastMs),
         example: t.data.example as RecordRef,
