@@ -6,35 +6,14 @@
  * and no row at all: none lost, none twice. Commands are kept in flight across the stop and the
  * restart by holding their remote commands in the simulator, not by timing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type StackmedicApp } from '../../src/app/create-app.js';
-import { readEnvOptions } from '../../src/config/env.js';
+import { describe, expect, it } from 'vitest';
+import type { StackmedicApp } from '../../src/app/create-app.js';
 import { STORE_DOWN_NOTE, type DispatchResult } from '../../src/router/router.js';
 import type { PermissionRole } from '../../src/router/types.js';
-import { startSimCluster, type SimCluster } from '../../src/sim/index.js';
-import { PostgresStore } from '../../src/store/postgres-store.js';
-import { startPostgres, type PostgresServer } from '../support/postgres.js';
+import { replicaApps } from '../support/replica-apps.js';
 
-let server: PostgresServer;
-let sim: SimCluster;
-const apps: StackmedicApp[] = [];
-
-beforeAll(async () => {
-  server = await startPostgres();
-  sim = await startSimCluster({ scenario: 'seed-incident' });
-}, 120_000);
-afterAll(async () => {
-  for (const a of apps) await a.close().catch(() => undefined);
-  await sim?.stop();
-  await server?.stop();
-});
-
-async function replica(name: string): Promise<StackmedicApp> {
-  const store = await PostgresStore.open({ url: server.url, log: () => {} });
-  const app = createApp({ inventory: sim.inventory, env: readEnvOptions({ STACKMEDIC_DB: server.url, STACKMEDIC_LEASE_SECONDS: '5' }), store, replica: name });
-  apps.push(app);
-  return app;
-}
+const rig = replicaApps();
+const replica = (name: string): Promise<StackmedicApp> => rig.replica(name);
 
 async function until(what: string, test: () => Promise<boolean>, ms = 60_000): Promise<void> {
   const end = Date.now() + ms;
@@ -78,18 +57,18 @@ describe('PostgreSQL stopped and restarted under a stream of commands on two rep
       Number((await replicas[0]!.store.get<{ n: number }>(`SELECT COUNT(*) AS n FROM audit_invocation WHERE actor_name LIKE ?`, [actorLike]))?.n);
 
     // Before the stop: commands whose pings are held on node-10, so they are in flight when it stops.
-    const beforeStop = sim.holdCommands('node-10', /\/proc\/uptime/);
+    const beforeStop = rig.sim.holdCommands('node-10', /\/proc\/uptime/);
     const first = send('before the stop', 8);
     await beforeStop.arrived;
     await until('every command of the first batch to have begun its audit record', async () => (await rowsOf('load-%')) >= first.length);
-    await server.halt();
+    await rig.server.halt();
 
     // While it is down: commands held on node-11 stay in flight across the restart.
-    const acrossRestart = sim.holdCommands('node-11', /\/proc\/uptime/);
+    const acrossRestart = rig.sim.holdCommands('node-11', /\/proc\/uptime/);
     beforeStop.release();
     const during = send('while stopped', 8);
     await acrossRestart.arrived;
-    await server.resume();
+    await rig.server.resume();
     acrossRestart.release();
     // After the restart: the stream goes on.
     const after = send('after the restart', 8);

@@ -4,37 +4,17 @@
  * both runs once, and losing the database (pg_ctl stop, then start) keeps reads answering, refuses
  * changes, and loses no audit record nor writes one twice.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type StackmedicApp } from '../../src/app/create-app.js';
-import { readEnvOptions } from '../../src/config/env.js';
+import { describe, expect, it } from 'vitest';
+import type { StackmedicApp } from '../../src/app/create-app.js';
 import { STORE_DOWN_NOTE } from '../../src/router/router.js';
 import type { PermissionRole, Reply } from '../../src/router/types.js';
-import { startSimCluster, type SimCluster } from '../../src/sim/index.js';
+import { startSimCluster } from '../../src/sim/index.js';
 import { ConfirmationStore } from '../../src/slack/confirm-store.js';
-import { PostgresStore } from '../../src/store/postgres-store.js';
-import { startPostgres, type PostgresServer } from '../support/postgres.js';
+import { replicaApps } from '../support/replica-apps.js';
 import { requestConfirmation } from '../unit/store/confirm-store-suite.js';
 
-let server: PostgresServer;
-let sim: SimCluster;
-const apps: StackmedicApp[] = [];
-
-beforeAll(async () => {
-  server = await startPostgres();
-  sim = await startSimCluster({ scenario: 'seed-incident' });
-}, 60_000);
-afterAll(async () => {
-  for (const a of apps) await a.close().catch(() => undefined);
-  await sim?.stop();
-  await server?.stop();
-});
-
-async function replica(name: string): Promise<StackmedicApp> {
-  const store = await PostgresStore.open({ url: server.url, log: () => {} });
-  const app = createApp({ inventory: sim.inventory, env: readEnvOptions({ STACKMEDIC_DB: server.url, STACKMEDIC_LEASE_SECONDS: '5' }), store, replica: name });
-  apps.push(app);
-  return app;
-}
+const rig = replicaApps();
+const replica = (name: string): Promise<StackmedicApp> => rig.replica(name);
 
 async function run(app: StackmedicApp, text: string, actor: string, role: PermissionRole = 'operator'): Promise<Reply> {
   const r = await app.router.dispatch({ text, actor: { id: `U-${actor}`, name: actor, via: 'console' }, role, confirmed: true });
@@ -77,17 +57,7 @@ describe('two replicas on one real PostgreSQL', () => {
   it('two replicas restarting pacemaker on two different members at the same moment: at most one runs (the guard reads the locks after taking its own)', async () => {
     const healthy = await startSimCluster({ scenario: 'healthy' });
     try {
-      const onHealthy = async (name: string): Promise<StackmedicApp> => {
-        const store = await PostgresStore.open({ url: server.url, log: () => {} });
-        const app = createApp({
-          inventory: healthy.inventory,
-          env: readEnvOptions({ STACKMEDIC_DB: server.url, STACKMEDIC_LEASE_SECONDS: '5' }),
-          store,
-          replica: name,
-        });
-        apps.push(app);
-        return app;
-      };
+      const onHealthy = (name: string): Promise<StackmedicApp> => rig.replica(name, healthy.inventory);
       const a = await onHealthy('replica-c');
       const b = await onHealthy('replica-d');
       const [onA, onB] = await Promise.all([run(a, '/pacemaker restart node-11', 'alice', 'admin'), run(b, '/pacemaker restart node-12', 'bob', 'admin')]);
@@ -125,7 +95,7 @@ describe('two replicas on one real PostgreSQL', () => {
 
   it('with the database stopped, reads answer with a note and changes are refused; stopped mid-command, no audit record is lost or doubled', async () => {
     const a = await replica('replica-c');
-    await server.halt();
+    await rig.server.halt();
     try {
       const ping = await run(a, '/cluster ping', 'carol', 'viewer');
       expect(ping.text).toContain(STORE_DOWN_NOTE);
@@ -134,25 +104,25 @@ describe('two replicas on one real PostgreSQL', () => {
       expect(heal.ok).toBe(false);
       expect(heal.title).toMatch(/^Not run: the store is unavailable .*does not run without its audit record and lock\.$/);
     } finally {
-      await server.resume();
+      await rig.server.resume();
     }
     // Nothing of the refused heal reached the node.
-    const before = sim.commandLog.length;
+    const before = rig.sim.commandLog.length;
     let kept = 0;
     a.services.audit.onUnwritten = () => kept++;
     const status = run(a, '/cluster status', 'carol', 'viewer');
     // Stopped while the status command runs its probes: their records wait, then go in once.
-    await until('the first remote command', async () => sim.commandLog.length > before, 10_000);
-    await server.halt();
+    await until('the first remote command', async () => rig.sim.commandLog.length > before, 10_000);
+    await rig.server.halt();
     await new Promise((r) => setTimeout(r, 1500));
-    await server.resume();
+    await rig.server.resume();
     await status;
     await until('the kept records written', async () => a.services.audit.unwrittenCount === 0 || (await a.services.audit.flush()), 20_000);
     // Some records really had to wait for the database.
     expect(kept).toBeGreaterThan(0);
     const [entry] = (await a.services.audit.list(5)).filter((e) => e.command === '/cluster status');
     expect(entry?.outcome).not.toBe('pending');
-    const ran = sim.commandLog.slice(before);
+    const ran = rig.sim.commandLog.slice(before);
     // Every command the nodes ran is in the audit once; a command that failed before reaching a
     // node (a timeout under load) is audited too, as a failure, and is not in the node's log.
     const reached = entry?.remote.filter((r) => r.ok) ?? [];
