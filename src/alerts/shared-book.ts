@@ -22,13 +22,17 @@ export interface SharedAlertBookOptions {
   readonly maxAlerts?: number;
   /**
    * A firing alert no notification repeated for this long is dropped: its resolution was lost
-   * (Alertmanager repeats a firing group every repeat_interval, 4 h by default). 48 h by default.
+   * (Alertmanager repeats a firing group every repeat_interval, 4 h by default). 48 h by default
+   * (STACKMEDIC_ALERT_MAX_AGE_HOURS).
    */
   readonly maxAgeMs?: number;
 }
 
-/** Two days: well past Alertmanager's default repeat_interval (4 h) and the usual 12 h or 24 h. */
-export const DEFAULT_ALERT_MAX_AGE_MS = 48 * 3_600_000;
+/** Two days: well past Alertmanager's default repeat_interval (4 h) and the usual 12 h or 24 h (STACKMEDIC_ALERT_MAX_AGE_HOURS changes it). */
+export const DEFAULT_ALERT_MAX_AGE_HOURS = 48;
+
+/** {@link DEFAULT_ALERT_MAX_AGE_HOURS} in milliseconds. */
+export const DEFAULT_ALERT_MAX_AGE_MS = DEFAULT_ALERT_MAX_AGE_HOURS * 3_600_000;
 
 type AlertRow = { fingerprint: string; alert: string; first_seen_at: string } & Record<string, string>;
 type GroupRow = { grp: string; spec: string | null } & Record<string, string | null>;

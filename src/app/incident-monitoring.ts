@@ -1,6 +1,6 @@
 import { AlertmanagerApi } from '../alerts/alertmanager-api.js';
 import { alertmanagerUrlOf } from '../alerts/alertmanager-urls.js';
-import { SharedAlertBook } from '../alerts/shared-book.js';
+import { DEFAULT_ALERT_MAX_AGE_HOURS, SharedAlertBook } from '../alerts/shared-book.js';
 import { PassQueue } from '../alerts/passes.js';
 import { AlertService } from '../alerts/service.js';
 import { ALERT_SIGNATURE_PREFIX } from '../alerts/signatures.js';
@@ -52,7 +52,12 @@ export function startIncidentMonitoring(options: {
   const clock = stackmedic.services.clock;
   const { metrics } = stackmedic;
   // In the store: every replica's notifications land in one book per cluster, read by every pass.
-  const book = new SharedAlertBook({ store: stackmedic.store, cluster: stackmedic.inventory.cluster, clock });
+  const book = new SharedAlertBook({
+    store: stackmedic.store,
+    cluster: stackmedic.inventory.cluster,
+    clock,
+    maxAgeMs: (env.alertMaxAgeHours ?? DEFAULT_ALERT_MAX_AGE_HOURS) * 3_600_000,
+  });
   // Incidents alerts opened before a restart keep the titles of their alert-derived signatures.
   // Read in the background; the first pass waits for it.
   const relearned = (async () => {

@@ -51,6 +51,8 @@ export interface EnvOptions {
   readonly healthPort?: number | undefined;
   /** Alertmanager: who may post to POST /alertmanager, where its API is, and how alerts name nodes. */
   readonly alertmanager?: AlertmanagerOptions;
+  /** Hours after which a firing alert no notification repeated leaves the alert book (STACKMEDIC_ALERT_MAX_AGE_HOURS, default 48). */
+  readonly alertMaxAgeHours?: number;
 }
 
 /** The Alertmanager side of the configuration (STACKMEDIC_ALERTMANAGER_*). */
@@ -155,6 +157,8 @@ export function readEnvOptions(env: NodeJS.ProcessEnv = process.env): EnvOptions
     evidenceHours: int(env, 'STACKMEDIC_EVIDENCE_HOURS', 48, 1, 8760),
     healthPort: env.STACKMEDIC_HTTP_PORT?.trim() ? int(env, 'STACKMEDIC_HTTP_PORT', 0, 0, 65535) : undefined,
     alertmanager: readAlertmanager(env),
+    // At least an hour: Alertmanager repeats a firing group every repeat_interval (4 h by default); an age below it drops alerts still firing.
+    alertMaxAgeHours: int(env, 'STACKMEDIC_ALERT_MAX_AGE_HOURS', 48, 1, 8760),
   };
 }
 
