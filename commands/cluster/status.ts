@@ -16,7 +16,10 @@ export default defineCommand({
   async run(ctx) {
     ctx.progress(`probing ${ctx.inventory.nodes.length} nodes...`);
     const catalog = await ctx.services.catalog();
-    const status = await clusterStatus(ctx.inventory, ctx.executor, catalog, { clock: ctx.services.clock });
+    const status = await clusterStatus(ctx.inventory, ctx.executor, catalog, {
+      clock: ctx.services.clock,
+      ...(ctx.services.probeCache ? { cache: ctx.services.probeCache } : {}),
+    });
     const versions = versionsView(status.snapshot, catalog.signatures);
     const view = { ...status.report, likelyCause: status.likelyCause, nextSteps: status.nextSteps };
     const deployment = deploymentOf(ctx.inventory, status.snapshot);

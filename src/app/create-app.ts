@@ -19,6 +19,7 @@ import { CheckStats } from '../stats/check-stats.js';
 import { realRunbookTiming } from '../runbooks/command.js';
 import type { RunbookTiming } from '../runbooks/types.js';
 import { MeteredExecutor } from '../metrics/metered-executor.js';
+import { ProbeCache } from '../health/probe-cache.js';
 import { MeteredRouter } from '../metrics/metered-router.js';
 import { StackmedicMetrics } from '../metrics/metrics.js';
 
@@ -95,6 +96,7 @@ export function createApp(options: CreateAppOptions): StackmedicApp {
     incidents: new IncidentStore(store),
     checkStats: new CheckStats(store),
     runbookTiming: options.runbookTiming ?? realRunbookTiming,
+    probeCache: new ProbeCache(),
   };
   const metrics = options.metrics ?? new StackmedicMetrics();
   const inventories = options.clusters && options.clusters.length > 0 ? options.clusters : [inventory];
@@ -102,7 +104,16 @@ export function createApp(options: CreateAppOptions): StackmedicApp {
   // records and locks. One cluster keeps the unscoped services it always had.
   const several = inventories.length > 1;
   const servicesOf = (inv: Inventory): Services =>
-    several ? { ...services, locks: locksOf(inv.cluster), audit: audit.forCluster(inv.cluster), incidents: new IncidentStore(store, inv.cluster) } : services;
+    several
+      ? {
+          ...services,
+          locks: locksOf(inv.cluster),
+          audit: audit.forCluster(inv.cluster),
+          incidents: new IncidentStore(store, inv.cluster),
+          // Node names are the cluster's own: one cache per cluster.
+          probeCache: new ProbeCache(),
+        }
+      : services;
   const clusters: ClusterApp[] = inventories.map((inv) => {
     const pool = RoutingExecutor.create(inv, poolOptions);
     return { inventory: inv, pool, executor: new MeteredExecutor(pool, metrics), services: servicesOf(inv) };

@@ -1,5 +1,5 @@
 import { AlertmanagerApi } from '../alerts/alertmanager-api.js';
-import { alertmanagerUrlOf } from '../alerts/alertmanager-urls.js';
+import { chooseAlertmanagerUrl } from '../alerts/alertmanager-urls.js';
 import { DEFAULT_ALERT_MAX_AGE_HOURS, SharedAlertBook } from '../alerts/shared-book.js';
 import { PassQueue } from '../alerts/passes.js';
 import { AlertService } from '../alerts/service.js';
@@ -67,8 +67,14 @@ export function startIncidentMonitoring(options: {
   })().catch((error: unknown) =>
     log(`stackmedic: could not read the open incidents' alert signatures: ${error instanceof Error ? error.message : String(error)}`),
   );
-  // Its own Alertmanager when STACKMEDIC_ALERTMANAGER_URL names one for this cluster.
-  const amUrl = alertmanagerUrlOf(env.alertmanager, stackmedic.inventory.cluster);
+  // Its own Alertmanager: STACKMEDIC_ALERTMANAGER_URL's CLUSTER=URL, else the inventory's alertmanager_url:, else the shared URL.
+  const am = chooseAlertmanagerUrl(env.alertmanager, stackmedic.inventory.cluster, stackmedic.inventory.alertmanagerUrl);
+  if (am.overridden !== undefined) {
+    log(
+      `stackmedic: Alertmanager of cluster ${stackmedic.inventory.cluster}: ${am.url ?? ''} from STACKMEDIC_ALERTMANAGER_URL, not ${am.overridden} from alertmanager_url: in ${stackmedic.inventory.source} (the environment wins)`,
+    );
+  }
+  const amUrl = am.url;
   const holder: { alerts?: AlertService } = {};
   const thread =
     options.publisher && channel
@@ -89,7 +95,12 @@ export function startIncidentMonitoring(options: {
     audit: stackmedic.services.audit,
     clock,
     policy: { resolveAfterMs: env.resolveAfterMinutes * 60_000, reopenWithinMs: (env.reopenWithinMinutes ?? 60) * 60_000 },
-    check: { concurrency: env.concurrency, logTimezone: env.logTimezone, evidenceHours: env.evidenceHours ?? 48 },
+    check: {
+      concurrency: env.concurrency,
+      logTimezone: env.logTimezone,
+      evidenceHours: env.evidenceHours ?? 48,
+      ...(stackmedic.services.probeCache ? { probeCache: stackmedic.services.probeCache } : {}),
+    },
     ...(thread ? { thread } : {}),
     log,
     external: () => book.external(),

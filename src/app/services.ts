@@ -3,6 +3,7 @@ import type { Catalog } from '../signatures/index.js';
 import type { IncidentStore } from '../incidents/store.js';
 import type { RunbookTiming } from '../runbooks/types.js';
 import type { CheckStats } from '../stats/check-stats.js';
+import type { ProbeCache } from '../health/probe-cache.js';
 import type { NodeLocks } from './locks.js';
 
 /** Long-lived parts the commands use, created once by the app. */
@@ -18,4 +19,6 @@ export interface Services {
   readonly runbookTiming: RunbookTiming;
   /** Signature hits and classification rates of the scheduled checks (`/incident stats`), when the app keeps them. */
   readonly checkStats?: CheckStats;
+  /** This cluster's answers of slowly changing probes (package lists), shared by statuses and checks. */
+  readonly probeCache?: ProbeCache;
 }

@@ -4,10 +4,17 @@ import type { Probe, ProbeResult } from '../probes/types.js';
 import type { Executor } from '../ssh/types.js';
 import { DEFAULT_FAN_OUT_CONCURRENCY, mapLimit } from '../ssh/pool.js';
 import type { ExecFailure } from '../ssh/types.js';
+import type { ProbeCache } from './probe-cache.js';
 
 /** What one probe gave on one node. */
 export type NodeProbeOutcome<T> =
-  | (ProbeResult<T> & { readonly node: string; readonly exitCode: number | null; readonly durationMs: number })
+  | (ProbeResult<T> & {
+      readonly node: string;
+      readonly exitCode: number | null;
+      readonly durationMs: number;
+      /** Set when the answer was reused from an earlier snapshot (a probe with `maxAgeMs`): when it was read. */
+      readonly readAt?: Date;
+    })
   | { readonly kind: 'failed'; readonly node: string; readonly failure: ExecFailure; readonly durationMs: number };
 
 /** A node as the snapshot saw it. */
@@ -71,6 +78,8 @@ export interface SnapshotOptions {
   readonly nodes?: readonly string[];
   readonly concurrency?: number;
   readonly clock?: () => Date;
+  /** Answers of probes with `maxAgeMs` kept between snapshots of this cluster (see ProbeCache). */
+  readonly cache?: ProbeCache;
 }
 
 /**
@@ -121,16 +130,34 @@ export async function takeSnapshot(inventory: Inventory, executor: Executor, opt
     return { ...probe.parse(r), node: node.name, exitCode: r.exitCode, durationMs: r.durationMs };
   };
 
-  const nodeJobs: { node: NodeSpec; probe: Probe<unknown> }[] = [];
+  const { cache } = options;
+  const nodeJobs: { node: NodeSpec; probe: Probe<unknown>; reused?: NodeProbeOutcome<unknown> }[] = [];
   for (const probe of options.probes.filter((p) => p.scope === 'node')) {
-    for (const node of wanted) if (hasRole(node, probe)) nodeJobs.push({ node, probe });
+    for (const node of wanted) {
+      if (!hasRole(node, probe)) continue;
+      const hit = cache && probe.maxAgeMs !== undefined ? cache.fresh(probe.id, node.name, probe.maxAgeMs, takenAt) : undefined;
+      nodeJobs.push(hit ? { node, probe, reused: { ...hit.outcome, readAt: hit.readAt } as NodeProbeOutcome<unknown> } : { node, probe });
+    }
   }
-  const nodeResults = await mapLimit(nodeJobs, concurrency, (job) => runOne(job.node, job.probe));
+  const nodeResults = await mapLimit(nodeJobs, concurrency, (job) => (job.reused ? Promise.resolve(job.reused) : runOne(job.node, job.probe)));
   nodeJobs.forEach((job, i) => {
+    let outcome = nodeResults[i] as NodeProbeOutcome<unknown>;
+    const dead = unreachable.get(job.node.name);
+    if (job.reused && dead !== undefined) {
+      // A node that cannot be reached now is not shown with what it had installed before.
+      outcome = {
+        kind: 'failed',
+        node: job.node.name,
+        failure: { ok: false, node: job.node.name, command: '', kind: 'unreachable', message: dead, durationMs: 0 },
+        durationMs: 0,
+      };
+    }
+    if (cache && job.probe.maxAgeMs !== undefined && !job.reused) cache.put(job.probe.id, job.node.name, outcome, takenAt);
     const list = outcomes.get(job.probe.id) ?? [];
-    list.push(nodeResults[i] as NodeProbeOutcome<unknown>);
+    list.push(outcome);
     outcomes.set(job.probe.id, list);
   });
+  if (cache) for (const name of unreachable.keys()) cache.forget(name);
 
   await Promise.all(
     options.probes

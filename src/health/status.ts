@@ -15,6 +15,7 @@ import {
 } from '../signatures/index.js';
 import { assessSnapshot, type HealthReport } from './assess.js';
 import { probeCoverage } from './coverage.js';
+import type { ProbeCache } from './probe-cache.js';
 import { probeById, probeFacts, statusProbes } from './registry.js';
 import { takeSnapshot, type ClusterSnapshot } from './snapshot.js';
 
@@ -63,10 +64,11 @@ export async function clusterStatus(
   inventory: Inventory,
   executor: Executor,
   catalog: Catalog,
-  options: { concurrency?: number; clock?: () => Date } = {},
+  options: { concurrency?: number; clock?: () => Date; cache?: ProbeCache } = {},
 ): Promise<ClusterStatus> {
-  // Installed versions are read with every status: no area judges them, but the status shows them
+  // Installed versions are read with the status: no area judges them, but the status shows them
   // and the check reads which signatures' bugs the nodes' versions carry (src/health/versions.ts).
+  // With the cluster's probe cache they are re-read only every few minutes, and shown with their time.
   const snapshot = await takeSnapshot(inventory, executor, { probes: [...statusProbes, packageVersions], ...options });
   return explainSnapshot(snapshot, catalog);
 }

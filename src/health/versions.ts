@@ -61,6 +61,11 @@ export interface VersionsView {
   readonly roles: readonly RoleVersions[];
   /** Nodes whose package list could not be read, and why (their versions are unknown). */
   readonly unread: readonly { readonly node: string; readonly why: string }[];
+  /**
+   * When the lists shown were read, if any was read before this status (reused from the
+   * cluster's probe cache): the oldest and newest read times, ISO. Absent when all were read now.
+   */
+  readonly readBetween?: { readonly oldest: string; readonly newest: string };
 }
 
 /** Each node's installed packages, as the snapshot read them (`undefined`: not read, so unknown). */
@@ -92,7 +97,18 @@ export function versionsView(snapshot: ClusterSnapshot, signatures: readonly Sig
     const why = o.kind === 'unknown' ? unreadableReason(o) : o.failure.kind === 'error' ? o.failure.message : 'unreachable';
     return [{ node: o.node, why }];
   });
-  return { roles, unread };
+  const readTimes = snapshot.of(packageVersions).flatMap((o) => (o.kind === 'ok' ? [(o.readAt ?? snapshot.takenAt).getTime()] : []));
+  const oldest = Math.min(...readTimes);
+  if (readTimes.length === 0 || oldest >= snapshot.takenAt.getTime()) return { roles, unread };
+  return { roles, unread, readBetween: { oldest: new Date(oldest).toISOString(), newest: new Date(Math.max(...readTimes)).toISOString() } };
+}
+
+/** `read 17:55 UTC` or `read 17:55-18:01 UTC`: when reused lists were read (minutes, UTC). */
+function readWhen(view: VersionsView): string {
+  if (!view.readBetween) return '';
+  const hhmm = (iso: string): string => iso.slice(11, 16);
+  const { oldest, newest } = view.readBetween;
+  return `; read ${hhmm(oldest) === hhmm(newest) ? hhmm(oldest) : `${hhmm(oldest)}-${hhmm(newest)}`} UTC`;
 }
 
 /** `keystone 2:17.0.0-0ubuntu1`, or `rabbitmq-server 3.8.2 on node-10, node-11; 3.8.3 on node-12` when nodes differ. */
@@ -115,13 +131,14 @@ function lines(view: VersionsView): string[] {
 /** The versions block of the text status (no glyph: nothing here is judged). */
 export function versionsText(view: VersionsView): string {
   const body = lines(view);
-  return body.length ? `Versions (installed, not judged):\n${body.map((l) => `  ${l}`).join('\n')}\n` : '';
+  return body.length ? `Versions (installed, not judged${readWhen(view)}):\n${body.map((l) => `  ${l}`).join('\n')}\n` : '';
 }
 
 /** The same for Slack: one context line per role (Slack shows the blocks, not the text). */
 export function versionsMrkdwn(view: VersionsView): string {
   const esc = (t: string): string => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const when = readWhen(view);
   return lines(view)
-    .map((l) => `>> Versions: ${esc(l)}\n`)
+    .map((l, i) => `>> Versions${i === 0 && when ? ` (${when.slice(2)})` : ''}: ${esc(l)}\n`)
     .join('');
 }

@@ -1,5 +1,6 @@
 import { clusterStatus, type ClusterStatus, type UncheckedFact } from '../health/status.js';
 import { versionsOf } from '../health/versions.js';
+import type { ProbeCache } from '../health/probe-cache.js';
 import type { Inventory } from '../inventory/types.js';
 import type { Executor } from '../ssh/types.js';
 import {
@@ -73,6 +74,8 @@ export interface CheckOptions {
   readonly historyBefore?: string | null;
   /** Evidence the check does not gather itself (firing alerts), judged together with its own. */
   readonly external?: ExternalEvidence | undefined;
+  /** The cluster's probe cache (package lists reused for a few minutes), shared with `/cluster status`. */
+  readonly probeCache?: ProbeCache | undefined;
 }
 
 /** Evidence from outside the probes and logs, with the signatures it cites and the nodes whose logs it asks for. */
@@ -96,7 +99,11 @@ export interface ExternalEvidence {
 export async function runCheck(inventory: Inventory, executor: Executor, catalog: Catalog, options: CheckOptions = {}): Promise<CheckResult> {
   const clock = options.clock ?? (() => new Date());
   const started = performance.now();
-  const status = await clusterStatus(inventory, executor, catalog, { clock, ...(options.concurrency ? { concurrency: options.concurrency } : {}) });
+  const status = await clusterStatus(inventory, executor, catalog, {
+    clock,
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(options.probeCache ? { cache: options.probeCache } : {}),
+  });
   const at = status.snapshot.takenAt;
   const unreachable = status.snapshot.unreachable().map((n) => n.name);
   const named = new Set([...status.findings.map((f) => f.node), ...(options.external?.nodes ?? [])]);

@@ -57,6 +57,9 @@ export function parseDpkgList(text: string): PackageVersions {
   return versions;
 }
 
+/** How long a node's package list is reused by a snapshot with a probe cache. */
+export const PACKAGE_LIST_MAX_AGE_MS = 10 * 60_000;
+
 /** The versions of every package installed on a node, for signatures that say which versions carry their bug. */
 export const packageVersions = {
   id: 'package-versions',
@@ -65,5 +68,9 @@ export const packageVersions = {
   scope: 'node',
   command: remote(LIST_PACKAGES),
   timeoutMs: 20_000,
+  // The whole package list of every node is the largest answer of a status; packages change with
+  // upgrades, not by the second. Reused for 10 minutes where the app keeps a probe cache, and the
+  // status says when each list was read.
+  maxAgeMs: PACKAGE_LIST_MAX_AGE_MS,
   parse: parsePackageVersions,
 } satisfies Probe<PackageVersions>;

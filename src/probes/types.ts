@@ -30,6 +30,11 @@ export interface Probe<T> {
   readonly command: RemoteCommand;
   /** Per-run timeout; the executor default applies when absent. */
   readonly timeoutMs?: number;
+  /**
+   * For answers that change rarely (installed packages): a snapshot given a probe cache reuses a
+   * node's answer read at most this long ago, and says when it was read.
+   */
+  readonly maxAgeMs?: number;
   parse(output: ProbeOutput): ProbeResult<T>;
 }
 

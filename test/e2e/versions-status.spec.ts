@@ -71,6 +71,36 @@ describe('/cluster status shows installed versions per role, judged by nothing',
   }, 90_000);
 });
 
+describe('package lists are reused for 10 minutes by one app, and say when they were read', () => {
+  it('a second status a few minutes later lists no packages over SSH and shows the read time; 10 minutes on it reads again', async () => {
+    sim = await startSimCluster({ scenario: 'healthy' });
+    let now = new Date('2026-12-01T10:00:00Z');
+    app = createApp({ inventory: sim.inventory, env: readEnvOptions({ STACKMEDIC_DB: ':memory:' }), clock: () => now });
+    const current = sim;
+    const listed = () => current.commandLog.filter((e) => e.command.includes('dpkg-query -W')).length;
+    const run = async () => {
+      const r = await app?.router.dispatch({ text: '/cluster status', actor, role: 'viewer' });
+      if (r?.kind !== 'reply') throw new Error('expected a reply');
+      return r.reply;
+    };
+    const first = await run();
+    const nodes = sim.inventory.nodes.length;
+    expect(listed()).toBe(nodes);
+    expect(first.text).toContain('\nVersions (installed, not judged):\n');
+
+    now = new Date('2026-12-01T10:03:00Z');
+    const second = await run();
+    expect(listed()).toBe(nodes);
+    expect(second.text).toContain('\nVersions (installed, not judged; read 10:00 UTC):\n');
+    expect(JSON.stringify(second.blocks)).toContain('Versions (read 10:00 UTC): controller (3)');
+
+    now = new Date('2026-12-01T10:10:30Z');
+    const third = await run();
+    expect(listed()).toBe(2 * nodes);
+    expect(third.text).toContain('\nVersions (installed, not judged):\n');
+  }, 90_000);
+});
+
 describe('the incident check reads signature versions from the probed packages', () => {
   it("marks keystone's LDAP pool exhaustion (hotsos's real line) on node-10's keystone 2:17.0.0 as an affected version", async () => {
     sim = await startSimCluster({ scenario: 'healthy' });
