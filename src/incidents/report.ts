@@ -11,6 +11,7 @@ import { endsRecoveredState, recoveredStates, recoveryPlace, recoveryRef, type R
 import { classificationLine, isUnrecognisedEvidence, latestLogErrors } from './unrecognised-evidence.js';
 import { incidentTitle } from './title.js';
 import { compareNodes } from '../inventory/node-order.js';
+import { stepVersionText, versionNotes, versionNoteText, type VersionNote } from './version-notes.js';
 
 /**
  * Views of an incident for the templates: the summary (Slack message top, `/incident show`) and the
@@ -104,25 +105,63 @@ function symptomTimes(evidence: readonly StoredEvidence[], signatures: readonly 
     .sort();
 }
 
+/**
+ * The steps of the chain, root first; `version` says what the installed version says of a step's
+ * signature on its nodes ("on a fixed version (...): likely not this bug"), when it declares one.
+ */
 function chainSteps(
   data: IncidentData,
   esc: (s: string) => string,
-): { title: string; where: string; depth: number; firstSeen: string | null; recovered: boolean }[] {
+  notes: readonly VersionNote[],
+): { title: string; where: string; depth: number; firstSeen: string | null; recovered: boolean; version: string | null }[] {
   const { incident, signatures } = data;
+  const version = (signature: string, nodes: readonly string[]): string | null => {
+    const text = stepVersionText(notes, signature, nodes);
+    return text === null ? null : esc(text);
+  };
   if (!incident.chain) {
-    return [{ title: esc(titleOf(signatures, incident.root.signature)), where: incident.root.node, depth: 0, firstSeen: null, recovered: false }];
+    const { signature, node } = incident.root;
+    return [{ title: esc(titleOf(signatures, signature)), where: node, depth: 0, firstSeen: null, recovered: false, version: version(signature, [node]) }];
   }
   const { root, links } = incident.chain;
   return [
-    { title: esc(titleOf(signatures, root.signature)), where: root.node, depth: 0, firstSeen: root.time, recovered: false },
+    {
+      title: esc(titleOf(signatures, root.signature)),
+      where: root.node,
+      depth: 0,
+      firstSeen: root.time,
+      recovered: false,
+      version: version(root.signature, [root.node]),
+    },
     ...links.map((l) => ({
       title: esc(titleOf(signatures, l.signature)),
       where: `${l.nodes.length <= 3 ? l.nodes.join(', ') : `${l.nodes.length} nodes`}${l.services && l.services.length > 1 ? ` (${l.services.length} services)` : ''}`,
       depth: l.depth,
       firstSeen: l.firstSeen,
       recovered: l.recovered,
+      version: version(l.signature, l.nodes),
     })),
   ];
+}
+
+/** The version notes for the views, in causal order: the signature, its nodes and the verdict in words. */
+function versionsView(
+  incident: Incident,
+  evidence: readonly StoredEvidence[],
+  notes: readonly VersionNote[],
+  signatures: readonly Signature[],
+  esc: (s: string) => string,
+): Record<string, unknown>[] {
+  const order = chainOrder(incident, evidence);
+  const rank = (n: VersionNote): number => (order.includes(n.signature) ? order.indexOf(n.signature) : order.length);
+  return [...notes]
+    .sort((a, b) => rank(a) - rank(b))
+    .map((n) => ({
+      title: esc(titleOf(signatures, n.signature)),
+      nodes: n.nodes.length <= 3 ? n.nodes.join(', ') : `${n.nodes.length} nodes (${n.nodes.slice(0, 3).join(', ')}, ...)`,
+      verdict: n.verdict,
+      text: esc(versionNoteText(n)),
+    }));
 }
 
 /** Recovered states for the views: what it was, where, and the line that shows it cleared. */
@@ -181,6 +220,7 @@ export function summaryView(data: IncidentData, target: 'slack' | 'text'): Recor
   const { incident, events, signatures } = data;
   const evidence = findingsOf(data.evidence);
   const recovered = recoveredStates(evidence, signatures);
+  const notes = versionNotes(evidence);
   const key = keyEvidence(incident, evidence);
   const firstSymptom = symptomTimes(evidence, signatures)[0] ?? null;
   const end = incident.resolvedAt ?? data.now;
@@ -201,8 +241,9 @@ export function summaryView(data: IncidentData, target: 'slack' | 'text'): Recor
     emoji: incident.status === 'open' ? (SEVERITY_EMOJI[incident.severity] ?? ':red_circle:') : ':white_check_mark:',
     title: esc(incidentTitle(incident)),
     chainText: esc(incident.chainText),
-    chain: chainSteps(data, esc),
+    chain: chainSteps(data, esc, notes),
     recovered: recoveredView(recovered, signatures, esc),
+    versions: versionsView(incident, evidence, notes, signatures, esc),
     unrecognised: unrecognisedView(data.evidence, esc),
     impact: incident.impact.slice(0, 8).map((p) => esc(p.summary)),
     impactMore: Math.max(0, incident.impact.length - 8),
@@ -436,6 +477,7 @@ export function logEpisodes(evidence: readonly StoredEvidence[], gapMs = 30 * 60
 export function postmortemView(data: PostmortemData): Record<string, unknown> {
   const { incident, signatures } = data;
   const evidence = findingsOf(data.evidence);
+  const notes = versionNotes(evidence);
   const byId = new Map(signatures.map((s) => [s.id, s]));
   const end = incident.resolvedAt ?? data.now;
   const firstSymptom = symptomTimes(evidence, signatures)[0] ?? incident.openedAt;
@@ -501,8 +543,9 @@ export function postmortemView(data: PostmortemData): Record<string, unknown> {
     severity: incident.severity,
     status: incident.status,
     chainText: incident.chainText,
-    chain: chainSteps(data, (s) => s),
+    chain: chainSteps(data, (s) => s, notes),
     recovered: recoveredView(recoveredStates(evidence, signatures), signatures, (s) => s),
+    versions: versionsView(incident, evidence, notes, signatures, (s) => s),
     unrecognised: unrecognisedView(data.evidence, (s) => s),
     impact: probeImpact.length > 0 ? probeImpact : incident.impact.map((p) => p.summary),
     firstSymptom,
