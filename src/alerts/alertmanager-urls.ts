@@ -38,10 +38,38 @@ export function parseAlertmanagerUrls(value: string | undefined): AlertmanagerUr
   return { url, byCluster };
 }
 
-/** The URL of `cluster`'s Alertmanager: its own, else the shared one. */
+/** Where a cluster's Alertmanager URL came from, and what it overrode. */
+export interface AlertmanagerUrlChoice {
+  readonly url: string | undefined;
+  /** `environment`: STACKMEDIC_ALERTMANAGER_URL's CLUSTER=URL; `inventory`: the cluster's alertmanager_url:; `shared`: the bare URL. */
+  readonly from: 'environment' | 'inventory' | 'shared' | 'none';
+  /** The inventory's URL when the environment's CLUSTER=URL replaced another one (worth a log line). */
+  readonly overridden?: string | undefined;
+}
+
+/**
+ * The URL of `cluster`'s Alertmanager, the most specific first: STACKMEDIC_ALERTMANAGER_URL's
+ * `CLUSTER=URL` (the environment overrides the inventory, so a deployment can redirect one cluster
+ * without editing its inventory), then the cluster's `alertmanager_url:` in the inventory, then the
+ * bare STACKMEDIC_ALERTMANAGER_URL that serves every cluster not named.
+ */
+export function chooseAlertmanagerUrl(
+  urls: { readonly url?: string | undefined; readonly urls?: Readonly<Record<string, string>> | undefined } | undefined,
+  cluster: string,
+  inventoryUrl?: string,
+): AlertmanagerUrlChoice {
+  const named = urls?.urls?.[cluster];
+  if (named !== undefined)
+    return { url: named, from: 'environment', ...(inventoryUrl !== undefined && inventoryUrl !== named ? { overridden: inventoryUrl } : {}) };
+  if (inventoryUrl !== undefined) return { url: inventoryUrl, from: 'inventory' };
+  return urls?.url !== undefined ? { url: urls.url, from: 'shared' } : { url: undefined, from: 'none' };
+}
+
+/** The URL of `cluster`'s Alertmanager (see {@link chooseAlertmanagerUrl}). */
 export function alertmanagerUrlOf(
   urls: { readonly url?: string | undefined; readonly urls?: Readonly<Record<string, string>> | undefined } | undefined,
   cluster: string,
+  inventoryUrl?: string,
 ): string | undefined {
-  return urls?.urls?.[cluster] ?? urls?.url;
+  return chooseAlertmanagerUrl(urls, cluster, inventoryUrl).url;
 }

@@ -139,7 +139,11 @@ export class AlertService {
   /** Creates an Alertmanager silence for a group, as `actor` pressed it; noted in the incident's thread. */
   async silence(press: SilencePress, actor: { readonly id: string; readonly name: string }): Promise<SilenceOutcome> {
     const { api, store, clock } = this.options;
-    if (!api) throw new UserError('Silences need STACKMEDIC_ALERTMANAGER_URL (the address of Alertmanager), which is not set.');
+    if (!api) {
+      throw new UserError(
+        `Silences need the address of cluster ${this.options.inventory.cluster}'s Alertmanager, which is not set: alertmanager_url: in its inventory, or STACKMEDIC_ALERTMANAGER_URL.`,
+      );
+    }
     const incident = await store.get(press.incidentId);
     if (!incident) throw new UserError(`There is no incident #${press.incidentId}.`, 'stackmedic_no_such_incident');
     const startsAt = this.alertmanagerNow();

@@ -6,6 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { IGNORED_IN_DIRECTORY, inventoryFromNative, loadInventory, nativeDocument, parseInventory, readInventoryText, zodToConfigError } from './load.js';
+import { inventoryAlertmanagerUrl } from './alertmanager-url.js';
 import { isValidNodeName } from './names.js';
 import { clusterFileSchema, clusterSetSchema, inlineClusterSchema } from './native.js';
 import type { ClusterSet, Inventory, InventoryDefaults } from './types.js';
@@ -84,7 +85,14 @@ function clustersOf(doc: Record<string, unknown>, path: string, defaults: Invent
         knownHostsPath: e.known_hosts ? expandPath(e.known_hosts, base) : defaults.knownHostsPath,
         openrcPath: e.openrc ?? defaults.openrcPath,
       });
-      return { ...inventory, cluster: name, ...(e.schedule ? { schedule: e.schedule.trim() } : {}) };
+      return {
+        ...inventory,
+        cluster: name,
+        ...(e.schedule ? { schedule: e.schedule.trim() } : {}),
+        ...(e.alertmanager_url !== undefined
+          ? { alertmanagerUrl: inventoryAlertmanagerUrl(e.alertmanager_url, { file: path, field: `${field}.alertmanager_url`, cluster: name }) }
+          : {}),
+      };
     }
     const inline = inlineClusterSchema.safeParse(entry);
     if (!inline.success) throw prefixed(zodToConfigError(path, inline.error), field);

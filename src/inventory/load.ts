@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ZodError } from 'zod';
 import { ConfigError } from '../errors.js';
+import { inventoryAlertmanagerUrl } from './alertmanager-url.js';
 import { AnsibleTree, looksLikeYamlGroup, readAnsibleIni, readAnsibleYaml } from './ansible.js';
 import { looksLikeAnsibleJson, readAnsibleJson } from './ansible-json.js';
 import { inventoryFromAnsible } from './ansible-nodes.js';
@@ -204,6 +205,9 @@ export function inventoryFromNative(doc: unknown, path: string, defaults: Invent
       ),
     ...(inv.deployment ? { deployment: inv.deployment } : {}),
     ...(inv.schedule ? { schedule: inv.schedule.trim() } : {}),
+    ...(inv.alertmanager_url !== undefined
+      ? { alertmanagerUrl: inventoryAlertmanagerUrl(inv.alertmanager_url, { file: path, field: 'alertmanager_url', cluster: inv.cluster }) }
+      : {}),
     nodes,
     jumpHosts,
     source: path,

@@ -33,6 +33,9 @@ const schedule = z
   .refine((v) => [5, 6].includes(v.trim().split(/\s+/).length), { message: 'a cron expression with 5 or 6 fields' })
   .optional();
 
+/** `alertmanager_url:` this cluster's Alertmanager, for the Silence buttons (checked by inventoryAlertmanagerUrl, which names the cluster). */
+const alertmanagerUrl = z.string().optional();
+
 const defaults = z
   .object({
     user: target.user,
@@ -49,6 +52,7 @@ const clusterFields = {
   openrc: z.string().min(1).optional(),
   deployment,
   schedule,
+  alertmanager_url: alertmanagerUrl,
   defaults: defaults.default({}),
   /** Role names the nodes use, mapped to the roles stackmedic knows (`ctl: [controller]`). */
   roles: z.record(name, z.array(name)).default({}),
@@ -69,7 +73,7 @@ export const clusterName = z.string().regex(NODE_NAME, 'a cluster name of letter
 
 /**
  * Schema of an inventory of several clusters: `clusters:` maps each name to its own inventory,
- * written inline (nodes, jump_hosts, known_hosts, openrc, deployment, schedule) or as
+ * written inline (nodes, jump_hosts, known_hosts, openrc, deployment, schedule, alertmanager_url) or as
  * `inventory: FILE` (any inventory stackmedic reads, e.g. an Ansible one). The top-level
  * `defaults` apply to every inline cluster under its own.
  */
@@ -84,7 +88,13 @@ export const clusterSetSchema = z
 
 /** A cluster under `clusters:` that names its own inventory file (or directory). */
 export const clusterFileSchema = z
-  .object({ inventory: z.string().min(1), schedule, known_hosts: z.string().min(1).optional(), openrc: z.string().min(1).optional() })
+  .object({
+    inventory: z.string().min(1),
+    schedule,
+    alertmanager_url: alertmanagerUrl,
+    known_hosts: z.string().min(1).optional(),
+    openrc: z.string().min(1).optional(),
+  })
   .strict();
 
 /** A cluster under `clusters:` written inline. */

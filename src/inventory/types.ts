@@ -58,6 +58,8 @@ export interface Inventory {
   readonly notes?: readonly string[] | undefined;
   /** Cron expression of this cluster's scheduled check, when the inventory gives one (STACKMEDIC_SCHEDULE otherwise). */
   readonly schedule?: string | undefined;
+  /** This cluster's Alertmanager (`alertmanager_url:`), for silences; STACKMEDIC_ALERTMANAGER_URL's `CLUSTER=URL` wins over it. */
+  readonly alertmanagerUrl?: string | undefined;
 }
 
 /** Every cluster one inventory (a file with `clusters:`, or a directory of inventories) holds. */
