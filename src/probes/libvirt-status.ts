@@ -51,8 +51,34 @@ export function readLibvirtProbe(output: ProbeOutput): ProbeResult<LibvirtStatus
 
 /** The socket and daemon check of `daemon`, as run where the daemon lives. */
 function check(daemon: LibvirtDaemon): ShellScript {
+  // Socket activation (RHEL 9's default for the modular daemons) lets an idle virtqemud exit after
+  // its timeout while virtqemud.socket keeps listening: a listening socket unit is a running daemon
+  // to nova-compute. Inside a container there is no systemctl, and only the process counts.
+  const running =
+    daemon === 'virtqemud' ? `pgrep -x virtqemud >/dev/null || systemctl -q is-active virtqemud.socket 2>/dev/null` : `pgrep -x libvirtd >/dev/null`;
   return ShellScript.raw(
-    `if test -S ${LIBVIRT_SOCKETS[daemon]}; then echo socket=present; else echo socket=missing; fi; if pgrep -x ${daemon} >/dev/null; then echo ${daemon}=running; else echo ${daemon}=stopped; fi`,
+    `if test -S ${LIBVIRT_SOCKETS[daemon]}; then echo socket=present; else echo socket=missing; fi; if ${running}; then echo ${daemon}=running; else echo ${daemon}=stopped; fi`,
+  );
+}
+
+/**
+ * Which daemon a host (or the `nova_libvirt` container) runs, told in the same command: libvirtd
+ * when its process runs; virtqemud when its process or socket is there (a classic RHEL 9 host,
+ * libvirt's modular daemons with no libvirtd); then whichever of `libvirtd.service` and the
+ * `virtqemud` units systemd has enabled (`systemctl -q is-enabled` exits 0 only for an enabled
+ * unit, non-zero for disabled, masked or not-found ones); libvirtd when nothing says (SysV, or no
+ * systemd units at all), as before modular libvirt was told apart.
+ */
+function hostCheck(): ShellScript {
+  const enabled = (unit: string): string => `systemctl -q is-enabled ${unit} 2>/dev/null`;
+  return ShellScript.raw(
+    [
+      `if pgrep -x libvirtd >/dev/null; then ${check('libvirtd').text}`,
+      `elif pgrep -x virtqemud >/dev/null || test -S ${LIBVIRT_SOCKETS.virtqemud}; then ${check('virtqemud').text}`,
+      `elif ${enabled('libvirtd.service')}; then ${check('libvirtd').text}`,
+      `elif ${enabled('virtqemud.socket')} || ${enabled('virtqemud.service')}; then ${check('virtqemud').text}`,
+      `else ${check('libvirtd').text}; fi`,
+    ].join('; '),
   );
 }
 
@@ -63,12 +89,13 @@ function containerExists(container: string): string {
 
 /**
  * On a node with the `nova_virtqemud` container (TripleO since Wallaby), virtqemud and its socket
- * inside it; otherwise libvirtd and libvirt-sock in `nova_libvirt` (kolla, TripleO up to Train) or
- * on the host. The node tells which, in the same command.
+ * inside it; otherwise the daemon `nova_libvirt` (kolla, TripleO up to Train) or the host runs:
+ * libvirtd and libvirt-sock, or virtqemud and virtqemud-sock on a host with modular libvirt.
+ * The node tells which, in the same command.
  */
 const SCRIPT = ShellScript.raw(
   `if ${containerExists(TRIPLEO_CONTAINERS.novaVirtqemud)}; then ${inContainer(TRIPLEO_CONTAINERS.novaVirtqemud, check('virtqemud')).text}; else ${
-    inContainer(KOLLA_CONTAINERS.novaLibvirt, check('libvirtd')).text
+    inContainer(KOLLA_CONTAINERS.novaLibvirt, hostCheck()).text
   }; fi`,
 );
 

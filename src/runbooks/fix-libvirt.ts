@@ -35,11 +35,14 @@ export async function buildFixLibvirt(rctx: RunbookContext, node: string): Promi
   // (nova_virtqemud on TripleO since Wallaby): they are stopped, restarted and started as containers
   // (through their systemd units where those run them), never as host services.
   const nova = kolla ? KOLLA_CONTAINERS.novaCompute : 'nova-compute';
-  // The node's container list tells monolithic libvirt from the modular daemons (OSP 17's nova_virtqemud).
-  const modular = kolla && dep.containers.includes(TRIPLEO_CONTAINERS.novaVirtqemud);
+  const before = await readProbe(rctx, node, libvirtStatus);
+  // The node's container list tells monolithic libvirt from the modular daemons (OSP 17's
+  // nova_virtqemud); on a classic host (RHEL 9's modular virtqemud) the probe's reading does.
+  const modular = kolla ? dep.containers.includes(TRIPLEO_CONTAINERS.novaVirtqemud) : before.ok && daemonOf(before.value) === 'virtqemud';
   const daemon: LibvirtDaemon = modular ? 'virtqemud' : 'libvirtd';
   const socket = LIBVIRT_SOCKETS[daemon];
-  const libvirt = modular ? TRIPLEO_CONTAINERS.novaVirtqemud : tripleo ? TRIPLEO_CONTAINERS.novaLibvirt : kolla ? KOLLA_CONTAINERS.novaLibvirt : 'libvirtd';
+  const libvirt =
+    modular && kolla ? TRIPLEO_CONTAINERS.novaVirtqemud : tripleo ? TRIPLEO_CONTAINERS.novaLibvirt : kolla ? KOLLA_CONTAINERS.novaLibvirt : daemon;
   const describe = (v: LibvirtStatus, missing: string): string =>
     `socket ${v.socketPresent ? 'present' : missing}, ${daemonOf(v)} ${v.daemonRunning ? 'running' : 'stopped'}`;
   const stopNova = kolla ? containerScript(dep, nova, 'stop') : stopIfRunningScript(init, 'nova-compute');
@@ -48,9 +51,10 @@ export async function buildFixLibvirt(rctx: RunbookContext, node: string): Promi
     kolla
       ? `${tripleo ? TRIPLEO_LOG_ROOT : KOLLA_LOG_ROOT}/${service === 'libvirtd' ? 'libvirt' : 'nova'}/`
       : service === 'libvirtd'
-        ? '/var/log/libvirt/libvirtd.log'
+        ? modular
+          ? `journalctl -u ${daemon}`
+          : '/var/log/libvirt/libvirtd.log'
         : '/var/log/nova/nova-compute.log';
-  const before = await readProbe(rctx, node, libvirtStatus);
   const controllers = nodesWithRole(rctx.inventory, 'controller');
   const svc = (script: Parameters<typeof remote>[0]) => remote(script, { privileged: true });
   const again = `run /compute fix-libvirt ${node} again once the cause is fixed`;
@@ -110,19 +114,32 @@ export async function buildFixLibvirt(rctx: RunbookContext, node: string): Promi
         : [
             {
               kind: 'act' as const,
-              description: `stop libvirtd on ${node}`,
+              description: `stop ${daemon} on ${node}`,
               node,
-              command: svc(stopIfRunningScript(init, 'libvirtd')),
+              command: svc(stopIfRunningScript(init, daemon)),
               timeoutMs: SERVICE_TIMEOUT_MS,
-              onFailure: `nova-compute is stopped on ${node}; check libvirtd there; ${again}`,
+              onFailure: `nova-compute is stopped on ${node}; check ${daemon} there; ${again}`,
             },
+            // With socket activation the socket unit owns virtqemud-sock: restarting it makes the socket again.
+            ...(modular
+              ? [
+                  {
+                    kind: 'act' as const,
+                    description: `restart virtqemud.socket on ${node}`,
+                    node,
+                    command: svc(serviceScript(init, 'virtqemud.socket', 'restart')),
+                    timeoutMs: SERVICE_TIMEOUT_MS,
+                    onFailure: `nova-compute and virtqemud are stopped on ${node}: read ${logOf('libvirtd')} there; ${again}`,
+                  },
+                ]
+              : []),
             {
               kind: 'act' as const,
-              description: `start libvirtd on ${node}`,
+              description: `start ${daemon} on ${node}`,
               node,
-              command: svc(serviceScript(init, 'libvirtd', 'start')),
+              command: svc(serviceScript(init, daemon, 'start')),
               timeoutMs: SERVICE_TIMEOUT_MS,
-              onFailure: `nova-compute and libvirtd are stopped on ${node}: read /var/log/libvirt/libvirtd.log there; ${again}`,
+              onFailure: `nova-compute and ${daemon} are stopped on ${node}: read ${logOf('libvirtd')} there; ${again}`,
             },
           ]),
       {
