@@ -35,8 +35,12 @@ export class ProbeCache {
     else this.answers.delete(key(probeId, node));
   }
 
-  /** Forgets a node's answers (it was unreachable: what it had installed may have changed). */
-  forget(node: string): void {
+  /** Forgets a node's answers (it was unreachable: what it had installed may have changed), or only those of `probeId`. */
+  forget(node: string, probeId?: string): void {
+    if (probeId !== undefined) {
+      this.answers.delete(key(probeId, node));
+      return;
+    }
     for (const k of this.answers.keys()) if (k.endsWith(`\u0000${node}`)) this.answers.delete(k);
   }
 

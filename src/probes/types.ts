@@ -35,6 +35,8 @@ export interface Probe<T> {
    * node's answer read at most this long ago, and says when it was read.
    */
   readonly maxAgeMs?: number;
+  /** Which answers `maxAgeMs` may reuse (default: every ok answer); the others are asked every time. */
+  reuse?(value: T): boolean;
   parse(output: ProbeOutput): ProbeResult<T>;
 }
 

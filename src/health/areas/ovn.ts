@@ -92,18 +92,33 @@ function judgeDb(db: OvnDb, seen: readonly Seen<OvnDbReading>[]): { problems: Ar
 }
 
 /** The nodes whose answers say they have no OVN, and whether anything at all could not be read. */
-function noOvnSeen(s: ClusterSnapshot): { nodes: string[]; unread: boolean } {
+function noOvnSeen(s: ClusterSnapshot): { nodes: string[]; unread: boolean; readNote: string } {
   const outcomes = [...s.of(ovnDbStatus), ...s.of(ovnControllerStatus)];
   const nodes = outcomes.flatMap((o) => (o.kind === 'ok' && !o.value.ovn ? [o.node] : []));
-  return { nodes: [...new Set(nodes)], unread: outcomes.some((o) => o.kind === 'unknown' || (o.kind === 'failed' && o.failure.kind === 'error')) };
+  const reused = outcomes.flatMap((o) => (o.kind === 'ok' && !o.value.ovn && o.readAt ? [o.readAt] : []));
+  return {
+    nodes: [...new Set(nodes)],
+    unread: outcomes.some((o) => o.kind === 'unknown' || (o.kind === 'failed' && o.failure.kind === 'error')),
+    readNote: readSince(reused),
+  };
+}
+
+/** `; read 10:00 UTC` for answers reused from an earlier status (ovn-controller's "none here"), else nothing. */
+function readSince(times: readonly Date[]): string {
+  if (times.length === 0) return '';
+  const oldest = new Date(Math.min(...times.map((t) => t.getTime())));
+  return `; read ${oldest.toISOString().slice(11, 16)} UTC`;
 }
 
 /** Chassis whose ovn-controller is down or not connected, with the words of the problem. */
 function chassisProblems(s: ClusterSnapshot): AreaProblem[] {
   const problems: AreaProblem[] = [];
-  for (const { node, value } of s.values(ovnControllerStatus)) {
+  for (const o of s.of(ovnControllerStatus)) {
+    if (o.kind !== 'ok') continue;
+    const { node, value } = o;
     if (!value.ovn) {
-      problems.push({ severity: 'warning', nodes: [node], summary: `no ovn-controller on ${node}, a chassis of an OVN deployment` });
+      const when = o.readAt ? ` (as read ${o.readAt.toISOString().slice(11, 16)} UTC)` : '';
+      problems.push({ severity: 'warning', nodes: [node], summary: `no ovn-controller on ${node}, a chassis of an OVN deployment${when}` });
     } else if (!value.running) {
       problems.push({ severity: 'critical', nodes: [node], summary: `ovn-controller not running on ${node}: ${value.message}` });
     } else if (!value.connected) {
@@ -131,7 +146,7 @@ export default defineArea({
       const none = noOvnSeen(s);
       // Only a full set of readable answers can say there is no OVN; anything unread leaves it not checked.
       if (none.nodes.length && !none.unread)
-        return { problems: [], okNote: '', notUsed: `no OVN (no OVN database or ovn-controller on ${listNodes(none.nodes)})` };
+        return { problems: [], okNote: '', notUsed: `no OVN (no OVN database or ovn-controller on ${listNodes(none.nodes)}${none.readNote})` };
       return { problems: [], okNote: '' };
     }
     const problems: AreaProblem[] = [];
