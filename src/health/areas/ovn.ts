@@ -1,5 +1,5 @@
 import type { OvnDbReading, OvnRaftStatus, OvnSyncStatus } from '../../probes/ovn-cluster-status.js';
-import { ovnControllerStatus } from '../../probes/ovn-controller-status.js';
+import { ovnControllerStatus, type OvnControllerStatus } from '../../probes/ovn-controller-status.js';
 import { OVN_DBS, ovnDbStatus, type OvnDb } from '../../probes/ovn-db-status.js';
 import { defineArea, listNodes, type AreaProblem } from '../area.js';
 import type { ClusterSnapshot } from '../snapshot.js';
@@ -18,6 +18,41 @@ function leaderNode(readings: readonly Seen<OvnRaftStatus>[]): string | undefine
   if (self) return self.node;
   const sid = readings.find((r) => r.value.leader !== undefined)?.value.leader;
   return sid ? `server ${sid}` : undefined;
+}
+
+/** The servers of an active/backup pair that say they are active (exactly one when healthy). */
+function activeServers(readings: readonly Seen<OvnSyncStatus>[]): Seen<OvnSyncStatus>[] {
+  return readings.filter((r) => r.value.state === 'active');
+}
+
+/** One database's readings by model, as the controllers that run it gave them. */
+function readingsOf(seen: readonly Seen<OvnDbReading>[]): { raft: Seen<OvnRaftStatus>[]; sync: Seen<OvnSyncStatus>[] } {
+  return {
+    raft: seen.flatMap((r) => (r.value.model === 'clustered' ? [{ node: r.node, value: r.value }] : [])),
+    sync: seen.flatMap((r) => (r.value.model === 'active-backup' ? [{ node: r.node, value: r.value }] : [])),
+  };
+}
+
+/** Every database server reading of the snapshot, per database, on the nodes that run OVN. */
+function dbReadings(s: ClusterSnapshot, db: OvnDb): Seen<OvnDbReading>[] {
+  return s.values(ovnDbStatus).flatMap(({ node, value }) => (value.ovn ? [{ node, value: value[db] }] : []));
+}
+
+/**
+ * The databases nothing leads: a raft cluster whose members know no leader, or an active/backup
+ * pair with no active server. The same conditions as the critical problems of `judgeDb`, so the
+ * `no-leader` fact and the verdict never disagree.
+ */
+function leaderlessDbs(s: ClusterSnapshot): { db: OvnDb; model: 'clustered' | 'active-backup'; nodes: string[] }[] {
+  const out: { db: OvnDb; model: 'clustered' | 'active-backup'; nodes: string[] }[] = [];
+  for (const db of ['nb', 'sb'] as const) {
+    const { raft, sync } = readingsOf(dbReadings(s, db));
+    // judgeDb reads the raft status when there is one, the active/backup one otherwise.
+    if (raft.length) {
+      if (!leaderNode(raft)) out.push({ db, model: 'clustered', nodes: raft.map((r) => r.node) });
+    } else if (sync.length && activeServers(sync).length === 0) out.push({ db, model: 'active-backup', nodes: sync.map((r) => r.node) });
+  }
+  return out;
 }
 
 /** A raft-clustered database: no leader, disconnected or failing members are what breaks it. */
@@ -59,7 +94,7 @@ function judgeRaft(db: OvnDb, readings: readonly Seen<OvnRaftStatus>[]): { probl
 function judgeActiveBackup(db: OvnDb, readings: readonly Seen<OvnSyncStatus>[]): { problems: AreaProblem[]; note: string } {
   const name = OVN_DBS[db].name;
   const problems: AreaProblem[] = [];
-  const active = readings.filter((r) => r.value.state === 'active');
+  const active = activeServers(readings);
   if (active.length === 0)
     problems.push({ severity: 'critical', nodes: readings.map((r) => r.node), summary: `no active ${name} server (every one is a backup)` });
   if (active.length > 1)
@@ -81,8 +116,7 @@ function judgeDb(db: OvnDb, seen: readonly Seen<OvnDbReading>[]): { problems: Ar
     if (r.value.model === 'down')
       problems.push({ severity: 'critical', nodes: [r.node], summary: `${OVN_DBS[db].name} server down on ${r.node}: ${r.value.message}` });
   }
-  const raft = seen.flatMap((r) => (r.value.model === 'clustered' ? [{ node: r.node, value: r.value }] : []));
-  const sync = seen.flatMap((r) => (r.value.model === 'active-backup' ? [{ node: r.node, value: r.value }] : []));
+  const { raft, sync } = readingsOf(seen);
   const judged = raft.length ? judgeRaft(db, raft) : sync.length ? judgeActiveBackup(db, sync) : undefined;
   if (!judged) {
     problems.push({ severity: 'critical', nodes: seen.map((r) => r.node), summary: `no ${OVN_DBS[db].name} server answers` });
@@ -110,18 +144,33 @@ function readSince(times: readonly Date[]): string {
   return `; read ${oldest.toISOString().slice(11, 16)} UTC`;
 }
 
+/** Why a chassis has no Southbound connection (ovn-controller not running, or running but not connected), if it has none. */
+function sbLoss(value: OvnControllerStatus): { state: 'not running' | 'not connected'; message: string } | undefined {
+  if (!value.ovn || (value.running && value.connected)) return undefined;
+  return value.running ? { state: 'not connected', message: '' } : { state: 'not running', message: value.message };
+}
+
+/** Chassis that have no Southbound connection, in snapshot order. */
+function disconnectedChassis(s: ClusterSnapshot): { node: string; state: 'not running' | 'not connected'; message: string }[] {
+  return s.values(ovnControllerStatus).flatMap(({ node, value }) => {
+    const loss = sbLoss(value);
+    return loss ? [{ node, ...loss }] : [];
+  });
+}
+
 /** Chassis whose ovn-controller is down or not connected, with the words of the problem. */
 function chassisProblems(s: ClusterSnapshot): AreaProblem[] {
   const problems: AreaProblem[] = [];
   for (const o of s.of(ovnControllerStatus)) {
     if (o.kind !== 'ok') continue;
     const { node, value } = o;
+    const loss = sbLoss(value);
     if (!value.ovn) {
       const when = o.readAt ? ` (as read ${o.readAt.toISOString().slice(11, 16)} UTC)` : '';
       problems.push({ severity: 'warning', nodes: [node], summary: `no ovn-controller on ${node}, a chassis of an OVN deployment${when}` });
-    } else if (!value.running) {
-      problems.push({ severity: 'critical', nodes: [node], summary: `ovn-controller not running on ${node}: ${value.message}` });
-    } else if (!value.connected) {
+    } else if (loss?.state === 'not running') {
+      problems.push({ severity: 'critical', nodes: [node], summary: `ovn-controller not running on ${node}: ${loss.message}` });
+    } else if (loss) {
       problems.push({ severity: 'critical', nodes: [node], summary: `ovn-controller on ${node} is not connected to the Southbound database` });
     }
   }
@@ -168,5 +217,23 @@ export default defineArea({
     if (all) notes.push(`${connected} of ${all} chassis connected to SB`);
     return { problems, okNote: notes.join('; ') };
   },
-  facts: {},
+  facts: {
+    // One hit per server of the leaderless database: each is where an operator would look.
+    'ovn-db-status/no-leader': (s) =>
+      leaderlessDbs(s).flatMap(({ db, model, nodes }) =>
+        nodes.map((node) => ({
+          node,
+          time: s.takenAt.toISOString(),
+          fields: { database: OVN_DBS[db].name, model },
+          text: model === 'clustered' ? `${OVN_DBS[db].name} has no raft leader` : `no active ${OVN_DBS[db].name} server`,
+        })),
+      ),
+    'ovn-controller-status/chassis-disconnected': (s) =>
+      disconnectedChassis(s).map(({ node, state, message }) => ({
+        node,
+        time: s.takenAt.toISOString(),
+        fields: { state },
+        text: state === 'not running' ? `ovn-controller not running: ${message}` : 'ovn-controller not connected to the Southbound database',
+      })),
+  },
 });
