@@ -1,4 +1,4 @@
-import { packageVersions, type PackageVersions } from '../probes/package-versions.js';
+import { imageService, imagesOf, packageVersions, type PackageVersions } from '../probes/package-versions.js';
 import type { Signature } from '../signatures/schema.js';
 import { unreadableReason } from './coverage.js';
 import type { ClusterSnapshot } from './snapshot.js';
@@ -54,6 +54,11 @@ export interface RoleVersions {
   /** Nodes of the role whose package list was read. */
   readonly read: readonly string[];
   readonly packages: readonly PackageOnRole[];
+  /**
+   * The images of the shown services' running containers (kolla-ansible, TripleO), by image name,
+   * each tag with its nodes: there the host's packages do not say the services' versions.
+   */
+  readonly images: readonly PackageOnRole[];
 }
 
 /** What `/cluster status` says about installed versions. */
@@ -90,7 +95,7 @@ export function versionsView(snapshot: ClusterSnapshot, signatures: readonly Sig
       }
       return byVersion.size ? [{ package: name, versions: [...byVersion].map(([version, on]) => ({ version, nodes: on })) }] : [];
     });
-    return [{ role, read: nodes, packages }];
+    return [{ role, read: nodes, packages, images: roleImages(nodes, read) }];
   });
   const unread = snapshot.of(packageVersions).flatMap((o) => {
     if (o.kind === 'ok') return [];
@@ -102,6 +107,45 @@ export function versionsView(snapshot: ClusterSnapshot, signatures: readonly Sig
   if (readTimes.length === 0 || oldest >= snapshot.takenAt.getTime()) return { roles, unread };
   return { roles, unread, readBetween: { oldest: new Date(oldest).toISOString(), newest: new Date(Math.max(...readTimes)).toISOString() } };
 }
+
+/** The shown services' images on some nodes: per image name, each tag and the nodes running it, in order of first appearance. */
+function roleImages(nodes: readonly string[], read: ReadonlyMap<string, PackageVersions>): PackageOnRole[] {
+  const byName = new Map<string, Map<string, string[]>>();
+  for (const node of nodes) {
+    for (const image of imagesOf(read.get(node) ?? new Map())) {
+      if (!IMAGE_SHOWN.has(imageService(image.name))) continue;
+      const tags = byName.get(image.name) ?? new Map<string, string[]>();
+      const tag = image.tag ?? 'untagged';
+      const on = tags.get(tag) ?? [];
+      // nova_compute and nova_migration_target run the same image on one node.
+      if (!on.includes(node)) on.push(node);
+      tags.set(tag, on);
+      byName.set(image.name, tags);
+    }
+  }
+  return [...byName].map(([name, tags]) => ({ package: name, versions: [...tags].map(([version, on]) => ({ version, nodes: on })) }));
+}
+
+/** The services whose images `/cluster status` lists (names as kolla and TripleO images call them, without their prefixes). */
+const IMAGE_SHOWN: ReadonlySet<string> = new Set([
+  'keystone',
+  'nova-api',
+  'nova-compute',
+  'nova-libvirt',
+  'neutron-server',
+  'neutron-server-ovn',
+  'neutron-l3-agent',
+  'neutron-openvswitch-agent',
+  'cinder-volume',
+  'rabbitmq',
+  'mariadb',
+  'mariadb-server',
+  'ovn-controller',
+  'ovn-northd',
+  'ovn-nb-db-server',
+  'ovn-sb-db-server',
+  'ceph',
+]);
 
 /** `read 17:55 UTC` or `read 17:55-18:01 UTC`: when reused lists were read (minutes, UTC). */
 function readWhen(view: VersionsView): string {
@@ -118,12 +162,19 @@ function describePackage(p: PackageOnRole, readCount: number): string {
   return `${p.package} ${p.versions.map((v) => `${v.version} on ${v.nodes.join(', ')}`).join('; ')}`;
 }
 
-/** One line per role, then the nodes not read; empty when the probe ran nowhere. */
+/** `keystone:2023.1-ubuntu-jammy`, or `nova-compute:16.1-43 on a; 16.1-44 on b` when nodes differ (name:tag, as the image reference reads). */
+function describeImage(p: PackageOnRole, readCount: number): string {
+  const only = p.versions[0];
+  if (p.versions.length === 1 && only) return `${p.package}:${only.version}${only.nodes.length < readCount ? ` on ${only.nodes.join(', ')}` : ''}`;
+  return `${p.package}:${p.versions.map((v) => `${v.version} on ${v.nodes.join(', ')}`).join('; ')}`;
+}
+
+/** One line per role (and one for its container images, where it runs some), then the nodes not read; empty when the probe ran nowhere. */
 function lines(view: VersionsView): string[] {
-  const roleLines = view.roles.map(
-    (r) =>
-      `${r.role} (${r.read.length}): ${r.packages.length ? r.packages.map((p) => describePackage(p, r.read.length)).join(', ') : 'none of the packages shown is installed on the host'}`,
-  );
+  const roleLines = view.roles.flatMap((r) => [
+    `${r.role} (${r.read.length}): ${r.packages.length ? r.packages.map((p) => describePackage(p, r.read.length)).join(', ') : 'none of the packages shown is installed on the host'}`,
+    ...(r.images.length ? [`${r.role} images (${r.read.length}): ${r.images.map((p) => describeImage(p, r.read.length)).join(', ')}`] : []),
+  ]);
   const unread = view.unread.length ? [`not read: ${view.unread.map((u) => `${u.node} (${u.why})`).join('; ')}`] : [];
   return [...roleLines, ...unread];
 }

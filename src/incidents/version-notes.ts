@@ -19,6 +19,8 @@ export interface VersionNote {
   readonly package: string;
   readonly installed: string | null;
   readonly fixedIn: string | null;
+  /** The container image the service runs in, when the host does not have the package. */
+  readonly image: string | null;
   readonly nodes: readonly string[];
 }
 
@@ -37,8 +39,12 @@ export function versionNotes(evidence: readonly Evidence[]): VersionNote[] {
     if (verdict === undefined || !VERDICTS.has(verdict) || pkg === undefined) continue;
     const installed = e.fields.installedVersion ?? null;
     const fixedIn = e.fields.fixedIn ?? null;
-    const key = [e.signature, verdict, pkg, installed ?? '', fixedIn ?? ''].join('\u0000');
-    const entry = notes.get(key) ?? { note: { signature: e.signature, verdict: verdict as NoteVerdict, package: pkg, installed, fixedIn }, nodes: new Set() };
+    const image = e.fields.image ?? null;
+    const key = [e.signature, verdict, pkg, installed ?? '', fixedIn ?? '', image ?? ''].join('\u0000');
+    const entry = notes.get(key) ?? {
+      note: { signature: e.signature, verdict: verdict as NoteVerdict, package: pkg, installed, fixedIn, image },
+      nodes: new Set(),
+    };
     entry.nodes.add(e.node);
     notes.set(key, entry);
   }
@@ -50,7 +56,7 @@ export function versionNotes(evidence: readonly Evidence[]): VersionNote[] {
  * likely not this bug", "on an affected version (keystone 2:17.0.0-0ubuntu0.20.04.1, fixed in
  * 2:17.0.1)", or why it is not known.
  */
-export function versionNoteText(note: Pick<VersionNote, 'verdict' | 'package' | 'installed' | 'fixedIn'>): string {
+export function versionNoteText(note: Pick<VersionNote, 'verdict' | 'package' | 'installed' | 'fixedIn'> & { readonly image?: string | null }): string {
   const installed = note.installed ?? 'unknown';
   if (note.verdict === 'fixed') return `on a fixed version (${note.package} ${installed} >= ${note.fixedIn ?? '?'}): likely not this bug`;
   if (note.verdict === 'affected')
@@ -58,6 +64,7 @@ export function versionNoteText(note: Pick<VersionNote, 'verdict' | 'package' | 
       ? `on an affected version (${note.package} ${installed}, fixed in ${note.fixedIn})`
       : `on an affected version (${note.package} ${installed}, no fix in its release series)`;
   // On kolla and TripleO hosts the service's package lives in its container, not on the host.
+  if (note.image) return `version unknown (${note.package} runs in the image ${note.image}; the package inside it is not read)`;
   return `version unknown (${note.package} is not among the node's installed packages)`;
 }
 

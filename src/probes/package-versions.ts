@@ -6,6 +6,58 @@ import { ok, unknown, type Probe, type ProbeOutput, type ProbeResult } from './t
 export type PackageVersions = ReadonlyMap<string, string>;
 
 /**
+ * A running container and the image it runs (`quay.io/openstack.kolla/nova-compute:2023.1-ubuntu-jammy`,
+ * `registry.redhat.io/rhosp-rhel9/openstack-nova-compute:17.1`): on kolla-ansible and TripleO hosts
+ * the OpenStack services are in images, so the host's packages do not say their versions; the tag does.
+ */
+export interface ContainerImage {
+  readonly engine: 'docker' | 'podman';
+  readonly container: string;
+  /** The image reference as the engine prints it. */
+  readonly image: string;
+  /** The last path element of the repository (`nova-compute`, `openstack-nova-compute`). */
+  readonly name: string;
+  /** The tag (`2023.1-ubuntu-jammy`, `16.1-43`), or null when the reference has none. */
+  readonly tag: string | null;
+}
+
+/** A node's host packages, with the images of its running containers. */
+class NodePackages extends Map<string, string> {
+  constructor(
+    entries: Iterable<readonly [string, string]>,
+    readonly images: readonly ContainerImage[],
+  ) {
+    super(entries);
+  }
+}
+
+/**
+ * The service a container image runs, from its name: kolla's images are named after the service
+ * (`nova-compute`), older kolla ones carry the base and install type (`ubuntu-source-nova-compute`,
+ * `centos-binary-cron`), TripleO's and RHOSP's an `openstack-` prefix (`openstack-nova-compute`).
+ */
+export function imageService(name: string): string {
+  return name.replace(/^(?:openstack-|(?:centos|ubuntu|debian|rhel|rocky|oraclelinux)-(?:binary|source)-)/, '');
+}
+
+/**
+ * The running container image of the service a package belongs to (`keystone`, `openstack-keystone`,
+ * `ceph-mon` in `ceph`), if the node runs one: where the host does not have the package.
+ */
+export function imageOfPackage(versions: PackageVersions, pkg: string): ContainerImage | undefined {
+  const service = pkg.replace(/^openstack-/, '');
+  return imagesOf(versions).find((i) => {
+    const s = imageService(i.name);
+    return s === service || (s === 'ceph' && service.startsWith('ceph-'));
+  });
+}
+
+/** The running containers' images read with a node's packages (none on a host without docker or podman). */
+export function imagesOf(versions: PackageVersions): readonly ContainerImage[] {
+  return versions instanceof NodePackages ? versions.images : [];
+}
+
+/**
  * Every installed package, one per line: `dpkg-query -W` on Debian and Ubuntu (with the status,
  * so that removed-but-configured packages are left out), `rpm -qa` on RHEL in the query format
  * other inventory tools use (mondoo's cnquery: name, epoch:version-release, arch, summary), so
@@ -13,8 +65,38 @@ export type PackageVersions = ReadonlyMap<string, string>;
  * from outside the code.
  */
 const LIST_PACKAGES = ShellScript.raw(
-  "if command -v dpkg-query >/dev/null 2>&1; then dpkg-query -W -f='${Package} ${Version} ${db:Status-Abbrev}\\n'; elif command -v rpm >/dev/null 2>&1; then rpm -qa --queryformat '%{NAME} %{EPOCHNUM}:%{VERSION}-%{RELEASE} %{ARCH} %{SUMMARY}\\n'; else echo 'no dpkg-query or rpm' >&2; exit 127; fi",
+  // The running containers first (the engines' own table, as operators paste it), so that the
+  // package manager's exit status stays the script's.
+  "if command -v docker >/dev/null 2>&1; then echo '@@containers docker'; docker ps 2>/dev/null; fi; " +
+    "if command -v podman >/dev/null 2>&1; then echo '@@containers podman'; podman ps 2>/dev/null; fi; echo '@@packages'; " +
+    "if command -v dpkg-query >/dev/null 2>&1; then dpkg-query -W -f='${Package} ${Version} ${db:Status-Abbrev}\\n'; elif command -v rpm >/dev/null 2>&1; then rpm -qa --queryformat '%{NAME} %{EPOCHNUM}:%{VERSION}-%{RELEASE} %{ARCH} %{SUMMARY}\\n'; else echo 'no dpkg-query or rpm' >&2; exit 127; fi",
 );
+
+/**
+ * Reads `docker ps` / `podman ps` as they print by default: columns two or more spaces apart,
+ * the id first, the image second, the names last. The header and lines that are no container row
+ * (a daemon's error) are left out.
+ */
+export function parseContainerTable(text: string, engine: ContainerImage['engine']): ContainerImage[] {
+  const out: ContainerImage[] = [];
+  for (const line of text.split('\n')) {
+    const cols = line.trim().split(/\s{2,}/);
+    const [id, image] = cols;
+    const container = cols[cols.length - 1];
+    if (cols.length < 3 || !id || !image || !container || !/^[0-9a-f]{12,64}$/.test(id)) continue;
+    out.push({ engine, container, image, ...imageParts(image) });
+  }
+  return out;
+}
+
+/** `quay.io/openstack.kolla/keystone:2023.1-ubuntu-jammy` -> `keystone`, `2023.1-ubuntu-jammy` (a registry's port is no tag). */
+function imageParts(image: string): { name: string; tag: string | null } {
+  const ref = image.split('@')[0] ?? image;
+  const slash = ref.lastIndexOf('/');
+  const colon = ref.lastIndexOf(':');
+  const repository = colon > slash ? ref.slice(0, colon) : ref;
+  return { name: repository.slice(repository.lastIndexOf('/') + 1), tag: colon > slash ? ref.slice(colon + 1) : null };
+}
 
 /**
  * Reads `dpkg-query -W` lines (`name version ii `; any status but installed is left out, and so is
@@ -23,7 +105,8 @@ const LIST_PACKAGES = ShellScript.raw(
  */
 export function parsePackageVersions(output: ProbeOutput): ProbeResult<PackageVersions> {
   const versions = new Map<string, string>();
-  for (const line of output.stdout.split('\n')) {
+  const { packages, images } = sections(output.stdout);
+  for (const line of packages.split('\n')) {
     const dpkg = /^([a-z0-9][a-z0-9+.-]*)(?::[a-z0-9-]+)? (\S+) ([a-z][a-zA-Z ]{1,2})\s*$/.exec(line);
     if (dpkg) {
       if ((dpkg[3] as string).startsWith('ii')) versions.set(dpkg[1] as string, dpkg[2] as string);
@@ -33,7 +116,22 @@ export function parsePackageVersions(output: ProbeOutput): ProbeResult<PackageVe
     if (rpm) versions.set(rpm[1] as string, rpm[2] === '0' ? (rpm[3] as string) : `${rpm[2]}:${rpm[3]}`);
   }
   if (versions.size === 0) return unknown(output.exitCode === 0 ? 'no installed package listed' : 'no dpkg-query or rpm answered', rawText(output));
-  return ok(versions);
+  return ok(new NodePackages(versions, images));
+}
+
+/** The package list and the container tables of the probe's output (all of it is the list when it has no markers). */
+function sections(stdout: string): { packages: string; images: ContainerImage[] } {
+  if (!stdout.includes('@@packages')) return { packages: stdout, images: [] };
+  const images: ContainerImage[] = [];
+  let packages = '';
+  for (const part of stdout.split(/^@@/m)) {
+    const [head = '', ...rest] = part.split('\n');
+    const body = rest.join('\n');
+    const engine = /^containers (docker|podman)$/.exec(head.trim())?.[1] as ContainerImage['engine'] | undefined;
+    if (engine) images.push(...parseContainerTable(body, engine));
+    else if (head.trim() === 'packages') packages = body;
+  }
+  return { packages, images };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { imageOfPackage } from '../probes/package-versions.js';
 import type { LogFinding } from './matcher.js';
 import type { Signature } from './schema.js';
 
@@ -124,6 +125,9 @@ export function annotateVersions(
     const fields: Record<string, string> = { ...f.fields, package: r.package, versionVerdict: r.verdict };
     if (r.installed) fields.installedVersion = r.installed;
     if (r.fixedIn) fields.fixedIn = r.fixedIn;
+    // Not on the host (kolla-ansible, TripleO): the service runs in an image, whose reference is said.
+    const image = r.installed === undefined ? imageOfPackage(versions, spec.package) : undefined;
+    if (image) fields.image = image.image;
     return { ...f, fields };
   });
 }
