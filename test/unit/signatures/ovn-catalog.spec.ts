@@ -32,6 +32,7 @@ const REAL: readonly [string, string, number, Record<string, string>][] = [
   ['hotsos_northd_lock_changes.log', 'ovn-northd-lock-flapping', 2, {}],
   ['hotsos_lp1917475_rbac.log', 'ovn-sb-rbac-denied', 1, { client: 'compute5', role: 'ovn-controller', operation: 'row insertion into', table: 'IGMP_Group' }],
   ['understack_ovn_controller_encap_duplicate.log', 'ovn-db-duplicate-rows', 1, { table: 'Encap', values: 'geneve and \\"10.46.100.84\\"' }],
+  ['hotsos_ovn_controller_cert_expired.log', 'ovn-tls-certificate-expired', 1, {}],
   ['hotsos_lp1980211_neutron_server.log', 'neutron-ovn-ssl-reconnect-broken', 1, {}],
   ['hotsos_lp1980211_ovn_metadata_agent.log', 'neutron-ovn-ssl-reconnect-broken', 1, {}],
   ['hotsos_lp1996594_ovn_metadata_agent.log', 'ovn-metadata-agent-ovsdb-error', 1, {}],
@@ -94,6 +95,7 @@ describe('near misses: OVN lines that share words with a signature but are not i
     ['2022-02-17T04:35:36.278Z|368570|reconnect|INFO|ssl:10.130.12.66:6642: connection attempt timed out', 'ovn-controller-sb-connection-lost'],
     ['2022-02-17T03:20:03.891Z|00032|ovn_northd|INFO|ovn-northd lock acquired. This ovn-northd instance is now active.', 'ovn-northd-lock-flapping'],
     ['2022-07-27T05:17:45.365Z|118228|raft|INFO|received leadership transfer from fd77 in term 41911', 'ovn-raft-election-storm'],
+    ['2022-02-17T00:58:04.667Z|27573|stream_ssl|WARN|SSL_accept: system error (Success)', 'ovn-tls-certificate-expired'],
   ];
   it.each(NEAR)('%s is not %s', async (line, signature) => {
     expect(of(await matchAll(`${line}\n`), signature)).toEqual([]);
