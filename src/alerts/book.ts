@@ -69,7 +69,7 @@ function cap(text: string, n: number): string {
 }
 
 /** Alertmanager's fingerprint, or one computed from the labels (as Alertmanager does) when it sent none. */
-function fingerprintOf(alert: WebhookAlert): string {
+export function alertFingerprint(alert: WebhookAlert): string {
   if (alert.fingerprint && /^[0-9a-f]{1,32}$/.test(alert.fingerprint)) return alert.fingerprint;
   const labels = Object.entries(alert.labels).sort(([a], [b]) => a.localeCompare(b));
   return createHash('sha1').update(JSON.stringify(labels)).digest('hex').slice(0, 16);
@@ -109,7 +109,7 @@ export class AlertBook {
     const continuing: ActiveAlert[] = [];
     const resolved: ActiveAlert[] = [];
     for (const a of payload.alerts) {
-      const fingerprint = fingerprintOf(a);
+      const fingerprint = alertFingerprint(a);
       const previous = this.alerts.get(fingerprint);
       const place = placeAlert(a.labels, ctx.inventory, ctx.nodeLabel);
       const alert: ActiveAlert = {

@@ -4,8 +4,17 @@ import { placeAlert } from './nodes.js';
 /** The label that names an alert's cluster unless STACKMEDIC_ALERT_CLUSTER_LABEL says otherwise. */
 export const DEFAULT_CLUSTER_LABEL = 'cluster';
 
+/**
+ * Why no cluster could be given an alert: its cluster label names none of the inventory; its node
+ * is in several clusters, or in none; it names no node (Watchdog); the webhook path names no
+ * cluster; or (decided by the router) its cluster is not monitored here.
+ */
+export type UnroutedKind = 'unknown-cluster' | 'several-clusters' | 'unknown-node' | 'no-node' | 'unknown-path' | 'unmonitored';
+
 /** How an alert's cluster was decided, or why it could not be. */
-export type ClusterChoice = { readonly cluster: string; readonly by: 'path' | 'label' | 'node' | 'only' } | { readonly cluster: null; readonly reason: string };
+export type ClusterChoice =
+  | { readonly cluster: string; readonly by: 'path' | 'label' | 'node' | 'only' }
+  | { readonly cluster: null; readonly kind: UnroutedKind; readonly reason: string };
 
 /** What `clusterOfAlert` needs besides the alert. */
 export interface ClusterOfOptions {
@@ -31,7 +40,7 @@ export function clusterOfAlert(labels: Readonly<Record<string, string>>, options
   if (options.pathCluster !== undefined) {
     return names.includes(options.pathCluster)
       ? { cluster: options.pathCluster, by: 'path' }
-      : { cluster: null, reason: `the webhook path names cluster "${options.pathCluster}", which the inventory lacks` };
+      : { cluster: null, kind: 'unknown-path', reason: `the webhook path names cluster "${options.pathCluster}", which the inventory lacks` };
   }
   const only = options.clusters.length === 1 ? options.clusters[0] : undefined;
   if (only) return { cluster: only.cluster, by: 'only' };
@@ -42,7 +51,7 @@ export function clusterOfAlert(labels: Readonly<Record<string, string>>, options
     // Prometheus label values are case-sensitive, inventory names are typed by people: accept a case-only difference.
     const folded = names.filter((n) => n.toLowerCase() === named.toLowerCase());
     if (folded.length === 1) return { cluster: folded[0] as string, by: 'label' };
-    return { cluster: null, reason: `label ${label}="${named}" names no cluster of the inventory (${names.join(', ')})` };
+    return { cluster: null, kind: 'unknown-cluster', reason: `label ${label}="${named}" names no cluster of the inventory (${names.join(', ')})` };
   }
   const found: string[] = [];
   let host: string | undefined;
@@ -52,7 +61,12 @@ export function clusterOfAlert(labels: Readonly<Record<string, string>>, options
     if (place.known) found.push(inventory.cluster);
   }
   if (found.length === 1) return { cluster: found[0] as string, by: 'node' };
-  if (found.length > 1) return { cluster: null, reason: `no ${label} label, and ${host ?? 'its node'} is a node of several clusters (${found.join(', ')})` };
-  if (host !== undefined) return { cluster: null, reason: `no ${label} label, and ${host} is a node of no cluster` };
-  return { cluster: null, reason: `no ${label} label and no node label (instance, hostname, node)` };
+  if (found.length > 1)
+    return {
+      cluster: null,
+      kind: 'several-clusters',
+      reason: `no ${label} label, and ${host ?? 'its node'} is a node of several clusters (${found.join(', ')})`,
+    };
+  if (host !== undefined) return { cluster: null, kind: 'unknown-node', reason: `no ${label} label, and ${host} is a node of no cluster` };
+  return { cluster: null, kind: 'no-node', reason: `no ${label} label and no node label (instance, hostname, node)` };
 }

@@ -3,17 +3,19 @@
  * alert service of its cluster (see `clusterOfAlert`), one sub-notification per cluster with the
  * group's own key and labels. An alert whose cluster cannot be told is kept out of every cluster,
  * never guessed: it is accepted (Alertmanager would only retry the same payload), audited,
- * logged, listed in the webhook's answer and in `unrouted()`.
+ * logged, listed in the webhook's answer, and kept in the store for every replica (`/cluster alerts --unrouted`).
  */
 import type { AuditLog } from '../audit/audit-log.js';
 import { UserError } from '../errors.js';
 import type { IncidentStore } from '../incidents/store.js';
 import type { Inventory } from '../inventory/types.js';
+import { alertFingerprint } from './book.js';
 import { clusterOfAlert, DEFAULT_CLUSTER_LABEL, type ClusterChoice } from './cluster-of.js';
 import type { WebhookAlert, WebhookPayload } from './payload.js';
 import { ALERTMANAGER_ACTOR, type AlertService, type Receipt, type SilenceOutcome } from './service.js';
 import { groupLabelText } from './signatures.js';
 import type { SilencePress } from './silence-button.js';
+import { unroutedFix, type StoredUnroutedAlert, type UnroutedAlert, type UnroutedAlertStore } from './unrouted.js';
 
 /** One cluster's side of the alerts. */
 export interface ClusterAlerts {
@@ -23,23 +25,13 @@ export interface ClusterAlerts {
   readonly incidents: IncidentStore;
 }
 
-/** An alert no cluster was given, and why. */
-export interface UnroutedAlert {
-  readonly alertname: string;
-  readonly status: 'firing' | 'resolved';
-  readonly reason: string;
-  /** The labels that could have named its cluster or node, as sent. */
-  readonly labels: Readonly<Record<string, string>>;
-  readonly at: string;
-}
-
 /** The webhook's answer with several clusters: the totals, each cluster's share, and what went nowhere. */
 export interface RoutedReceipt extends Receipt {
   readonly clusters: Readonly<Record<string, { readonly firing: number; readonly resolved: number }>>;
   /** How many alerts of the notification no cluster was given. */
   readonly unroutedCount: number;
   /** The first of them (at most 20). */
-  readonly unrouted: readonly Omit<UnroutedAlert, 'at' | 'labels'>[];
+  readonly unrouted: readonly Pick<UnroutedAlert, 'alertname' | 'status' | 'reason'>[];
 }
 
 /** Options of the router. */
@@ -55,9 +47,10 @@ export interface AlertRouterOptions {
   readonly clock?: () => Date;
   /** Counts alerts no cluster was given. */
   readonly unroutedCounter?: (alerts: number) => void;
+  /** Where the alerts no cluster was given are kept for every replica (`/cluster alerts --unrouted` lists them). */
+  readonly unrouted: UnroutedAlertStore;
 }
 
-const KEPT = 100;
 const ANSWERED = 20;
 /** Labels worth keeping to show why an alert went nowhere (never the annotations: they may be long). */
 const SHOWN_LABELS = ['alertname', 'instance', 'hostname', 'node', 'nodename', 'job'];
@@ -85,7 +78,6 @@ function scoped(part: WebhookPayload, label: string): WebhookPayload {
 
 /** The alert services of every cluster, seen as one by the webhook and the Silence buttons. */
 export class AlertRouter {
-  private readonly recent: UnroutedAlert[] = [];
   private readonly byName = new Map<string, ClusterAlerts>();
 
   constructor(private readonly options: AlertRouterOptions) {
@@ -97,9 +89,9 @@ export class AlertRouter {
     return [...this.byName.keys()];
   }
 
-  /** The alerts most recently given to no cluster, newest last (at most 100, this replica's). */
-  unrouted(): readonly UnroutedAlert[] {
-    return [...this.recent];
+  /** The alerts given to no cluster, by any replica sharing the store, most recently received first. */
+  async unrouted(limit = 100): Promise<readonly StoredUnroutedAlert[]> {
+    return (await this.options.unrouted.list(limit)).alerts;
   }
 
   /**
@@ -114,24 +106,37 @@ export class AlertRouter {
     const parts = new Map<string, WebhookAlert[]>();
     const lost: UnroutedAlert[] = [];
     const at = (this.options.clock?.() ?? new Date()).toISOString();
+    const group = groupLabelText(payload.groupLabels) || `receiver ${payload.receiver}`;
+    const fixContext = { clusterLabel: label, clusters: inventories.map((i) => i.cluster) };
     for (const alert of payload.alerts) {
       let choice: ClusterChoice = clusterOfAlert(alert.labels, { clusters: inventories, clusterLabel: label, nodeLabel: this.options.nodeLabel, pathCluster });
+      let unmonitored: string | undefined;
       if (choice.cluster !== null && !this.byName.has(choice.cluster)) {
-        choice = { cluster: null, reason: `cluster ${choice.cluster} is not monitored here (no incident channel for it)` };
+        unmonitored = choice.cluster;
+        choice = { cluster: null, kind: 'unmonitored', reason: `cluster ${choice.cluster} is not monitored here (no incident channel for it)` };
       }
       if (choice.cluster !== null) {
         parts.set(choice.cluster, [...(parts.get(choice.cluster) ?? []), alert]);
         continue;
       }
       const shown = Object.fromEntries([label, ...SHOWN_LABELS].flatMap((l) => (alert.labels[l] !== undefined ? [[l, alert.labels[l].slice(0, 200)]] : [])));
-      lost.push({ alertname: (alert.labels.alertname ?? '(no alertname)').slice(0, 200), status: alert.status, reason: choice.reason, labels: shown, at });
+      lost.push({
+        fingerprint: alertFingerprint(alert),
+        alertname: (alert.labels.alertname ?? '(no alertname)').slice(0, 200),
+        status: alert.status,
+        kind: choice.kind,
+        reason: choice.reason,
+        fix: unroutedFix(choice.kind, fixContext, unmonitored),
+        labels: shown,
+        group: group.slice(0, 300),
+        at,
+      });
     }
     const receipts: [string, Receipt][] = [];
     for (const [cluster, alerts] of parts) {
       const target = this.byName.get(cluster) as ClusterAlerts;
       receipts.push([cluster, await target.service.receive(scoped({ ...payload, alerts }, label))]);
     }
-    const group = groupLabelText(payload.groupLabels) || `receiver ${payload.receiver}`;
     if (lost.length > 0) await this.keep(payload, group, lost);
     return {
       group,
@@ -168,9 +173,13 @@ export class AlertRouter {
   }
 
   private async keep(payload: WebhookPayload, group: string, lost: readonly UnroutedAlert[]): Promise<void> {
-    this.recent.push(...lost);
-    this.recent.splice(0, Math.max(0, this.recent.length - KEPT));
     this.options.unroutedCounter?.(lost.length);
+    // Kept for every replica; a store that fails here must not fail the clusters' parts already taken (Alertmanager would resend them).
+    await this.options.unrouted.keep(lost).catch((error: unknown) => {
+      this.options.log(
+        `stackmedic: Alertmanager: could not keep the alerts given to no cluster in the store: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
     const reasons = [...new Set(lost.map((a) => a.reason))];
     const line = `${lost.length} alert${lost.length === 1 ? '' : 's'} of group ${group} given to no cluster: ${reasons.slice(0, 3).join('; ')}`;
     this.options.log(

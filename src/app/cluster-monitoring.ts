@@ -4,6 +4,7 @@
  * own leader lease when replicas share the store. One cluster is monitored exactly as before.
  */
 import { AlertRouter } from '../alerts/router.js';
+import { UnroutedAlertStore } from '../alerts/unrouted.js';
 import type { EnvOptions } from '../config/env.js';
 import type { IncidentPublisher } from '../incidents/publisher.js';
 import { RUN_ACTION } from '../render/run-button.js';
@@ -130,6 +131,7 @@ export function startClusterMonitoring(options: {
       log: options.log ?? ((line: string) => console.log(line)),
       clock: stackmedic.services.clock,
       unroutedCounter: (n) => stackmedic.metrics.alertsReceived.inc({ status: 'no-cluster' }, n),
+      unrouted: stackmedic.services.alerts?.unrouted ?? new UnroutedAlertStore(stackmedic.store, { clock: stackmedic.services.clock }),
     }),
     async stop() {
       await Promise.all(each.map((e) => e.monitoring.stop()));

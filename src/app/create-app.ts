@@ -21,6 +21,9 @@ import type { RunbookTiming } from '../runbooks/types.js';
 import { MeteredExecutor } from '../metrics/metered-executor.js';
 import { ProbeCache } from '../health/probe-cache.js';
 import { MeteredRouter } from '../metrics/metered-router.js';
+import { DEFAULT_ALERT_MAX_AGE_HOURS } from '../alerts/shared-book.js';
+import { StoredAlerts } from '../alerts/stored-alerts.js';
+import { UnroutedAlertStore } from '../alerts/unrouted.js';
 import { StackmedicMetrics } from '../metrics/metrics.js';
 
 /** One cluster of the app: its inventory, its own SSH pool, and what its commands use. */
@@ -88,6 +91,10 @@ export function createApp(options: CreateAppOptions): StackmedicApp {
   interruptedOnStart.catch(() => undefined);
   const poolOptions = { commandTimeoutMs: env.sshTimeoutMs, connectTimeoutMs: Math.min(env.sshTimeoutMs, 10_000) };
   let catalog: Promise<Catalog> | undefined;
+  // One list of unrouted alerts for the installation; each cluster reads its own firing ones.
+  const unrouted = new UnroutedAlertStore(store, { clock });
+  const alertsOf = (cluster: string): StoredAlerts =>
+    new StoredAlerts({ store, cluster, unrouted, clock, maxAgeMs: (env.alertMaxAgeHours ?? DEFAULT_ALERT_MAX_AGE_HOURS) * 3_600_000 });
   const services: Services = {
     audit,
     locks: locksOf(inventory.cluster),
@@ -97,6 +104,7 @@ export function createApp(options: CreateAppOptions): StackmedicApp {
     checkStats: new CheckStats(store),
     runbookTiming: options.runbookTiming ?? realRunbookTiming,
     probeCache: new ProbeCache(),
+    alerts: alertsOf(inventory.cluster),
   };
   const metrics = options.metrics ?? new StackmedicMetrics();
   const inventories = options.clusters && options.clusters.length > 0 ? options.clusters : [inventory];
@@ -112,6 +120,7 @@ export function createApp(options: CreateAppOptions): StackmedicApp {
           incidents: new IncidentStore(store, inv.cluster),
           // Node names are the cluster's own: one cache per cluster.
           probeCache: new ProbeCache(),
+          alerts: alertsOf(inv.cluster),
         }
       : services;
   const clusters: ClusterApp[] = inventories.map((inv) => {

@@ -1,3 +1,4 @@
+import type { StoredAlerts } from '../alerts/stored-alerts.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Catalog } from '../signatures/index.js';
 import type { IncidentStore } from '../incidents/store.js';
@@ -21,4 +22,6 @@ export interface Services {
   readonly checkStats?: CheckStats;
   /** This cluster's answers of slowly changing probes (package lists), shared by statuses and checks. */
   readonly probeCache?: ProbeCache;
+  /** Alertmanager's alerts in the store: this cluster's firing ones and those no cluster could be given (`/cluster alerts`). */
+  readonly alerts?: StoredAlerts;
 }

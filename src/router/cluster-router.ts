@@ -146,6 +146,8 @@ export class ClusterRouter implements CommandRouter {
       if (error instanceof UsageError) return this.answer(error);
       throw error;
     }
+    // The alerts no cluster could be given are nobody's: the same list on every cluster, so none needs naming.
+    if (!route && family === 'cluster' && sub === 'alerts' && split.words.includes('--unrouted')) route = this.first;
     if (!route) {
       // Help and unknown commands need no cluster: any router answers them alike, with nothing run or audited.
       if (!known || asksHelp(split.words)) return this.first.router.prepare(inv);

@@ -253,4 +253,25 @@ export const migrations: readonly { readonly version: number; readonly descripti
       );
     `,
   },
+  {
+    version: 11,
+    description: "Alertmanager's alerts no cluster could be given, shared by every replica (one row per fingerprint, bounded)",
+    sql: `
+      CREATE TABLE alert_unrouted (
+        fingerprint TEXT PRIMARY KEY,
+        first_seen_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        last_seen_ms INTEGER NOT NULL,
+        times INTEGER NOT NULL,
+        alertname TEXT NOT NULL,
+        status TEXT NOT NULL,
+        grp TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        fix TEXT NOT NULL,
+        labels TEXT NOT NULL
+      );
+      CREATE INDEX alert_unrouted_seen ON alert_unrouted(last_seen_ms);
+    `,
+  },
 ];

@@ -189,12 +189,10 @@ describe('Alertmanager with two clusters, one process on SQLite', () => {
     expect(refused.map((x) => x.detail).join('\n')).toContain('label cluster="north" names no cluster of the inventory (east, west)');
     expect(refused.map((x) => x.detail).join('\n')).toContain('node-10 is a node of several clusters (east, west)');
     expect(r.logs.filter((l) => /Alertmanager: 1 alert of group .* given to no cluster/.test(l))).toHaveLength(2);
-    expect(
-      r.monitoring.alerts
-        .unrouted()
-        .map((u) => u.alertname)
-        .sort(),
-    ).toEqual(['HostDown', 'NodeClockSkew']);
+    expect((await r.monitoring.alerts.unrouted()).map((u) => `${u.alertname} ${u.kind}`).sort()).toEqual([
+      'HostDown unknown-cluster',
+      'NodeClockSkew several-clusters',
+    ]);
     await r.monitoring.alerts.idle();
     expect(alertKeys(await r.pass('west'))).toEqual(['RabbitmqDiskAlarm@node-10']);
     expect(alertKeys(await r.pass('east'))).toEqual(['HostHighLoad@node-18']);
@@ -281,14 +279,20 @@ describe('Alertmanager with two clusters and two replicas on one real PostgreSQL
     expect(b.logs.filter((l) => l.includes('stands by this tick: replica-a runs the scheduled checks'))).toHaveLength(2);
     await am.postAlerts([westDisk, eastLoad, northDown, noCluster]);
     await allTaken(a.app.store);
-    // A received nothing itself.
-    expect(a.monitoring.alerts.unrouted()).toEqual([]);
-    expect(
-      b.monitoring.alerts
-        .unrouted()
-        .map((u) => u.alertname)
-        .sort(),
-    ).toEqual(['HostDown', 'NodeClockSkew']);
+    // A received nothing itself, and lists what B could give no cluster: the list is in the store they share.
+    expect(a.logs.filter((l) => l.includes('given to no cluster'))).toEqual([]);
+    for (const x of [a, b]) expect((await x.monitoring.alerts.unrouted()).map((u) => u.alertname).sort()).toEqual(['HostDown', 'NodeClockSkew']);
+    const listed = await a.app.router.dispatch({
+      text: '/cluster alerts --unrouted',
+      actor: { id: 'U-viewer', name: 'viewer', via: 'console' },
+      role: 'viewer',
+    });
+    if (listed.kind !== 'reply') throw new Error(`not a reply: ${listed.kind}`);
+    expect(listed.reply.title).toBe('2 alerts given to no cluster in the last 7 days (received last first): they open or join no incident.');
+    expect(listed.reply.text).toContain('HostDown (firing; once) in group alertname=HostDown, cluster=north');
+    expect(listed.reply.text).toContain('    labels: cluster=north instance=node-3:9100');
+    expect(listed.reply.text).toContain('    why: no cluster label, and node-10 is a node of several clusters (east, west)');
+    expect(listed.reply.text).toContain('    fix: add a cluster label (Prometheus external_labels: {cluster: east})');
     expect(alertKeys(await a.pass('west'))).toEqual(['RabbitmqDiskAlarm@node-10']);
     expect(alertKeys(await a.pass('east'))).toEqual(['HostHighLoad@node-18']);
     // One incident per problem on west, whichever replica's pass opened it.

@@ -22,7 +22,7 @@ describe('the cluster of an alert', () => {
 
   it('refuses a label naming a cluster the inventory lacks, naming the ones it has', () => {
     const choice = clusterOfAlert({ alertname: 'X', cluster: 'north', instance: 'ctl-1:9100' }, { clusters });
-    expect(choice).toEqual({ cluster: null, reason: 'label cluster="north" names no cluster of the inventory (east, west)' });
+    expect(choice).toEqual({ cluster: null, kind: 'unknown-cluster', reason: 'label cluster="north" names no cluster of the inventory (east, west)' });
   });
 
   it('without the label, takes the only cluster whose inventory has the node (by name or by address)', () => {
@@ -34,14 +34,17 @@ describe('the cluster of an alert', () => {
   it('gives a node found in several clusters, or in none, to no cluster', () => {
     expect(clusterOfAlert({ alertname: 'X', instance: 'node-10:9100' }, { clusters })).toEqual({
       cluster: null,
+      kind: 'several-clusters',
       reason: 'no cluster label, and node-10 is a node of several clusters (east, west)',
     });
     expect(clusterOfAlert({ alertname: 'X', instance: '192.0.2.7:9100' }, { clusters })).toEqual({
       cluster: null,
+      kind: 'unknown-node',
       reason: 'no cluster label, and 192.0.2.7 is a node of no cluster',
     });
     expect(clusterOfAlert({ alertname: 'Watchdog' }, { clusters })).toEqual({
       cluster: null,
+      kind: 'no-node',
       reason: 'no cluster label and no node label (instance, hostname, node)',
     });
   });
@@ -53,5 +56,6 @@ describe('the cluster of an alert', () => {
   it('takes the cluster of the webhook path over every label, and refuses a path naming no cluster', () => {
     expect(clusterOfAlert({ alertname: 'X', cluster: 'east', instance: 'ctl-1' }, { clusters, pathCluster: 'west' })).toEqual({ cluster: 'west', by: 'path' });
     expect(clusterOfAlert({ alertname: 'X' }, { clusters, pathCluster: 'north' }).cluster).toBeNull();
+    expect(clusterOfAlert({ alertname: 'X' }, { clusters, pathCluster: 'north' })).toMatchObject({ kind: 'unknown-path' });
   });
 });

@@ -5,6 +5,7 @@ import { PassQueue } from '../../../src/alerts/passes.js';
 import type { WebhookPayload } from '../../../src/alerts/payload.js';
 import { AlertRouter } from '../../../src/alerts/router.js';
 import { AlertService } from '../../../src/alerts/service.js';
+import { UnroutedAlertStore } from '../../../src/alerts/unrouted.js';
 import { silenceButtons, readSilencePress } from '../../../src/alerts/silence-button.js';
 import { AuditLog } from '../../../src/audit/audit-log.js';
 import { IncidentStore } from '../../../src/incidents/store.js';
@@ -66,7 +67,13 @@ async function setup() {
     });
     return { inventory, service, incidents, book };
   });
-  const router = new AlertRouter({ clusters, audit, log: (l) => logs.push(l), clock: () => new Date(at) });
+  const router = new AlertRouter({
+    clusters,
+    audit,
+    log: (l) => logs.push(l),
+    clock: () => new Date(at),
+    unrouted: new UnroutedAlertStore(db, { clock: () => new Date(at) }),
+  });
   return { db, router, clusters, created, logs };
 }
 
@@ -89,9 +96,15 @@ describe('the alert router', () => {
     const [east, west] = clusters;
     expect(east?.book.firing().map((a) => a.place.node)).toEqual(['ctl-1']);
     expect(west?.book.firing().map((a) => a.place.node)).toEqual(['ctl-9']);
-    expect(router.unrouted().map((u) => u.labels)).toEqual([
-      { cluster: 'north', alertname: 'HostDown', instance: 'x:1' },
-      { alertname: 'HostDown', instance: '10.9.9.9' },
+    // Kept in the store (both received at the same time: in fingerprint order), each with why and what to do.
+    const kept = [...(await router.unrouted())].sort((x, y) => (x.labels.instance ?? '').localeCompare(y.labels.instance ?? ''));
+    expect(kept.map((u) => [u.labels, u.kind, u.group, u.times, u.firstSeenAt])).toEqual([
+      [{ alertname: 'HostDown', instance: '10.9.9.9' }, 'unknown-node', 'alertname=HostDown', 1, at],
+      [{ cluster: 'north', alertname: 'HostDown', instance: 'x:1' }, 'unknown-cluster', 'alertname=HostDown', 1, at],
+    ]);
+    expect(kept.map((u) => u.fix)).toEqual([
+      "add a cluster label naming one of east, west, or have its Alertmanager receiver post to /alertmanager/CLUSTER (e.g. /alertmanager/east); or add the node to its cluster's inventory",
+      'make the cluster label one of east, west where Prometheus sets it (external_labels or a relabelling rule), or have its Alertmanager receiver post to /alertmanager/CLUSTER (e.g. /alertmanager/east)',
     ]);
     expect(logs.filter((l) => l.includes('2 alerts of group alertname=HostDown given to no cluster'))).toHaveLength(1);
     const audit = await db.all<{ command: string; outcome: string; cluster: string | null }>(
