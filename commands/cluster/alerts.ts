@@ -1,5 +1,6 @@
 import type { StoredFiringAlert } from '../../src/alerts/stored-alerts.js';
 import { DEFAULT_UNROUTED_AGE_MS, type StoredUnroutedAlert } from '../../src/alerts/unrouted.js';
+import { UserError } from '../../src/errors.js';
 import { defineCommand } from '../../src/router/command.js';
 
 const DEFAULT_COUNT = 20;
@@ -37,6 +38,17 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** A store read, or the reason it failed as a reply: the alerts live only in the store, which may be down while the cluster is not. */
+async function fromStore<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    throw new UserError(
+      `The alerts are kept in the store, which cannot be read now (${(error instanceof Error ? error.message : String(error)).split('\n')[0]}); /cluster status still answers.`,
+    );
+  }
+}
+
 const KEPT_DAYS = Math.round(DEFAULT_UNROUTED_AGE_MS / 86_400_000);
 
 /**
@@ -61,7 +73,7 @@ export default defineCommand({
     if (!alerts) return { ok: false, title: 'This stackmedic keeps no alerts (it was started without a store).', text: '' };
     const wanted = ctx.args.positional.n === undefined ? DEFAULT_COUNT : Number(ctx.args.positional.n);
     const count = Math.min(Math.max(wanted, 1), MAX_COUNT);
-    const unrouted = await alerts.unrouted.list(count);
+    const unrouted = await fromStore(() => alerts.unrouted.list(count));
     if (ctx.args.flags.has(UNROUTED_FLAG)) {
       const data = { unrouted: unrouted.alerts, total: unrouted.total };
       if (unrouted.total === 0) return { ok: true, title: `No alert was given to no cluster in the last ${KEPT_DAYS} days.`, text: '', data };
@@ -74,7 +86,7 @@ export default defineCommand({
         data,
       };
     }
-    const firing = await alerts.firing(count);
+    const firing = await fromStore(() => alerts.firing(count));
     const note = unrouted.total > 0 ? `\n\n${plural(unrouted.total, 'alert')} went to no cluster: /cluster alerts --${UNROUTED_FLAG}` : '';
     const data = { cluster: ctx.inventory.cluster, firing: firing.alerts, total: firing.total, unrouted: unrouted.total };
     if (firing.total === 0) {

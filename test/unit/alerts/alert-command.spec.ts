@@ -134,6 +134,17 @@ describe('/cluster alerts', () => {
     expect(west.reply.title).toBe('No Alertmanager alert fires on west as far as stackmedic heard.');
   });
 
+  it('says the store cannot be read when it is down, pointing to what still answers', async () => {
+    const set = loadClusters(join(import.meta.dirname, '../../fixtures/inventory/clusters.yml'));
+    const down = createApp({ inventory: set.clusters[0]!, clusters: set.clusters, env: readEnvOptions({ STACKMEDIC_DB: ':memory:' }) });
+    await down.store.close();
+    const result = await down.router.dispatch({ text: '/cluster alerts --unrouted', actor: { id: 'U-viv', name: 'viv', via: 'console' }, role: 'viewer' });
+    if (result.kind !== 'reply') throw new Error(`expected a reply, got ${result.kind}`);
+    expect(result.reply.ok).toBe(false);
+    expect(result.reply.title).toMatch(/^The alerts are kept in the store, which cannot be read now \(.+\); \/cluster status still answers\.$/);
+    expect(result.reply.text).toContain('the audit and incidents are unavailable');
+  });
+
   it('is listed in /cluster help', async () => {
     const { reply } = await run('/cluster help');
     expect(`${reply.title}\n${reply.text}`).toContain('/cluster alerts [N] [--unrouted]');
