@@ -1,7 +1,8 @@
 /**
  * STACKMEDIC_ALERTMANAGER_URL with several clusters: one Alertmanager for all
  * (`http://alertmanager:9093`), one per cluster (`east=http://am-east:9093,west=http://am-west:9093`),
- * or both (the bare URL serves the clusters not named).
+ * or both (the bare URL serves the clusters not named). A cluster's inventory may name its own too
+ * (`alertmanager_url:`); see {@link chooseAlertmanagerUrl} for which one wins.
  */
 
 /** The Alertmanager URLs read from the variable. */
