@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chooseAlertmanagerUrl } from '../../../src/alerts/alertmanager-urls.js';
 import { readEnvOptions } from '../../../src/config/env.js';
+import { checkClusters } from '../../../src/doctor/config.js';
 import { ConfigError } from '../../../src/errors.js';
 import { findCluster, loadClusters, parseClusters } from '../../../src/inventory/clusters.js';
 import { parseInventory } from '../../../src/inventory/load.js';
@@ -81,10 +82,26 @@ describe("a cluster's Alertmanager in the inventory (alertmanager_url:)", () => 
       `${join(clusters, 'east.yml')}: alertmanager_url: the http(s) URL of cluster east's Alertmanager, e.g. http://alertmanager-east:9093 (got "tcp://am:9093"); or remove it and set STACKMEDIC_ALERTMANAGER_URL=east=URL`,
     );
     const inline = configError(() =>
-      parseInventory('cluster: prod\nalertmanager_url: 9093\nnodes:\n  - { name: node-1, address: 10.0.0.1, roles: [controller] }\n', '/etc/stackmedic/prod.yml'),
+      parseInventory(
+        'cluster: prod\nalertmanager_url: 9093\nnodes:\n  - { name: node-1, address: 10.0.0.1, roles: [controller] }\n',
+        '/etc/stackmedic/prod.yml',
+      ),
     );
     // YAML reads 9093 as a number: the schema says a string is wanted, in the field.
     expect(`${inline.file} ${inline.field}`).toBe('/etc/stackmedic/prod.yml alertmanager_url');
+  });
+});
+
+describe('stackmedic doctor on a bad alertmanager_url:', () => {
+  it('fails the inventory check with the file, the field and the fix', () => {
+    const path = join(dir, 'bad-am.yml');
+    writeFileSync(path, TWO.replace('http://am-east.example:9093', 'am-east.example:9093'));
+    const { inventories, check } = checkClusters(path, readEnvOptions({}));
+    expect(inventories).toEqual([]);
+    expect(check.status).toBe('fail');
+    expect(check.detail).toBe(
+      `${path}: clusters.east.alertmanager_url: the http(s) URL of cluster east's Alertmanager, e.g. http://alertmanager-east:9093 (got "am-east.example:9093"); or remove it and set STACKMEDIC_ALERTMANAGER_URL=east=URL`,
+    );
   });
 });
 
