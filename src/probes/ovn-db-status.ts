@@ -11,8 +11,8 @@ const SECTION_MARKER = '@@ovn-db';
 
 /** The two OVN databases: kolla's container, the control socket, the schema name. */
 export const OVN_DBS = {
-  nb: { container: 'ovn_nb_db', ctl: 'ovnnb_db.ctl', name: 'OVN_Northbound' },
-  sb: { container: 'ovn_sb_db', ctl: 'ovnsb_db.ctl', name: 'OVN_Southbound' },
+  nb: { container: 'ovn_nb_db', tripleoContainer: 'ovn_cluster_north_db_server', ctl: 'ovnnb_db.ctl', name: 'OVN_Northbound' },
+  sb: { container: 'ovn_sb_db', tripleoContainer: 'ovn_cluster_south_db_server', ctl: 'ovnsb_db.ctl', name: 'OVN_Southbound' },
 } as const;
 
 /** Which OVN database. */
@@ -27,13 +27,14 @@ const BUNDLE_REPLICAS = 32;
 export type OvnDbStatus = { readonly ovn: false; readonly why: string } | { readonly ovn: true; readonly nb: OvnDbReading; readonly sb: OvnDbReading };
 
 /**
- * One database's command, one script wherever it runs: inside kolla's `ovn_<db>_db` container
+ * One database's command, one script wherever it runs: inside TripleO OSP 17's
+ * `ovn_cluster_<north|south>_db_server` or kolla's `ovn_<db>_db` container
  * (docker or podman, chosen by `inContainer`) the socket answers its raft `cluster/status`; on a
  * TripleO host the node's replica of `ovn-dbs-bundle` answers the active/backup `sync-status`; on a
  * host with OVN's packages the socket answers either; elsewhere it prints the no-OVN mark.
  */
 function dbScript(db: OvnDb): ShellScript {
-  const { container, ctl, name } = OVN_DBS[db];
+  const { container, tripleoContainer, ctl, name } = OVN_DBS[db];
   const appctl = (path: string, cmd: string): string => `ovn-appctl -t ${path} ${cmd} 2>&1`;
   const replicas = Array.from({ length: BUNDLE_REPLICAS }, (_, i) => i).join(' ');
   const bundle = `${TRIPLEO_OVN_BUNDLE}-podman-$n`;
@@ -46,7 +47,10 @@ function dbScript(db: OvnDb): ShellScript {
     ),
     `else echo ${NO_OVN_MARKER}; fi`,
   ].join('; ');
-  return ShellScript.raw(`echo ${SECTION_MARKER} ${db}; ${inContainer(container, ShellScript.raw(script)).text}`);
+  // TripleO since OSP 17 runs raft-clustered databases in plain containers of its own names
+  // (tripleo_ovn_cluster_*_db_server units): tried first, then kolla's container, the bundle, the host.
+  const located = inContainer(tripleoContainer, inContainer(container, ShellScript.raw(script)));
+  return ShellScript.raw(`echo ${SECTION_MARKER} ${db}; ${located.text}`);
 }
 
 /** The sections of the output, by database. */

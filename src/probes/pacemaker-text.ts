@@ -38,7 +38,9 @@ interface Container extends PacemakerParent {
 
 const NODE_LIST = /^(Online|ONLINE|OFFLINE|GuestOnline|GuestOFFLINE|RemoteOnline|RemoteOFFLINE|Standby|Maintenance):\s*\[(.*)\]\s*$/;
 const NODE_LINE = /^(Node|GuestNode|RemoteNode)\s+(\S+?)(?:\s+\(\d+\))?:\s*(.+)$/;
-const CONTAINER = /^(Clone Set|Master\/Slave Set|Resource Group|Container bundle set|Container bundle):\s+(\S+?)(?:\s+\[([^\]]+)\])?((?:\s+\([^)]*\))*):?\s*$/;
+// Pacemaker 1.1 named a bundle by its container type (`Docker container set: ovn-dbs-bundle [image]`); 2.0 says `Container bundle set`.
+const CONTAINER =
+  /^(Clone Set|Master\/Slave Set|Resource Group|Container bundle set|Container bundle|(?:Docker|Podman|rkt) container set|(?:Docker|Podman|rkt) container):\s+(\S+?)(?:\s+\[([^\]]+)\])?((?:\s+\([^)]*\))*):?\s*$/;
 const INSTANCE_LIST = /^([A-Za-z]+(?:\s+\([^)]*\))?):\s*\[(.*)\]\s*$/;
 const PRIMITIVE = /^(\S+)(?:\s+\([^)]*\))?\s*\(((?:ocf|lsb|systemd|stonith|service|upstart|nagios|heartbeat)[^)]*)\):\s*(.*)$/;
 const ROLE_WORDS = new Set(['Started', 'Stopped', 'Master', 'Slave', 'Promoted', 'Unpromoted', 'Starting', 'Stopping', 'Migrating']);
@@ -198,7 +200,7 @@ function parseResourceLine(
   const container = CONTAINER.exec(line);
   if (container) {
     const label = container[1] ?? '';
-    const kind = label.startsWith('Resource Group') ? 'group' : label.startsWith('Container') ? 'bundle' : 'clone';
+    const kind = label.startsWith('Resource Group') ? 'group' : /container/i.test(label) ? 'bundle' : 'clone';
     const qualifiers = qualifierWords(container[4] ?? '');
     stack.push({ id: container[2] ?? '', kind, indent, member: container[3], unmanaged: isUnmanaged(qualifiers), disabled: isDisabled(qualifiers) });
     return;

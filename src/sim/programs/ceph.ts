@@ -111,7 +111,10 @@ async function ceph(ctx: ProgramContext): Promise<ProgramResult> {
   return fail(`no valid command found; 10 closest matches:\n${cmd}`, 22);
 }
 
-/** Ceph CLI, on controllers. */
+/**
+ * Ceph CLI, on controllers: inside the monitor's container where the release runs it in one of its
+ * own name (ceph-ansible on OSP 16, cephadm on OSP 17, whose hosts have no `ceph`), on the host otherwise.
+ */
 export const cephPrograms: Record<string, ProgramDef> = {
-  ceph: { roles: ['controller'], run: ceph },
+  ceph: { roles: ['controller'], installedOn: (n, env) => !n.containerNames?.has('ceph-mon') || env?.get('container') !== undefined, run: ceph },
 };

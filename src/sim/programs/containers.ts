@@ -8,7 +8,7 @@
  */
 import { restartService, startService, stopService } from '../state/actions.js';
 import { isRunning, rabbitRunning } from '../state/derive.js';
-import { bundleContainerOf, CLUSTER_STACK, TRIPLEO_BUNDLE_RESOURCES } from '../state/topology.js';
+import { bundleContainerOf, CLUSTER_STACK, tripleoBundleResources } from '../state/topology.js';
 import { shellQuote } from '../../ssh/shell.js';
 import type { ClusterState, SimNode } from '../state/types.js';
 import { fail, result, type ProgramContext, type ProgramDef, type ProgramResult } from '../shell/types.js';
@@ -17,6 +17,7 @@ import { fail, result, type ProgramContext, type ProgramDef, type ProgramResult 
 const TRIPLEO_NAMES: Readonly<Record<string, string>> = {
   'neutron-openvswitch-agent': 'neutron_ovs_agent',
   'neutron-dhcp-agent': 'neutron_dhcp',
+  'neutron-ovn-metadata-agent': 'ovn_metadata_agent',
 };
 
 /** kolla's container name for a daemon of the model (TripleO's with `tripleo`, for its plain containers). */
@@ -26,6 +27,11 @@ export function containerOf(service: string, tripleo = false): string {
   if (service === 'mysql') return 'mariadb';
   if (service === 'libvirtd') return 'nova_libvirt';
   return service.replace(/-/g, '_');
+}
+
+/** The container a daemon runs in on `node`: the release's own name where the node has one, else the deployment's. */
+export function containerNameOn(node: SimNode, service: string): string {
+  return node.containerNames?.get(service) ?? containerOf(service, node.deployment === 'tripleo');
 }
 
 /** One container on a node: its name, the daemon it runs, and whether it runs. */
@@ -41,14 +47,14 @@ export function containersOn(c: ClusterState, node: SimNode): SimContainer[] {
   const tripleo = node.deployment === 'tripleo';
   for (const service of node.services.keys()) {
     if (tripleo && (CLUSTER_STACK as readonly string[]).includes(service)) continue;
-    const bundle = tripleo ? TRIPLEO_BUNDLE_RESOURCES.find((r) => r.service === service) : undefined;
+    const bundle = tripleo ? tripleoBundleResources(c).find((r) => r.service === service) : undefined;
     if (bundle) {
       // pacemaker runs the replica's container (pacemaker-remoted inside) whatever the broker does.
       const running = isRunning(node, 'pacemaker') && !c.disabledResources.has(bundle.id) && (bundle.bundle?.primitive || isRunning(node, service));
       out.push({ name: bundleContainerOf(c, bundle, node), service, up: running });
       continue;
     }
-    out.push({ name: containerOf(service, tripleo), service, up: up(node, service) });
+    out.push({ name: containerNameOn(node, service), service, up: up(node, service) });
   }
   return out;
 }

@@ -4,6 +4,7 @@ import type { ProgramContext, ProgramDef } from '../shell/types.js';
 import type { SimNode } from '../state/types.js';
 import { builtinPrograms } from './builtins.js';
 import { cephPrograms } from './ceph.js';
+import { cephadmPrograms } from './cephadm.js';
 import { diskPrograms } from './disk.js';
 import { grepPrograms } from './grep.js';
 import { gzipPrograms } from './gzip.js';
@@ -22,7 +23,7 @@ function installedOn(def: ProgramDef, node: SimNode, env: ReadonlyMap<string, st
   if (def.roles && !def.roles.some((r) => node.roles.includes(r))) return false;
   if (def.deployments && !def.deployments.includes(node.deployment)) return false;
   if (def.containerOnlyOn?.includes(node.deployment) && env?.get('container') === undefined) return false;
-  if (def.installedOn && !def.installedOn(node)) return false;
+  if (def.installedOn && !def.installedOn(node, env)) return false;
   return def.init === undefined || def.init === node.init;
 }
 
@@ -54,6 +55,7 @@ const families: Record<string, ProgramDef>[] = [
   rabbitPrograms,
   mysqlPrograms,
   cephPrograms,
+  cephadmPrograms,
   openstackPrograms,
   packagePrograms,
   ovnPrograms,

@@ -7,6 +7,7 @@
  * shape of OVS's raft.c (`raft_unixctl_status`) and OVN's ovn-util.c, as the fixtures show.
  */
 import { isRunning } from '../state/derive.js';
+import { bundleDbsRunning, bundleSyncStatus, hasOvnDbsBundle, ovnDbsActive } from './ovn-dbs-bundle.js';
 import type { ClusterState, SimNode } from '../state/types.js';
 import { fail, result, type ProgramContext, type ProgramDef, type ProgramResult } from '../shell/types.js';
 
@@ -89,6 +90,11 @@ function clusterStatus(c: ClusterState, node: SimNode, db: Db): string {
   return `${out.join('\n')}\n`;
 }
 
+/** Whether a Southbound server takes chassis connections: the raft leader, or the bundle's active server on TripleO. */
+function southboundServes(c: ClusterState): boolean {
+  return hasOvnDbsBundle(c) ? ovnDbsActive(c) !== undefined : ovnLeader(c, 'sb') !== undefined;
+}
+
 /** What ovn-appctl prints when nothing listens on the control socket. */
 function cannotConnect(ctx: ProgramContext, target: string): ProgramResult {
   const when = new Date(ctx.cluster.clock.now()).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -106,6 +112,13 @@ function appctl(ctx: ProgramContext): Promise<ProgramResult> | ProgramResult {
   }
   const [cmd, ...rest] = args;
   const db = (Object.keys(DBS) as Db[]).find((k) => DBS[k].ctl === target);
+  if (db && ctx.node.deployment === 'tripleo' && hasOvnDbsBundle(ctx.cluster)) {
+    // TripleO's ovn-dbs-bundle: an active/backup pair, not a raft cluster.
+    if (!bundleDbsRunning(ctx.node)) return cannotConnect(ctx, target);
+    if (cmd === 'ovsdb-server/sync-status') return result(bundleSyncStatus(ctx.cluster, ctx.node, db));
+    if (cmd === 'cluster/status') return fail(`${rest[0] ?? ''}: unknown cluster\novn-appctl: ${target}: server returned an error`, 2);
+    return fail(`"${cmd ?? ''}" is not a valid command\novn-appctl: ${target}: server returned an error`, 2);
+  }
   if (db) {
     if (!isRunning(ctx.node, DBS[db].service)) return cannotConnect(ctx, target);
     if (cmd === 'cluster/status') {
@@ -117,13 +130,13 @@ function appctl(ctx: ProgramContext): Promise<ProgramResult> | ProgramResult {
   }
   if (target === 'ovn-controller') {
     if (!isRunning(ctx.node, OVN_SERVICES.controller)) return cannotConnect(ctx, OVN_CONTROLLER_PIDFILE);
-    if (cmd === 'connection-status') return result(`${ovnLeader(ctx.cluster, 'sb') ? 'connected' : 'not connected'}\n`);
+    if (cmd === 'connection-status') return result(`${southboundServes(ctx.cluster) ? 'connected' : 'not connected'}\n`);
     return fail(`"${cmd ?? ''}" is not a valid command\novn-appctl: ovn-controller: server returned an error`, 2);
   }
   return cannotConnect(ctx, target.startsWith('/') ? target : `/var/run/ovn/${target}.pid`);
 }
 
-/** OVN's control tool, inside the OVN containers of kolla nodes (the hosts have none of their own). */
+/** OVN's control tool, inside the OVN containers of kolla and TripleO nodes (the hosts have none of their own). */
 export const ovnPrograms: Record<string, ProgramDef> = {
-  'ovn-appctl': { deployments: ['kolla-ansible'], containerOnlyOn: ['kolla-ansible'], run: appctl },
+  'ovn-appctl': { deployments: ['kolla-ansible', 'tripleo'], containerOnlyOn: ['kolla-ansible', 'tripleo'], run: appctl },
 };

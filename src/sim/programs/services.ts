@@ -3,7 +3,7 @@ import { restartService, startService, stopService, type ActionResult } from '..
 import { isRunning, rabbitRunning } from '../state/derive.js';
 import { CLUSTER_STACK } from '../state/topology.js';
 import type { SimNode } from '../state/types.js';
-import { containerOf } from './containers.js';
+import { containerNameOn } from './containers.js';
 import { fail, result, type ProgramContext, type ProgramDef, type ProgramResult } from '../shell/types.js';
 
 const ALIASES: Record<string, string> = {
@@ -26,7 +26,7 @@ export function resolveService(node: SimNode, typed: string): string | undefined
     const container = /^tripleo_(.+)$/.exec(bare)?.[1];
     if (container === undefined) return (CLUSTER_STACK as readonly string[]).includes(ALIASES[bare] ?? bare) ? (ALIASES[bare] ?? bare) : undefined;
     const fileExists = node.fs.exists(`/etc/systemd/system/tripleo_${container}.service`);
-    return fileExists ? [...node.services.keys()].find((s) => containerOf(s, true) === container) : undefined;
+    return fileExists ? [...node.services.keys()].find((s) => containerNameOn(node, s) === container) : undefined;
   }
   const name = ALIASES[bare] ?? bare;
   return node.services.has(name) ? name : undefined;

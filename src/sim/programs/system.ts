@@ -26,7 +26,7 @@ function pgrep(ctx: ProgramContext): ProgramResult {
   const pids: number[] = [];
   for (const [svc, s] of ctx.node.services) {
     if (!s.running) continue;
-    const name = processNameOf(svc).slice(0, 15);
+    const name = (ctx.node.processNames?.get(svc) ?? processNameOf(svc)).slice(0, 15);
     if (exact ? name === pattern : new RegExp(pattern).test(name)) pids.push(s.pid);
   }
   return result(

@@ -3,14 +3,14 @@
  * (XML with `--output-as=xml`, text with `-1`), rendered from the cluster state.
  */
 import { ctime } from '../logs/format.js';
-import { pacemakerOnline, resourceInstanceCount, resourceRole, vipPlacement } from '../state/derive.js';
+import { pacemakerOnline, promotedReplica, resourceInstanceCount, resourceRole, vipPlacement } from '../state/derive.js';
 import {
   bundleContainerOf,
   bundleGuestOf,
   isTripleoCluster,
   PACEMAKER_CLONES,
   PACEMAKER_VIPS,
-  TRIPLEO_BUNDLE_RESOURCES,
+  tripleoBundleResources,
   type ResourceDef,
 } from '../state/topology.js';
 import type { ClusterState, SimNode } from '../state/types.js';
@@ -27,7 +27,10 @@ function resourcesRunning(c: ClusterState, n: SimNode, vipHost: SimNode | undefi
   if (!n.services.get('pacemaker')?.running) return 0;
   const vips = vipHost === n ? PACEMAKER_VIPS.length : 0;
   // On TripleO the host runs each bundle's container and guest connection; the resource inside runs on the guest.
-  if (isTripleoCluster(c)) return TRIPLEO_BUNDLE_RESOURCES.filter((r) => containerUp(c, n, r)).reduce((k, r) => k + (r.bundle?.primitive ? 2 : 1), vips);
+  if (isTripleoCluster(c))
+    return tripleoBundleResources(c)
+      .filter((r) => containerUp(c, n, r))
+      .reduce((k, r) => k + (r.bundle?.primitive ? 2 : 1), vips);
   return PACEMAKER_CLONES.filter((r) => resourceRole(n, r) === 'Started').length + vips;
 }
 
@@ -36,6 +39,12 @@ function containerUp(c: ClusterState, n: SimNode, r: ResourceDef): boolean {
   if (!n.services.get('pacemaker')?.running || c.disabledResources.has(r.id)) return false;
   // A bundle without a resource inside is its container: HAProxy's runs while haproxy does.
   return r.bundle?.primitive ? true : resourceRole(n, r) === 'Started';
+}
+
+/** The role of a running bundle resource: Galera promoted everywhere, the OVN databases on their active server only. */
+function bundleRole(c: ClusterState, r: ResourceDef, n: SimNode): 'Promoted' | 'Unpromoted' | 'Started' {
+  if (r.bundle?.promotesOne) return promotedReplica(c, r) === n ? 'Promoted' : 'Unpromoted';
+  return r.bundle?.promoted ? 'Promoted' : 'Started';
 }
 
 /** One `<resource>` of a bundle replica, attributes as pacemaker 2.1.5 prints them (test/fixtures/deployment/tripleo/). */
@@ -49,7 +58,7 @@ function bundleResourceXml(id: string, agent: string, role: string, failed: bool
 /** TripleO's bundles: per controller one replica, its container on the host and, for Galera and RabbitMQ, the resource on its guest node. */
 function bundlesXml(c: ClusterState): string[] {
   const lines: string[] = [];
-  for (const r of TRIPLEO_BUNDLE_RESOURCES) {
+  for (const r of tripleoBundleResources(c)) {
     const b = r.bundle;
     if (!b) continue;
     const failedAny = c.controllers.some((n) => n.pacemakerFailures.some((f) => f.resource === r.id) && resourceRole(n, r) === 'Started');
@@ -61,7 +70,7 @@ function bundlesXml(c: ClusterState): string[] {
       lines.push(`      <replica id="${i}">`);
       if (b.primitive) {
         const started = up && resourceRole(n, r) === 'Started';
-        const role = started ? (b.promoted ? 'Promoted' : 'Started') : 'Stopped';
+        const role = started ? bundleRole(c, r, n) : 'Stopped';
         lines.push(bundleResourceXml(r.id, r.agent, role, false, started ? { name: guest, id: guest } : undefined));
       }
       lines.push(bundleResourceXml(bundleContainerOf(c, r, n), 'ocf:heartbeat:podman', up ? 'Started' : 'Stopped', false, up ? host : undefined));
@@ -75,7 +84,7 @@ function bundlesXml(c: ClusterState): string[] {
 
 /** The guest node a bundle resource's failure is reported on, or the host for anything else. */
 function failureNode(c: ClusterState, n: SimNode, resource: string): string {
-  const r = TRIPLEO_BUNDLE_RESOURCES.find((x) => x.id === resource && x.bundle?.primitive);
+  const r = tripleoBundleResources(c).find((x) => x.id === resource && x.bundle?.primitive);
   return isTripleoCluster(c) && r ? bundleGuestOf(c, r, n) : n.name;
 }
 
@@ -119,7 +128,7 @@ export function renderCrmMonXml(c: ClusterState, request: string): string {
     );
   }
   if (isTripleoCluster(c)) {
-    for (const r of TRIPLEO_BUNDLE_RESOURCES.filter((x) => x.bundle?.primitive)) {
+    for (const r of tripleoBundleResources(c).filter((x) => x.bundle?.primitive)) {
       for (const n of c.controllers) {
         const guest = bundleGuestOf(c, r, n);
         const up = containerUp(c, n, r);
@@ -222,13 +231,13 @@ export function renderCrmMonText(c: ClusterState): string {
 /** TripleO's bundles in `crm_mon -1`'s layout (`Container bundle set: ...`, one line per replica). */
 function bundlesText(c: ClusterState): string[] {
   const out: string[] = [];
-  for (const r of TRIPLEO_BUNDLE_RESOURCES) {
+  for (const r of tripleoBundleResources(c)) {
     if (!r.bundle) continue;
     out.push(`  * Container bundle set: ${r.cloneId} [${r.bundle.image}]:`);
     for (const n of c.controllers) {
       const up = containerUp(c, n, r);
       const started = up && resourceRole(n, r) === 'Started';
-      const state = started ? `${r.bundle.promoted ? 'Promoted' : 'Started'} ${n.name}` : 'Stopped';
+      const state = started ? `${bundleRole(c, r, n)} ${n.name}` : 'Stopped';
       if (r.bundle.primitive) out.push(`    * ${bundleGuestOf(c, r, n)}\t(${r.agent}):\t ${state}`);
       else out.push(`    * ${bundleContainerOf(c, r, n)}\t(${r.agent}):\t ${up ? `Started ${n.name}` : 'Stopped'}`);
     }

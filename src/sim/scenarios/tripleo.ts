@@ -7,8 +7,8 @@
 import { TRIPLEO_CONFIG_DIR, tripleoContainerUnit, tripleoLogPath } from '../../deployment/tripleo.js';
 import { healthyHistory } from '../logs/history.js';
 import { SEED_CONVERSION_FILE } from '../logs/seed-lines.js';
-import { containerOf } from '../programs/containers.js';
-import { CLUSTER_STACK, TRIPLEO_BUNDLE_RESOURCES } from '../state/topology.js';
+import { containerNameOn } from '../programs/containers.js';
+import { CLUSTER_STACK, tripleoBundleResources } from '../state/topology.js';
 import type { ClusterState } from '../state/types.js';
 import { seedAftermath, seedIncident } from './seed-incident.js';
 import type { Scenario } from './types.js';
@@ -17,9 +17,9 @@ import type { Scenario } from './types.js';
 const RABBIT_HALT = Date.UTC(2017, 1, 15, 4, 9, 57);
 /** pacemaker's start of the rabbitmq resource in node-10's replica failed on the full disk. */
 const RABBIT_START_FAILED = Date.UTC(2017, 1, 15, 4, 10, 33);
-/** Turns a freshly built cluster into a TripleO one. */
-function tripleoize(c: ClusterState): void {
-  const bundled = new Set(TRIPLEO_BUNDLE_RESOURCES.map((r) => r.service));
+/** Turns a freshly built cluster into a TripleO one (release variants set their daemons and names first). */
+export function tripleoize(c: ClusterState): void {
+  const bundled = new Set(tripleoBundleResources(c).map((r) => r.service));
   for (const n of c.nodes.values()) {
     n.deployment = 'tripleo';
     n.pacemakerFailures.length = 0;
@@ -28,8 +28,11 @@ function tripleoize(c: ClusterState): void {
     // tripleo-ansible writes a unit per plain container; pacemaker runs the bundles and itself.
     for (const s of n.services.keys()) {
       if (bundled.has(s) || (CLUSTER_STACK as readonly string[]).includes(s)) continue;
-      const unit = `[Unit]\nDescription=${containerOf(s, true)} container\n[Service]\nRestart=always\nExecStart=/usr/libexec/tripleo-start-podman-container ${containerOf(s, true)}\n`;
-      n.fs.put(`/etc/systemd/system/${tripleoContainerUnit(containerOf(s, true))}`, { kind: 'file', size: unit.length, mtime: n.bootedAt, content: unit });
+      const name = containerNameOn(n, s);
+      // ceph-ansible runs its daemons through its own ceph-<daemon>@<host> units, not tripleo-ansible's.
+      if (name.startsWith('ceph-')) continue;
+      const unit = `[Unit]\nDescription=${name} container\n[Service]\nRestart=always\nExecStart=/usr/libexec/tripleo-start-podman-container ${name}\n`;
+      n.fs.put(`/etc/systemd/system/${tripleoContainerUnit(name)}`, { kind: 'file', size: unit.length, mtime: n.bootedAt, content: unit });
     }
     // Logs move to the containers' bind mounts; their content is the same history.
     const logs = [...n.fs.walk('/var/log')].filter(([path, e]) => e.kind !== 'dir' && tripleoLogPath(path) !== path);

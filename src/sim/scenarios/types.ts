@@ -13,7 +13,11 @@ export type ScenarioName =
   | 'kolla-ovn-healthy'
   | 'kolla-podman-healthy'
   | 'tripleo-healthy'
-  | 'tripleo-seed-incident';
+  | 'tripleo-seed-incident'
+  | 'tripleo-osp16-healthy'
+  | 'tripleo-osp16-ovn-backup-lost'
+  | 'tripleo-osp17-healthy'
+  | 'tripleo-osp17-virtqemud-down';
 
 /** Options a scenario may honour. */
 export interface ScenarioOptions {

@@ -39,8 +39,8 @@ export interface ProgramDef {
   readonly deployments?: readonly SimDeployment[];
   /** On nodes of these deployments, only inside containers (a TripleO host has no rabbitmqctl or mysql of its own). */
   readonly containerOnlyOn?: readonly SimDeployment[];
-  /** Only on the nodes it says (kolla's container engine is docker or podman, per node). */
-  readonly installedOn?: (node: SimNode) => boolean;
+  /** Only on the nodes it says (kolla's container engine is docker or podman, per node); `env` tells inside a container from the host. */
+  readonly installedOn?: (node: SimNode, env?: ReadonlyMap<string, string>) => boolean;
   readonly run: Program;
 }
 

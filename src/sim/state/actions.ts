@@ -4,7 +4,7 @@
  * cluster-wide consequences (disk alarms clearing, clients losing or regaining AMQP).
  */
 import { osloLine, pacemakerLine, rabbitReport, reqContext, libvirtLine } from '../logs/format.js';
-import { amqpHealthy, diskFree, isRunning, LIBVIRT_SOCKET, rabbitRunning, rabbitVmUp, resourceRole } from './derive.js';
+import { amqpHealthy, diskFree, isRunning, libvirtSocketOf, rabbitRunning, rabbitVmUp, resourceRole } from './derive.js';
 import { logService } from './logging.js';
 import { CLUSTER_STACK, foundationResources, isAmqpClient, pacemakerResources, type ResourceDef } from './topology.js';
 import type { ClusterState, SimNode } from './types.js';
@@ -224,7 +224,7 @@ function startPlain(c: ClusterState, node: SimNode, service: string): ActionResu
       return OK;
     case 'libvirtd':
       setRunning(c, node, service, true);
-      node.fs.put(LIBVIRT_SOCKET, { kind: 'socket', mtime: at });
+      node.fs.put(libvirtSocketOf(node), { kind: 'socket', mtime: at });
       logService(
         node,
         'libvirtd',
@@ -242,7 +242,7 @@ function startPlain(c: ClusterState, node: SimNode, service: string): ActionResu
     case 'nova-compute': {
       setRunning(c, node, service, true);
       const pid = node.services.get(service)?.pid ?? 0;
-      const socket = isRunning(node, 'libvirtd') && node.fs.exists(LIBVIRT_SOCKET);
+      const socket = isRunning(node, 'libvirtd') && node.fs.exists(libvirtSocketOf(node));
       node.novaLibvirtConnected = socket;
       if (!socket) {
         logService(
@@ -254,7 +254,7 @@ function startPlain(c: ClusterState, node: SimNode, service: string): ActionResu
               pid,
               'ERROR',
               'nova.virt.libvirt.host',
-              "Connection to libvirt failed: Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory",
+              `Connection to libvirt failed: Failed to connect socket to '${libvirtSocketOf(node)}': No such file or directory`,
             ),
             osloLine(
               at,
@@ -288,7 +288,7 @@ function stopPlain(c: ClusterState, node: SimNode, service: string): void {
       node.rabbit.appRunning = false;
       break;
     case 'libvirtd':
-      node.fs.remove(LIBVIRT_SOCKET);
+      node.fs.remove(libvirtSocketOf(node));
       break;
     case 'nova-compute':
       node.novaLibvirtConnected = false;

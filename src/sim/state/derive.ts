@@ -9,6 +9,14 @@ import type { ClusterState, SimNode } from './types.js';
 /** The libvirt socket nova-compute connects to. */
 export const LIBVIRT_SOCKET = '/var/run/libvirt/libvirt-sock';
 
+/** Where virtqemud (libvirt's modular QEMU daemon) listens. */
+export const VIRTQEMUD_SOCKET = '/var/run/libvirt/virtqemud-sock';
+
+/** The socket nova-compute connects to on `node`: virtqemud's where the node runs libvirt's modular daemons. */
+export function libvirtSocketOf(node: SimNode): string {
+  return node.processNames?.get('libvirtd') === 'virtqemud' ? VIRTQEMUD_SOCKET : LIBVIRT_SOCKET;
+}
+
 /** True when the daemon runs on the node. */
 export function isRunning(node: SimNode, service: string): boolean {
   return node.services.get(service)?.running ?? false;
@@ -67,7 +75,7 @@ export interface NovaServiceRow {
 
 /** nova-compute can reach libvirt right now. */
 export function novaLibvirtOk(node: SimNode): boolean {
-  return node.novaLibvirtConnected && isRunning(node, 'libvirtd') && node.fs.exists(LIBVIRT_SOCKET);
+  return node.novaLibvirtConnected && isRunning(node, 'libvirtd') && node.fs.exists(libvirtSocketOf(node));
 }
 
 function heartbeat(cluster: ClusterState, up: boolean, node: SimNode, service: string): number {
@@ -184,6 +192,14 @@ export function resourceRole(node: SimNode, r: ResourceDef): ResourceRole {
   if (!isRunning(node, 'pacemaker')) return 'Stopped';
   if (r.service === 'rabbitmq-server') return rabbitRunning(node) ? 'Started' : 'Stopped';
   return isRunning(node, r.service) ? 'Started' : 'Stopped';
+}
+
+/**
+ * The controller whose replica pacemaker promotes for a bundle that promotes one (the OVN
+ * databases' active server): the first controller, in order, whose replica runs the resource.
+ */
+export function promotedReplica(cluster: Pick<ClusterState, 'controllers'>, r: ResourceDef): SimNode | undefined {
+  return cluster.controllers.find((n) => resourceRole(n, r) === 'Started');
 }
 
 /** Node each VIP runs on (the DC), if the cluster has one. */

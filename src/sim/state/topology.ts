@@ -16,7 +16,13 @@ export interface ResourceDef {
   /** Daemon behind it; the RabbitMQ resource is Started only while the app runs too. */
   readonly service: string;
   /** TripleO: the bundle's container image, and whether a resource runs inside (galera, rabbitmq). */
-  readonly bundle?: { readonly image: string; readonly primitive: boolean; readonly promoted: boolean };
+  readonly bundle?: {
+    readonly image: string;
+    readonly primitive: boolean;
+    readonly promoted: boolean;
+    /** One replica promoted, the others unpromoted (the OVN databases' active server and its backups). */
+    readonly promotesOne?: boolean;
+  };
 }
 
 /** Pacemaker clones on every controller, in start order. */
@@ -71,6 +77,27 @@ export const TRIPLEO_BUNDLE_RESOURCES: readonly ResourceDef[] = [
   },
 ];
 
+/**
+ * TripleO's OVN databases under ML2/OVN up to OSP 16 (tripleo-heat-templates'
+ * deployment/ovn/ovn-dbs-pacemaker-puppet.yaml, puppet-tripleo's ovn_dbs_bundle.pp): one bundle
+ * running both ovsdb-servers, the `ovndb_servers` resource promoted on the active server and
+ * unpromoted on the backups that replicate from it (image as pacemaker's regression suite's
+ * TripleO CIB names it).
+ */
+export const TRIPLEO_OVN_DBS_BUNDLE: ResourceDef = {
+  cloneId: 'ovn-dbs-bundle',
+  id: 'ovndb_servers',
+  agent: 'ocf:ovn:ovndb-servers',
+  service: 'ovn-dbs',
+  bundle: { image: 'cluster.common.tag/rhosp16-openstack-ovn-northd:pcmklatest', primitive: true, promoted: false, promotesOne: true },
+};
+
+/** The bundles of a TripleO cluster: the ovn-dbs-bundle where the controllers run the OVN databases (ML2/OVN). */
+export function tripleoBundleResources(c: Pick<ClusterState, 'controllers'>): readonly ResourceDef[] {
+  const ovn = c.controllers.some((n) => n.services.has(TRIPLEO_OVN_DBS_BUNDLE.service));
+  return ovn ? [...TRIPLEO_BUNDLE_RESOURCES, TRIPLEO_OVN_DBS_BUNDLE] : TRIPLEO_BUNDLE_RESOURCES;
+}
+
 /** Whether the cluster is a TripleO one (its controllers run pacemaker bundles). */
 export function isTripleoCluster(c: Pick<ClusterState, 'controllers'>): boolean {
   return c.controllers.some((n) => n.deployment === 'tripleo');
@@ -78,7 +105,7 @@ export function isTripleoCluster(c: Pick<ClusterState, 'controllers'>): boolean 
 
 /** The resources pacemaker manages on this cluster: Fuel's clones, or TripleO's bundles. */
 export function pacemakerResources(c: Pick<ClusterState, 'controllers'>): readonly ResourceDef[] {
-  return isTripleoCluster(c) ? TRIPLEO_BUNDLE_RESOURCES : PACEMAKER_CLONES;
+  return isTripleoCluster(c) ? tripleoBundleResources(c) : PACEMAKER_CLONES;
 }
 
 /** What everything else waits for: Galera and RabbitMQ (Fuel's ids, or TripleO's primitives). */

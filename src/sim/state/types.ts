@@ -60,6 +60,15 @@ export interface SimNode {
   readonly pacemakerFailures: PacemakerFailure[];
   /** Sim time the node booted, for `uptime` and `/proc/uptime`. */
   bootedAt: number;
+  /** TripleO's OVN databases: this backup lost its replication connection to the active server (a scenario sets it). */
+  ovnReplicationLost?: boolean;
+  /**
+   * The release's own name of a daemon's container where it differs from the default (ceph-ansible's
+   * `ceph-mon-<host>` on OSP 16, OSP 17's `nova_virtqemud` for libvirt), by daemon of the model.
+   */
+  containerNames?: ReadonlyMap<string, string>;
+  /** The process a daemon of the model runs as, where the release renames it (OSP 17: libvirtd is virtqemud). */
+  processNames?: ReadonlyMap<string, string>;
 }
 
 /** The whole simulated cluster: the single source of truth the emulated tools read and change. */
