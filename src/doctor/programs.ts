@@ -34,9 +34,11 @@ const BUILTINS = new Set([
 /**
  * Container engines the probes try first and fall back from (`src/deployment/container-script.ts`):
  * a node without them runs the host's tools, so they are never a missing tool. Nor is OVN's
- * `ovn-appctl`: the OVN probes run it only where OVN is deployed, and say "no OVN" elsewhere.
+ * `ovn-appctl`: the OVN probes run it only where OVN is deployed, and say "no OVN" elsewhere. Nor
+ * `systemctl`: the libvirt probe asks it only whether the modular daemons' units are enabled, and
+ * reads libvirtd where there is none (SysV nodes).
  */
-const OPTIONAL = new Set(['docker', 'podman', 'ovn-appctl']);
+const OPTIONAL = new Set(['docker', 'podman', 'ovn-appctl', 'systemctl']);
 
 /** Words that open or continue a compound command: the next word starts a command again. */
 const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', '!', '{', '}', 'case', 'esac']);
