@@ -33,12 +33,9 @@ describe('/cluster status on tripleo-osp16-healthy', () => {
     );
   });
 
-  it('shows the bundle in crm_mon as the real one prints it: ovndb_servers promoted on one replica, unpromoted on the others', async () => {
+  it("lists node-11's ovn-dbs-bundle replica among the bundles /cluster node shows", async () => {
     const r = await rig.run('/cluster node node-11', { role: 'viewer' });
     expect(r.reply?.text ?? '').toMatch(/ovn-dbs-bundle/);
-    const crm = rig.sim.state;
-    const roles = crm.controllers.map((n) => n.services.get('ovn-dbs')?.running);
-    expect(roles).toEqual([true, true, true]);
   });
 
   it('runs sync-status in the node replica of ovn-dbs-bundle and ceph in ceph-mon-<host> (the host has no ceph)', () => {
