@@ -9,6 +9,7 @@ import type { ExecFailure } from '../ssh/types.js';
 import { allProbes } from '../probes/index.js';
 import { keyscanCommand, scanHostKey, sha256Fingerprint, type HostKeyScan } from './host-key.js';
 import { detectDeployment } from '../deployment/detect-node.js';
+import { probesOnNode } from '../deployment/openstack-cli.js';
 import { containerLookupCommand, installHint, lookupCommand, needsOpenrc, parseLookup, toolContainer, toolNeeds, type ToolNeed } from './tools.js';
 import { checksOf, type Check } from './types.js';
 
@@ -178,9 +179,12 @@ function sudoCheck(node: NodeSpec, r: Awaited<ReturnType<Executor['exec']>>): Ch
 }
 
 async function lookUpTools(node: NodeSpec, o: NodeCheckOptions, sudoWorks: boolean): Promise<ToolFindings> {
-  const needs = toolNeeds(node.roles);
-  const openrcBy = needsOpenrc(node.roles);
-  const openrcPath = o.inventory.openrcPath;
+  // With an openstack CLI host (TripleO's undercloud) the API probes run there with its rc file, not on the controllers.
+  const probes = probesOnNode(o.inventory, node, allProbes);
+  const cliHost = o.inventory.openstackCli?.node === node.name ? o.inventory.openstackCli : undefined;
+  const needs = toolNeeds(node.roles, probes);
+  const openrcBy = needsOpenrc(node.roles, probes);
+  const openrcPath = cliHost ? cliHost.rcPath : o.inventory.openrcPath;
   const found = new Map<string, boolean>();
   const notChecked: { needs: ToolNeed[]; why: string }[] = [];
   let openrcReadable: boolean | undefined;

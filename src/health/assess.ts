@@ -100,14 +100,22 @@ export function assessSnapshot(snapshot: ClusterSnapshot, judgedBy: readonly Hea
     .map((n) => ({ node: n.name, roles: n.roles }));
   // The deployment host is not a cluster node: no area is meant for it, so it is no gap either.
   const deployHosts = snapshot.nodes.flatMap((n) =>
-    n.deployHost !== undefined && !statusProbes.some((p) => p.roles.some((r) => n.roles.includes(r))) ? [{ node: n.name, why: n.deployHost }] : [],
+    n.deployHost !== undefined && !statusProbes.some((p) => p.roles.some((r) => n.roles.includes(r)))
+      ? [{ node: n.name, why: n.reachable ? n.deployHost : `${n.deployHost}; unreachable: ${n.problem ?? 'no answer'}` }]
+      : [],
   );
+  // An unreachable deployment host (the undercloud the openstack CLI runs on) is no cluster
+  // problem: the areas read there say "not checked: undercloud unreachable", the verdict is
+  // INCOMPLETE, and the verdict line names it with the deployment hosts.
+  const hostNames = new Set(deployHosts.map((d) => d.node));
   const deployNote = deployHosts.length
     ? `; ${deployHosts.map((d) => d.node).join(', ')}: the deployment host, not a cluster node (${deployHosts.map((d) => d.why).join('; ')})`
     : '';
   const problems: Problem[] = [
     ...areas.flatMap((a) => a.problems),
-    ...unreachable.map((u): Problem => ({ area: 'reachability', severity: 'critical', nodes: [u.node], summary: `${u.node} unreachable: ${u.problem}` })),
+    ...unreachable
+      .filter((u) => !hostNames.has(u.node))
+      .map((u): Problem => ({ area: 'reachability', severity: 'critical', nodes: [u.node], summary: `${u.node} unreachable: ${u.problem}` })),
   ];
   const nodesHit = new Set(problems.flatMap((p) => p.nodes));
   const gaps = coverageGaps(areas, unprobed);

@@ -1,3 +1,5 @@
+import { cliHostFor, describeCliHost } from '../deployment/openstack-cli.js';
+import type { OpenstackCliHost } from '../inventory/types.js';
 import type { Probe } from '../probes/types.js';
 import { describeExit, tailLines } from '../ssh/exit-codes.js';
 import type { ClusterSnapshot, NodeProbeOutcome } from './snapshot.js';
@@ -62,6 +64,8 @@ function describeMissing(missing: readonly NotChecked[]): string {
  * Whatever was not read is named with the reason, so that nothing unseen passes for healthy.
  */
 export function probeCoverage(snapshot: ClusterSnapshot, probe: Probe<unknown>): Coverage {
+  const cliHost = probe.scope === 'cluster' && snapshot.openstackCli ? cliHostFor(snapshot, probe.command) : undefined;
+  if (cliHost) return cliHostCoverage(snapshot, probe, cliHost);
   const meantFor = snapshot.nodes.filter((n) => n.roles.some((r) => probe.roles.includes(r)));
   if (meantFor.length === 0) {
     const roles = probe.roles.join(' or ');
@@ -102,6 +106,29 @@ export function probeCoverage(snapshot: ClusterSnapshot, probe: Probe<unknown>):
   if (checked.length === 0) return { level: 'none', text: `not checked: ${describeMissing(missing)}`, clusterWide: false, checked, missing };
   const text = `checked on ${checked.length} of ${meantFor.length} ${noun}${missing.length ? `; not checked: ${describeMissing(missing)}` : ''}`;
   return { level: missing.length ? 'part' : 'all', text, clusterWide: false, checked, missing };
+}
+
+/**
+ * A read of the OpenStack API on the inventory's CLI host (TripleO's undercloud): checked there,
+ * with its rc file, or not checked because of that host alone. No controller is meant for it.
+ */
+function cliHostCoverage(snapshot: ClusterSnapshot, probe: Probe<unknown>, cliHost: OpenstackCliHost): Coverage {
+  const outcomes = snapshot.of(probe);
+  const where = describeCliHost(cliHost);
+  if (outcomes.some((o) => o.kind === 'ok' && isUsable(o.value))) {
+    return { level: 'all', text: `checked cluster-wide ${where}`, clusterWide: true, checked: [cliHost.node], missing: [] };
+  }
+  const o = outcomes.find((x) => x.node === cliHost.node);
+  const state = snapshot.nodes.find((n) => n.name === cliHost.node);
+  const why = o ? (whyUnread(o) ?? 'no usable answer') : state?.reachable === false ? 'unreachable' : 'not asked';
+  const missing: NotChecked[] = [{ node: cliHost.node, why }];
+  return {
+    level: 'none',
+    text: `not checked: ${describeMissing(missing)} (the openstack CLI runs there, with ${cliHost.rcPath})`,
+    clusterWide: false,
+    checked: [],
+    missing,
+  };
 }
 
 /** The coverage of several probes together: the worst level, each distinct text once. */

@@ -1,5 +1,6 @@
 import { deployHostReason } from '../deployment/deploy-host.js';
-import type { Inventory, NodeSpec } from '../inventory/types.js';
+import { clusterProbeTargets } from '../deployment/openstack-cli.js';
+import type { Inventory, NodeSpec, OpenstackCliHost } from '../inventory/types.js';
 import type { Probe, ProbeResult } from '../probes/types.js';
 import type { Executor } from '../ssh/types.js';
 import { DEFAULT_FAN_OUT_CONCURRENCY, mapLimit } from '../ssh/pool.js';
@@ -36,6 +37,8 @@ export class ClusterSnapshot {
     readonly durationMs: number,
     readonly nodes: readonly NodeState[],
     private readonly outcomes: ReadonlyMap<string, readonly NodeProbeOutcome<unknown>[]>,
+    /** Where the OpenStack API was read (TripleO's undercloud), when the inventory names a host for it. */
+    readonly openstackCli?: OpenstackCliHost,
   ) {}
 
   /** Every node's outcome of `probe` (for cluster-scope probes: each controller that was asked). */
@@ -108,7 +111,7 @@ export async function takeSnapshot(inventory: Inventory, executor: Executor, opt
     }
     return c;
   };
-  const runOne = async (node: NodeSpec, probe: Probe<unknown>): Promise<NodeProbeOutcome<unknown>> => {
+  const runOne = async (node: NodeSpec, probe: Probe<unknown>, command = probe.command): Promise<NodeProbeOutcome<unknown>> => {
     const known = unreachable.get(node.name);
     if (known !== undefined) {
       return {
@@ -119,7 +122,7 @@ export async function takeSnapshot(inventory: Inventory, executor: Executor, opt
       };
     }
     const signal = abortFor(node.name).signal;
-    const r = await executor.exec(node.name, probe.command, { signal, ...(probe.timeoutMs === undefined ? {} : { timeoutMs: probe.timeoutMs }) });
+    const r = await executor.exec(node.name, command, { signal, ...(probe.timeoutMs === undefined ? {} : { timeoutMs: probe.timeoutMs }) });
     if (!r.ok) {
       if (UNREACHABLE_KINDS.has(r.kind) && !unreachable.has(node.name)) {
         unreachable.set(node.name, r.message);
@@ -169,9 +172,10 @@ export async function takeSnapshot(inventory: Inventory, executor: Executor, opt
       .map(async (probe) => {
         const list: NodeProbeOutcome<unknown>[] = [];
         outcomes.set(probe.id, list);
-        const candidates = inventory.nodes.filter((n) => hasRole(n, probe) && !unreachable.has(n.name));
-        for (const node of candidates) {
-          const o = await runOne(node, probe);
+        // OpenStack API reads go to the inventory's CLI host alone when it has one (src/deployment/openstack-cli.ts).
+        const candidates = clusterProbeTargets(inventory, probe).filter((t) => !unreachable.has(t.node.name));
+        for (const { node, command } of candidates) {
+          const o = await runOne(node, probe, command);
           list.push(o);
           if (o.kind === 'ok' && isUsable(o.value)) break;
         }
@@ -179,8 +183,8 @@ export async function takeSnapshot(inventory: Inventory, executor: Executor, opt
   );
 
   const nodes: NodeState[] = wanted.map((n) => {
-    const deployHost = deployHostReason(n);
+    const deployHost = deployHostReason(n, inventory.openstackCli?.node);
     return { name: n.name, roles: n.roles, reachable: !unreachable.has(n.name), problem: unreachable.get(n.name), ...(deployHost ? { deployHost } : {}) };
   });
-  return new ClusterSnapshot(inventory.cluster, takenAt, Math.round(performance.now() - started), nodes, outcomes);
+  return new ClusterSnapshot(inventory.cluster, takenAt, Math.round(performance.now() - started), nodes, outcomes, inventory.openstackCli);
 }

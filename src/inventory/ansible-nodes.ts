@@ -1,10 +1,12 @@
 import { declaredOpenrc } from '../config/openrc.js';
+import { isUndercloudGroup } from '../deployment/openstack-cli.js';
 import { DEPLOYMENTS, parseDeployment } from '../deployment/types.js';
 /** Turns an Ansible inventory (INI, YAML, JSON, or a directory of them) into stackmedic's nodes. */
 import { dirname } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { flattenAnsible, proxyJumpOf, type AnsibleHost, type AnsibleTree } from './ansible.js';
 import { isValidNodeName } from './names.js';
+import { chooseOpenstackCli } from './openstack-cli-host.js';
 import { foldContainers } from './openstack-ansible.js';
 import { parseRoleList, rolesOfAnsibleHost } from './roles.js';
 import type { Inventory, InventoryDefaults, JumpHostSpec, NodeConnection, NodeSpec } from './types.js';
@@ -63,6 +65,9 @@ export function inventoryFromAnsible(tree: AnsibleTree, path: string, options: F
   let knownHosts: string | undefined;
   let openrc: string | undefined;
   let cluster: string | undefined;
+  let cliChoice: string | undefined;
+  let overcloudrc: string | undefined;
+  let undercloud: { node: string; plan: string | undefined } | undefined;
   const nodes: NodeSpec[] = [];
   for (const h of hosts) {
     const read = reader(h, lost);
@@ -81,6 +86,14 @@ export function inventoryFromAnsible(tree: AnsibleTree, path: string, options: F
     knownHosts ??= read('stackmedic_known_hosts');
     openrc ??= read('stackmedic_openrc');
     cluster ??= read('stackmedic_cluster');
+    cliChoice ??= read('stackmedic_openstack_cli');
+    overcloudrc ??= read('stackmedic_overcloudrc');
+    // tripleo-ansible-inventory names the stack in the Undercloud group's vars: `plan: overcloud`,
+    // or `plans: [cell1, overcloud]` for a multi-stack deployment, whose API is the overcloud's.
+    if (!undercloud && h.groups.some(isUndercloudGroup)) {
+      const plans = read('plans')?.split(',');
+      undercloud = { node: h.name, plan: read('plan') ?? (plans?.includes('overcloud') ? 'overcloud' : plans?.[0]) };
+    }
     let jump: string | undefined;
     const proxy = connection === 'ssh' ? proxyJumpOf(read('ansible_ssh_common_args', 'ansible_ssh_extra_args')) : undefined;
     if (proxy) {
@@ -131,6 +144,15 @@ export function inventoryFromAnsible(tree: AnsibleTree, path: string, options: F
   }
   for (const note of [vaultNote(path, tree.vaulted, lost), templateNote(path, lost)]) if (note) notes.push(note);
   if (nodes.length === 0) throw new ConfigError(path, '(hosts)', leftOut.length > 0 ? 'at least one host reached over SSH or locally' : 'at least one host');
+  const openstackCli = chooseOpenstackCli({
+    explicit: cliChoice === undefined ? undefined : { node: cliChoice },
+    rcPath: overcloudrc,
+    undercloud,
+    nodes: nodes.map((n) => n.name),
+    file: path,
+    field: 'stackmedic_openstack_cli',
+    rcField: 'stackmedic_overcloudrc',
+  });
   return validateInventory({
     cluster: cluster ?? 'openstack',
     knownHostsPath: expandPath(knownHosts ?? options.defaults.knownHostsPath ?? '~/.ssh/known_hosts', base),
@@ -144,6 +166,7 @@ export function inventoryFromAnsible(tree: AnsibleTree, path: string, options: F
     nodes,
     jumpHosts: [...jumpHosts.values()],
     source: path,
+    ...(openstackCli ? { openstackCli } : {}),
     ...(notes.length > 0 ? { notes } : {}),
   });
 }

@@ -9,7 +9,8 @@ import { IGNORED_IN_DIRECTORY, inventoryFromNative, loadInventory, nativeDocumen
 import { inventoryAlertmanagerUrl } from './alertmanager-url.js';
 import { isValidNodeName } from './names.js';
 import { clusterFileSchema, clusterSetSchema, inlineClusterSchema } from './native.js';
-import type { ClusterSet, Inventory, InventoryDefaults } from './types.js';
+import { chooseOpenstackCli, explicitChoice, type OpenstackCliChoice } from './openstack-cli-host.js';
+import type { ClusterSet, Inventory, InventoryDefaults, OpenstackCliHost } from './types.js';
 import { expandPath } from './validate.js';
 
 function isDirectory(path: string): boolean {
@@ -92,6 +93,8 @@ function clustersOf(doc: Record<string, unknown>, path: string, defaults: Invent
         ...(e.alertmanager_url !== undefined
           ? { alertmanagerUrl: inventoryAlertmanagerUrl(e.alertmanager_url, { file: path, field: `${field}.alertmanager_url`, cluster: name }) }
           : {}),
+        // `openstack_cli:` here wins over what the file's own groups say (its Undercloud group).
+        ...(e.openstack_cli === undefined ? {} : { openstackCli: cliOverride(inventory, e.openstack_cli, path, field) }),
       };
     }
     const inline = inlineClusterSchema.safeParse(entry);
@@ -103,6 +106,20 @@ function clustersOf(doc: Record<string, unknown>, path: string, defaults: Invent
     } catch (error) {
       throw error instanceof ConfigError ? prefixed(error, field) : error;
     }
+  });
+}
+
+function cliOverride(inventory: Inventory, choice: OpenstackCliChoice, path: string, field: string): OpenstackCliHost | undefined {
+  const explicit = explicitChoice(choice);
+  const detected = inventory.openstackCli;
+  return chooseOpenstackCli({
+    explicit,
+    // The rc file the file's Undercloud group implies, when the override names that same node.
+    rcPath: detected && detected.node === explicit?.node ? detected.rcPath : undefined,
+    nodes: inventory.nodes.map((n) => n.name),
+    file: path,
+    field: `${field}.openstack_cli`,
+    rcField: `${field}.openstack_cli.openrc`,
   });
 }
 

@@ -8,6 +8,7 @@ import { AnsibleTree, looksLikeYamlGroup, readAnsibleIni, readAnsibleYaml } from
 import { looksLikeAnsibleJson, readAnsibleJson } from './ansible-json.js';
 import { inventoryFromAnsible } from './ansible-nodes.js';
 import { nativeInventorySchema } from './native.js';
+import { chooseOpenstackCli, explicitChoice, undercloudNode } from './openstack-cli-host.js';
 import { looksLikeOsaUserConfig, osaUserConfigError } from './openstack-ansible.js';
 import { rolesOfNativeNode } from './roles.js';
 import type { Inventory, InventoryDefaults, JumpHostSpec, NodeSpec } from './types.js';
@@ -184,6 +185,14 @@ export function inventoryFromNative(doc: unknown, path: string, defaults: Invent
       ...(n.deployment ? { deployment: n.deployment } : {}),
     };
   });
+  const openstackCli = chooseOpenstackCli({
+    explicit: explicitChoice(inv.openstack_cli),
+    undercloud: undercloudNode(inv.nodes),
+    nodes: nodes.map((n) => n.name),
+    file: path,
+    field: 'openstack_cli',
+    rcField: 'openstack_cli.openrc',
+  });
   const jumpHosts: JumpHostSpec[] = inv.jump_hosts.map((j) => ({
     name: j.name,
     address: j.address,
@@ -211,6 +220,7 @@ export function inventoryFromNative(doc: unknown, path: string, defaults: Invent
     nodes,
     jumpHosts,
     source: path,
+    ...(openstackCli ? { openstackCli } : {}),
     ...(notes.length > 0 ? { notes: [...notes] } : {}),
   });
 }

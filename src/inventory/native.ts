@@ -36,6 +36,12 @@ const schedule = z
 /** `alertmanager_url:` this cluster's Alertmanager, for the Silence buttons (checked by inventoryAlertmanagerUrl, which names the cluster). */
 const alertmanagerUrl = z.string().optional();
 
+/**
+ * `openstack_cli:` where the overcloud's `openstack` CLI runs: `{ node: undercloud, openrc:
+ * /home/stack/overcloudrc }`, or `controllers` (a controller with `openrc:`, even on TripleO).
+ */
+const openstackCli = z.union([z.literal('controllers'), z.object({ node: name, openrc: z.string().min(1).optional() }).strict()]).optional();
+
 const defaults = z
   .object({
     user: target.user,
@@ -53,6 +59,7 @@ const clusterFields = {
   deployment,
   schedule,
   alertmanager_url: alertmanagerUrl,
+  openstack_cli: openstackCli,
   defaults: defaults.default({}),
   /** Role names the nodes use, mapped to the roles stackmedic knows (`ctl: [controller]`). */
   roles: z.record(name, z.array(name)).default({}),
@@ -94,6 +101,7 @@ export const clusterFileSchema = z
     alertmanager_url: alertmanagerUrl,
     known_hosts: z.string().min(1).optional(),
     openrc: z.string().min(1).optional(),
+    openstack_cli: openstackCli,
   })
   .strict();
 

@@ -52,6 +52,11 @@ export interface Inventory {
   readonly jumpHosts: readonly JumpHostSpec[];
   /** The file it was read from, for messages. */
   readonly source: string;
+  /**
+   * Where the overcloud's `openstack` CLI runs, with its own rc file (TripleO's undercloud); absent:
+   * on a controller, with `openrcPath`.
+   */
+  readonly openstackCli?: OpenstackCliHost | undefined;
   /** The whole cluster's deployment, when the inventory says; a node's own wins. */
   readonly deployment?: Deployment | undefined;
   /** One line each about what the loader ignored or read differently (vaulted values, containers). */
@@ -60,6 +65,16 @@ export interface Inventory {
   readonly schedule?: string | undefined;
   /** This cluster's Alertmanager (`alertmanager_url:`), for silences; STACKMEDIC_ALERTMANAGER_URL's `CLUSTER=URL` wins over it. */
   readonly alertmanagerUrl?: string | undefined;
+}
+
+/** The host the cluster's OpenStack API is read from (`openstack ...` probes and runbook reads). */
+export interface OpenstackCliHost {
+  /** An inventory node (`undercloud`). */
+  readonly node: string;
+  /** The credentials file sourced there, an absolute path on that node (`/home/stack/overcloudrc`). */
+  readonly rcPath: string;
+  /** What named it, for messages: "TripleO's Undercloud group", "openstack_cli in the inventory". */
+  readonly from: string;
 }
 
 /** Every cluster one inventory (a file with `clusters:`, or a directory of inventories) holds. */

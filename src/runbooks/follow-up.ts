@@ -2,7 +2,7 @@
 import { libvirtStatus } from '../probes/libvirt-status.js';
 import { neutronAgents } from '../probes/neutron-agents.js';
 import { novaServices } from '../probes/nova-services.js';
-import { nodesWithRole, readFirst, readProbe, sameHost } from './read.js';
+import { nodesWithRole, readApi, readProbe, sameHost } from './read.js';
 import type { FollowUp, RunbookContext } from './types.js';
 
 /** The inventory node an API host name stands for, if any. */
@@ -17,7 +17,7 @@ function inventoryNode(rctx: RunbookContext, host: string): string | undefined {
  */
 export async function servicesStillDown(rctx: RunbookContext): Promise<FollowUp> {
   const controllers = nodesWithRole(rctx.inventory, 'controller');
-  const [nova, neutron] = await Promise.all([readFirst(rctx, controllers, novaServices), readFirst(rctx, controllers, neutronAgents)]);
+  const [nova, neutron] = await Promise.all([readApi(rctx, novaServices), readApi(rctx, neutronAgents)]);
   const notes: string[] = [];
   const nexts: string[] = [];
   if (!nova.ok) notes.push(`nova services unknown: ${nova.problem}`);

@@ -1,4 +1,5 @@
 /** Read-only helpers the runbook builders share: run a probe on a node, list nodes by role. */
+import { clusterProbeTargets } from '../deployment/openstack-cli.js';
 import type { Inventory } from '../inventory/types.js';
 import type { Probe } from '../probes/types.js';
 import { describeExit, tailLines } from '../ssh/exit-codes.js';
@@ -17,9 +18,9 @@ export type ProbeRead<T> =
       readonly output?: string;
     };
 
-/** Runs `probe` on `node` and parses it; never throws. */
-export async function readProbe<T>(rctx: Pick<RunbookContext, 'executor'>, node: string, probe: Probe<T>): Promise<ProbeRead<T>> {
-  const r = await rctx.executor.exec(node, probe.command, probe.timeoutMs === undefined ? {} : { timeoutMs: probe.timeoutMs });
+/** Runs `probe` (or `command`, the same read written for that node) on `node` and parses it; never throws. */
+export async function readProbe<T>(rctx: Pick<RunbookContext, 'executor'>, node: string, probe: Probe<T>, command = probe.command): Promise<ProbeRead<T>> {
+  const r = await rctx.executor.exec(node, command, probe.timeoutMs === undefined ? {} : { timeoutMs: probe.timeoutMs });
   if (!r.ok) return { ok: false, node, problem: `${node} did not answer (${r.message})`, missing: false, unreachable: true };
   const parsed = probe.parse(r);
   if (parsed.kind === 'ok') return { ok: true, node, value: parsed.value, exitCode: r.exitCode };
@@ -47,6 +48,24 @@ export async function readFirst<T>(
   let last: ProbeRead<T> = { ok: false, node: '', problem: `no node to run ${probe.title} on`, missing: false, unreachable: false };
   for (const node of nodes) {
     last = await readProbe(rctx, node, probe);
+    if (last.ok && usable(last.value)) return last;
+  }
+  return last;
+}
+
+/**
+ * Reads an OpenStack API listing where the cluster reads it: on the inventory's openstack CLI host
+ * with its rc file (TripleO's undercloud; no controller is tried after it, see
+ * src/deployment/openstack-cli.ts), or else on each controller in turn.
+ */
+export async function readApi<T>(
+  rctx: Pick<RunbookContext, 'executor' | 'inventory'>,
+  probe: Probe<T>,
+  usable: (value: T) => boolean = () => true,
+): Promise<ProbeRead<T>> {
+  let last: ProbeRead<T> = { ok: false, node: '', problem: `no node to run ${probe.title} on`, missing: false, unreachable: false };
+  for (const target of clusterProbeTargets(rctx.inventory, probe)) {
+    last = await readProbe(rctx, target.node.name, probe, target.command);
     if (last.ok && usable(last.value)) return last;
   }
   return last;

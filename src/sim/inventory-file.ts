@@ -1,6 +1,7 @@
 /** The files a simulated cluster hands to stackmedic: inventory YAML, known_hosts, client key. */
 import { stringify } from 'yaml';
 import { KOLLA_ADMIN_OPENRC } from '../deployment/kolla.js';
+import { chooseOpenstackCli, undercloudNode } from '../inventory/openstack-cli-host.js';
 import type { Inventory } from '../inventory/types.js';
 
 /** One served node, as the inventory lists it. */
@@ -12,9 +13,12 @@ export interface ServedNode {
   readonly hostKeyLine: string;
 }
 
-/** Where the admin credentials are: the seed's /root/openrc (kept on the TripleO sim), or kolla-ansible's admin-openrc.sh. */
-function openrcOf(kolla: boolean | undefined): string {
-  return kolla ? KOLLA_ADMIN_OPENRC : '/root/openrc';
+/**
+ * Where the admin credentials are: the seed's /root/openrc, or kolla-ansible's admin-openrc.sh.
+ * TripleO's nodes have none: the overcloudrc is on the undercloud, which its role names.
+ */
+function openrcOf(o: { kolla?: boolean | undefined; tripleo?: boolean | undefined }): string | undefined {
+  return o.kolla ? KOLLA_ADMIN_OPENRC : o.tripleo ? undefined : '/root/openrc';
 }
 
 /** The deployment a simulated cluster declares in its inventory. */
@@ -40,7 +44,7 @@ export function inventoryYaml(o: {
   return stringify({
     cluster: o.cluster,
     known_hosts: o.knownHostsPath,
-    openrc: openrcOf(o.kolla),
+    ...(openrcOf(o) ? { openrc: openrcOf(o) } : {}),
     ...(deployment === 'kolla-ansible' ? { deployment: 'kolla' } : deployment ? { deployment } : {}),
     defaults: { user: 'root', private_key: o.clientKeyPath },
     nodes: o.nodes.map((n) => ({ name: n.name, address: '127.0.0.1', port: n.port, roles: [...n.roles] })),
@@ -58,10 +62,17 @@ export function inventoryValue(o: {
   tripleo?: boolean;
 }): Inventory {
   const deployment = declared(o);
+  const openstackCli = chooseOpenstackCli({
+    undercloud: undercloudNode(o.nodes),
+    nodes: o.nodes.map((n) => n.name),
+    file: o.inventoryPath,
+    field: 'openstack_cli',
+    rcField: 'openstack_cli.openrc',
+  });
   return {
     cluster: o.cluster,
     knownHostsPath: o.knownHostsPath,
-    openrcPath: openrcOf(o.kolla),
+    openrcPath: openrcOf(o),
     ...(deployment ? { deployment } : {}),
     nodes: o.nodes.map((n) => ({
       name: n.name,
@@ -74,5 +85,6 @@ export function inventoryValue(o: {
     })),
     jumpHosts: [],
     source: o.inventoryPath,
+    ...(openstackCli ? { openstackCli } : {}),
   };
 }

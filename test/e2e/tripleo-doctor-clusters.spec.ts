@@ -16,9 +16,12 @@ describe('stackmedic doctor on a multi-cluster inventory', () => {
     const report = await runDoctor({ env: { STACKMEDIC_DB: ':memory:' }, inventory: two.inventoryPath });
     expect(report.checks.find((c) => c.name === 'inventory')).toMatchObject({ status: 'pass', detail: expect.stringMatching(/^2 clusters from /) });
     const tools = report.checks.filter((c) => c.name.endsWith(' tools'));
-    expect(tools.map((c) => c.name.split(':')[0]).sort()).toEqual([...Array(6).fill('east'), ...Array(6).fill('west')]);
+    // West is TripleO: its undercloud is checked too, for the openstack CLI and the overcloudrc the API probes use there.
+    expect(tools.map((c) => c.name.split(':')[0]).sort()).toEqual([...Array(6).fill('east'), ...Array(7).fill('west')]);
     for (const c of tools) expect([c.name, c.status], c.detail).toEqual([c.name, 'pass']);
     expect(tools.find((c) => c.name === 'west: node-10 tools')?.detail).toMatch(/rabbitmqctl \(in rabbitmq-bundle-podman-0\)/);
+    expect(tools.find((c) => c.name === 'west: undercloud tools')?.detail).toBe('openstack; openrc /home/stack/overcloudrc readable');
+    expect(tools.find((c) => c.name === 'west: node-10 tools')?.detail).not.toMatch(/openrc/);
     expect(report.checks.filter((c) => c.name.endsWith('known_hosts')).map((c) => c.name)).toEqual(['east: known_hosts', 'west: known_hosts']);
     expect(report.target).toMatch(/^2 clusters \(east, west\)/);
   }, 120_000);
@@ -26,7 +29,7 @@ describe('stackmedic doctor on a multi-cluster inventory', () => {
   it('--cluster checks only the one named, and names the others when the name is wrong', async () => {
     const west = await runDoctor({ env: { STACKMEDIC_DB: ':memory:' }, inventory: two.inventoryPath, cluster: 'west' });
     const names = west.checks.filter((c) => c.name.endsWith(' tools')).map((c) => c.name);
-    expect(names).toHaveLength(6);
+    expect(names).toHaveLength(7);
     expect(names.every((n) => !n.includes(':'))).toBe(true);
     const wrong = await runDoctor({ env: { STACKMEDIC_DB: ':memory:' }, inventory: two.inventoryPath, cluster: 'north' });
     expect(wrong.checks.find((c) => c.name === 'inventory')).toMatchObject({

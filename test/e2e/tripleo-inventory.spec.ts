@@ -20,13 +20,15 @@ interface AreaReport {
 /**
  * The inventory pointed at the simulator the way an operator points it at machines: each
  * overcloud host's ansible_host (with a port, and root, whom the simulator lets in, for
- * heat-admin) replaced; the undercloud stays ansible_connection=local.
+ * heat-admin) replaced, and the undercloud reached over SSH (stackmedic does not run on the
+ * undercloud here, and the overcloud's openstack CLI is read there, with its overcloudrc).
  */
 function staticInventoryFor(sim: SimCluster): string {
   const text = readFileSync(STATIC, 'utf8')
     .replace('{ansible_host: 192.168.24.12,', `{ansible_host: 127.0.0.1, ansible_port: ${sim.portOf('node-10')}, ansible_ssh_user: root,`)
-    .replace('{ansible_host: 192.168.24.13,', `{ansible_host: 127.0.0.1, ansible_port: ${sim.portOf('node-18')}, ansible_ssh_user: root,`);
-  return `${text}all:\n  vars:\n    ansible_ssh_private_key_file: ${sim.clientKeyPath}\n    stackmedic_known_hosts: ${sim.knownHostsPath}\n    stackmedic_openrc: /root/openrc\n`;
+    .replace('{ansible_host: 192.168.24.13,', `{ansible_host: 127.0.0.1, ansible_port: ${sim.portOf('node-18')}, ansible_ssh_user: root,`)
+    .replace('    ansible_connection: local\n    ansible_host: localhost\n', `    ansible_host: 127.0.0.1\n    ansible_port: ${sim.portOf('undercloud')}\n`);
+  return `${text}all:\n  vars:\n    ansible_ssh_private_key_file: ${sim.clientKeyPath}\n    stackmedic_known_hosts: ${sim.knownHostsPath}\n`;
 }
 
 describe("tripleo-ansible-inventory's static inventory, hosts pointed at a simulated TripleO cluster", () => {
@@ -49,13 +51,17 @@ describe("tripleo-ansible-inventory's static inventory, hosts pointed at a simul
     return r.reply;
   };
 
-  it('/cluster status checks every area inside the bundles and containers, detects TripleO, and leaves the undercloud out', async () => {
+  it('/cluster status checks every area inside the bundles and containers, detects TripleO, and reads nova and neutron on the undercloud', async () => {
     const reply = await dispatch('/cluster status');
     const report = (reply.data as { report: { verdict: string; headline: string; areas: AreaReport[]; unprobed: unknown[]; deployHosts?: unknown[] } }).report;
     // The TripleO simulator has no ovn-dbs-bundle yet: OVN says it is not checked, and why.
     for (const a of report.areas) expect([a.area, a.checked, a.status], reply.text).toEqual([a.area, 'all', a.area === 'ovn' ? 'unchecked' : 'ok']);
     expect(report.unprobed).toEqual([]);
-    expect(report.deployHosts).toEqual([{ node: 'undercloud', why: 'ansible_connection=local, no cluster role' }]);
+    expect(report.deployHosts).toEqual([{ node: 'undercloud', why: "TripleO's undercloud, no cluster role" }]);
+    // `plan: overcloud` in the Undercloud group's vars: tripleoclient's overcloudrc in the stack user's home.
+    for (const area of ['nova', 'neutron']) {
+      expect(report.areas.find((a) => a.area === area)).toMatchObject({ coverage: 'checked cluster-wide on undercloud with /home/stack/overcloudrc' });
+    }
     expect(report.verdict).toBe('HEALTHY');
     expect(reply.text).toMatch(
       /^Deployment: tripleo \(detected on overcloud-controller-0: pacemaker bundles galera-bundle, rabbitmq-bundle, haproxy-bundle\)$/m,

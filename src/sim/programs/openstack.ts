@@ -119,9 +119,9 @@ function neutron(ctx: ProgramContext): ProgramResult {
   );
 }
 
-/** OpenStack clients, on controllers. */
+/** OpenStack clients, on controllers and on TripleO's undercloud (which holds the overcloudrc). */
 export const openstackPrograms: Record<string, ProgramDef> = {
-  openstack: { roles: ['controller'], run: openstack },
+  openstack: { roles: ['controller', 'undercloud'], run: openstack },
   nova: { roles: ['controller'], run: nova },
   neutron: { roles: ['controller'], run: neutron },
 };

@@ -11,6 +11,7 @@ import { containerNameOn } from '../programs/containers.js';
 import { CLUSTER_STACK, tripleoBundleResources } from '../state/topology.js';
 import type { ClusterState } from '../state/types.js';
 import { seedAftermath, seedIncident } from './seed-incident.js';
+import { addUndercloud } from './tripleo-undercloud.js';
 import type { Scenario } from './types.js';
 
 /** RabbitMQ halted on its disk alarm on node-10 (the seed's second alarm). */
@@ -41,6 +42,7 @@ export function tripleoize(c: ClusterState): void {
       n.fs.put(tripleoLogPath(path), entry);
     }
   }
+  addUndercloud(c);
 }
 
 /** The seed outage the TripleO way: the rabbitmq bundle's replica on node-10 fails on the full disk. */

@@ -1,8 +1,8 @@
 import type { SimClock } from '../clock.js';
 import type { VirtualFs } from './vfs.js';
 
-/** Roles a simulated node can hold. */
-export type SimRole = 'controller' | 'compute';
+/** Roles a simulated node can hold (`undercloud`: TripleO's director node, no cluster role). */
+export type SimRole = 'controller' | 'compute' | 'undercloud';
 
 /** How a node's services are deployed: packages (the seed), kolla-ansible's containers, or TripleO's (podman, pacemaker bundles). */
 export type SimDeployment = 'classic' | 'kolla-ansible' | 'tripleo';

@@ -32,8 +32,16 @@ describe('the deployment host is not a cluster node', () => {
     ],
     ['an SSH host of a group nobody maps', { roles: ['bastions'], groups: ['bastions'] }, undefined],
     ['a stackmedic YAML node', { roles: ['compute'] }, undefined],
+    ["TripleO's undercloud reached over SSH", { roles: ['Undercloud'], groups: ['all', 'Undercloud'] }, "TripleO's undercloud, no cluster role"],
+    ['a stackmedic YAML node with the undercloud role', { roles: ['undercloud'] }, "TripleO's undercloud, no cluster role"],
   ])('%s', (_what, node, expected) => {
     expect(deployHostReason(node)).toBe(expected);
+  });
+
+  it('the host openstack_cli: names is no cluster node either, unless it has a cluster role', () => {
+    expect(deployHostReason({ name: 'ops', roles: ['tools'] }, 'ops')).toBe('the openstack CLI host, no cluster role');
+    expect(deployHostReason({ name: 'ops', roles: ['tools'] }, 'other')).toBeUndefined();
+    expect(deployHostReason({ name: 'node-10', roles: ['controller'] }, 'node-10')).toBeUndefined();
   });
 
   it('keeps the verdict HEALTHY with a deployment host, naming it in the verdict line; any other unprobed node is still a gap', () => {
