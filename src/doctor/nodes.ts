@@ -36,7 +36,15 @@ interface ToolFindings {
   /** Programs found inside a container rather than on the host (kolla-ansible, TripleO), and which. */
   readonly inContainers: ReadonlyMap<string, string>;
   /** undefined: no probe of the node sources the openrc. */
-  readonly openrc: { readonly path: string | undefined; readonly readable: boolean | undefined; readonly by: readonly string[] } | undefined;
+  readonly openrc:
+    | {
+        readonly path: string | undefined;
+        readonly readable: boolean | undefined;
+        readonly by: readonly string[];
+        /** The inventory setting that names the file, for the fix (`openrc:` unless the node is the openstack CLI host). */
+        readonly setting?: string;
+      }
+    | undefined;
 }
 
 interface NodeResult {
@@ -212,7 +220,10 @@ async function lookUpTools(node: NodeSpec, o: NodeCheckOptions, sudoWorks: boole
     found,
     inContainers,
     notChecked,
-    openrc: openrcBy.length > 0 ? { path: openrcPath, readable: openrcReadable, by: openrcBy } : undefined,
+    openrc:
+      openrcBy.length > 0
+        ? { path: openrcPath, readable: openrcReadable, by: openrcBy, ...(cliHost ? { setting: 'openstack_cli: (Ansible: stackmedic_overcloudrc)' } : {}) }
+        : undefined,
   };
 }
 
@@ -283,7 +294,9 @@ function toolsCheck(node: NodeSpec, t: ToolFindings, all: readonly NodeResult[])
     } else if (t.openrc.readable === false) {
       openrcBad = true;
       problems.push(`openrc ${t.openrc.path} is not readable by ${node.user} (${t.openrc.by.join(', ')})`);
-      fixes.push(`put the OpenStack credentials at ${t.openrc.path} on ${node.name}, readable by ${node.user}, or fix openrc: in the inventory`);
+      fixes.push(
+        `put the OpenStack credentials at ${t.openrc.path} on ${node.name}, readable by ${node.user}, or fix ${t.openrc.setting ?? 'openrc:'} in the inventory`,
+      );
     }
   }
   for (const nc of t.notChecked) if (nc.needs.length) problems.push(`not checked: ${nc.needs.map((n) => n.anyOf.join(' or ')).join(', ')} (${nc.why})`);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type StackmedicApp } from '../../src/app/create-app.js';
 import { readEnvOptions } from '../../src/config/env.js';
+import { runDoctor } from '../../src/doctor/run.js';
 import { loadInventory } from '../../src/inventory/load.js';
 import type { Actor, Reply } from '../../src/router/types.js';
 import { startSimCluster, type SimCluster } from '../../src/sim/index.js';
@@ -95,6 +96,30 @@ describe('/cluster status on a simulated TripleO cluster reads the OpenStack API
     }
     const { data } = await status();
     expect(data.report.areas.find((a) => a.area === 'nova')?.status).toBe('ok');
+  }, 120_000);
+
+  it('without the overcloudrc on the undercloud: the doctor fails its tools line, the status says unknown, never ✔', async () => {
+    const undercloud = sim.state.nodes.get('undercloud');
+    const rc = undercloud?.fs.remove('/home/stack/overcloudrc');
+    expect(rc).toBeDefined();
+    try {
+      const report = await runDoctor({ env: { STACKMEDIC_DB: ':memory:' }, inventory: sim.inventoryPath });
+      expect(report.checks.find((c) => c.name === 'undercloud tools')).toMatchObject({
+        status: 'fail',
+        detail: 'openrc /home/stack/overcloudrc is not readable by root (nova-services, neutron-agents)',
+        fix: expect.stringMatching(
+          /^put the OpenStack credentials at \/home\/stack\/overcloudrc on undercloud, .*openstack_cli: \(Ansible: stackmedic_overcloudrc\)/,
+        ),
+      });
+      const { reply, data } = await status();
+      expect(
+        data.report.areas.find((a) => a.area === 'nova'),
+        reply.text,
+      ).toMatchObject({ status: 'unknown' });
+      expect(reply.text).toMatch(/undercloud: .*cannot open \/home\/stack\/overcloudrc/);
+    } finally {
+      if (rc) undercloud?.fs.put('/home/stack/overcloudrc', rc);
+    }
   }, 120_000);
 });
 
