@@ -4,7 +4,8 @@
  * into the deploying user's home on the undercloud, and the overcloud's controllers hold no
  * credentials file at all. A cluster whose inventory names such a host (TripleO's `Undercloud`
  * group, or `openstack_cli:` in stackmedic's YAML) reads the OpenStack API there; any other cluster
- * reads it on a controller with the configured openrc, as before.
+ * reads it on a controller with the configured openrc, as before. Source of the file's name and
+ * place: openstack/python-tripleoclient `tripleoclient/workflows/deployment.py`, `create_overcloudrc`.
  */
 import type { Inventory, NodeSpec, OpenstackCliHost } from '../inventory/types.js';
 import type { Probe } from '../probes/types.js';

@@ -3,6 +3,9 @@
  * `source ~/overcloudrc` and run the overcloud's `openstack` CLI. tripleoclient writes that file as
  * `<stack>rc` in the stack user's home; the overcloud's nodes hold no credentials at all, so on a
  * simulated TripleO cluster only the undercloud can list nova services and neutron agents.
+ * Sources: openstack/python-tripleoclient `tripleoclient/workflows/deployment.py`
+ * (`create_overcloudrc`: `<stack>rc` in the deploying user's home, mode 0600; commit 6e802d23) and
+ * openstack/tripleo-common `tripleo_common/utils/overcloudrc.py` (the variables; commit b84565f1).
  */
 import { DEFAULT_OVERCLOUDRC } from '../../deployment/openstack-cli.js';
 import type { ClusterState, SimNode } from '../state/types.js';
@@ -11,9 +14,9 @@ import { VirtualFs } from '../state/vfs.js';
 /** The undercloud's inventory name, as tripleo-ansible-inventory writes it. */
 export const UNDERCLOUD_NODE = 'undercloud';
 
-/** The overcloud's credentials (the shape tripleoclient writes, trimmed to what the simulated client reads). */
+/** The overcloud's credentials: tripleo-common's variables, without its unset loop and prompt, which the simulated shell does not run. */
 const OVERCLOUDRC = `export OS_NO_CACHE=True
-export OS_CLOUDNAME=overcloud
+export OS_CLOUD=overcloud
 export OS_USERNAME=admin
 export OS_PASSWORD=admin
 export OS_PROJECT_NAME=admin
@@ -22,6 +25,7 @@ export OS_PROJECT_DOMAIN_NAME=Default
 export OS_AUTH_URL=http://192.168.0.2:5000
 export OS_AUTH_TYPE=password
 export OS_IDENTITY_API_VERSION=3
+export OS_REGION_NAME=regionOne
 `;
 
 /** The undercloud node: no overcloud service runs there, and no area checks it. */
