@@ -43,6 +43,7 @@ export class StackmedicMetrics {
   readonly commands: Counter<'family' | 'outcome' | 'role'>;
   readonly commandDuration: Histogram<'family'>;
   readonly ackLatency: Histogram<'kind'>;
+  readonly earlyAcks: Counter<'kind'>;
   readonly remoteCommands: Counter<'exit'>;
   readonly nodeReachable: Gauge<'node'>;
   readonly sshConnections: Gauge;
@@ -80,6 +81,12 @@ export class StackmedicMetrics {
       help: 'Time from Bolt handing a slash command or button press to its acknowledgement (Slack allows 3 s).',
       labelNames: ['kind'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5],
+      registers,
+    });
+    this.earlyAcks = new Counter({
+      name: 'stackmedic_slack_early_acks_total',
+      help: 'Slash commands and button presses the Slack ingress thread acknowledged itself because the app was busy past STACKMEDIC_ACK_WAIT_MS.',
+      labelNames: ['kind'],
       registers,
     });
     this.remoteCommands = new Counter({

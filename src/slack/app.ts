@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type CustomRoute, type Logger, type webApi } from '@slack/bolt';
+import { App, HTTPModuleFunctions, HTTPReceiver, LogLevel, SocketModeReceiver, type CustomRoute, type Logger, type webApi } from '@slack/bolt';
 import type { StackmedicApp } from '../app/create-app.js';
 import type { EnvOptions } from '../config/env.js';
 import { ConfigError } from '../errors.js';
@@ -17,6 +17,7 @@ import { handleRunButton } from './run-button.js';
 import { handleSilenceButton, type Silencer } from './silence-button.js';
 import { SeenRequests } from './seen-requests.js';
 import { warmUp } from './warm-up.js';
+import { startIngress, type SlackIngress } from './ingress/index.js';
 
 /** The slash commands stackmedic answers even before their command family exists (the manifest declares them). */
 export const SLASH_COMMANDS: readonly string[] = ['cluster', 'rabbit', 'compute', 'incident', 'pacemaker', 'trace'];
@@ -49,6 +50,12 @@ export interface CreateSlackAppOptions {
   readonly customRoutes?: CustomRoute[];
   /** Creates Alertmanager silences for the Silence buttons; absent (or undefined) while incident monitoring is off. */
   readonly silencer?: () => Silencer | undefined;
+  /**
+   * HTTP mode: how long the app may take to ack a slash command or button press before the Slack
+   * ingress thread acks it (default STACKMEDIC_ACK_WAIT_MS, 80 ms); 0 serves Bolt's receiver
+   * directly, on the main thread, as before.
+   */
+  readonly ackWaitMs?: number;
 }
 
 /** Where the app listens, once started. */
@@ -231,6 +238,20 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
   });
 
   let sweeper: NodeJS.Timeout | undefined;
+  let ingress: SlackIngress | undefined;
+  const ackWaitMs = options.ackWaitMs ?? env.ackWaitMs ?? 80;
+  // The app's own ack came after the ingress thread had acked, and says more (help, a refusal):
+  // the asker gets it through the command's response_url, redacted and limited like the ack was.
+  const lateAnswer = async ({ responseUrl, body }: { responseUrl: string; body: string }): Promise<void> => {
+    const answer = { ...(JSON.parse(body) as Record<string, unknown>), replace_original: false };
+    const res = await fetch(responseUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(answer),
+      signal: AbortSignal.timeout(30_000),
+    });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  };
   return {
     mode,
     bolt,
@@ -250,12 +271,40 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
         return { mode };
       }
       const host = listen.host ?? env.httpHost;
-      const server = await bolt.start({ port: listen.port ?? env.port, ...(host ? { host } : {}) });
-      return { mode, port: (server.address() as AddressInfo).port };
+      const port = listen.port ?? env.port;
+      if (ackWaitMs === 0 || !signingSecret) {
+        const server = await bolt.start({ port, ...(host ? { host } : {}) });
+        return { mode, port: (server.address() as AddressInfo).port };
+      }
+      // Bolt's receiver on a loopback port; the ingress thread on the public one, in front of it,
+      // so that a busy main thread never makes Slack wait past ackWaitMs (src/slack/ingress/).
+      const inner = await bolt.start({ port: 0, host: '127.0.0.1' });
+      try {
+        ingress = await startIngress(
+          {
+            host,
+            port,
+            upstreamPort: (inner.address() as AddressInfo).port,
+            eventsPath: SLACK_EVENTS_PATH,
+            signingSecret,
+            ackWaitMs,
+            bodyLimit: HTTPModuleFunctions.defaultBodyLimit,
+            forwardTimeoutMs: 120_000,
+          },
+          { logger, lateAnswer, earlyAck: (kind) => stackmedic.metrics.earlyAcks.inc({ kind }) },
+        );
+      } catch (error) {
+        await bolt.stop();
+        throw error;
+      }
+      return { mode, port: ingress.port };
     },
     async stop() {
       if (sweeper) clearInterval(sweeper);
       sweeper = undefined;
+      // First the door: requests in flight still reach Bolt, new ones are refused by the closed port.
+      await ingress?.stop();
+      ingress = undefined;
       const disconnected = socketReceiver ? new Promise<void>((resolve) => socketReceiver.client.once('disconnected', () => resolve())) : undefined;
       await bolt.stop();
       await disconnected;

@@ -1,12 +1,11 @@
 import type { AckFn, RespondArguments, RespondFn, SlashCommand } from '@slack/bolt';
-import type { Reply, SlackBlock } from '../router/types.js';
+import type { Reply } from '../router/types.js';
 import { withAuditId } from '../router/router.js';
 import type { ConfirmationFlow } from './confirm.js';
 import { echoCommand, footerFor, type SlackDeps } from './context.js';
 import { invoke, progressFor, slackRequest } from './invoke.js';
-import { fitMessage } from './limit.js';
 import { renderReply } from './render.js';
-import { redactDeep } from '../redact.js';
+import { limitAck, runningAck } from './ack-payload.js';
 
 /** Options of the slash command handler. */
 export interface SlashOptions {
@@ -73,7 +72,7 @@ export async function handleSlashCommand(
   const cluster = deps.router.clusterOf?.(text, request.cluster);
   const role = await Promise.race([request.role(cluster), timeout(options.quickAnswerMs)]);
   // Shown while a slow role lookup holds the answer: the text is the user's, so escaped and capped.
-  const running: RespondArguments = { response_type: 'ephemeral', text: `running ${echoCommand(text)}…` };
+  const running = runningAck(text);
   const target = { text, actor, channel: command.channel_id, cluster: request.cluster, respond, progress };
   if (role === undefined) {
     await safeAck(deps, ack, running);
@@ -90,14 +89,6 @@ export async function handleSlashCommand(
   }
   await safeAck(deps, ack, running);
   await invoke(deps, confirmations, { ...target, role, result: prepared.kind === 'answered' ? await withAuditId(prepared.result) : await prepared.run() });
-}
-
-/** An ack's payload through the same redaction and the same limiter as every post. */
-function limitAck(payload: RespondArguments): RespondArguments {
-  const safe = redactDeep(payload) as RespondArguments & { text?: string; blocks?: readonly SlackBlock[] };
-  // An ack has no thread to move the rest to: cut it (the asker can run the command again for all).
-  const { message } = fitMessage({ text: safe.text ?? '', blocks: safe.blocks ?? [] });
-  return { ...safe, text: message.text, ...(safe.blocks ? { blocks: [...message.blocks] } : {}) } as RespondArguments;
 }
 
 async function safeAck(deps: SlackDeps, ack: AckFn<string | RespondArguments>, payload?: RespondArguments): Promise<void> {

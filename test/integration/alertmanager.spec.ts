@@ -45,6 +45,9 @@ beforeAll(async () => {
   const env = readEnvOptions({
     SLACK_BOT_TOKEN: 'xoxb-it-token',
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    // These tests read answers in the ack: the ingress thread waits for the app as long as Slack
+    // would (its own early ack under load is tested in test/e2e/slack/ingress.spec.ts).
+    STACKMEDIC_ACK_WAIT_MS: '2500',
     STACKMEDIC_DB: join(dir, 'stackmedic.sqlite'),
     STACKMEDIC_PERMISSIONS: join(dir, 'permissions.yml'),
     STACKMEDIC_INCIDENT_CHANNEL: OPS_CHANNEL,

@@ -88,6 +88,9 @@ export async function startAlertServe(sim: SimCluster, env: Record<string, strin
   const options = readEnvOptions({
     SLACK_BOT_TOKEN: 'xoxb-e2e-token',
     SLACK_SIGNING_SECRET: 'e2e-signing-secret-0123456789abcdef',
+    // These tests read answers in the ack: the ingress thread waits for the app as long as Slack
+    // would (its own early ack under load is tested in test/e2e/slack/ingress.spec.ts).
+    STACKMEDIC_ACK_WAIT_MS: '2500',
     PORT: String(port),
     STACKMEDIC_HTTP_HOST: '127.0.0.1',
     STACKMEDIC_DB: dbPath,

@@ -53,6 +53,9 @@ export async function startServe(o: { slack: FakeSlackApi; args: string[]; dir?:
       HOME: process.env.HOME,
       SLACK_BOT_TOKEN: 'xoxb-shutdown-test',
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      // These tests read answers in the ack: the ingress thread waits for the app as long as Slack
+      // would (its own early ack under load is tested in test/e2e/slack/ingress.spec.ts).
+      STACKMEDIC_ACK_WAIT_MS: '2500',
       SLACK_API_URL: o.slack.apiUrl,
       PORT: String(port),
       STACKMEDIC_HTTP_HOST: '127.0.0.1',

@@ -207,6 +207,26 @@ export interface SlashRequest {
 
 let responseCounter = 0;
 
+/** The form Slack posts for a slash command (its response_url at hooks.slack.com, which FakeSlack answers). */
+export function slashForm(command: string, text: string, o: SlashRequest = {}): string {
+  const n = ++responseCounter;
+  return new URLSearchParams({
+    token: 'deprecated-verification-token',
+    team_id: 'T1',
+    team_domain: 'ops',
+    channel_id: o.channel ?? OPS_CHANNEL,
+    channel_name: o.channelName ?? 'ops',
+    user_id: o.user ?? USERS.operator,
+    user_name: (o.user ?? USERS.operator).toLowerCase(),
+    command,
+    text,
+    api_app_id: 'A1',
+    is_enterprise_install: 'false',
+    response_url: `https://hooks.slack.com/commands/T1/${n}/secret`,
+    trigger_id: `${n}.1.abc`,
+  }).toString();
+}
+
 /** A running stackmedic with its Slack adapter on 127.0.0.1, and the fake Slack around it. */
 export interface Harness {
   readonly url: string;
@@ -230,6 +250,8 @@ export interface HarnessOptions {
   readonly clock?: () => Date;
   /** Reuse a store (restart tests); a fresh one in a temp dir by default. */
   readonly databasePath?: string;
+  /** How long the Slack ingress thread waits for the app's ack (default 2500 ms here, so answers stay in the ack). */
+  readonly ackWaitMs?: number;
 }
 
 async function post(url: string, body: string, headers: Record<string, string>): Promise<HttpAnswer> {
@@ -272,6 +294,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const env = readEnvOptions({
     SLACK_BOT_TOKEN: 'xoxb-e2e-token',
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    // These tests read answers in the ack: the ingress thread waits for the app as long as Slack
+    // would (its own early ack under load is tested in test/e2e/slack/ingress.spec.ts).
+    STACKMEDIC_ACK_WAIT_MS: '2500',
     STACKMEDIC_DB: options.databasePath ?? join(dir, 'stackmedic.sqlite'),
     ...(options.permissionsYaml !== null ? { STACKMEDIC_PERMISSIONS: permissionsPath } : {}),
   });
@@ -293,6 +318,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     retryConfig: { retries: 3, factor: 1, minTimeout: 20, maxTimeout: 50 },
     progressIntervalMs: 50,
     ...(options.confirmationTtlMs !== undefined ? { confirmationTtlMs: options.confirmationTtlMs } : {}),
+    ...(options.ackWaitMs !== undefined ? { ackWaitMs: options.ackWaitMs } : {}),
   });
   const { port } = await slackApp.start({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${port}/slack/events`;
@@ -303,22 +329,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     slackApp,
     logs,
     async slash(command, text, o = {}) {
-      const n = ++responseCounter;
-      const body = new URLSearchParams({
-        token: 'deprecated-verification-token',
-        team_id: 'T1',
-        team_domain: 'ops',
-        channel_id: o.channel ?? OPS_CHANNEL,
-        channel_name: o.channelName ?? 'ops',
-        user_id: o.user ?? USERS.operator,
-        user_name: (o.user ?? USERS.operator).toLowerCase(),
-        command,
-        text,
-        api_app_id: 'A1',
-        is_enterprise_install: 'false',
-        response_url: `https://hooks.slack.com/commands/T1/${n}/secret`,
-        trigger_id: `${n}.1.abc`,
-      }).toString();
+      const body = slashForm(command, text, o);
       return post(url, body, signatureHeaders(body, o.timestamp, o.secret));
     },
     async press(actionId, value, o) {

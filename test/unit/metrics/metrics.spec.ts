@@ -128,6 +128,7 @@ describe('StackmedicMetrics', () => {
       'stackmedic_commands_total',
       'stackmedic_command_duration_seconds',
       'stackmedic_slack_ack_seconds',
+      'stackmedic_slack_early_acks_total',
       'stackmedic_remote_commands_total',
       'stackmedic_node_reachable',
       'stackmedic_ssh_connections',
