@@ -1,8 +1,11 @@
-import type { NodeProbeOutcome } from './snapshot.js';
+/** What the cache keeps of a probe's answer on a node: at least whether it was `ok` (a snapshot's NodeProbeOutcome). */
+export interface CacheableOutcome {
+  readonly kind: string;
+}
 
 /** A reused answer: what the probe said on that node, and when it was read. */
-export interface CachedAnswer {
-  readonly outcome: NodeProbeOutcome<unknown>;
+export interface CachedAnswer<O extends CacheableOutcome = CacheableOutcome> {
+  readonly outcome: O;
   readonly readAt: Date;
 }
 
@@ -13,11 +16,11 @@ export interface CachedAnswer {
  * replayed. A reused answer keeps the time it was read, which the status shows, so nothing is
  * presented as read now that was read minutes ago.
  */
-export class ProbeCache {
-  private readonly answers = new Map<string, CachedAnswer>();
+export class ProbeCache<O extends CacheableOutcome = CacheableOutcome> {
+  private readonly answers = new Map<string, CachedAnswer<O>>();
 
   /** The answer of `probeId` on `node` if it was read at most `maxAgeMs` before `now`. */
-  fresh(probeId: string, node: string, maxAgeMs: number, now: Date): CachedAnswer | undefined {
+  fresh(probeId: string, node: string, maxAgeMs: number, now: Date): CachedAnswer<O> | undefined {
     const hit = this.answers.get(key(probeId, node));
     if (!hit) return undefined;
     const age = now.getTime() - hit.readAt.getTime();
@@ -30,7 +33,7 @@ export class ProbeCache {
   }
 
   /** Keeps an `ok` answer read at `readAt`; anything else forgets the node's previous answer. */
-  put(probeId: string, node: string, outcome: NodeProbeOutcome<unknown>, readAt: Date): void {
+  put(probeId: string, node: string, outcome: O, readAt: Date): void {
     if (outcome.kind === 'ok') this.answers.set(key(probeId, node), { outcome, readAt });
     else this.answers.delete(key(probeId, node));
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ProbeCache } from '../../../src/health/probe-cache.js';
-import { takeSnapshot } from '../../../src/health/snapshot.js';
+import { takeSnapshot, type NodeProbeOutcome } from '../../../src/health/snapshot.js';
 import { versionsText, versionsView } from '../../../src/health/versions.js';
 import type { Inventory } from '../../../src/inventory/types.js';
 import { packageVersions } from '../../../src/probes/package-versions.js';
@@ -43,7 +43,7 @@ function executor(down: Set<string>): Executor & { asked: string[] } {
 
 describe('ProbeCache', () => {
   it('keeps ok answers up to their age, forgets unknown and failed ones, and distrusts a clock that went back', () => {
-    const cache = new ProbeCache();
+    const cache = new ProbeCache<NodeProbeOutcome<unknown>>();
     const t0 = new Date('2026-12-01T10:00:00Z');
     const okOutcome = { kind: 'ok', value: 1, node: 'n', exitCode: 0, durationMs: 1 } as const;
     cache.put('p', 'n', okOutcome, t0);
