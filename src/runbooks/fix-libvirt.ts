@@ -12,18 +12,19 @@ import { KOLLA_CONTAINERS, KOLLA_LOG_ROOT } from '../deployment/kolla.js';
 import { TRIPLEO_CONTAINERS, TRIPLEO_LOG_ROOT } from '../deployment/tripleo.js';
 import { detectInit, serviceScript, stopIfRunningScript } from './init-services.js';
 import { readRabbit } from './rabbit-facts.js';
-import { nodesWithRole, readApi, readProbe, sameHost } from './read.js';
+import { nodesWithRole, readApi, readProbe, sameHost, whereRead } from './read.js';
 import type { Runbook, RunbookContext, StepVerdict } from './types.js';
 
 const SERVICE_TIMEOUT_MS = 90_000;
 
 async function novaComputeState(rctx: RunbookContext, node: string): Promise<StepVerdict> {
   const r = await readApi(rctx, novaServices);
+  const where = whereRead(rctx, r, novaServices);
   if (!r.ok) return { ok: false, detail: `nova service list unavailable: ${r.problem}` };
   const svc = r.value.services.find((s) => s.binary === 'nova-compute' && sameHost(s.host, node));
-  if (!svc) return { ok: false, detail: `no nova-compute service for ${node} in the service list` };
-  if (svc.state === 'up') return { ok: true, detail: `nova-compute on ${svc.host} is up (${svc.status})` };
-  return { ok: false, detail: `nova-compute on ${svc.host} is down (last heartbeat ${svc.updatedAt ?? 'unknown'})` };
+  if (!svc) return { ok: false, detail: `no nova-compute service for ${node} in the service list${where}` };
+  if (svc.state === 'up') return { ok: true, detail: `nova-compute on ${svc.host} is up (${svc.status})${where}` };
+  return { ok: false, detail: `nova-compute on ${svc.host} is down (last heartbeat ${svc.updatedAt ?? 'unknown'})${where}` };
 }
 
 /** Builds the libvirt fix for compute `node`, with `systemctl` or `service` as the node uses. */

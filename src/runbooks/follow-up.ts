@@ -2,7 +2,7 @@
 import { libvirtStatus } from '../probes/libvirt-status.js';
 import { neutronAgents } from '../probes/neutron-agents.js';
 import { novaServices } from '../probes/nova-services.js';
-import { nodesWithRole, readApi, readProbe, sameHost } from './read.js';
+import { nodesWithRole, readApi, readProbe, sameHost, whereRead } from './read.js';
 import type { FollowUp, RunbookContext } from './types.js';
 
 /** The inventory node an API host name stands for, if any. */
@@ -20,6 +20,7 @@ export async function servicesStillDown(rctx: RunbookContext): Promise<FollowUp>
   const [nova, neutron] = await Promise.all([readApi(rctx, novaServices), readApi(rctx, neutronAgents)]);
   const notes: string[] = [];
   const nexts: string[] = [];
+  // A failed read names its node in the problem already; a good one says where it came from.
   if (!nova.ok) notes.push(`nova services unknown: ${nova.problem}`);
   if (!neutron.ok) notes.push(`neutron agents unknown: ${neutron.problem}`);
   const downCompute = nova.ok ? nova.value.services.filter((s) => s.state === 'down' && s.status === 'enabled' && s.binary === 'nova-compute') : [];
@@ -40,7 +41,7 @@ export async function servicesStillDown(rctx: RunbookContext): Promise<FollowUp>
     const node = inventoryNode(rctx, host);
     if (node && controllers.includes(node)) nexts.push(`/pacemaker cleanup ${node}`);
   }
-  if (notes.length === 0) return { notes: ['every neutron agent and nova service reports up'] };
+  if (notes.length === 0) return { notes: [`every neutron agent and nova service reports up${whereRead(rctx, nova, novaServices)}`] };
   const unique = [...new Set(nexts)];
   return { notes, next: unique.length > 0 ? unique.join(', then ') : '/cluster status' };
 }

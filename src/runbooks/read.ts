@@ -1,5 +1,5 @@
 /** Read-only helpers the runbook builders share: run a probe on a node, list nodes by role. */
-import { clusterProbeTargets } from '../deployment/openstack-cli.js';
+import { cliHostFor, clusterProbeTargets, describeCliHost } from '../deployment/openstack-cli.js';
 import type { Inventory } from '../inventory/types.js';
 import type { Probe } from '../probes/types.js';
 import { describeExit, tailLines } from '../ssh/exit-codes.js';
@@ -69,6 +69,12 @@ export async function readApi<T>(
     if (last.ok && usable(last.value)) return last;
   }
   return last;
+}
+
+/** " (read on undercloud with /home/stack/overcloudrc)" when `read` is an answer of the inventory's openstack CLI host, else "". */
+export function whereRead(rctx: Pick<RunbookContext, 'inventory'>, read: ProbeRead<unknown>, probe: Pick<Probe<unknown>, 'command'>): string {
+  const cliHost = cliHostFor(rctx.inventory, probe.command);
+  return cliHost && read.ok && read.node === cliHost.node ? ` (read ${describeCliHost(cliHost)})` : '';
 }
 
 /** Inventory node names with `role`, in inventory order. */

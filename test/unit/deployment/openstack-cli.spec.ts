@@ -16,7 +16,9 @@ import { neutronAgents } from '../../../src/probes/neutron-agents.js';
 import { novaServices } from '../../../src/probes/nova-services.js';
 import { pacemakerStatus } from '../../../src/probes/pacemaker-status.js';
 import type { Probe } from '../../../src/probes/types.js';
+import { servicesStillDown } from '../../../src/runbooks/follow-up.js';
 import { readApi } from '../../../src/runbooks/read.js';
+import type { RunbookContext } from '../../../src/runbooks/types.js';
 import { renderRemoteCommand } from '../../../src/ssh/shell.js';
 import type { ExecOutcome, Executor } from '../../../src/ssh/types.js';
 
@@ -224,5 +226,23 @@ describe('/cluster status with an undercloud', () => {
     const failed = await readApi({ executor: down, inventory: inventory(true) }, novaServices);
     expect(failed).toMatchObject({ ok: false, node: 'undercloud', unreachable: true });
     expect(down.sent.map((s) => s.node)).toEqual(['undercloud']);
+  });
+
+  it("a runbook's follow-up says where it read the services, and only when it read them there", async () => {
+    const rctx = (executor: Executor, inv: Inventory): RunbookContext => ({
+      inventory: inv,
+      executor,
+      catalog: () => Promise.reject(new Error('no catalog here')),
+      progress: () => undefined,
+      sleep: () => Promise.resolve(),
+      now: () => 0,
+    });
+    const up = await servicesStillDown(rctx(fakeExecutor(), inventory(true)));
+    expect(up.notes).toEqual(['every neutron agent and nova service reports up (read on undercloud with /home/stack/overcloudrc)']);
+    const down = await servicesStillDown(rctx(fakeExecutor({ unreachable: ['undercloud'] }), inventory(true)));
+    expect(down.notes).toEqual([
+      'nova services unknown: undercloud did not answer (connect ECONNREFUSED)',
+      'neutron agents unknown: undercloud did not answer (connect ECONNREFUSED)',
+    ]);
   });
 });
