@@ -30,7 +30,7 @@ export interface EnvOptions {
     readonly apiUrl: string | undefined;
   };
   readonly port: number;
-  /** HTTP mode: ms the app may take to ack a command before the Slack ingress thread acks it (STACKMEDIC_ACK_WAIT_MS, 80; 0 turns the thread off). */
+  /** HTTP mode: ms the app may take to ack a command before the Slack ingress thread acks it (STACKMEDIC_ACK_WAIT_MS, 40; 0 turns the thread off). */
   readonly ackWaitMs?: number;
   /** Cron expression of the health check. */
   readonly schedule: string;
@@ -148,7 +148,7 @@ export function readEnvOptions(env: NodeJS.ProcessEnv = process.env): EnvOptions
     slack: { botToken, signingSecret, appToken, apiUrl },
     port: int(env, 'PORT', 3000, 1, 65535),
     // HTTP mode: how long the app may take to ack before the Slack ingress thread acks for it (0: no ingress thread).
-    ackWaitMs: int(env, 'STACKMEDIC_ACK_WAIT_MS', 80, 0, 2500),
+    ackWaitMs: int(env, 'STACKMEDIC_ACK_WAIT_MS', 40, 0, 2500),
     schedule,
     resolveAfterMinutes: int(env, 'STACKMEDIC_RESOLVE_AFTER_MINUTES', 10, 0, 10080),
     signaturesDir: path(env, 'SIGNATURES_DIR'),

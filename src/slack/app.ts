@@ -52,7 +52,7 @@ export interface CreateSlackAppOptions {
   readonly silencer?: () => Silencer | undefined;
   /**
    * HTTP mode: how long the app may take to ack a slash command or button press before the Slack
-   * ingress thread acks it (default STACKMEDIC_ACK_WAIT_MS, 80 ms); 0 serves Bolt's receiver
+   * ingress thread acks it (default STACKMEDIC_ACK_WAIT_MS, 40 ms); 0 serves Bolt's receiver
    * directly, on the main thread, as before.
    */
   readonly ackWaitMs?: number;
@@ -239,7 +239,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
 
   let sweeper: NodeJS.Timeout | undefined;
   let ingress: SlackIngress | undefined;
-  const ackWaitMs = options.ackWaitMs ?? env.ackWaitMs ?? 80;
+  const ackWaitMs = options.ackWaitMs ?? env.ackWaitMs ?? 40;
   // The app's own ack came after the ingress thread had acked, and says more (help, a refusal):
   // the asker gets it through the command's response_url, redacted and limited like the ack was.
   const lateAnswer = async ({ responseUrl, body }: { responseUrl: string; body: string }): Promise<void> => {

@@ -7,11 +7,14 @@
  * posts it to the response_url. Started by `startIngress` (index.ts); speaks protocol.ts.
  */
 import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AckedSignatures, earlyAckFor, sameJson, type EarlyAck } from './early-ack.js';
 import type { FromIngress, IngressConfig, ToIngress } from './protocol.js';
 
 const config = workerData as IngressConfig;
+/** The ingress thread's nice value where the process may raise it (root, CAP_SYS_NICE). */
+const INGRESS_NICE = -10;
 const parent = parentPort;
 if (!parent) throw new Error('the Slack ingress runs as a worker thread');
 const port = parent;
@@ -24,6 +27,15 @@ interface Upstream {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
   readonly body: Buffer;
+}
+
+// On Linux a nice value belongs to a thread: this one does little work but must run as soon as a
+// request arrives, ahead of the app's fan-outs. Raising it needs CAP_SYS_NICE; without it the
+// thread keeps the process's priority.
+try {
+  setPriority(INGRESS_NICE);
+} catch {
+  // not permitted: the process's priority
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
