@@ -88,11 +88,8 @@ export function logFetchCommand(signatures: readonly Signature[], roles: readonl
     const globs = [...new Set(group.flatMap((s) => s.source.logs.paths))];
     const flags = [...(key.startsWith('m') ? MULTILINE_CONTEXT : []), ...(key.endsWith('i') ? ['-i'] : [])];
     const units = [...new Set(group.flatMap((s) => s.source.logs.journal ?? []))];
-    // The journal and the ring buffer are grepped for the literals of the signatures that read
-    // them only: the rest could not match there, and each copy of a list costs command bytes.
-    const journalLiterals = [...new Set(group.filter((s) => (s.source.logs.journal ?? []).length > 0).flatMap((s) => signatureLiterals(s)))];
-    const kernelLiterals = [...new Set(group.filter((s) => s.source.logs.kernel === true).flatMap((s) => signatureLiterals(s)))];
-    return grepScript(literals, globs, flags, { units, kernel: kernelLiterals.length > 0, hours, journalLiterals, kernelLiterals });
+    const kernel = group.some((s) => s.source.logs.kernel === true);
+    return grepScript(literals, globs, flags, { units, kernel, hours });
   });
   // Last, so that the cap (which keeps the end) never cuts these few lines away.
   parts.push(...empties.map(emptyLogScript));
@@ -128,43 +125,36 @@ function withCap(script: ShellScript, maxBytes: number): RemoteCommand {
 }
 
 /**
- * `gzip -dcf | grep --label` on `.gz` rotations (logrotate's numbered `x.2.gz` and dateext
- * `x-20240101.gz`), plain dateext rotations, `.1` and the live file. Not `zgrep`: it refuses `-Z`,
- * and without NUL-separated file names a rotated name like `nova-api.log.1.2017-05-16_13:53:08`
- * cannot be told apart from the line number that follows.
+ * `gzip -dc | grep --label` on `.gz` rotations (logrotate's numbered `x.2.gz` and dateext
+ * `x-20240101.gz`), then grep on plain dateext rotations, `.1` and the live file. Not `zgrep`: it
+ * refuses `-Z`, and without NUL-separated file names a rotated name like
+ * `nova-api.log.1.2017-05-16_13:53:08` cannot be told apart from the line number that follows.
  */
 function grepScript(
   literals: readonly string[],
   globs: readonly string[],
   flags: readonly string[],
-  streams: { units: readonly string[]; kernel: boolean; hours: number; journalLiterals?: readonly string[]; kernelLiterals?: readonly string[] } = {
-    units: [],
-    kernel: false,
-    hours: DEFAULT_JOURNAL_HOURS,
-  },
+  streams: { units: readonly string[]; kernel: boolean; hours: number } = { units: [], kernel: false, hours: DEFAULT_JOURNAL_HOURS },
 ): ShellScript {
-  const patternsOf = (list: readonly string[]): ShellScript =>
-    ShellScript.join(
-      list.map((l) => sh`-e ${l}`),
-      ' ',
-    );
-  const patterns = patternsOf(literals);
+  // The group's patterns are written once, as the positional parameters, and every grep below
+  // reads them as "$@": the command must fit one SSH packet (35,000 bytes is what every server
+  // must accept, and all that ssh2 and dropbear accept) as the catalog grows.
+  const setPatterns = sh`set -- ${ShellScript.join(
+    literals.map((l) => sh`-e ${l}`),
+    ' ',
+  )}`;
+  const patterns = ShellScript.raw('"$@"');
   // `-2???????` is logrotate's dateext (-YYYYMMDD), the RHEL default; a glob nothing matches
-  // stays literal and `[ -f ]` skips it.
-  const files = globWords(globs.flatMap((g) => [`${g}.*.gz`, `${g}-2???????.gz`, `${g}-2???????`, `${g}.1`, g]));
+  // stays literal and grep's complaint about it goes to /dev/null.
+  const live = globWords(globs.flatMap((g) => [`${g}-2???????`, `${g}.1`, g]));
+  const rotated = globWords(globs.flatMap((g) => [`${g}.*.gz`, `${g}-2???????.gz`]));
   const options = flags.length > 0 ? sh` ${[...flags]}` : ShellScript.raw('');
-  // One loop over every file, oldest first (compressed rotations, dateext and `.1` rotations, the
-  // live file), so the patterns are written once per group: the command must stay within one SSH
-  // packet (35,000 bytes is what every server must accept; ssh2 and dropbear accept no more) as
-  // the catalog grows. `gzip -dcf` decompresses a rotation and passes a plain file through.
-  const loop = sh`for f in ${files}; do [ -f "$f" ] && gzip -dcf -- "$f" 2>/dev/null | grep -H -Z -n -F${options} --label="$f" ${patterns}; done`;
-  // Then the journal and the ring buffer, which hold the last hours: the cap at the end keeps the newest.
+  const files = sh`for f in ${rotated}; do [ -f "$f" ] && gzip -dc -- "$f" 2>/dev/null | grep -H -Z -n -F${options} --label="$f" ${patterns}; done`;
+  const liveFiles = sh`grep -H -Z -n -F${options} ${patterns} -- ${live} 2>/dev/null`;
+  // Oldest first (compressed rotations, then the journal and the ring buffer, which hold the last
+  // hours, then `.1` and live files, read by one grep), so that the cap at the end keeps the newest.
   return ShellScript.join(
-    [
-      loop,
-      ...journalScript(streams.units, streams.hours, options, patternsOf(streams.journalLiterals ?? literals)),
-      ...dmesgScript(streams.kernel, options, patternsOf(streams.kernelLiterals ?? literals)),
-    ],
+    [setPatterns, files, ...journalScript(streams.units, streams.hours, options, patterns), ...dmesgScript(streams.kernel, options, patterns), liveFiles],
     '; ',
   );
 }

@@ -32,10 +32,26 @@ interface Shell {
   readonly env: Map<string, string>;
   cwd: string;
   lastCode: number;
+  /** `$1`…, as `set --` gives them (the fetch command keeps its grep patterns there). */
+  positional: readonly string[];
   readonly signal: AbortSignal;
 }
 
+/** A special or positional parameter's value (`$?`, `$$`, `$#`, `$0`, `$1`…), or a variable's. */
+function paramValue(sh: Shell, name: string): string {
+  if (name === '?') return String(sh.lastCode);
+  if (name === '$') return '4242';
+  if (name === '#') return String(sh.positional.length);
+  if (name === '0') return 'sh';
+  if (/^[1-9]$/.test(name)) return sh.positional[Number(name) - 1] ?? '';
+  if (name === '@') return sh.positional.join(' ');
+  return sh.env.get(name) ?? '';
+}
+
 function expandWord(sh: Shell, word: Word): string[] {
+  // "$@" alone is one word per positional parameter, none when there are none (POSIX 2.5.2).
+  const only = word.parts.length === 1 ? word.parts[0] : undefined;
+  if (only?.kind === 'var' && only.name === '@') return only.quoted ? [...sh.positional] : sh.positional.flatMap((a) => a.split(/\s+/).filter(Boolean));
   let text = '';
   let pattern = '';
   let fields: string[] | undefined;
@@ -45,7 +61,7 @@ function expandWord(sh: Shell, word: Word): string[] {
       pattern += p.quoted ? p.text.replace(/[\\*?[\]]/g, '\\$&') : p.text;
       continue;
     }
-    const value = p.name === '?' ? String(sh.lastCode) : p.name === '$' ? '4242' : p.name === '#' ? '0' : p.name === '0' ? 'sh' : (sh.env.get(p.name) ?? '');
+    const value = paramValue(sh, p.name);
     if (!p.quoted && /\s/.test(value.trim()) && word.parts.length === 1) fields = value.trim().split(/\s+/);
     text += value;
     pattern += p.quoted ? value.replace(/[\\*?[\]]/g, '\\$&') : value;
@@ -141,6 +157,8 @@ async function runBuiltin(sh: Shell, argv: string[], stdin: string): Promise<Pro
       for (const a of args) sh.env.delete(a);
       return result('');
     case 'set':
+      // `set -- a b` sets the positional parameters; options (`set -e`...) are accepted and ignored.
+      if (args[0] === '--') sh.positional = args.slice(1);
       return result('');
     case '.':
     case 'source': {
@@ -340,6 +358,7 @@ export async function runScript(o: RunScriptOptions, script: string, stdin = '')
       ]),
     cwd: o.cwd ?? '/root',
     lastCode: 0,
+    positional: [],
     signal: o.signal ?? new AbortController().signal,
   };
   try {

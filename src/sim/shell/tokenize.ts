@@ -65,7 +65,7 @@ export function tokenize(input: string): Token[] {
   };
   const readVar = (quoted: boolean): boolean => {
     const rest = input.slice(i + 1);
-    const m = /^(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*|[?$#0-9]))/.exec(rest);
+    const m = /^(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*|[?$#0-9@]))/.exec(rest);
     if (!m) return false;
     flushText();
     parts.push({ kind: 'var', name: m[1] ?? m[2] ?? '', quoted });
