@@ -119,6 +119,9 @@ function database(env: NodeJS.ProcessEnv): Pick<EnvOptions, 'databasePath' | 'da
   return { databasePath: path(env, 'STACKMEDIC_DB') ?? resolve('stackmedic.sqlite'), databasePathSet: path(env, 'STACKMEDIC_DB') !== undefined };
 }
 
+/** HTTP mode: how long the app may take to ack before the Slack ingress thread acks for it (ms). */
+export const DEFAULT_ACK_WAIT_MS = 40;
+
 /** Reads the configuration from `env` (pure: pass any object in tests). */
 export function readEnvOptions(env: NodeJS.ProcessEnv = process.env): EnvOptions {
   const schedule = env.STACKMEDIC_SCHEDULE?.trim() || '*/2 * * * *';
@@ -148,7 +151,7 @@ export function readEnvOptions(env: NodeJS.ProcessEnv = process.env): EnvOptions
     slack: { botToken, signingSecret, appToken, apiUrl },
     port: int(env, 'PORT', 3000, 1, 65535),
     // HTTP mode: how long the app may take to ack before the Slack ingress thread acks for it (0: no ingress thread).
-    ackWaitMs: int(env, 'STACKMEDIC_ACK_WAIT_MS', 40, 0, 2500),
+    ackWaitMs: int(env, 'STACKMEDIC_ACK_WAIT_MS', DEFAULT_ACK_WAIT_MS, 0, 2500),
     schedule,
     resolveAfterMinutes: int(env, 'STACKMEDIC_RESOLVE_AFTER_MINUTES', 10, 0, 10080),
     signaturesDir: path(env, 'SIGNATURES_DIR'),

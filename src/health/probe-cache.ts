@@ -17,16 +17,17 @@ export interface CachedAnswer<O extends CacheableOutcome = CacheableOutcome> {
  * presented as read now that was read minutes ago.
  */
 export class ProbeCache<O extends CacheableOutcome = CacheableOutcome> {
-  private readonly answers = new Map<string, CachedAnswer<O>>();
+  /** Per node, per probe id. */
+  private readonly answers = new Map<string, Map<string, CachedAnswer<O>>>();
 
   /** The answer of `probeId` on `node` if it was read at most `maxAgeMs` before `now`. */
   fresh(probeId: string, node: string, maxAgeMs: number, now: Date): CachedAnswer<O> | undefined {
-    const hit = this.answers.get(key(probeId, node));
+    const hit = this.answers.get(node)?.get(probeId);
     if (!hit) return undefined;
     const age = now.getTime() - hit.readAt.getTime();
     // A clock that went back makes an age negative: that answer's time can no longer be trusted.
     if (age < 0 || age > maxAgeMs) {
-      this.answers.delete(key(probeId, node));
+      this.forget(node, probeId);
       return undefined;
     }
     return hit;
@@ -34,25 +35,30 @@ export class ProbeCache<O extends CacheableOutcome = CacheableOutcome> {
 
   /** Keeps an `ok` answer read at `readAt`; anything else forgets the node's previous answer. */
   put(probeId: string, node: string, outcome: O, readAt: Date): void {
-    if (outcome.kind === 'ok') this.answers.set(key(probeId, node), { outcome, readAt });
-    else this.answers.delete(key(probeId, node));
+    if (outcome.kind !== 'ok') {
+      this.forget(node, probeId);
+      return;
+    }
+    const ofNode = this.answers.get(node) ?? new Map<string, CachedAnswer<O>>();
+    ofNode.set(probeId, { outcome, readAt });
+    this.answers.set(node, ofNode);
   }
 
   /** Forgets a node's answers (it was unreachable: what it had installed may have changed), or only those of `probeId`. */
   forget(node: string, probeId?: string): void {
-    if (probeId !== undefined) {
-      this.answers.delete(key(probeId, node));
+    if (probeId === undefined) {
+      this.answers.delete(node);
       return;
     }
-    for (const k of this.answers.keys()) if (k.endsWith(`\u0000${node}`)) this.answers.delete(k);
+    const ofNode = this.answers.get(node);
+    ofNode?.delete(probeId);
+    if (ofNode?.size === 0) this.answers.delete(node);
   }
 
   /** How many answers are kept. */
   get size(): number {
-    return this.answers.size;
+    let n = 0;
+    for (const ofNode of this.answers.values()) n += ofNode.size;
+    return n;
   }
-}
-
-function key(probeId: string, node: string): string {
-  return `${probeId}\u0000${node}`;
 }

@@ -1,5 +1,6 @@
 import { imageService, imagesOf, packageVersions, type PackageVersions } from '../probes/package-versions.js';
 import type { Signature } from '../signatures/schema.js';
+import { utcHourMinute } from '../render/clock-time.js';
 import { unreadableReason } from './coverage.js';
 import type { ClusterSnapshot } from './snapshot.js';
 
@@ -150,9 +151,8 @@ const IMAGE_SHOWN: ReadonlySet<string> = new Set([
 /** `read 17:55 UTC` or `read 17:55-18:01 UTC`: when reused lists were read (minutes, UTC). */
 function readWhen(view: VersionsView): string {
   if (!view.readBetween) return '';
-  const hhmm = (iso: string): string => iso.slice(11, 16);
-  const { oldest, newest } = view.readBetween;
-  return `; read ${hhmm(oldest) === hhmm(newest) ? hhmm(oldest) : `${hhmm(oldest)}-${hhmm(newest)}`} UTC`;
+  const [from, to] = [utcHourMinute(view.readBetween.oldest), utcHourMinute(view.readBetween.newest)];
+  return `; read ${from === to ? from : `${from}-${to}`} UTC`;
 }
 
 /** `keystone 2:17.0.0-0ubuntu1`, or `rabbitmq-server 3.8.2 on node-10, node-11; 3.8.3 on node-12` when nodes differ. */

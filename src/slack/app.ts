@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { App, HTTPModuleFunctions, HTTPReceiver, LogLevel, SocketModeReceiver, type CustomRoute, type Logger, type webApi } from '@slack/bolt';
 import type { StackmedicApp } from '../app/create-app.js';
-import type { EnvOptions } from '../config/env.js';
+import { DEFAULT_ACK_WAIT_MS, type EnvOptions } from '../config/env.js';
 import { ConfigError } from '../errors.js';
 import { handleSlashCommand } from './commands.js';
 import { ConfirmationStore } from './confirm-store.js';
@@ -239,7 +239,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
 
   let sweeper: NodeJS.Timeout | undefined;
   let ingress: SlackIngress | undefined;
-  const ackWaitMs = options.ackWaitMs ?? env.ackWaitMs ?? 40;
+  const ackWaitMs = options.ackWaitMs ?? env.ackWaitMs ?? DEFAULT_ACK_WAIT_MS;
   // The app's own ack came after the ingress thread had acked, and says more (help, a refusal):
   // the asker gets it through the command's response_url, redacted and limited like the ack was.
   const lateAnswer = async ({ responseUrl, body }: { responseUrl: string; body: string }): Promise<void> => {

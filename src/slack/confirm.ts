@@ -1,4 +1,5 @@
 import type { RespondFn } from '@slack/bolt';
+import { utcHourMinute } from '../render/clock-time.js';
 import type { DispatchResult } from '../router/router.js';
 import { roleAllows } from '../router/router.js';
 import type { Actor, PermissionRole, SlackBlock } from '../router/types.js';
@@ -32,7 +33,7 @@ const ROLES_ABOVE: Record<PermissionRole, string> = { viewer: 'anyone', operator
 
 function when(date: Date): string {
   const epoch = Math.floor(date.getTime() / 1000);
-  return `<!date^${epoch}^{time}|${date.toISOString().slice(11, 16)} UTC>`;
+  return `<!date^${epoch}^{time}|${utcHourMinute(date)} UTC>`;
 }
 
 /** The plan's sections and the status line under them; buttons only while pending. */

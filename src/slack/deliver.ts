@@ -6,6 +6,7 @@ import { SlackPostError, type SlackPoster } from './poster.js';
 import type { OutboxEntry } from '../outbox/store.js';
 import type { ProgressMessage } from './progress.js';
 import { contextBlocks, renderReply } from './render.js';
+import { utcHourMinute } from '../render/clock-time.js';
 
 /** Where and to whom a result goes. */
 export interface DeliveryTarget {
@@ -84,7 +85,7 @@ async function keep(deps: SlackDeps, reply: Reply, ephemeral: boolean, target: D
 
 /** Sends a kept answer again (the outbox worker's delivery); throws when Slack still refuses. */
 export async function redeliver(poster: SlackPoster, entry: OutboxEntry): Promise<void> {
-  const late = `${entry.footer} · _delivered late: Slack refused it at ${entry.createdAt.toISOString().slice(11, 16)} UTC_`;
+  const late = `${entry.footer} · _delivered late: Slack refused it at ${utcHourMinute(entry.createdAt)} UTC_`;
   if (entry.ephemeral) {
     await poster.ephemeralReply(entry.channel, entry.user, entry.reply, { footer: late });
   } else if (entry.replaceTs) {

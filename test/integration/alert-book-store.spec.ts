@@ -6,7 +6,7 @@ import { openDatabase } from '../../src/store/database.js';
 import { PostgresStore } from '../../src/store/postgres-store.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
-import { startPostgres, type PostgresServer } from '../support/postgres.js';
+import { freshDatabaseUrl, startPostgres, type PostgresServer } from '../support/postgres.js';
 
 /**
  * The alert book in the store (migration 10), on SQLite and a real PostgreSQL: two books on one
@@ -54,11 +54,7 @@ const backends: [string, () => Promise<SqlStore>][] = [
   [
     'PostgreSQL',
     async () => {
-      const admin = await PostgresStore.open({ url: server.url });
-      const name = `book_${Math.random().toString(36).slice(2, 10)}`;
-      await admin.run(`CREATE DATABASE ${name}`);
-      await admin.close();
-      return PostgresStore.open({ url: server.url.replace(/\/stackmedic$/, `/${name}`) });
+      return PostgresStore.open({ url: await freshDatabaseUrl(server, 'book') });
     },
   ],
 ];

@@ -5,7 +5,7 @@ import { openDatabase } from '../../src/store/database.js';
 import { PostgresStore } from '../../src/store/postgres-store.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
-import { startPostgres, type PostgresServer } from '../support/postgres.js';
+import { freshDatabaseUrl, startPostgres, type PostgresServer } from '../support/postgres.js';
 
 /**
  * The alerts no cluster could be given, in the store (migration 11), on SQLite and a real
@@ -36,11 +36,7 @@ const backends: [string, () => Promise<[SqlStore, SqlStore]>][] = [
   [
     'PostgreSQL',
     async () => {
-      const admin = await PostgresStore.open({ url: server.url });
-      const name = `unrouted_${Math.random().toString(36).slice(2, 10)}`;
-      await admin.run(`CREATE DATABASE ${name}`);
-      await admin.close();
-      const url = server.url.replace(/\/stackmedic$/, `/${name}`);
+      const url = await freshDatabaseUrl(server, 'unrouted');
       return [await PostgresStore.open({ url }), await PostgresStore.open({ url })];
     },
   ],

@@ -16,6 +16,7 @@ import { chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { PostgresStore } from '../../src/store/postgres-store.js';
 import { serverPort } from './real/net.js';
 
 const run = promisify(execFile);
@@ -92,4 +93,19 @@ export async function startPostgres(): Promise<PostgresServer> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A new empty database on `server` (its own name, so test cases never share rows) and its URL;
+ * the store applies the migrations when it opens it.
+ */
+export async function freshDatabaseUrl(server: PostgresServer, prefix: string): Promise<string> {
+  const admin = await PostgresStore.open({ url: server.url });
+  const name = `${prefix}_${Math.random().toString(36).slice(2, 10)}`;
+  try {
+    await admin.run(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.close();
+  }
+  return server.url.replace(/\/stackmedic$/, `/${name}`);
 }

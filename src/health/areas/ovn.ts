@@ -1,6 +1,7 @@
 import type { OvnDbReading, OvnRaftStatus, OvnSyncStatus } from '../../probes/ovn-cluster-status.js';
 import { ovnControllerStatus, type OvnControllerStatus } from '../../probes/ovn-controller-status.js';
 import { OVN_DBS, ovnDbStatus, type OvnDb } from '../../probes/ovn-db-status.js';
+import { utcHourMinute } from '../../render/clock-time.js';
 import { defineArea, listNodes, type AreaProblem } from '../area.js';
 import type { ClusterSnapshot } from '../snapshot.js';
 
@@ -141,7 +142,7 @@ function noOvnSeen(s: ClusterSnapshot): { nodes: string[]; unread: boolean; read
 function readSince(times: readonly Date[]): string {
   if (times.length === 0) return '';
   const oldest = new Date(Math.min(...times.map((t) => t.getTime())));
-  return `; read ${oldest.toISOString().slice(11, 16)} UTC`;
+  return `; read ${utcHourMinute(oldest)} UTC`;
 }
 
 /** Why a chassis has no Southbound connection (ovn-controller not running, or running but not connected), if it has none. */
@@ -166,7 +167,7 @@ function chassisProblems(s: ClusterSnapshot): AreaProblem[] {
     const { node, value } = o;
     const loss = sbLoss(value);
     if (!value.ovn) {
-      const when = o.readAt ? ` (as read ${o.readAt.toISOString().slice(11, 16)} UTC)` : '';
+      const when = o.readAt ? ` (as read ${utcHourMinute(o.readAt)} UTC)` : '';
       problems.push({ severity: 'warning', nodes: [node], summary: `no ovn-controller on ${node}, a chassis of an OVN deployment${when}` });
     } else if (loss?.state === 'not running') {
       problems.push({ severity: 'critical', nodes: [node], summary: `ovn-controller not running on ${node}: ${loss.message}` });

@@ -66,6 +66,13 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
+/** The app gave no answer in time: a 504 to the caller, not a 502. */
+class AppTimeout extends Error {
+  constructor(ms: number) {
+    super(`no answer from the main thread in ${ms} ms`);
+  }
+}
+
 /** The same request to Bolt's receiver in the main thread. */
 function forward(req: IncomingMessage, body: Buffer): Promise<Upstream> {
   return new Promise((resolve, reject) => {
@@ -80,7 +87,7 @@ function forward(req: IncomingMessage, body: Buffer): Promise<Upstream> {
         res.on('error', reject);
       },
     );
-    out.on('timeout', () => out.destroy(new Error(`no answer from the main thread in ${config.forwardTimeoutMs} ms`)));
+    out.on('timeout', () => out.destroy(new AppTimeout(config.forwardTimeoutMs)));
     out.on('error', reject);
     out.end(body);
   });
@@ -100,7 +107,7 @@ function send(res: ServerResponse, status: number, headers: IncomingHttpHeaders,
 function failed(res: ServerResponse, error: unknown): void {
   const message = error instanceof Error ? error.message : String(error);
   say({ type: 'log', level: 'error', text: `[stackmedic] the Slack ingress could not reach the app: ${message}` });
-  send(res, /in \d+ ms$/.test(message) ? 504 : 502, {}, '');
+  send(res, error instanceof AppTimeout ? 504 : 502, {}, '');
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Inventory } from '../../../src/inventory/types.js';
 import { defineCommand, defineFamily } from '../../../src/router/command.js';
-import { bodyText, OPS_CHANNEL, signatureHeaders, startHarness, USERS, type Harness, type SlackCall } from './harness.js';
+import { bodyText, OPS_CHANNEL, signatureHeaders, slashForm, startHarness, USERS, type Harness, type SlackCall } from './harness.js';
 import { eventually, until } from '../../support/wait.js';
 
 /**
@@ -65,25 +65,9 @@ interface Answer {
 
 let counter = 0;
 
-/** A slash command body exactly as Slack form-encodes it; unique per call (trigger id). */
+/** A `/testops` slash command as Slack form-encodes it (the harness's form), a viewer's unless told. */
 function slashBody(text: string, o: { channel?: string; channelName?: string; user?: string } = {}): string {
-  const n = ++counter;
-  const user = o.user ?? USERS.viewer;
-  return new URLSearchParams({
-    token: 'deprecated-verification-token',
-    team_id: 'T1',
-    team_domain: 'ops',
-    channel_id: o.channel ?? OPS_CHANNEL,
-    channel_name: o.channelName ?? 'ops',
-    user_id: user,
-    user_name: user.toLowerCase(),
-    command: '/testops',
-    text,
-    api_app_id: 'A1',
-    is_enterprise_install: 'false',
-    response_url: `https://hooks.slack.com/commands/T1/integrity${n}/secret`,
-    trigger_id: `${n}.9.integrity`,
-  }).toString();
+  return slashForm('/testops', text, { ...o, user: o.user ?? USERS.viewer });
 }
 
 /** A block_actions body (a button press), as Slack form-encodes it. */

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Inventory } from '../../../src/inventory/types.js';
 import { defineCommand, defineFamily } from '../../../src/router/command.js';
 import type { SlackBlock } from '../../../src/router/types.js';
-import { bodyText, OPS_CHANNEL, signatureHeaders, startHarness, USERS, type Harness, type SlackCall } from './harness.js';
+import { bodyText, signatureHeaders, slashForm, startHarness, USERS, type Harness, type SlackCall } from './harness.js';
 
 /**
  * Output Slack would refuse, and mentions, over signed requests to the real Bolt receiver: every
@@ -125,25 +125,9 @@ function expectNoLiveMarkup(serialized: string, what: string): void {
   for (const raw of RAW_MARKUP) expect(serialized, `${what} carries ${raw} as markup`).not.toContain(raw);
 }
 
-let counter = 0;
+/** A `/testops` slash command as Slack form-encodes it (the harness's form), a viewer's unless told. */
 function slashBody(text: string, o: { channel?: string; channelName?: string; user?: string } = {}): string {
-  const n = ++counter;
-  const user = o.user ?? USERS.viewer;
-  return new URLSearchParams({
-    token: 'deprecated-verification-token',
-    team_id: 'T1',
-    team_domain: 'ops',
-    channel_id: o.channel ?? OPS_CHANNEL,
-    channel_name: o.channelName ?? 'ops',
-    user_id: user,
-    user_name: user.toLowerCase(),
-    command: '/testops',
-    text,
-    api_app_id: 'A1',
-    is_enterprise_install: 'false',
-    response_url: `https://hooks.slack.com/commands/T1/limits${n}/secret`,
-    trigger_id: `${n}.7.limits`,
-  }).toString();
+  return slashForm('/testops', text, { ...o, user: o.user ?? USERS.viewer });
 }
 
 interface Ack {

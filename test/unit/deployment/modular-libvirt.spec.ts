@@ -9,8 +9,7 @@ import { createClusterState } from '../../../src/sim/create.js';
 import { lookupProgram } from '../../../src/sim/programs/index.js';
 import { runScript } from '../../../src/sim/shell/interpreter.js';
 import { fail, result, type ProgramContext, type ProgramDef } from '../../../src/sim/shell/types.js';
-import type { RemoteCommand } from '../../../src/ssh/shell.js';
-import type { ExecOutcome, Executor } from '../../../src/ssh/types.js';
+import { runExecutor } from '../../support/run-executor.js';
 
 const out = (stdout: string) => ({ stdout, stderr: '', exitCode: 0 });
 
@@ -97,23 +96,7 @@ describe('on a simulated OSP 17 compute (nova_virtqemud)', () => {
 
   it('/compute fix-libvirt restarts nova_virtqemud through its unit and waits for virtqemud-sock', async () => {
     const { run, node } = osp17Compute(false);
-    const executor: Executor = {
-      async exec(_n: string, command: RemoteCommand): Promise<ExecOutcome> {
-        const r = await run(command.script.text);
-        return {
-          ok: true,
-          node: node.name,
-          command: command.script.text,
-          stdout: r.stdout,
-          stderr: r.stderr,
-          exitCode: r.code,
-          signal: undefined,
-          durationMs: 1,
-          truncated: false,
-        };
-      },
-      fanOut: () => Promise.reject(new Error('not used')),
-    };
+    const executor = runExecutor(node.name, run);
     // The probes the plan reads before any step runs answer from the overlay node.
     const dep = await executor.exec(node.name, nodeDeployment.command);
     expect(dep.ok && dep.stdout).toMatch(/^container=nova_virtqemud$/m);

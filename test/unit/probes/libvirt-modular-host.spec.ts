@@ -19,8 +19,7 @@ import { lookupProgram } from '../../../src/sim/programs/index.js';
 import { runScript } from '../../../src/sim/shell/interpreter.js';
 import { fail, result, type ProgramContext, type ProgramDef } from '../../../src/sim/shell/types.js';
 import type { SimNode } from '../../../src/sim/state/types.js';
-import type { RemoteCommand } from '../../../src/ssh/shell.js';
-import type { ExecOutcome, Executor } from '../../../src/ssh/types.js';
+import { runExecutor } from '../../support/run-executor.js';
 
 /** What `systemctl is-enabled` and `is-active` print for each unit of the host. */
 interface Units {
@@ -113,23 +112,7 @@ describe('/compute fix-libvirt on a classic RHEL 9 host', () => {
   it('stops virtqemud, restarts virtqemud.socket, starts virtqemud and waits for virtqemud-sock; never libvirtd', async () => {
     const units: Units = { ...RHEL9, active: { 'virtqemud.socket': 'failed', 'virtqemud.service': 'inactive' } };
     const { node, run } = rhel9Compute({ virtqemud: false, socket: false, units });
-    const executor: Executor = {
-      async exec(_n: string, command: RemoteCommand): Promise<ExecOutcome> {
-        const r = await run(command.script.text);
-        return {
-          ok: true,
-          node: node.name,
-          command: command.script.text,
-          stdout: r.stdout,
-          stderr: r.stderr,
-          exitCode: r.code,
-          signal: undefined,
-          durationMs: 1,
-          truncated: false,
-        };
-      },
-      fanOut: () => Promise.reject(new Error('not used')),
-    };
+    const executor = runExecutor(node.name, run);
     const inventory = { cluster: 't', nodes: [{ name: node.name, roles: ['compute'] }] } as unknown as Inventory;
     const rb = await buildFixLibvirt({ executor, inventory } as unknown as RunbookContext, node.name);
     const acts = rb.steps.filter((s) => s.kind === 'act').map((s) => (s.kind === 'act' ? s.command.script.text : ''));
