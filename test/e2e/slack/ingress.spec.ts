@@ -6,8 +6,8 @@ import { bodyText, signatureHeaders, slashForm, startHarness, USERS, type Harnes
 /**
  * The Slack ingress thread acks for a busy app. The app runs in this test's own thread, so the
  * test makes it busy for real: `spawnSync` blocks this thread (and with it the app, Bolt's
- * receiver and the simulator) until curl has its answer. Whatever curl gets while this thread is
- * blocked came from the ingress thread alone.
+ * receiver and the simulator) until a child process has its answer. Whatever the child gets while
+ * this thread is blocked came from the ingress thread alone.
  */
 const ACK_WAIT_MS = 100;
 
@@ -22,16 +22,30 @@ afterAll(async () => {
   await sim?.stop();
 });
 
-/** Posts `body` with curl while this thread (the app's) stays blocked; curl gives up after `maxSeconds`. */
-function postWhileBusy(body: string, headers: Record<string, string>, maxSeconds = 10): { exit: number | null; status: number; body: string; seconds: number } {
-  const args = ['-s', '-m', String(maxSeconds), '-o', '-', '-w', '\n%{http_code} %{time_total}', '-H', 'content-type: application/x-www-form-urlencoded'];
-  for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
-  args.push('--data-binary', body, h.url);
-  const r = spawnSync('curl', args, { encoding: 'utf8', timeout: (maxSeconds + 5) * 1000 });
-  const out = r.stdout ?? '';
-  const cut = out.lastIndexOf('\n');
-  const [code, time] = out.slice(cut + 1).split(' ');
-  return { exit: r.status, status: Number(code), body: out.slice(0, cut), seconds: Number(time) };
+/**
+ * The child that posts one request (Node's own fetch, nothing to install) and prints what came
+ * back, or that nothing did within `maxMs`.
+ */
+const POSTER = `
+const { url, headers, body, maxMs } = JSON.parse(process.argv[1]);
+const started = performance.now();
+fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(maxMs) })
+  .then(async (res) => ({ status: res.status, body: await res.text() }))
+  .then((r) => console.log(JSON.stringify({ ...r, seconds: (performance.now() - started) / 1000 })))
+  .catch(() => console.log(JSON.stringify({ timedOut: true, status: 0, body: '', seconds: (performance.now() - started) / 1000 })));
+`;
+
+/** Posts `body` from a child process while this thread (the app's) stays blocked; the child gives up after `maxSeconds`. */
+function postWhileBusy(body: string, headers: Record<string, string>, maxSeconds = 10): { timedOut: boolean; status: number; body: string; seconds: number } {
+  const job = JSON.stringify({ url: h.url, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body, maxMs: maxSeconds * 1000 });
+  const r = spawnSync(process.execPath, ['-e', POSTER, job], { encoding: 'utf8', timeout: (maxSeconds + 10) * 1000 });
+  const answer = JSON.parse(r.stdout || '{"timedOut":true,"status":0,"body":"","seconds":0}') as {
+    timedOut?: boolean;
+    status: number;
+    body: string;
+    seconds: number;
+  };
+  return { timedOut: answer.timedOut === true, status: answer.status, body: answer.body, seconds: answer.seconds };
 }
 
 const earlyAcks = async (kind: string): Promise<number> => {
@@ -45,7 +59,7 @@ describe('the Slack ingress thread, in front of a busy app', () => {
     const before = await earlyAcks('command');
     const body = slashForm('/cluster', 'help', { user: USERS.viewer });
     const r = postWhileBusy(body, signatureHeaders(body));
-    expect(r.exit).toBe(0);
+    expect(r.timedOut).toBe(false);
     expect(r.status).toBe(200);
     expect(JSON.parse(r.body)).toEqual({ response_type: 'ephemeral', text: 'running `/cluster help`…' });
     expect(r.seconds).toBeLessThan(3);
@@ -71,8 +85,8 @@ describe('the Slack ingress thread, in front of a busy app', () => {
   it('never answers a request it cannot verify: a bad signature waits for the app, which refuses it', async () => {
     const body = slashForm('/cluster', 'help');
     const r = postWhileBusy(body, signatureHeaders(body, undefined, 'not-the-secret'), 2);
-    // curl gave up (exit 28) with nothing: no ack was made up for an unsigned request.
-    expect(r.exit).toBe(28);
+    // The poster gave up with nothing: no ack was made up for an unsigned request.
+    expect(r.timedOut).toBe(true);
     expect(r.status).toBe(0);
     await expect.poll(() => h.logs.some((l) => l.includes('refused a Slack request (401): a bad signature')), { timeout: 20_000 }).toBe(true);
   }, 60_000);
