@@ -115,12 +115,17 @@ const REAL: readonly [string, string, number, Record<string, string>][] = [
   ['real/pacemaker/clusterlabs_doc_monitor_timed_out.log', 'pacemaker-resource-operation-failed', 1, { operation: 'monitor', resource: 'rn2', host: 'node1' }],
   ['real/pacemaker/corosync_issue6_quorum_lost.log', 'corosync-quorum-lost', 2, {}],
   ['real/pacemaker/corosync_issue611_node_lost.log', 'pacemaker-node-lost', 2, { peer: 'node1' }],
+  // Pacemaker 2 words it without a membership number; corosync and pacemakerd say it too.
+  ['real/pacemaker/hotsos_vault_quorum_lost_acquired.log', 'corosync-quorum-lost', 1, {}],
+  ['real/pacemaker/hotsos_vault_quorum_lost_acquired.log', 'corosync-quorum-regained', 3, {}],
   ['real/pacemaker/fence_agents_issue530_fenced.log', 'pacemaker-node-fenced', 2, { action: 'reboot', target: 'cn1', by: 'cn2' }],
   // Galera / MariaDB
   ['real/galera/galera_issue462_sst_failed.log', 'galera-sst-failed', 2, { code: '-22', reason: 'Invalid argument' }],
   ['real/galera/pxc_sst_failed_on_donor_UNATTRIBUTED.log', 'galera-sst-failed', 1, {}],
   ['real/galera/galera_issue474_primary_view.log', 'galera-primary-restored', 1, {}],
   ['real/galera/lp1691545_too_many_connections.log', 'galera-too-many-connections', 1, {}],
+  ['real/galera/wordops_issue543_mariadbd_oom_killed.log', 'galera-mysqld-oom-killed', 2, { pid: '40975', process: 'mariadbd' }],
+  ['real/galera/worldcubeassociation_issue1629_cgroup_oom_mysqld.log', 'galera-mysqld-oom-killed', 1, { pid: '71414', process: 'mysqld' }],
   ['real/galera/hotsos_lp372017_buffer_pool.log', 'galera-innodb-buffer-pool-exhausted', 1, { iterations: '21' }],
   ['real/galera/mariadb_page_corruption_UNATTRIBUTED.log', 'galera-innodb-corruption', 1, {}],
   ['real/galera/mysql8_page_corruption_blog_UNATTRIBUTED.log', 'galera-innodb-corruption', 1, {}],
@@ -129,6 +134,8 @@ const REAL: readonly [string, string, number, Record<string, string>][] = [
   ['real/ceph/hotsos_osd_flapping.log', 'ceph-osd-flapping', 2, { osd: 'osd.70' }],
   ['real/ceph/hotsos_slow_ops.log', 'ceph-slow-ops', 4, { ops: '3', seconds: '65' }],
   ['real/ceph/hotsos_bluestore_latency.log', 'ceph-slow-ops', 8, { ops: '256' }],
+  ['real/ceph/billimek_k8s_gitops_issue3_slow_ops_cleared.log', 'ceph-slow-ops', 1, { ops: '2', seconds: '262920' }],
+  ['real/ceph/billimek_k8s_gitops_issue3_slow_ops_cleared.log', 'ceph-slow-ops-cleared', 1, {}],
   ['real/ceph/hotsos_slow_heartbeats.log', 'ceph-osd-slow-heartbeats', 10, { side: 'back', from: 'osd.304' }],
   ['real/ceph/hotsos_laggy_pgs.log', 'ceph-laggy-pgs', 30, { laggy: '4' }],
   ['real/ceph/hotsos_osd_crash_signal.log', 'ceph-osd-crashed', 1, { signal: 'Segmentation fault' }],
@@ -188,9 +195,6 @@ describe('the catalog on real lines of every family', () => {
     for (const [, id] of ovnYaml.matchAll(/^ {2}- id: (\S+)$/gm)) tested.add(id as string);
     const constructed = new Set([
       'rabbit-disk-alarm-cleared',
-      'galera-mysqld-oom-killed',
-      'ceph-slow-ops-cleared',
-      'corosync-quorum-regained',
       // No public log line found: tested on neutron's own format strings (catalog-l3ha-fernet.spec.ts).
       'neutron-l3-ha-process-respawning',
     ]);
@@ -311,25 +315,36 @@ describe('states and what clears them, on real lines', () => {
     expect((await reading(lost, '/var/log/mysql/error.log')).chain?.root.signature).toBe('galera-non-primary');
   });
 
-  it("names mysqld killed by the OOM killer (constructed from the kernel's real OOM line)", async () => {
-    const line = logFixture('real/kernel/hotsos_oom_killer.log')
-      .split('\n')
-      .find((l) => l.includes('Out of memory: Killed process')) as string;
-    expect((await matchAll(line)).map((f) => f.signature)).toEqual(['host-oom-kill']);
-    const findings = await matchAll(line.replace('955 (gnome-shell)', '955 (mysqld)'));
-    expect(findings.map((f) => f.signature).sort()).toEqual(['galera-mysqld-oom-killed', 'host-oom-kill']);
+  it('names mysqld or mariadbd killed by the OOM killer, on the host or in its memory cgroup, and nothing else killed', async () => {
+    const host = await matchAll(logFixture('real/galera/wordops_issue543_mariadbd_oom_killed.log'), '/var/log/syslog');
+    expect(host.filter((f) => f.signature === 'host-oom-kill').map((f) => f.fields.process)).toEqual(['mariadbd']);
+    expect(host.filter((f) => f.signature === 'galera-mysqld-oom-killed').map((f) => f.line)).toEqual([2, 3]);
+    const cgroup = await matchAll(logFixture('real/galera/worldcubeassociation_issue1629_cgroup_oom_mysqld.log'), '/var/log/dmesg');
+    expect(cgroup.map((f) => f.signature).sort()).toEqual(['galera-mysqld-oom-killed', 'host-oom-kill']);
+    // gnome-shell killed is a host problem, not the database's.
+    expect((await matchAll(logFixture('real/kernel/hotsos_oom_killer.log'))).filter((f) => f.signature === 'galera-mysqld-oom-killed')).toEqual([]);
   });
 
-  it('clears Ceph slow ops and quorum cluster-wide, from whichever monitor logged it (constructed clear line)', async () => {
-    const slow = logFixture('real/ceph/hotsos_slow_ops.log');
-    const cleared =
-      '2022-02-09T18:40:00.000000+0000 mon.juju-a79b06-10-lxd-1 (mon.1) 9766700 : cluster [INF] Health check cleared: SLOW_OPS (was: 2 slow ops, oldest one blocked for 51 sec, daemons [osd.12,osd.13] have slow ops.)\n';
+  it('reads quorum lost at a pacemaker 2 start and regained five seconds later as recovered, with the line that shows it', async () => {
+    const r = await reading(logFixture('real/pacemaker/hotsos_vault_quorum_lost_acquired.log'), '/var/log/syslog');
+    const lost = r.activities.find((a) => a.signature === 'corosync-quorum-lost');
+    expect(lost?.status).toBe('recovered');
+    // corosync's "within the primary component" line ends it (the file's line 25, 10:08:23).
+    expect(lost?.spans.at(-1)?.end?.line).toBe(25);
+    // Without the lines after 10:08:23 the node is still without quorum.
+    const cut = logFixture('real/pacemaker/hotsos_vault_quorum_lost_acquired.log').split('\n').slice(0, 20).join('\n');
+    expect((await reading(cut, '/var/log/syslog')).activities.find((a) => a.signature === 'corosync-quorum-lost')?.status).toBe('current');
+  });
+
+  it('clears Ceph slow ops cluster-wide, from whichever monitor logged the clear', async () => {
+    const [failed, cleared] = logFixture('real/ceph/billimek_k8s_gitops_issue3_slow_ops_cleared.log').split('\n') as [string, string];
     const { signatures } = await builtinCatalog();
     const inputs = [
-      ...(await matchAll(slow, '/var/log/ceph/ceph.log')),
-      ...(await matchAll(cleared, '/var/log/ceph/ceph.log')).map((f) => ({ ...f, node: 'node-2' })),
+      ...(await matchAll(`${failed}\n`, '/var/log/ceph/ceph.log')),
+      ...(await matchAll(`${cleared}\n`, '/var/log/ceph/ceph.log')).map((f) => ({ ...f, node: 'node-2' })),
     ];
     expect(readChain(inputs, signatures).activities.find((a) => a.signature === 'ceph-slow-ops')?.status).toBe('recovered');
+    expect(readChain(inputs.slice(0, 1), signatures).activities.find((a) => a.signature === 'ceph-slow-ops')?.status).toBe('current');
   });
 });
 
