@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'stackmedic_bad_request_id',
   'stackmedic_diagnose_read',
   'stackmedic_diagnose_dir',
+  'stackmedic_diagnose_nothing',
   'stackmedic_no_such_incident',
   'stackmedic_incident_resolved',
   'stackmedic_slack_post',

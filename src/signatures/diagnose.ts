@@ -1,6 +1,4 @@
 import { redact, redactDeep } from '../redact.js';
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { CatalogError } from './catalog-error.js';
 import { loadCatalog } from './catalog.js';
@@ -10,8 +8,9 @@ import { findEmptyLogs } from './empty-logs.js';
 import { copiedPackageVersions } from './node-packages.js';
 import { annotateVersions } from './versions.js';
 import { globToRegExp, pathMatchesGlobs } from './globs.js';
+import { listLogTree, type CopiedFile } from './log-tree.js';
 import { LogMatcher, type LogFinding, type MatcherOptions, type ScanStats } from './matcher.js';
-import { isLogSignature, type Catalog } from './schema.js';
+import { isLogSignature, type Catalog, type LogSignature } from './schema.js';
 import { applyThresholds } from './threshold.js';
 import { isValidZone } from './timestamp.js';
 import { renderUnrecognised, UnrecognisedCollector, type Classification, type UnrecognisedGroup, type UnrecognisedReport } from './unrecognised.js';
@@ -49,29 +48,37 @@ export interface Diagnosis {
   toJson(): DiagnoseJson;
 }
 
-interface LogFile {
-  readonly node: string;
-  /** Absolute path on the node. */
-  readonly path: string;
-  /** Where it is on this machine. */
-  readonly local: string;
-}
-
 /**
  * Diagnoses logs copied off a cluster, laid out as `<node>/<absolute path of the log>`
- * (`node-10/var/log/rabbitmq/rabbit@node-10.log`). Each log signature reads only the files its
- * globs name (rotated and `.gz` copies included) on nodes with one of its roles; files no
- * signature wants are read only for their error records (none is a signature's, so all are
- * unrecognised). Files are streamed one at a time, each read once.
+ * (`node-10/var/log/rabbitmq/rabbit@node-10.log`), where a node's directory may be an extracted
+ * sosreport, or `dir` one sosreport (see `listLogTree`). Each log signature reads only the files
+ * its globs name (rotated and `.gz` copies included) on nodes with one of its roles; a sosreport's
+ * journal export is read by the signatures that read the system log (when the node has none) or
+ * declare journal units, its `dmesg` by those that read the kernel log. Files no signature wants
+ * are read only for their error records (none is a signature's, so all are unrecognised). Files
+ * are streamed one at a time, each read once. A tree in which no file is one a signature reads
+ * is refused: nothing was seen, so nothing may be called fine.
  */
 export async function diagnoseDirectory(dir: string, catalog: Catalog, options: DiagnoseOptions = {}): Promise<Diagnosis> {
   const logSignatures = catalog.signatures.filter(isLogSignature);
   const globs = new Map(logSignatures.map((s) => [s.id, s.source.logs.paths.map(globToRegExp)]));
-  const files = await listLogs(dir);
+  const tree = await listLogTree(dir);
+  const files = tree.files;
   const roles = new Map<string, readonly string[] | null>();
   for (const node of new Set(files.map((f) => f.node))) {
-    roles.set(node, options.roles?.[node] ?? inferRoles(files.filter((f) => f.node === node).map((f) => f.path)));
+    roles.set(node, options.roles?.[node] ?? inferRoles(files.filter((f) => f.node === node && f.kind === 'log').map((f) => f.path)));
   }
+  const hasSystemLog = new Set(files.filter((f) => f.kind === 'log' && /^\/var\/log\/(?:syslog|messages)(?:[.-]|$)/.test(f.path)).map((f) => f.node));
+  const reads = (s: LogSignature, file: CopiedFile): boolean => {
+    const own = globs.get(s.id) ?? [];
+    if (file.kind === 'log') return pathMatchesGlobs(file.path, own);
+    if (file.kind === 'kernel') return pathMatchesGlobs('/var/log/kern.log', own) || pathMatchesGlobs('/var/log/dmesg', own);
+    if (file.kind !== 'journal') return false;
+    // The journal holds what syslog holds: read it for that only where the node kept no syslog
+    // (else every line would be found twice); units that log only there, always.
+    if ((s.source.logs.journal ?? []).length > 0) return true;
+    return !hasSystemLog.has(file.node) && ['/var/log/syslog', '/var/log/messages', '/var/log/kern.log'].some((p) => pathMatchesGlobs(p, own));
+  };
   const matchers = new Map<string, LogMatcher>();
   const stats: ScanStats = { bytes: 0, lines: 0, records: 0, candidates: 0, findings: 0, maxBufferedBytes: 0, truncatedLines: 0 };
   const findings: LogFinding[] = [];
@@ -79,14 +86,15 @@ export async function diagnoseDirectory(dir: string, catalog: Catalog, options: 
   const onRecord = unrecognised.record.bind(unrecognised);
   let scanned = 0;
   for (const file of files) {
+    if (file.kind === 'meta') continue;
     const nodeRoles = roles.get(file.node) ?? null;
-    const wanted = logSignatures.filter(
-      (s) => pathMatchesGlobs(file.path, globs.get(s.id) ?? []) && (nodeRoles === null || s.source.logs.roles.some((r) => nodeRoles.includes(r))),
-    );
-    const key = wanted.map((s) => s.id).join(',');
+    const wanted = logSignatures.filter((s) => reads(s, file) && (nodeRoles === null || s.source.logs.roles.some((r) => nodeRoles.includes(r))));
+    // Lines without a year (syslog, the journal) take the year the sosreport was taken in.
+    const year = options.referenceYear ?? tree.years.get(file.node);
+    const key = `${year ?? ''}|${wanted.map((s) => s.id).join(',')}`;
     let matcher = matchers.get(key);
     if (!matcher) {
-      matcher = new LogMatcher(wanted, options);
+      matcher = new LogMatcher(wanted, { ...options, ...(year !== undefined ? { referenceYear: year } : {}) });
       matchers.set(key, matcher);
     }
     matcher.onRecord = onRecord;
@@ -103,6 +111,7 @@ export async function diagnoseDirectory(dir: string, catalog: Catalog, options: 
     addStats(stats, matcher.stats, before);
     scanned++;
   }
+  if (scanned === 0) throw new UserError(nothingToRead(dir, tree.entries, files.length), 'stackmedic_diagnose_nothing');
   // Logs that should have lines and have none are found by size, not by reading them.
   findings.push(...(await findEmptyLogs(files, catalog.signatures, (node) => roles.get(node) ?? null)));
   // A copied dpkg database tells which findings are on a version that carries the fix.
@@ -149,31 +158,17 @@ export function inferRoles(paths: readonly string[]): string[] | null {
   return roles.length > 0 ? roles : null;
 }
 
-async function listLogs(dir: string): Promise<LogFile[]> {
-  let nodes: string[];
-  try {
-    nodes = (await readdir(dir, { withFileTypes: true }))
-      .filter((e) => e.isDirectory())
-      .map((e) => e.name)
-      .sort(compareNodes);
-  } catch (error) {
-    throw new UserError(`cannot read the logs directory ${dir}: ${(error as Error).message}`, 'stackmedic_diagnose_dir');
-  }
-  const files: LogFile[] = [];
-  for (const node of nodes) {
-    const stack: string[] = [''];
-    while (stack.length > 0) {
-      const rel = stack.pop() as string;
-      const entries = await readdir(join(dir, node, rel), { withFileTypes: true });
-      for (const entry of entries.sort((a, b) => (a.name < b.name ? 1 : -1))) {
-        const child = `${rel}/${entry.name}`;
-        // Symlinks are skipped: copied log trees should not lead the scan elsewhere (or in loops).
-        if (entry.isDirectory()) stack.push(child);
-        else if (entry.isFile()) files.push({ node, path: child, local: join(dir, node, child) });
-      }
-    }
-  }
-  return files.sort((a, b) => compareNodes(a.node, b.node) || (a.path < b.path ? -1 : 1));
+/**
+ * Why a tree gave nothing to read, and how to lay it out: saying "no known failure" of logs that
+ * were never read would report as fine what was not seen.
+ */
+function nothingToRead(dir: string, entries: readonly string[], files: number): string {
+  const shown = entries.slice(0, 8).join(', ') + (entries.length > 8 ? `, … (${entries.length} entries)` : '');
+  return [
+    `no log that a signature reads under ${dir} (${files} files looked at${entries.length > 0 ? `; it holds ${shown}` : ', it is empty'}), so nothing was diagnosed.`,
+    'Lay the logs out as <node>/var/log/... (one directory per node, e.g. node-10/var/log/rabbitmq/),',
+    'or give an extracted sosreport (or a directory of them); a .tar.xz must be extracted first.',
+  ].join('\n');
 }
 
 /** Options of `runDiagnose`, as the CLI parses them. */

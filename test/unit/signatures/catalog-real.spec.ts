@@ -118,6 +118,8 @@ const REAL: readonly [string, string, number, Record<string, string>][] = [
   // Pacemaker 2 words it without a membership number; corosync and pacemakerd say it too.
   ['real/pacemaker/hotsos_vault_quorum_lost_acquired.log', 'corosync-quorum-lost', 1, {}],
   ['real/pacemaker/hotsos_vault_quorum_lost_acquired.log', 'corosync-quorum-regained', 3, {}],
+  // A named peer only: "Node (null) state is now member" says nothing of which node came back.
+  ['real/pacemaker/hotsos_vault_quorum_lost_acquired.log', 'pacemaker-node-rejoined', 1, { peer: 'juju-04f1e3-0-lxd-5' }],
   ['real/pacemaker/fence_agents_issue530_fenced.log', 'pacemaker-node-fenced', 2, { action: 'reboot', target: 'cn1', by: 'cn2' }],
   // Galera / MariaDB
   ['real/galera/galera_issue462_sst_failed.log', 'galera-sst-failed', 2, { code: '-22', reason: 'Invalid argument' }],
