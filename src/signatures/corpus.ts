@@ -268,7 +268,8 @@ const SIGNATURE_RECORDS: Readonly<Record<CorpusLogKind, readonly Template[]>> = 
         `${iso(d, 'T')}.${pad(int(r, 0, 999999), 6)}+0000 mon.a (mon.0) ${int(r, 1, 99999)} : cluster [WRN] Health check failed: 1/3 mons down, quorum a,b (MON_DOWN)\n`,
     },
     {
-      fires: ['ceph-mon-quorum-restored'],
+      // All monitors back: the quorum is restored, and no monitor is left probing.
+      fires: ['ceph-mon-quorum-restored', 'ceph-mon-probing-ended'],
       render: (r, d) =>
         `${iso(d, 'T')}.${pad(int(r, 0, 999999), 6)}+0000 mon.a (mon.0) ${int(r, 1, 99999)} : cluster [INF] Health check cleared: MON_DOWN (was: 1/3 mons down, quorum a,b)\n`,
     },

@@ -138,6 +138,9 @@ const REAL: readonly [string, string, number, Record<string, string>][] = [
   ['real/ceph/hotsos_bluestore_latency.log', 'ceph-slow-ops', 8, { ops: '256' }],
   ['real/ceph/billimek_k8s_gitops_issue3_slow_ops_cleared.log', 'ceph-slow-ops', 1, { ops: '2', seconds: '262920' }],
   ['real/ceph/billimek_k8s_gitops_issue3_slow_ops_cleared.log', 'ceph-slow-ops-cleared', 1, {}],
+  // A probing monitor's own slow ops are its quorum trouble, not client I/O (hotsos's ceph-mon sosreport).
+  ['real/ceph/hotsos_sosreport_mon_probing.log', 'ceph-mon-probing', 6, { mon: 'juju-04f1e3-1-lxd-0', ops: '2' }],
+  ['indexed/ceph_cluster_log_mon_down_UNATTRIBUTED.log', 'ceph-mon-probing-ended', 1, {}],
   ['real/ceph/hotsos_slow_heartbeats.log', 'ceph-osd-slow-heartbeats', 10, { side: 'back', from: 'osd.304' }],
   ['real/ceph/hotsos_laggy_pgs.log', 'ceph-laggy-pgs', 30, { laggy: '4' }],
   ['real/ceph/hotsos_osd_crash_signal.log', 'ceph-osd-crashed', 1, { signal: 'Segmentation fault' }],
@@ -336,6 +339,17 @@ describe('states and what clears them, on real lines', () => {
     // Without the lines after 10:08:23 the node is still without quorum.
     const cut = logFixture('real/pacemaker/hotsos_vault_quorum_lost_acquired.log').split('\n').slice(0, 20).join('\n');
     expect((await reading(cut, '/var/log/syslog')).activities.find((a) => a.signature === 'corosync-quorum-lost')?.status).toBe('current');
+  });
+
+  it("reads a probing monitor's slow ops as the monitor outside the quorum, not as blocked client I/O, and a burst only", async () => {
+    const probing = await counted('real/ceph/hotsos_sosreport_mon_probing.log');
+    expect(probing.filter((f) => f.signature === 'ceph-slow-ops')).toEqual([]);
+    expect(probing.filter((f) => f.signature === 'ceph-mon-probing')).toHaveLength(6);
+    // The moment of probing at a start is no failure: two lines are under the threshold.
+    const two = logFixture('real/ceph/hotsos_sosreport_mon_probing.log').split('\n').slice(0, 2).join('\n');
+    expect((await counted('', `${two}\n`)).filter((f) => f.signature === 'ceph-mon-probing')).toEqual([]);
+    // An OSD's slow ops are still client I/O waiting.
+    expect((await counted('real/ceph/hotsos_bluestore_latency.log')).filter((f) => f.signature === 'ceph-slow-ops').length).toBeGreaterThan(0);
   });
 
   it('clears Ceph slow ops cluster-wide, from whichever monitor logged the clear', async () => {
