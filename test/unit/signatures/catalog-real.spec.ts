@@ -97,6 +97,11 @@ const REAL: readonly [string, string, number, Record<string, string>][] = [
   ['real/scheduling/magnum_cluster_api_issue467_filter_results.log', 'nova-no-valid-host', 1, { filter: 'FailureDomainFilter' }],
   ['real/scheduling/openstack_solution_issue23_nova_filter_results.log', 'nova-no-valid-host', 1, { filter: 'AvailabilityZoneFilter' }],
   ['elastic-recheck/1372093.yaml', 'nova-no-valid-host', 1, {}],
+  // oslo.db: the database unreachable (hotsos's Sunbeam sosreport, pymysql#224's nova-api.log), a Galera node refusing queries
+  ['real/oslo-db/hotsos_sunbeam_nova_scheduler_db_unreachable.log', 'db-connection-failed', 5, { code: '2003', reason: "Can't connect to MySQL server" }],
+  ['real/oslo-db/hotsos_sunbeam_placement_db_unreachable.log', 'db-connection-failed', 3, { code: '2003' }],
+  ['real/oslo-db/pymysql_issue224_nova_api_gone_away.log', 'db-connection-failed', 1, { code: '2006', reason: 'MySQL server has gone away' }],
+  ['real/oslo-db/galera_issue680_wsrep_not_prepared.log', 'db-connection-failed', 1, { reason: 'WSREP has not yet prepared node for application use' }],
   ['real/scheduling/cnf_testbed_issue101_vif_plugged_timeout.log', 'nova-vif-plugging-timeout', 1, { port: 'bab165e0-4a9c-459e-9120-d8c2e5e8794a' }],
   ['elastic-recheck/1813789.yaml', 'nova-vif-plugging-timeout', 1, {}],
   ['real/scheduling/install_yamls_issue871_cinder_no_valid_backend.log', 'cinder-no-valid-backend', 2, { reason: 'No weighed backends available' }],
@@ -277,6 +282,13 @@ describe('repeated events count only in numbers', () => {
       (m) => `2022-04-15 11:5${m}:51`,
     );
     expect((await counted('', text)).filter((f) => f.signature === 'amqp-reconnect-storm')).toHaveLength(40);
+  });
+
+  it("takes one database connection gone away as the pool's business and a burst as the database unreachable", async () => {
+    expect((await counted('real/oslo-db/pymysql_issue224_nova_api_gone_away.log')).filter((f) => f.signature === 'db-connection-failed')).toEqual([]);
+    expect((await counted('real/oslo-db/hotsos_sunbeam_nova_scheduler_db_unreachable.log')).filter((f) => f.signature === 'db-connection-failed')).toHaveLength(
+      5,
+    );
   });
 
   it('takes one lost LDAP connection as a retry and three in ten minutes as the directory gone', async () => {
