@@ -116,6 +116,8 @@ const REAL: readonly [string, string, number, Record<string, string>][] = [
     { group: 'fernet_tokens', path: '/etc/keystone/fernet-keys/' },
   ],
   ['real/keystone/nixys_powervc_fernet_key_invalid.log', 'keystone-fernet-keys-unusable', 1, {}],
+  // An operator's quote of the log (token elided), not a whole keystone.log line.
+  ['real/keystone/kolla_ansible_d5cef35a_fernet_over_rotated.log', 'keystone-fernet-keys-unusable', 1, {}],
   // pacemaker and corosync
   ['real/pacemaker/clusterlabs_doc_monitor_timed_out.log', 'pacemaker-resource-operation-failed', 1, { operation: 'monitor', resource: 'rn2', host: 'node1' }],
   ['real/pacemaker/corosync_issue6_quorum_lost.log', 'corosync-quorum-lost', 2, {}],
