@@ -66,12 +66,12 @@ export async function diagnoseDirectory(dir: string, catalog: Catalog, options: 
   const files = tree.files;
   const roles = new Map<string, readonly string[] | null>();
   for (const node of new Set(files.map((f) => f.node))) {
-    roles.set(node, options.roles?.[node] ?? inferRoles(files.filter((f) => f.node === node && f.kind === 'log').map((f) => f.path)));
+    roles.set(node, options.roles?.[node] ?? inferRoles(files.filter((f) => f.node === node && f.kind === 'log').map((f) => f.as ?? f.path)));
   }
   const hasSystemLog = new Set(files.filter((f) => f.kind === 'log' && /^\/var\/log\/(?:syslog|messages)(?:[.-]|$)/.test(f.path)).map((f) => f.node));
   const reads = (s: LogSignature, file: CopiedFile): boolean => {
     const own = globs.get(s.id) ?? [];
-    if (file.kind === 'log') return pathMatchesGlobs(file.path, own);
+    if (file.kind === 'log') return pathMatchesGlobs(file.as ?? file.path, own);
     if (file.kind === 'kernel') return pathMatchesGlobs('/var/log/kern.log', own) || pathMatchesGlobs('/var/log/dmesg', own);
     if (file.kind !== 'journal') return false;
     // The journal holds what syslog holds: read it for that only where the node kept no syslog

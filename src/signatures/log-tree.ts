@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { compareNodes } from '../inventory/node-order.js';
 import type { CopiedLog } from './empty-logs.js';
+import { podLogHostPath, POD_LOG_ROOT } from './pod-logs.js';
 
 /**
  * How a copied file is read:
@@ -17,6 +18,8 @@ export type CopiedKind = 'log' | 'journal' | 'kernel' | 'meta';
 /** A file of a copied tree, with how it is read. */
 export interface CopiedFile extends CopiedLog {
   readonly kind: CopiedKind;
+  /** The host path signatures read it as, when that is not `path` (a saved pod log). */
+  readonly as?: string;
 }
 
 /** A copied tree, listed: its files and the year its sosreports were taken in, per node. */
@@ -50,7 +53,8 @@ const HOSTNAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
  * Lists a copied tree: `<node>/<absolute path of the log>` (one directory per node), where a
  * node's directory may be an extracted sosreport, or `dir` itself an extracted sosreport (one
  * node, named by its `hostname` file). In a sosreport only `var/log`, the journal export, `dmesg`
- * (where there is no kern.log) and the package list are taken: configuration and command outputs
+ * (where there is no kern.log), the package list and the OpenStack services' saved pod logs
+ * (`pod-logs.ts`) are taken: configuration and command outputs
  * are not logs, and reading them would count their words as errors.
  */
 export async function listLogTree(dir: string): Promise<LogTree> {
@@ -117,6 +121,12 @@ async function sosreportFiles(root: string, node: string): Promise<CopiedFile[]>
     out.push({ node, path: '/sos_commands/kernel/dmesg', local: join(root, 'sos_commands/kernel/dmesg'), kind: 'kernel' });
   }
   for (const path of SOS_META) if (await isFile(join(root, path))) out.push({ node, path, local: join(root, path), kind: 'meta' });
+  // Kubernetes-hosted services (Sunbeam): the containers' logs sos saved, each read as the host
+  // log of its service.
+  for (const path of await walk(root, POD_LOG_ROOT)) {
+    const as = podLogHostPath(path);
+    if (as !== null) out.push({ node, path, local: join(root, path), kind: 'log', as });
+  }
   return out;
 }
 
@@ -131,9 +141,13 @@ async function sosreportHostname(root: string): Promise<string | null> {
  * `timedatectl`'s (`Local time: Thu 2022-02-10 09:52:10 UTC`), when it says one.
  */
 async function sosreportYear(root: string): Promise<number | null> {
-  const head = ((await readText(join(root, 'date'))) ?? '').split('\n').slice(0, 3).join(' ');
-  const m = /\b((?:19|20)\d\d)\b/.exec(head);
-  return m ? Number(m[1]) : null;
+  // `date` is a link sos makes to one of these; where it dangles, the outputs are still there.
+  for (const file of ['date', 'sos_commands/date/date_--utc', 'sos_commands/date/date']) {
+    const head = ((await readText(join(root, file))) ?? '').split('\n').slice(0, 3).join(' ');
+    const m = /\b((?:19|20)\d\d)\b/.exec(head);
+    if (m) return Number(m[1]);
+  }
+  return null;
 }
 
 /** Regular files under `root/rel`, as absolute paths of the node (`/var/log/...`); none if absent. */

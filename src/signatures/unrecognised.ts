@@ -76,7 +76,17 @@ interface Pending {
 
 /** Messages are cut to this many characters before mining. */
 const MESSAGE_CHARS = 400;
-const OSLO = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? +\d+ +(?:ERROR|CRITICAL) +\S+)(?: |$)/;
+// The seconds' fraction as oslo.log writes it, or twice where a deployment's format adds
+// %(msecs)03d to an asctime that has its own (Sunbeam's keystone: `14:07:32,056.056`).
+const OSLO = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+){0,2} +\d+ +(?:ERROR|CRITICAL) +\S+)(?: |$)/;
+/**
+ * The prefix pebble (the Kubernetes charms' service manager: Sunbeam) writes before each line of
+ * a service's output, `2025-05-14T04:28:45.321Z [nova-scheduler] ` (with the WSGI server's own
+ * time after it for the API services), then the oslo.log line.
+ */
+const PEBBLE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z \[[\w.-]+\] (?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} (?=\d{4}-\d\d-\d\d ))?/;
+/** A line without the service manager's prefix, so its oslo.log prefix can be compared. */
+const unwrapped = (line: string): string => line.replace(PEBBLE, '');
 const SYSLOG_HEAD = /^[A-Z][a-z]{2} +\d+ \d\d:\d\d:\d\d \S+ /;
 const LEADING_STAMP = /^(?:[\d\-:.,+TZ/[\]]+\s+)+/;
 
@@ -133,7 +143,7 @@ export class UnrecognisedCollector {
       if (pending !== null) this.flush();
       return;
     }
-    const head = block.toString('utf8', start, headEnd);
+    const head = unwrapped(block.toString('utf8', start, headEnd));
     if (pending !== null && pending.osloKey !== null && head.startsWith(pending.osloKey)) {
       const message = head
         .slice(pending.osloKey.length)
@@ -154,7 +164,7 @@ export class UnrecognisedCollector {
     this.flush();
     const text = block.toString('utf8', start, end);
     const firstLine = text.slice(0, headEnd - start);
-    const oslo = OSLO.exec(firstLine);
+    const oslo = OSLO.exec(unwrapped(firstLine));
     const traceback = text.includes('Traceback (most recent call last)');
     this.pending = {
       line,

@@ -101,6 +101,8 @@ const REAL: readonly [string, string, number, Record<string, string>][] = [
   ['real/oslo-db/hotsos_sunbeam_nova_scheduler_db_unreachable.log', 'db-connection-failed', 5, { code: '2003', reason: "Can't connect to MySQL server" }],
   ['real/oslo-db/hotsos_sunbeam_placement_db_unreachable.log', 'db-connection-failed', 3, { code: '2003' }],
   ['real/oslo-db/pymysql_issue224_nova_api_gone_away.log', 'db-connection-failed', 1, { code: '2006', reason: 'MySQL server has gone away' }],
+  ['real/oslo-db/hotsos_sunbeam_placement_api_operational_error.log', 'db-connection-failed', 1, { code: '2003' }],
+  ['real/neutron/hotsos_sunbeam_ovn_hash_ring_empty.log', 'neutron-ovn-hash-ring-empty', 2, { nodes: '4' }],
   ['real/oslo-db/galera_issue680_wsrep_not_prepared.log', 'db-connection-failed', 1, { reason: 'WSREP has not yet prepared node for application use' }],
   ['real/scheduling/cnf_testbed_issue101_vif_plugged_timeout.log', 'nova-vif-plugging-timeout', 1, { port: 'bab165e0-4a9c-459e-9120-d8c2e5e8794a' }],
   ['elastic-recheck/1813789.yaml', 'nova-vif-plugging-timeout', 1, {}],

@@ -77,6 +77,40 @@ describe('an extracted sosreport', () => {
   });
 });
 
+describe('a Sunbeam sosreport (services in pods)', () => {
+  const SUNBEAM = fixturePath('diagnose/sosreport-sunbeam');
+  const PODS = '/sos_commands/kubernetes/cluster-info/openstack/podlogs';
+
+  it("reads the OpenStack services' pod logs as their host logs and not the charms', in the year of its date output", async () => {
+    const tree = await listLogTree(SUNBEAM);
+    expect(tree.files.filter((f) => f.kind === 'log').map((f) => [f.path.slice(PODS.length), f.as])).toEqual([
+      ['/neutron-0/k8s_kubectl_--namespace_openstack_logs_neutron-0_-c_neutron-server', '/var/log/neutron/neutron-server.log'],
+      ['/nova-0/k8s_kubectl_--namespace_openstack_logs_nova-0_-c_nova-scheduler', '/var/log/nova/nova-scheduler.log'],
+    ]);
+    expect(tree.years.get('noble-sunbeam')).toBe(2025);
+  });
+
+  it('names the database the services lost and the OVN hash ring, where the lines are', async () => {
+    const d = await diagnoseDirectory(SUNBEAM, await builtinCatalog());
+    const db = d.findings.filter((f) => f.signature === 'db-connection-failed');
+    expect(db.length).toBeGreaterThanOrEqual(3);
+    expect(db[0]).toMatchObject({
+      node: 'noble-sunbeam',
+      file: `${PODS}/nova-0/k8s_kubectl_--namespace_openstack_logs_nova-0_-c_nova-scheduler`,
+      time: '2025-05-14T04:27:35.161Z',
+    });
+    expect(d.findings.filter((f) => f.signature === 'neutron-ovn-hash-ring-empty').map((f) => f.fields.nodes)).toEqual(['4', '4']);
+  });
+
+  it("groups an oslo.log traceback behind pebble's prefix as one error record, and reads no charm error", async () => {
+    const d = await diagnoseDirectory(SUNBEAM, await builtinCatalog());
+    // 190 traceback lines after the CRITICAL line are one record, not one group per frame.
+    expect(d.unrecognised.groups.some((g) => g.template.includes('File "'))).toBe(false);
+    expect(d.unrecognised.groups.some((g) => g.template.includes('juju'))).toBe(false);
+    expect(d.unrecognised.classification.errors).toBeLessThan(10);
+  });
+});
+
 describe('a tree with nothing a signature reads', () => {
   it('is refused with what it holds and how to lay logs out, never called fine', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stackmedic-nothing-'));
