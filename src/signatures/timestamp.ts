@@ -8,9 +8,14 @@
 export interface TimestampOptions {
   /** IANA zone (`Asia/Shanghai`) or fixed offset (`+08:00`) of wall-clock times. Default `UTC`. */
   readonly zone?: string;
-  /** Year for syslog lines (`Feb 14 05:49:45`), which have none. Default: the current UTC year. */
+  /**
+   * Year for syslog lines (`Feb 14 05:49:45`), which have none. Default: the current UTC year, or
+   * the one before for a date that would still be more than a day ahead.
+   */
   readonly referenceYear?: number;
 }
+
+const DAY_MS = 86_400_000;
 
 const MONTHS: Readonly<Record<string, number>> = {
   Jan: 1,
@@ -63,8 +68,14 @@ export function parseLogTimestamp(line: string, options: TimestampOptions = {}):
   if (m) {
     const month = MONTHS[m[1] as string];
     if (month === undefined) return null;
-    const year = options.referenceYear ?? new Date().getUTCFullYear();
-    return wallClock(zone, year, month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), 0);
+    const [day, hour, minute, second] = [Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])];
+    const at = (year: number): number => wallClock(zone, year, month, day, hour, minute, second, 0);
+    if (options.referenceYear !== undefined) return at(options.referenceYear);
+    // Without a year to go by, this year; but a line is never from the future: "Dec 30" read in
+    // January was written last year.
+    const now = Date.now();
+    const thisYear = at(new Date(now).getUTCFullYear());
+    return thisYear > now + DAY_MS ? at(new Date(now).getUTCFullYear() - 1) : thisYear;
   }
   m = MYSQL_SHORT.exec(line);
   if (m) {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { logTimestampIso } from '../../../src/signatures/timestamp.js';
 
 describe('log timestamps', () => {
@@ -20,6 +20,19 @@ describe('log timestamps', () => {
     ['Galera short', '160609 10:59:52 [Note] WSREP: Received NON-PRIMARY.', '2016-06-09T10:59:52.000Z'],
   ])('%s', (_format, line, expected) => {
     expect(logTimestampIso(line)).toBe(expected);
+  });
+
+  it('reads syslog times without a reference year in this year, unless that puts them in the future', () => {
+    vi.useFakeTimers({ now: Date.UTC(2027, 0, 2, 12, 0, 0), toFake: ['Date'] });
+    try {
+      expect(logTimestampIso('Jan  2 11:00:00 node-10 x')).toBe('2027-01-02T11:00:00.000Z');
+      // Written three days ago, in the old year.
+      expect(logTimestampIso('Dec 30 23:00:00 node-10 x')).toBe('2026-12-30T23:00:00.000Z');
+      // A clock a few hours ahead is still this year.
+      expect(logTimestampIso('Jan  2 20:00:00 node-10 x')).toBe('2027-01-02T20:00:00.000Z');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('reads syslog times in the reference year', () => {
