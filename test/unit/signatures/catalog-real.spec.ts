@@ -102,6 +102,7 @@ const REAL: readonly [string, string, number, Record<string, string>][] = [
   ['real/oslo-db/hotsos_sunbeam_placement_db_unreachable.log', 'db-connection-failed', 3, { code: '2003' }],
   ['real/oslo-db/pymysql_issue224_nova_api_gone_away.log', 'db-connection-failed', 1, { code: '2006', reason: 'MySQL server has gone away' }],
   ['real/oslo-db/hotsos_sunbeam_placement_api_operational_error.log', 'db-connection-failed', 1, { code: '2003' }],
+  ['real/neutron/hotsos_ovs_dpif_lost_packets.log', 'ovs-upcall-packets-lost', 10, { datapath: 'system@ovs-system', channel: '0' }],
   ['real/neutron/hotsos_sunbeam_ovn_hash_ring_empty.log', 'neutron-ovn-hash-ring-empty', 2, { nodes: '4' }],
   ['real/oslo-db/galera_issue680_wsrep_not_prepared.log', 'db-connection-failed', 1, { reason: 'WSREP has not yet prepared node for application use' }],
   ['real/scheduling/cnf_testbed_issue101_vif_plugged_timeout.log', 'nova-vif-plugging-timeout', 1, { port: 'bab165e0-4a9c-459e-9120-d8c2e5e8794a' }],
@@ -167,6 +168,8 @@ const REAL: readonly [string, string, number, Record<string, string>][] = [
   ['real/kernel/hotsos_hung_task.log', 'host-hung-task', 1, { task: 'df', seconds: '120' }],
   ['real/kernel/pf_ring_issue293_link_down.log', 'host-nic-link-down', 1, { interface: 'eth11' }],
   ['real/kernel/pf_ring_issue293_link_down.log', 'host-nic-link-up', 1, { interface: 'eth11' }],
+  ['real/kernel/hotsos_nf_conntrack_full.log', 'host-conntrack-table-full', 1, {}],
+  ['real/kernel/hotsos_over_mtu_dropped.log', 'host-over-mtu-packets-dropped', 15, { interface: 'tap0e778df8-ca', size: '8950', mtu: '1450' }],
   ['real/kernel/meta_balena_issue403_journald_enospc.log', 'host-enospc', 1, { service: 'systemd-journald' }],
   ['real/kernel/lxd_issue1961_cgroup_mkdir_enospc.log', 'host-cgroup-enospc', 1, { path: '/sys/fs/cgroup/memory//lxc/test123' }],
   ['real/kernel/containerd_cgroups_issue48_cgroup_procs_enospc.log', 'host-cgroup-enospc', 1, { path: '/sys/fs/cgroup/cpuset/test/cgroup.procs' }],
@@ -304,6 +307,12 @@ describe('repeated events count only in numbers', () => {
       .map((m) => `2024-03-01 10:0${m}:00.000 1234 ERROR keystone.server.flask.request_processing.middleware.auth_context ${exception}\n`)
       .join('');
     expect((await counted('', text)).filter((f) => f.signature === 'keystone-ldap-server-down')).toHaveLength(3);
+  });
+
+  it('takes nine packets lost by the datapath in a day as busy moments and the tenth as trouble', async () => {
+    const nine = logFixture('real/neutron/hotsos_ovs_dpif_lost_packets.log').split('\n').slice(0, 9).join('\n');
+    expect((await counted('', `${nine}\n`)).filter((f) => f.signature === 'ovs-upcall-packets-lost')).toEqual([]);
+    expect((await counted('real/neutron/hotsos_ovs_dpif_lost_packets.log')).filter((f) => f.signature === 'ovs-upcall-packets-lost')).toHaveLength(10);
   });
 
   it('counts a missed client heartbeat once as noise', async () => {

@@ -37,6 +37,7 @@ const REAL: readonly [string, string, number, Record<string, string>][] = [
   ['hotsos_lp1980211_ovn_metadata_agent.log', 'neutron-ovn-ssl-reconnect-broken', 1, {}],
   ['hotsos_lp1996594_ovn_metadata_agent.log', 'ovn-metadata-agent-ovsdb-error', 1, {}],
   ['atmosphere_567_ovn_metadata_netns.log', 'ovn-metadata-agent-netns-failed', 1, {}],
+  ['hotsos_northd_version_mismatch.log', 'ovn-controller-northd-version-mismatch', 1, { controller: '20.03.2-2.7.0-42.0', northd: '20.03.2-2.7.0-42.1' }],
 ];
 
 describe('the OVN catalog on real lines', () => {
