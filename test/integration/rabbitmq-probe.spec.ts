@@ -1,11 +1,14 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rabbitmqStatus, type RabbitClusterRunning, type RabbitClusterStatus } from '../../src/probes/rabbitmq-status.js';
 import type { ProbeOutput } from '../../src/probes/types.js';
+import { loadCatalog } from '../../src/signatures/catalog.js';
+import { diagnoseDirectory } from '../../src/signatures/diagnose.js';
 import { freeTcpPort, rabbitctl, releaseEpmd, startRabbitNode, stopRabbitNode, type RabbitNode } from '../support/rabbitmq.js';
+import { until } from '../support/wait.js';
 
 /** Runs a probe script locally, as the SSH executor would on a node, with the node's environment. */
 function runLocally(script: string, env: NodeJS.ProcessEnv): Promise<ProbeOutput> {
@@ -74,6 +77,26 @@ describe('rabbitmq-status probe against a real RabbitMQ node', () => {
     expect((await rabbitctl(node, ['set_disk_free_limit', '50MB'])).exitCode).toBe(0);
     const cleared = await probeUntil(node, (s) => s.alarms.length === 0);
     expect(cleared.alarms).toEqual([]);
+  });
+
+  it("reads the node's own log of that alarm as set, then cleared: recovered, with RabbitMQ's real lines", async () => {
+    expect((await rabbitctl(node, ['set_disk_free_limit', '100000GB'])).exitCode).toBe(0);
+    await probeUntil(node, (s) => s.alarms.length > 0);
+    expect((await rabbitctl(node, ['set_disk_free_limit', '50MB'])).exitCode).toBe(0);
+    await probeUntil(node, (s) => s.alarms.length === 0);
+    const logFile = (): string => join(node.dir, 'log', `${node.nodeName}.log`);
+    await until(() => readFileSync(logFile(), 'utf8').includes('disk resource limit alarm cleared'), { what: 'the alarm cleared line in the log' });
+    // The broker's log, where a node keeps it: <node>/var/log/rabbitmq/<nodename>.log.
+    const tree = join(dir, 'copied');
+    mkdirSync(join(tree, 'node-10/var/log/rabbitmq'), { recursive: true });
+    cpSync(logFile(), join(tree, 'node-10/var/log/rabbitmq', `${node.nodeName}.log`));
+    const d = await diagnoseDirectory(tree, await loadCatalog());
+    const alarm = d.reading.activities.find((a) => a.signature === 'rabbit-disk-alarm');
+    expect(alarm?.status).toBe('recovered');
+    const clear = d.findings.find((f) => f.signature === 'rabbit-disk-alarm-cleared');
+    expect(clear?.text).toMatch(/disk resource limit alarm cleared on node/);
+    expect(alarm?.spans.at(-1)?.end?.line).toBe(clear?.line);
+    expect(d.reading.current.map((a) => a.signature)).not.toContain('rabbit-disk-alarm');
   });
 
   it('reports the node as not running once it is stopped', async () => {
