@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { redact, redactDeep } from '../redact.js';
 import { UserError } from '../errors.js';
 import { CatalogError } from './catalog-error.js';
@@ -53,8 +54,8 @@ export interface Diagnosis {
  * (`node-10/var/log/rabbitmq/rabbit@node-10.log`), where a node's directory may be an extracted
  * sosreport, or `dir` one sosreport (see `listLogTree`). Each log signature reads only the files
  * its globs name (rotated and `.gz` copies included) on nodes with one of its roles; a sosreport's
- * journal export is read by the signatures that read the system log (when the node has none) or
- * declare journal units, its `dmesg` by those that read the kernel log. Files no signature wants
+ * journal export stands in for the files of each signature the node kept none of (see
+ * `journalStandIns`), its `dmesg` for the kernel log where there is no kern.log. Files no signature wants
  * are read only for their error records (none is a signature's, so all are unrecognised). Files
  * are streamed one at a time, each read once. A tree in which no file is one a signature reads
  * is refused: nothing was seen, so nothing may be called fine.
@@ -68,17 +69,15 @@ export async function diagnoseDirectory(dir: string, catalog: Catalog, options: 
   for (const node of new Set(files.map((f) => f.node))) {
     roles.set(node, options.roles?.[node] ?? inferRoles(files.filter((f) => f.node === node && f.kind === 'log').map((f) => f.as ?? f.path)));
   }
-  const hasSystemLog = new Set(files.filter((f) => f.kind === 'log' && /^\/var\/log\/(?:syslog|messages)(?:[.-]|$)/.test(f.path)).map((f) => f.node));
-  const reads = (s: LogSignature, file: CopiedFile): boolean => {
+  const readsAsFile = (s: LogSignature, file: CopiedFile): boolean => {
     const own = globs.get(s.id) ?? [];
     if (file.kind === 'log') return pathMatchesGlobs(file.as ?? file.path, own);
     if (file.kind === 'kernel') return pathMatchesGlobs('/var/log/kern.log', own) || pathMatchesGlobs('/var/log/dmesg', own);
-    if (file.kind !== 'journal') return false;
-    // The journal holds what syslog holds: read it for that only where the node kept no syslog
-    // (else every line would be found twice); units that log only there, always.
-    if ((s.source.logs.journal ?? []).length > 0) return true;
-    return !hasSystemLog.has(file.node) && ['/var/log/syslog', '/var/log/messages', '/var/log/kern.log'].some((p) => pathMatchesGlobs(p, own));
+    return false;
   };
+  const journalReaders = await journalStandIns(files, logSignatures, readsAsFile);
+  const reads = (s: LogSignature, file: CopiedFile): boolean =>
+    file.kind === 'journal' ? (journalReaders.get(file.node)?.has(s.id) ?? false) : readsAsFile(s, file);
   const matchers = new Map<string, LogMatcher>();
   const stats: ScanStats = { bytes: 0, lines: 0, records: 0, candidates: 0, findings: 0, maxBufferedBytes: 0, truncatedLines: 0 };
   const findings: LogFinding[] = [];
@@ -156,6 +155,27 @@ export function inferRoles(paths: readonly string[]): string[] | null {
   if (paths.some((p) => controller.test(p))) roles.push('controller');
   if (paths.some((p) => compute.test(p))) roles.push('compute');
   return roles.length > 0 ? roles : null;
+}
+
+/**
+ * Per node with a journal export, the signatures that read it: the journal holds what journald
+ * got (syslog's lines, the kernel's, the units that log nowhere else), so it stands in for a
+ * signature's files where the node kept none of them with any bytes (an empty /var/log/dmesg is
+ * none). Where it kept some, the same lines are there and reading both would count each twice.
+ */
+async function journalStandIns(
+  files: readonly CopiedFile[],
+  signatures: readonly LogSignature[],
+  readsAsFile: (s: LogSignature, f: CopiedFile) => boolean,
+): Promise<Map<string, Set<string>>> {
+  const readers = new Map<string, Set<string>>();
+  for (const node of new Set(files.filter((f) => f.kind === 'journal').map((f) => f.node))) {
+    const own = files.filter((f) => f.node === node && (f.kind === 'log' || f.kind === 'kernel'));
+    const nonEmpty = new Set<CopiedFile>();
+    for (const f of own) if ((await stat(f.local)).size > 0) nonEmpty.add(f);
+    readers.set(node, new Set(signatures.filter((s) => !own.some((f) => nonEmpty.has(f) && readsAsFile(s, f))).map((s) => s.id)));
+  }
+  return readers;
 }
 
 /**

@@ -43,6 +43,9 @@ const JOURNAL_EXPORTS: readonly (readonly string[])[] = [
   ['journalctl_--no-pager_--boot_-1', 'journalctl_--no-pager_--boot'],
 ];
 
+/** dpkg's database in a copied tree (read by `copiedPackageVersions`). */
+const DPKG_STATUS = '/var/lib/dpkg/status';
+
 /** What sos keeps that says what was installed (read by `copiedPackageVersions`). */
 const SOS_META = ['/sos_commands/dpkg/dpkg_-l'];
 
@@ -88,7 +91,8 @@ export async function listLogTree(dir: string): Promise<LogTree> {
         // A directory the operator named (node-10) keeps that name, the one the inventory uses.
         await addSosreport(root, name.startsWith('sosreport-') ? ((await sosreportHostname(root)) ?? name) : name);
       } else {
-        for (const f of await walk(root, '')) files.push({ node: name, path: f, local: join(root, f), kind: 'log' });
+        // dpkg's database is read for the package versions, not as a log.
+        for (const f of await walk(root, '')) files.push({ node: name, path: f, local: join(root, f), kind: f === DPKG_STATUS ? 'meta' : 'log' });
       }
     }
   }

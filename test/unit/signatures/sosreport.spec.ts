@@ -65,6 +65,25 @@ describe('an extracted sosreport', () => {
     expect(new Set(d.findings.map((f) => f.node))).toEqual(new Set(['node-10']));
   });
 
+  it('reads the journal only for what the node kept no file of, so a line is never counted twice', async () => {
+    // The same MON_DOWN line in ceph.log and, as journald got it, in the journal export.
+    const line = '2022-02-09T23:10:00.000000+0000 mon.a (mon.0) 1 : cluster [WRN] Health check failed: 1/3 mons down, quorum a,b (MON_DOWN)';
+    const oom = '[ 4709.122085] Out of memory: Killed process 71414 (mysqld) total-vm:1121372kB, anon-rss:452468kB, file-rss:0kB, shmem-rss:0kB';
+    const dir = treeWith('node-12');
+    const journal = join(dir, 'node-12', JOURNAL);
+    writeFileSync(journal, `${readFileSync(journal, 'utf8')}Feb 09 23:10:00 ${HOST} ceph-mon[2211]: ${line}\nFeb 09 23:10:01 ${HOST} kernel: ${oom}\n`);
+    const dmesg = join(dir, 'node-12/sos_commands/kernel/dmesg');
+    writeFileSync(dmesg, `${readFileSync(dmesg, 'utf8')}${oom}\n`);
+    let d = await diagnoseDirectory(dir, await builtinCatalog());
+    // No ceph log on the node: the journal stands in for it. The kernel's line is in the saved dmesg.
+    expect(d.findings.filter((f) => f.signature === 'ceph-mon-out-of-quorum').map((f) => f.file)).toEqual([JOURNAL]);
+    expect(d.findings.filter((f) => f.signature === 'host-oom-kill').map((f) => f.file)).toEqual(['/sos_commands/kernel/dmesg']);
+    mkdirSync(join(dir, 'node-12/var/log/ceph'), { recursive: true });
+    writeFileSync(join(dir, 'node-12/var/log/ceph/ceph.log'), `${line}\n`);
+    d = await diagnoseDirectory(dir, await builtinCatalog());
+    expect(d.findings.filter((f) => f.signature === 'ceph-mon-out-of-quorum').map((f) => f.file)).toEqual(['/var/log/ceph/ceph.log']);
+  });
+
   it('takes the hostname for a directory sos named itself, in a directory of sosreports', async () => {
     const dir = treeWith(`sosreport-${HOST}-2022-02-10-kzrpwlt`);
     mkdirSync(join(dir, 'node-11/var/log/rabbitmq'), { recursive: true });
