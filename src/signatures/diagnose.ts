@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import { redact, redactDeep } from '../redact.js';
 import { UserError } from '../errors.js';
 import { CatalogError } from './catalog-error.js';
@@ -54,8 +53,9 @@ export interface Diagnosis {
  * (`node-10/var/log/rabbitmq/rabbit@node-10.log`), where a node's directory may be an extracted
  * sosreport, or `dir` one sosreport (see `listLogTree`). Each log signature reads only the files
  * its globs name (rotated and `.gz` copies included) on nodes with one of its roles; a sosreport's
- * journal export stands in for the files of each signature the node kept none of (see
- * `journalStandIns`), its `dmesg` for the kernel log where there is no kern.log. Files no signature wants
+ * journal export is read by every signature, and what a file of the node also shows is kept once,
+ * from the file (`withoutJournalCopies`); its `dmesg` stands in for the kernel log where there is
+ * no kern.log. Files no signature wants
  * are read only for their error records (none is a signature's, so all are unrecognised). Files
  * are streamed one at a time, each read once. A tree in which no file is one a signature reads
  * is refused: nothing was seen, so nothing may be called fine.
@@ -75,9 +75,9 @@ export async function diagnoseDirectory(dir: string, catalog: Catalog, options: 
     if (file.kind === 'kernel') return pathMatchesGlobs('/var/log/kern.log', own) || pathMatchesGlobs('/var/log/dmesg', own);
     return false;
   };
-  const journalReaders = await journalStandIns(files, logSignatures, readsAsFile);
-  const reads = (s: LogSignature, file: CopiedFile): boolean =>
-    file.kind === 'journal' ? (journalReaders.get(file.node)?.has(s.id) ?? false) : readsAsFile(s, file);
+  // The journal holds what journald got: syslog's lines, the kernel's, units that log nowhere
+  // else. Every signature reads it; what a file of the node also holds is dropped below.
+  const reads = (s: LogSignature, file: CopiedFile): boolean => file.kind === 'journal' || readsAsFile(s, file);
   const matchers = new Map<string, LogMatcher>();
   const stats: ScanStats = { bytes: 0, lines: 0, records: 0, candidates: 0, findings: 0, maxBufferedBytes: 0, truncatedLines: 0 };
   const findings: LogFinding[] = [];
@@ -112,6 +112,9 @@ export async function diagnoseDirectory(dir: string, catalog: Catalog, options: 
   }
   if (scanned === 0) throw new UserError(nothingToRead(dir, tree.entries, files.length), 'stackmedic_diagnose_nothing');
   // Logs that should have lines and have none are found by size, not by reading them.
+  const unique = withoutJournalCopies(findings, files);
+  findings.length = 0;
+  findings.push(...unique);
   findings.push(...(await findEmptyLogs(files, catalog.signatures, (node) => roles.get(node) ?? null)));
   // A copied dpkg database tells which findings are on a version that carries the fix.
   const packages = await copiedPackageVersions(files);
@@ -158,24 +161,20 @@ export function inferRoles(paths: readonly string[]): string[] | null {
 }
 
 /**
- * Per node with a journal export, the signatures that read it: the journal holds what journald
- * got (syslog's lines, the kernel's, the units that log nowhere else), so it stands in for a
- * signature's files where the node kept none of them with any bytes (an empty /var/log/dmesg is
- * none). Where it kept some, the same lines are there and reading both would count each twice.
+ * Findings of a sosreport's journal export that a file of the same node also shows: the same
+ * signature with the same captures at the same second (or where one side carries no time, as the
+ * saved dmesg does). syslog, a service's own log and the journal often hold one event each; it is
+ * kept once, from the file, which has the finer time and the service's own name for it.
  */
-async function journalStandIns(
-  files: readonly CopiedFile[],
-  signatures: readonly LogSignature[],
-  readsAsFile: (s: LogSignature, f: CopiedFile) => boolean,
-): Promise<Map<string, Set<string>>> {
-  const readers = new Map<string, Set<string>>();
-  for (const node of new Set(files.filter((f) => f.kind === 'journal').map((f) => f.node))) {
-    const own = files.filter((f) => f.node === node && (f.kind === 'log' || f.kind === 'kernel'));
-    const nonEmpty = new Set<CopiedFile>();
-    for (const f of own) if ((await stat(f.local)).size > 0) nonEmpty.add(f);
-    readers.set(node, new Set(signatures.filter((s) => !own.some((f) => nonEmpty.has(f) && readsAsFile(s, f))).map((s) => s.id)));
-  }
-  return readers;
+function withoutJournalCopies(findings: readonly LogFinding[], files: readonly CopiedFile[]): LogFinding[] {
+  const journals = new Set(files.filter((f) => f.kind === 'journal').map((f) => `${f.node}\0${f.path}`));
+  if (journals.size === 0) return [...findings];
+  const inJournal = (f: LogFinding): boolean => journals.has(`${f.node}\0${f.file}`);
+  const key = (f: LogFinding): string => `${f.signature}\0${f.node}\0${JSON.stringify(Object.entries(f.fields).sort())}`;
+  const elsewhere = new Map<string, (number | null)[]>();
+  for (const f of findings) if (!inJournal(f)) elsewhere.set(key(f), [...(elsewhere.get(key(f)) ?? []), f.timeMs]);
+  const copied = (f: LogFinding): boolean => (elsewhere.get(key(f)) ?? []).some((t) => t === null || f.timeMs === null || Math.abs(t - f.timeMs) < 1000);
+  return findings.filter((f) => !inJournal(f) || !copied(f));
 }
 
 /**

@@ -52,7 +52,7 @@ describe('an extracted sosreport', () => {
     expect(d.unrecognised.groups.some((g) => g.template.includes('register_bcache() error') && g.example.file === '/sos_commands/kernel/dmesg')).toBe(true);
   });
 
-  it('reads the journal for syslog signatures only where the node kept no syslog, so no line is found twice', async () => {
+  it("keeps the syslog's copy of what the journal also holds, so no line is found twice", async () => {
     const dir = treeWith('node-10');
     const quorumLost = readFileSync(join(VAULT, JOURNAL), 'utf8')
       .split('\n')
@@ -65,7 +65,7 @@ describe('an extracted sosreport', () => {
     expect(new Set(d.findings.map((f) => f.node))).toEqual(new Set(['node-10']));
   });
 
-  it('reads the journal only for what the node kept no file of, so a line is never counted twice', async () => {
+  it("counts a line once where the journal and a file of the node both hold it, keeping the file's", async () => {
     // The same MON_DOWN line in ceph.log and, as journald got it, in the journal export.
     const line = '2022-02-09T23:10:00.000000+0000 mon.a (mon.0) 1 : cluster [WRN] Health check failed: 1/3 mons down, quorum a,b (MON_DOWN)';
     const oom = '[ 4709.122085] Out of memory: Killed process 71414 (mysqld) total-vm:1121372kB, anon-rss:452468kB, file-rss:0kB, shmem-rss:0kB';
@@ -82,6 +82,12 @@ describe('an extracted sosreport', () => {
     writeFileSync(join(dir, 'node-12/var/log/ceph/ceph.log'), `${line}\n`);
     d = await diagnoseDirectory(dir, await builtinCatalog());
     expect(d.findings.filter((f) => f.signature === 'ceph-mon-out-of-quorum').map((f) => f.file)).toEqual(['/var/log/ceph/ceph.log']);
+    // Another daemon's file (the manager's) says nothing of what the monitor wrote only to the journal.
+    const probing = readFileSync(fixturePath('logs/real/ceph/hotsos_sosreport_mon_probing.log'), 'utf8').split('\n').slice(0, 6).join('\n');
+    writeFileSync(journal, `${readFileSync(journal, 'utf8')}${probing}\n`);
+    writeFileSync(join(dir, 'node-12/var/log/ceph/ceph-mgr.x.log'), '2022-02-04T10:00:00.000+0000 7f07 0 mgr standby\n');
+    d = await diagnoseDirectory(dir, await builtinCatalog());
+    expect(d.findings.filter((f) => f.signature === 'ceph-mon-probing').map((f) => f.file)).toEqual(Array(6).fill(JOURNAL));
   });
 
   it('takes the hostname for a directory sos named itself, in a directory of sosreports', async () => {
