@@ -55,9 +55,8 @@ export interface Diagnosis {
  * its globs name (rotated and `.gz` copies included) on nodes with one of its roles; a sosreport's
  * journal export is read by every signature, and what a file of the node also shows is kept once,
  * from the file (`withoutJournalCopies`); its `dmesg` stands in for the kernel log where there is
- * no kern.log. Files no signature wants
- * are read only for their error records (none is a signature's, so all are unrecognised). Files
- * are streamed one at a time, each read once. A tree in which no file is one a signature reads
+ * no kern.log. Files no signature wants are read only for their error records (none is a
+ * signature's, so all are unrecognised). Files are streamed one at a time, each read once. A tree in which no file is one a signature reads
  * is refused: nothing was seen, so nothing may be called fine.
  */
 export async function diagnoseDirectory(dir: string, catalog: Catalog, options: DiagnoseOptions = {}): Promise<Diagnosis> {
@@ -111,14 +110,14 @@ export async function diagnoseDirectory(dir: string, catalog: Catalog, options: 
     scanned++;
   }
   if (scanned === 0) throw new UserError(nothingToRead(dir, tree.entries, files.length), 'stackmedic_diagnose_nothing');
-  // Logs that should have lines and have none are found by size, not by reading them.
-  const unique = withoutJournalCopies(findings, files);
-  findings.length = 0;
-  findings.push(...unique);
-  findings.push(...(await findEmptyLogs(files, catalog.signatures, (node) => roles.get(node) ?? null)));
+  const found = [
+    ...withoutJournalCopies(findings, files),
+    // Logs that should have lines and have none are found by size, not by reading them.
+    ...(await findEmptyLogs(files, catalog.signatures, (node) => roles.get(node) ?? null)),
+  ];
   // A copied dpkg database tells which findings are on a version that carries the fix.
   const packages = await copiedPackageVersions(files);
-  const counted = annotateVersions(applyThresholds(findings, catalog.signatures), catalog.signatures, (node) => packages.get(node));
+  const counted = annotateVersions(applyThresholds(found, catalog.signatures), catalog.signatures, (node) => packages.get(node));
   counted.sort((a, b) => compareNodes(a.node, b.node) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line);
   const reading = readChain(counted, catalog.signatures);
   const chain = reading.chain;
@@ -166,13 +165,18 @@ export function inferRoles(paths: readonly string[]): string[] | null {
  * saved dmesg does). syslog, a service's own log and the journal often hold one event each; it is
  * kept once, from the file, which has the finer time and the service's own name for it.
  */
-function withoutJournalCopies(findings: readonly LogFinding[], files: readonly CopiedFile[]): LogFinding[] {
+function withoutJournalCopies(findings: readonly LogFinding[], files: readonly CopiedFile[]): readonly LogFinding[] {
   const journals = new Set(files.filter((f) => f.kind === 'journal').map((f) => `${f.node}\0${f.path}`));
-  if (journals.size === 0) return [...findings];
+  if (journals.size === 0) return findings;
   const inJournal = (f: LogFinding): boolean => journals.has(`${f.node}\0${f.file}`);
   const key = (f: LogFinding): string => `${f.signature}\0${f.node}\0${JSON.stringify(Object.entries(f.fields).sort())}`;
   const elsewhere = new Map<string, (number | null)[]>();
-  for (const f of findings) if (!inJournal(f)) elsewhere.set(key(f), [...(elsewhere.get(key(f)) ?? []), f.timeMs]);
+  for (const f of findings) {
+    if (inJournal(f)) continue;
+    const times = elsewhere.get(key(f));
+    if (times) times.push(f.timeMs);
+    else elsewhere.set(key(f), [f.timeMs]);
+  }
   const copied = (f: LogFinding): boolean => (elsewhere.get(key(f)) ?? []).some((t) => t === null || f.timeMs === null || Math.abs(t - f.timeMs) < 1000);
   return findings.filter((f) => !inJournal(f) || !copied(f));
 }

@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { UserError } from '../errors.js';
@@ -25,8 +26,6 @@ export interface CopiedFile extends CopiedLog {
 /** A copied tree, listed: its files and the year its sosreports were taken in, per node. */
 export interface LogTree {
   readonly files: readonly CopiedFile[];
-  /** Nodes copied as sosreports (their files outside logs are not read). */
-  readonly sosreports: ReadonlySet<string>;
   /** The year a node's sosreport was taken (its `date` file), for log lines that carry none. */
   readonly years: ReadonlyMap<string, number>;
   /** Top-level entries of the directory, for the message when nothing in it is a known log. */
@@ -57,11 +56,11 @@ const HOSTNAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
  * node's directory may be an extracted sosreport, or `dir` itself an extracted sosreport (one
  * node, named by its `hostname` file). In a sosreport only `var/log`, the journal export, `dmesg`
  * (where there is no kern.log), the package list and the OpenStack services' saved pod logs
- * (`pod-logs.ts`) are taken: configuration and command outputs
- * are not logs, and reading them would count their words as errors.
+ * (`pod-logs.ts`) are taken: configuration and command outputs are not logs, and reading them
+ * would count their words as errors.
  */
 export async function listLogTree(dir: string): Promise<LogTree> {
-  let entries: import('node:fs').Dirent[];
+  let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {
@@ -69,10 +68,8 @@ export async function listLogTree(dir: string): Promise<LogTree> {
   }
   const names = entries.map((e) => e.name).sort();
   const files: CopiedFile[] = [];
-  const sosreports = new Set<string>();
   const years = new Map<string, number>();
   const addSosreport = async (root: string, node: string): Promise<void> => {
-    sosreports.add(node);
     files.push(...(await sosreportFiles(root, node)));
     const year = await sosreportYear(root);
     if (year !== null) years.set(node, year);
@@ -97,7 +94,7 @@ export async function listLogTree(dir: string): Promise<LogTree> {
     }
   }
   files.sort((a, b) => compareNodes(a.node, b.node) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files, sosreports, years, entries: names };
+  return { files, years, entries: names };
 }
 
 /** An extracted sosreport's root: it has the `sos_commands` directory sos writes. */
@@ -160,7 +157,7 @@ async function walk(root: string, rel: string): Promise<string[]> {
   const stack: string[] = [rel];
   while (stack.length > 0) {
     const at = stack.pop() as string;
-    let entries: import('node:fs').Dirent[];
+    let entries: Dirent[];
     try {
       entries = await readdir(join(root, at), { withFileTypes: true });
     } catch (error) {

@@ -74,8 +74,9 @@ export function parseLogTimestamp(line: string, options: TimestampOptions = {}):
     // Without a year to go by, this year; but a line is never from the future: "Dec 30" read in
     // January was written last year.
     const now = Date.now();
-    const thisYear = at(new Date(now).getUTCFullYear());
-    return thisYear > now + DAY_MS ? at(new Date(now).getUTCFullYear() - 1) : thisYear;
+    const year = new Date(now).getUTCFullYear();
+    const thisYear = at(year);
+    return thisYear > now + DAY_MS ? at(year - 1) : thisYear;
   }
   m = MYSQL_SHORT.exec(line);
   if (m) {
